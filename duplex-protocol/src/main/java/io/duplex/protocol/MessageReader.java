@@ -1,0 +1,241 @@
+package io.duplex.protocol;
+
+import io.duplex.extension.Extension;
+import io.duplex.frame.FrameParser;
+import io.duplex.frame.Opcode;
+import io.duplex.frame.ProtocolViolationException;
+import io.duplex.frame.Utf8Validator;
+import io.duplex.frame.Violation;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The receive side of {@link Protocol}: turns frame parts into messages (RFC 6455 §5.4), enforcing
+ * fragmentation rules, the size and fragment-count limits (on declared lengths, before memory is
+ * committed), UTF-8 validity (§8.1, fail fast) and extension decoding. Control frames are collected
+ * (≤ 125 bytes) and handed back to the protocol.
+ *
+ * <p>Threading: confined to the owning connection.
+ */
+final class MessageReader implements FrameParser.Listener {
+
+    /** Where finished control frames go. */
+    interface ControlSink {
+        void onControl(Opcode opcode, ByteBuffer payload);
+    }
+
+    private final ProtocolConfig config;
+    private final Protocol.EventSink events;
+    private final ControlSink control;
+    private final Utf8Validator utf8 = new Utf8Validator();
+    private final ByteBuffer controlPayload = ByteBuffer.allocate(125);
+    private List<Extension> extensions = List.of();
+    private boolean stopped;
+
+    // Current frame.
+    private Opcode frameOpcode;
+    private boolean frameFin;
+    private long frameLength;
+    private boolean frameWhole;
+
+    // Current data message.
+    private Opcode messageOpcode;
+    private Extension decoder;
+    private int fragments;
+    private long messageSize;
+    private byte[] data = new byte[0];
+    private int dataLength;
+
+    MessageReader(ProtocolConfig config, Protocol.EventSink events, ControlSink control) {
+        this.config = config;
+        this.events = events;
+        this.control = control;
+    }
+
+    void extensions(List<Extension> extensions) {
+        this.extensions = extensions;
+    }
+
+    /** After a Close frame nothing more is read (RFC 6455 §5.5.1). */
+    void stop() {
+        stopped = true;
+    }
+
+    @Override
+    public void onFrameHeader(boolean fin, int rsv, Opcode opcode, long length) {
+        if (stopped) {
+            throw new ProtocolViolationException(Violation.DATA_AFTER_CLOSE);
+        }
+        frameOpcode = opcode;
+        frameFin = fin;
+        frameLength = length;
+        frameWhole = false;
+        if (opcode.isControl() || opcode == Opcode.CONTINUATION) {
+            // RFC 7692 §6.1: per-message extensions flag the first frame only; control frames
+            // and continuations carry no RSV bits.
+            if (rsv != 0) {
+                throw new ProtocolViolationException(Violation.COMPRESSED_CONTROL_OR_CONTINUATION);
+            }
+            if (opcode.isControl()) {
+                controlPayload.clear();
+                return;
+            }
+            if (messageOpcode == null) {
+                throw new ProtocolViolationException(Violation.CONTINUATION_WITHOUT_START);
+            }
+            if (++fragments > config.maxFragments()) {
+                throw new ProtocolViolationException(Violation.TOO_MANY_FRAGMENTS);
+            }
+        } else {
+            if (messageOpcode != null) {
+                throw new ProtocolViolationException(Violation.NEW_MESSAGE_INSIDE_FRAGMENTED);
+            }
+            messageOpcode = opcode;
+            fragments = 1;
+            messageSize = 0;
+            dataLength = 0;
+            utf8.reset();
+            decoder = rsv == 0 ? null : decoderFor(rsv);
+        }
+        if (decoder == null) {
+            // Limits on the declared length, before any byte is stored (DESIGN invariant 7).
+            if (messageSize + length > config.maxMessageSize()) {
+                throw new ProtocolViolationException(Violation.MESSAGE_TOO_BIG);
+            }
+            messageSize += length;
+            // A frame that is a whole message and arrives in one read needs no copy.
+            frameWhole = fin && opcode != Opcode.CONTINUATION && config.assembleMessages();
+        }
+    }
+
+    private Extension decoderFor(int rsv) {
+        for (Extension extension : extensions) {
+            if (extension.rsv() == rsv) {
+                return extension;
+            }
+        }
+        // Several extensions transforming one message is not supported (see ARCHITECTURE.md).
+        throw new ProtocolViolationException(Violation.RESERVED_BITS);
+    }
+
+    @Override
+    public void onFramePayload(ByteBuffer payload) {
+        if (frameOpcode.isControl()) {
+            controlPayload.put(payload);
+        } else if (decoder != null) {
+            decoder.decode(payload, false, config.maxMessageSize() - dataLength, this::append);
+        } else if (frameWhole && payload.remaining() == frameLength) {
+            deliverWhole(payload);
+        } else {
+            frameWhole = false;
+            append(payload);
+        }
+    }
+
+    @Override
+    public void onFrameEnd() {
+        if (frameOpcode.isControl()) {
+            control.onControl(frameOpcode, controlPayload.flip());
+            return;
+        }
+        if (frameWhole) {
+            // Delivered from onFramePayload, or an empty message.
+            if (frameLength == 0) {
+                deliver(ByteBuffer.allocate(0));
+            }
+            endMessage();
+            return;
+        }
+        if (frameFin && decoder != null) {
+            decoder.decode(ByteBuffer.allocate(0), true, config.maxMessageSize() - dataLength, this::append);
+        }
+        if (!config.assembleMessages()) {
+            if (frameFin) {
+                checkUtf8Complete();
+            }
+            events.onEvent(new Event.Fragment(
+                    messageOpcode == Opcode.TEXT, ByteBuffer.wrap(data, 0, dataLength).slice(), frameFin));
+            data = new byte[0];
+            dataLength = 0;
+        } else if (frameFin) {
+            deliver(ByteBuffer.wrap(data, 0, dataLength));
+            data = new byte[0];
+        }
+        if (frameFin) {
+            endMessage();
+        }
+    }
+
+    private void endMessage() {
+        messageOpcode = null;
+        decoder = null;
+        dataLength = 0;
+    }
+
+    private void deliverWhole(ByteBuffer payload) {
+        if (messageOpcode == Opcode.TEXT) {
+            int bad = utf8.validate(payload);
+            if (bad >= 0 || !utf8.isComplete()) {
+                throw new ProtocolViolationException(Violation.INVALID_UTF8);
+            }
+        }
+        deliver(payload);
+    }
+
+    private void deliver(ByteBuffer payload) {
+        if (messageOpcode == Opcode.TEXT) {
+            checkUtf8Complete();
+            events.onEvent(new Event.Text(decode(payload)));
+        } else {
+            events.onEvent(new Event.Binary(payload));
+        }
+    }
+
+    private void checkUtf8Complete() {
+        if (messageOpcode == Opcode.TEXT && !utf8.isComplete()) {
+            // RFC 6455 §8.1: the message ended inside a code point.
+            throw new ProtocolViolationException(Violation.INVALID_UTF8);
+        }
+    }
+
+    private static String decode(ByteBuffer utf8Bytes) {
+        if (utf8Bytes.hasArray()) {
+            return new String(
+                    utf8Bytes.array(),
+                    utf8Bytes.arrayOffset() + utf8Bytes.position(),
+                    utf8Bytes.remaining(),
+                    StandardCharsets.UTF_8);
+        }
+        return StandardCharsets.UTF_8.decode(utf8Bytes).toString();
+    }
+
+    /** Stores message bytes, validating text as it arrives so a bad byte fails at once. */
+    private void append(ByteBuffer bytes) {
+        int n = bytes.remaining();
+        if ((long) dataLength + n > config.maxMessageSize()) {
+            // Only reachable for decoded bytes: raw sizes were checked on the declared length.
+            throw new ProtocolViolationException(Violation.MESSAGE_TOO_BIG);
+        }
+        if (messageOpcode == Opcode.TEXT && utf8.validate(bytes) >= 0) {
+            throw new ProtocolViolationException(Violation.INVALID_UTF8);
+        }
+        if (dataLength + n > data.length) {
+            grow(dataLength + n);
+        }
+        bytes.get(data, dataLength, n);
+        dataLength += n;
+    }
+
+    private void grow(int needed) {
+        // Grow to the declared frame's end when known, doubling otherwise, never past the limit.
+        long target = Math.max(needed, Math.max(data.length * 2L, 256));
+        if (decoder == null) {
+            target = Math.max(needed, Math.min(target, messageSize));
+        }
+        int capacity = (int) Math.min(target, config.maxMessageSize());
+        byte[] bigger = new byte[capacity];
+        System.arraycopy(data, 0, bigger, 0, dataLength);
+        data = bigger;
+    }
+}

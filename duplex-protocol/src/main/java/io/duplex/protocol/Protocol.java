@@ -1,0 +1,426 @@
+package io.duplex.protocol;
+
+import io.duplex.extension.Extension;
+import io.duplex.frame.FrameEncoder;
+import io.duplex.frame.FrameParser;
+import io.duplex.frame.Masking;
+import io.duplex.frame.Opcode;
+import io.duplex.frame.ProtocolViolationException;
+import io.duplex.frame.Utf8Validator;
+import io.duplex.frame.Violation;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.IntSupplier;
+
+/**
+ * The sans-I/O RFC 6455 engine for one open connection: bytes in ({@link #receive}) become {@link
+ * Event}s; messages out ({@link #sendText}, {@link #sendBinary}, …) become bytes handed to an
+ * {@link Output}. It owns the close handshake (§7) and fails the connection (§7.1.7) through one
+ * path, {@link #fail}, which maps each {@link Violation} to its close code. It never touches
+ * sockets, threads or clocks: {@link #closeExpected()} tells the runtime when to arm its timer.
+ *
+ * <p>Threading: not thread-safe; confined to the connection's event loop.
+ */
+public final class Protocol {
+
+    /** Receives events; see {@link Event} for how long their buffers live. */
+    @FunctionalInterface
+    public interface EventSink {
+        void onEvent(Event event);
+    }
+
+    /**
+     * Receives outgoing frames as a header and a payload, so large payloads can be written with a
+     * gathering write. The header buffer is reused: copy it during the call. The payload is either
+     * the caller's buffer (server role, unmasked) or a fresh masked copy (client role); it must not
+     * be modified by the output.
+     */
+    @FunctionalInterface
+    public interface Output {
+        void write(ByteBuffer header, ByteBuffer payload);
+    }
+
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
+
+    private final Role role;
+    private final ProtocolConfig config;
+    private final EventSink events;
+    private final Output output;
+    private final IntSupplier maskKeys;
+    private final FrameParser parser;
+    private final MessageReader reader;
+    private final ByteBuffer header = ByteBuffer.allocate(FrameEncoder.MAX_HEADER_SIZE);
+    private final List<Extension> extensions;
+
+    private State state = State.OPEN;
+    private boolean closeSent;
+    private boolean closeReceived;
+    private boolean closeDelivered;
+    private boolean eof;
+    private Violation failure;
+    /** An outgoing fragmented message is in progress (RFC 6455 §5.4: no interleaving). */
+    private boolean sendingFragments;
+
+    private Protocol(Builder b) {
+        this.role = Objects.requireNonNull(b.role, "role");
+        this.config = b.config;
+        this.events = Objects.requireNonNull(b.events, "events");
+        this.output = Objects.requireNonNull(b.output, "output");
+        this.maskKeys = b.maskKeys != null ? b.maskKeys : new SecureMaskKeys();
+        this.extensions = List.copyOf(b.extensions);
+        this.reader = new MessageReader(config, events, this::onControl);
+        this.parser = new FrameParser(role == Role.SERVER, config.maxFrameSize(), reader);
+        installExtensions();
+    }
+
+    public static Builder builder(Role role) {
+        return new Builder(role);
+    }
+
+    private void installExtensions() {
+        int rsv = 0;
+        for (Extension e : extensions) {
+            rsv |= e.rsv();
+        }
+        parser.allowedRsv(rsv);
+        reader.extensions(extensions);
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public ProtocolConfig config() {
+        return config;
+    }
+
+    public List<Extension> extensions() {
+        return extensions;
+    }
+
+    /** The violation this end failed the connection for, or {@code null}. */
+    public Violation failure() {
+        return failure;
+    }
+
+    // ------------------------------------------------------------------ receive
+
+    /**
+     * Consumes all of {@code data} (unmasking it in place), emitting events as frames complete.
+     * Bytes that arrive after the peer's Close frame are discarded (RFC 6455 §5.5.1).
+     */
+    public void receive(ByteBuffer data) {
+        if (closeReceived || failure != null || eof) {
+            data.position(data.limit());
+            return;
+        }
+        try {
+            parser.parse(data);
+        } catch (ProtocolViolationException e) {
+            data.position(data.limit());
+            if (closeReceived) {
+                return; // RFC 6455 §5.5.1: nothing after a Close frame counts.
+            }
+            fail(e.violation());
+        }
+    }
+
+    /** The transport ended (TCP FIN or error). Delivers 1006 if the close handshake had not finished. */
+    public void receiveEof() {
+        if (eof) {
+            return;
+        }
+        eof = true;
+        state = State.CLOSED;
+        deliverClose(CloseCodes.ABNORMAL, "", false, null);
+    }
+
+    /**
+     * Fails the WebSocket connection (RFC 6455 §7.1.7): sends a Close frame with the violation's
+     * code unless one was sent already, delivers a {@link Event.Close}, and moves to CLOSED so the
+     * runtime closes the transport without waiting.
+     */
+    public void fail(Violation violation) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        failure = violation;
+        if (!closeSent) {
+            writeClose(violation.closeCode(), violation.reason());
+        }
+        state = State.CLOSED;
+        deliverClose(violation.closeCode(), violation.reason(), false, violation);
+    }
+
+    private void onControl(Opcode opcode, ByteBuffer payload) {
+        switch (opcode) {
+            case PING -> {
+                ByteBuffer copy = copy(payload);
+                if (config.autoPong() && !closeSent) {
+                    writeFrame(true, 0, Opcode.PONG, copy.duplicate());
+                }
+                events.onEvent(new Event.Ping(copy));
+            }
+            case PONG -> events.onEvent(new Event.Pong(copy(payload)));
+            default -> onCloseFrame(payload);
+        }
+    }
+
+    private void onCloseFrame(ByteBuffer payload) {
+        int code;
+        String reason;
+        if (payload.remaining() == 0) {
+            code = CloseCodes.NO_STATUS;
+            reason = "";
+        } else if (payload.remaining() == 1) {
+            throw new ProtocolViolationException(Violation.CLOSE_PAYLOAD_ONE_BYTE);
+        } else {
+            code = payload.getShort() & 0xFFFF;
+            if (!CloseCodes.isValidOnWire(code)) {
+                throw new ProtocolViolationException(Violation.INVALID_CLOSE_CODE);
+            }
+            if (!Utf8Validator.isValid(payload)) {
+                throw new ProtocolViolationException(Violation.INVALID_CLOSE_REASON_UTF8);
+            }
+            reason = StandardCharsets.UTF_8.decode(payload).toString();
+        }
+        closeReceived = true;
+        reader.stop();
+        if (!closeSent) {
+            // RFC 6455 §5.5.1: reply with a Close frame, typically echoing the status code.
+            writeClose(code == CloseCodes.NO_STATUS ? -1 : code, "");
+        }
+        state = State.CLOSED;
+        deliverClose(code, reason, true, null);
+    }
+
+    private void deliverClose(int code, String reason, boolean clean, Violation violation) {
+        if (!closeDelivered) {
+            closeDelivered = true;
+            reader.stop();
+            // Nothing is encoded or decoded after this point: give pooled codecs back.
+            for (Extension e : extensions) {
+                e.close();
+            }
+            events.onEvent(new Event.Close(code, reason, clean, violation));
+        }
+    }
+
+    // ------------------------------------------------------------------ send
+
+    /** True while data messages may be sent (OPEN and no Close sent). */
+    public boolean canSend() {
+        return state == State.OPEN && !closeSent;
+    }
+
+    /** Sends a text message (one frame, extensions applied). */
+    public void sendText(CharSequence text) {
+        sendMessage(true, ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * Sends a binary message (one frame, extensions applied). The server role may hand {@code
+     * data} itself to the output; the caller must not change it until the output has written it.
+     */
+    public void sendBinary(ByteBuffer data) {
+        sendMessage(false, data);
+    }
+
+    /** Sends a complete text message from already-encoded UTF-8 bytes (validated). */
+    public void sendTextUtf8(ByteBuffer utf8) {
+        if (!Utf8Validator.isValid(utf8)) {
+            throw new IllegalArgumentException("not valid UTF-8");
+        }
+        sendMessage(true, utf8);
+    }
+
+    private void sendMessage(boolean text, ByteBuffer payload) {
+        checkCanSendData();
+        if (sendingFragments) {
+            throw new IllegalStateException("a fragmented message is in progress");
+        }
+        int rsv = 0;
+        for (Extension e : extensions) {
+            Extension.Encoded encoded = e.encode(text, payload);
+            payload = encoded.payload();
+            rsv |= encoded.rsv();
+        }
+        writeFrame(true, rsv, text ? Opcode.TEXT : Opcode.BINARY, payload);
+    }
+
+    /**
+     * Sends one frame of a fragmented message (RFC 6455 §5.4); extensions are not applied.
+     * The first call names the type, later calls continue it; {@code fin} ends it.
+     */
+    public void sendFragment(boolean text, ByteBuffer data, boolean fin) {
+        checkCanSendData();
+        Opcode opcode = sendingFragments ? Opcode.CONTINUATION : text ? Opcode.TEXT : Opcode.BINARY;
+        sendingFragments = !fin;
+        writeFrame(fin, 0, opcode, data);
+    }
+
+    /** Sends a Ping with up to 125 bytes of application data (RFC 6455 §5.5.2). */
+    public void sendPing(ByteBuffer data) {
+        sendControl(Opcode.PING, data);
+    }
+
+    /** Sends an unsolicited Pong (a unidirectional heartbeat, RFC 6455 §5.5.3). */
+    public void sendPong(ByteBuffer data) {
+        sendControl(Opcode.PONG, data);
+    }
+
+    private void sendControl(Opcode opcode, ByteBuffer data) {
+        if (data.remaining() > 125) {
+            throw new IllegalArgumentException("control frame payload over 125 bytes");
+        }
+        if (closeSent || state == State.CLOSED) {
+            throw new IllegalStateException("close frame already sent");
+        }
+        writeFrame(true, 0, opcode, data);
+    }
+
+    /**
+     * Starts the close handshake (RFC 6455 §7.1.2) with a code valid on the wire and a reason of at
+     * most 123 UTF-8 bytes. Moves to CLOSING; {@link #closeExpected()} becomes true. Does nothing if
+     * a Close was already sent.
+     */
+    public void sendClose(int code, String reason) {
+        if (!CloseCodes.isValidOnWire(code)) {
+            throw new IllegalArgumentException("close code " + code + " may not be sent");
+        }
+        if (reason.getBytes(StandardCharsets.UTF_8).length > CloseCodes.MAX_REASON_BYTES) {
+            throw new IllegalArgumentException("close reason over 123 UTF-8 bytes");
+        }
+        if (closeSent || state == State.CLOSED) {
+            return;
+        }
+        writeClose(code, reason);
+        state = State.CLOSING;
+    }
+
+    /**
+     * Whether the runtime should expect the transport to end soon and arm its close timer: a
+     * Close frame was sent or received, or the connection failed.
+     */
+    public boolean closeExpected() {
+        return closeSent || closeReceived || state == State.CLOSED;
+    }
+
+    /**
+     * Whether the runtime should close the transport now: after the handshake completes the server
+     * closes TCP first (RFC 6455 §7.1.1); after a failure either side does (§7.1.7). A client that
+     * completed the handshake waits for the server's FIN, bounded by its close timer.
+     */
+    public boolean shouldCloseTransport() {
+        return state == State.CLOSED && (role == Role.SERVER || failure != null || eof);
+    }
+
+    private void checkCanSendData() {
+        if (!canSend()) {
+            throw new IllegalStateException("cannot send data in state " + state + (closeSent ? " (close sent)" : ""));
+        }
+    }
+
+    private void writeClose(int code, String reason) {
+        closeSent = true;
+        ByteBuffer payload;
+        if (code < 0) {
+            payload = EMPTY;
+        } else {
+            byte[] r = reason.getBytes(StandardCharsets.UTF_8);
+            payload = ByteBuffer.allocate(2 + r.length).putShort((short) code).put(r).flip();
+        }
+        writeFrame(true, 0, Opcode.CLOSE, payload);
+    }
+
+    private void writeFrame(boolean fin, int rsv, Opcode opcode, ByteBuffer payload) {
+        int length = payload.remaining();
+        header.clear();
+        if (role == Role.CLIENT) {
+            // RFC 6455 §5.3: a fresh, unpredictable mask key per frame; mask a copy, never the
+            // caller's buffer.
+            int key = maskKeys.getAsInt();
+            FrameEncoder.writeHeader(header, fin, rsv, opcode, length, true, key);
+            ByteBuffer masked = ByteBuffer.allocate(length);
+            masked.put(payload.duplicate()).flip();
+            Masking.mask(masked, 0, length, key);
+            output.write(header.flip(), masked);
+        } else {
+            FrameEncoder.writeHeader(header, fin, rsv, opcode, length, false, 0);
+            output.write(header.flip(), payload);
+        }
+    }
+
+    private static ByteBuffer copy(ByteBuffer src) {
+        ByteBuffer c = ByteBuffer.allocate(src.remaining());
+        c.put(src).flip();
+        return c;
+    }
+
+    /** RFC 6455 §5.3 mask keys from a strong source, drawn in batches to amortise its cost. */
+    private static final class SecureMaskKeys implements IntSupplier {
+        private static final SecureRandom RANDOM = new SecureRandom();
+        private final ByteBuffer batch = ByteBuffer.allocate(256).position(256);
+
+        @Override
+        public int getAsInt() {
+            if (!batch.hasRemaining()) {
+                RANDOM.nextBytes(batch.array());
+                batch.clear();
+            }
+            return batch.getInt();
+        }
+    }
+
+    /** Builds a {@link Protocol}; not thread-safe. */
+    public static final class Builder {
+        private final Role role;
+        private ProtocolConfig config = ProtocolConfig.DEFAULT;
+        private EventSink events;
+        private Output output;
+        private IntSupplier maskKeys;
+        private List<Extension> extensions = List.of();
+
+        private Builder(Role role) {
+            this.role = role;
+        }
+
+        public Builder config(ProtocolConfig config) {
+            this.config = Objects.requireNonNull(config);
+            return this;
+        }
+
+        public Builder events(EventSink events) {
+            this.events = events;
+            return this;
+        }
+
+        public Builder output(Output output) {
+            this.output = output;
+            return this;
+        }
+
+        /** The source of client mask keys; tests pass a seeded one. Defaults to {@link SecureRandom}. */
+        public Builder maskKeys(IntSupplier maskKeys) {
+            this.maskKeys = maskKeys;
+            return this;
+        }
+
+        /** The extensions negotiated in the opening handshake, in negotiated order. */
+        public Builder extensions(List<Extension> extensions) {
+            this.extensions = extensions;
+            return this;
+        }
+
+        public Protocol build() {
+            return new Protocol(this);
+        }
+    }
+}

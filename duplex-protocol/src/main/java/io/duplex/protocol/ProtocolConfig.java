@@ -1,0 +1,86 @@
+package io.duplex.protocol;
+
+/**
+ * Limits and switches of the engine. Defaults are safe for the open internet (DESIGN §6): 1 MiB
+ * frames and messages (after inflation too) and 1024 fragments per message.
+ *
+ * <p>Threading: immutable; safe to share.
+ *
+ * @param maxFrameSize the largest declared frame payload accepted (else 1009)
+ * @param maxMessageSize the largest message accepted, summed over fragments and after any
+ *     decompression (else 1009)
+ * @param maxFragments the most frames one data message may span (else 1009)
+ * @param autoPong whether a received Ping is answered with a Pong automatically (RFC 6455 §5.5.2)
+ * @param assembleMessages whether fragmented messages are assembled into one {@link Event.Text} or
+ *     {@link Event.Binary}; when {@code false} each data frame is delivered as an {@link
+ *     Event.Fragment} as it completes
+ */
+public record ProtocolConfig(
+        long maxFrameSize, long maxMessageSize, int maxFragments, boolean autoPong, boolean assembleMessages) {
+
+    public static final long DEFAULT_MAX_SIZE = 1 << 20;
+    public static final int DEFAULT_MAX_FRAGMENTS = 1024;
+    public static final ProtocolConfig DEFAULT = builder().build();
+
+    public ProtocolConfig {
+        if (maxFrameSize < 125 || maxMessageSize < 1 || maxFragments < 1) {
+            throw new IllegalArgumentException("limits must allow at least a control frame and one fragment");
+        }
+        if (maxMessageSize > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("maxMessageSize above 2 GiB cannot be held in one buffer");
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder()
+                .maxFrameSize(maxFrameSize)
+                .maxMessageSize(maxMessageSize)
+                .maxFragments(maxFragments)
+                .autoPong(autoPong)
+                .assembleMessages(assembleMessages);
+    }
+
+    /** Builds a {@link ProtocolConfig}; not thread-safe. */
+    public static final class Builder {
+        private long maxFrameSize = DEFAULT_MAX_SIZE;
+        private long maxMessageSize = DEFAULT_MAX_SIZE;
+        private int maxFragments = DEFAULT_MAX_FRAGMENTS;
+        private boolean autoPong = true;
+        private boolean assembleMessages = true;
+
+        private Builder() {}
+
+        public Builder maxFrameSize(long bytes) {
+            this.maxFrameSize = bytes;
+            return this;
+        }
+
+        public Builder maxMessageSize(long bytes) {
+            this.maxMessageSize = bytes;
+            return this;
+        }
+
+        public Builder maxFragments(int count) {
+            this.maxFragments = count;
+            return this;
+        }
+
+        public Builder autoPong(boolean autoPong) {
+            this.autoPong = autoPong;
+            return this;
+        }
+
+        public Builder assembleMessages(boolean assemble) {
+            this.assembleMessages = assemble;
+            return this;
+        }
+
+        public ProtocolConfig build() {
+            return new ProtocolConfig(maxFrameSize, maxMessageSize, maxFragments, autoPong, assembleMessages);
+        }
+    }
+}
