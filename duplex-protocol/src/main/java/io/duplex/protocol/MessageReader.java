@@ -155,7 +155,9 @@ final class MessageReader implements FrameParser.Listener {
                 checkUtf8Complete();
             }
             events.onEvent(new Event.Fragment(
-                    messageOpcode == Opcode.TEXT, ByteBuffer.wrap(data, 0, dataLength).slice(), frameFin));
+                    messageOpcode == Opcode.TEXT,
+                    ByteBuffer.wrap(data, 0, dataLength).slice(),
+                    frameFin));
             data = new byte[0];
             dataLength = 0;
         } else if (frameFin) {

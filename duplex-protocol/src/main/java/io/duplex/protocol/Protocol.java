@@ -335,7 +335,10 @@ public final class Protocol {
             payload = EMPTY;
         } else {
             byte[] r = reason.getBytes(StandardCharsets.UTF_8);
-            payload = ByteBuffer.allocate(2 + r.length).putShort((short) code).put(r).flip();
+            payload = ByteBuffer.allocate(2 + r.length)
+                    .putShort((short) code)
+                    .put(r)
+                    .flip();
         }
         writeFrame(true, 0, Opcode.CLOSE, payload);
     }

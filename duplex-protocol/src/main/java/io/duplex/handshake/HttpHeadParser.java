@@ -1,0 +1,203 @@
+package io.duplex.handshake;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Reads one HTTP/1.1 head (RFC 7230 §3) incrementally: feed bytes as they arrive to {@link
+ * #parse(ByteBuffer)} until it returns the head. Any split of the input, down to one byte per call,
+ * gives the same result. The parser stops right after the empty line that ends the head, so bytes
+ * that follow (a pipelined request, a body, the first WebSocket frames) stay in the buffer.
+ *
+ * <p>Work is linear in the input: every byte is looked at once when it arrives and once more when
+ * its line is complete. Limits ({@link HttpHeadLimits}) are checked byte by byte, before memory is
+ * committed. Violations raise {@link HandshakeException} with the status to answer:
+ *
+ * <ul>
+ *   <li>414 for a request line longer than {@code maxLineLength}; 431 for any other line too long,
+ *       more than {@code maxHeaders} fields or a head bigger than {@code maxHeadSize};
+ *   <li>400 for malformed syntax: a bad start line, a field without a colon, whitespace before the
+ *       colon or at the start of a line (obs-fold, RFC 7230 §3.2.4), a non-token field name,
+ *       control characters, a CR not followed by LF, or a bare LF.
+ * </ul>
+ *
+ * <p>Lines must end with CRLF. The leniency of RFC 7230 §3.5 (a bare LF as line end) is
+ * deliberately not taken: parsers that disagree on where a line ends are what request smuggling
+ * exploits, and every WebSocket client sends CRLF.
+ *
+ * <p>A parser reads one head; after it returned a head or threw, further calls throw {@link
+ * IllegalStateException}.
+ *
+ * <p>Threading: not thread-safe; confine to the connection that reads the head.
+ */
+public final class HttpHeadParser {
+
+    /**
+     * Which start line to expect.
+     *
+     * <p>Threading: constants.
+     */
+    public enum Kind {
+        /** {@code GET /chat HTTP/1.1} — the server reads a request. */
+        REQUEST,
+        /** {@code HTTP/1.1 101 Switching Protocols} — the client reads a response. */
+        RESPONSE
+    }
+
+    private static final int INITIAL_LINE_CAPACITY = 128;
+
+    private final HttpHeadLimits limits;
+    private final Kind kind;
+    private final Headers.Builder headers = Headers.builder();
+    private byte[] line;
+    private int lineLength;
+    private boolean sawCr;
+    private int headSize;
+    private int headerCount;
+    private HttpHead startLine;
+    private boolean finished;
+
+    public HttpHeadParser(HttpHeadLimits limits, Kind kind) {
+        this.limits = limits;
+        this.kind = kind;
+        this.line = new byte[Math.min(INITIAL_LINE_CAPACITY, limits.maxLineLength())];
+    }
+
+    /**
+     * Consumes bytes of the head from {@code in}, up to and including the empty line that ends it.
+     *
+     * @return the head once complete (bytes after it are left in {@code in}), or {@code null} when
+     *     more bytes are needed (everything in {@code in} was consumed)
+     * @throws HandshakeException when the head is malformed or exceeds a limit
+     * @throws IllegalStateException when called after the head was returned or an error thrown
+     */
+    public HttpHead parse(ByteBuffer in) {
+        if (finished) {
+            throw new IllegalStateException("parser already finished");
+        }
+        try {
+            while (in.hasRemaining()) {
+                byte b = in.get();
+                if (++headSize > limits.maxHeadSize()) {
+                    throw new HandshakeException(431, "head too large");
+                }
+                if (sawCr) {
+                    if (b != '\n') {
+                        throw new HandshakeException(400, "CR not followed by LF");
+                    }
+                    sawCr = false;
+                    HttpHead head = endOfLine();
+                    if (head != null) {
+                        finished = true;
+                        return head;
+                    }
+                } else if (b == '\r') {
+                    sawCr = true;
+                } else if (b == '\n') {
+                    throw new HandshakeException(400, "bare LF");
+                } else {
+                    append(b);
+                }
+            }
+            return null;
+        } catch (HandshakeException e) {
+            finished = true;
+            throw e;
+        }
+    }
+
+    private void append(byte b) {
+        if (lineLength == limits.maxLineLength()) {
+            // RFC 7231 §6.5.12 (414 URI Too Long), RFC 6585 §5 (431)
+            throw startLine == null && kind == Kind.REQUEST
+                    ? new HandshakeException(414, "request line too long")
+                    : new HandshakeException(431, "header line too long");
+        }
+        if (lineLength == line.length) {
+            line = Arrays.copyOf(line, Math.min(line.length * 2, limits.maxLineLength()));
+        }
+        line[lineLength++] = b;
+    }
+
+    /** Handles a complete line; returns the head when the line was the final empty one. */
+    private HttpHead endOfLine() {
+        String text = new String(line, 0, lineLength, StandardCharsets.ISO_8859_1);
+        lineLength = 0;
+        if (startLine == null) {
+            startLine = kind == Kind.REQUEST ? requestLine(text) : statusLine(text);
+            return null;
+        }
+        if (text.isEmpty()) {
+            return startLine.withHeaders(headers.build());
+        }
+        headerField(text);
+        return null;
+    }
+
+    /** RFC 7230 §3.1.1: {@code method SP request-target SP HTTP-version}. */
+    private static HttpHead requestLine(String text) {
+        int sp1 = text.indexOf(' ');
+        int sp2 = sp1 < 0 ? -1 : text.indexOf(' ', sp1 + 1);
+        if (sp2 < 0) {
+            throw malformed("malformed request line");
+        }
+        try {
+            return new HttpHead.Request(
+                    text.substring(0, sp1), text.substring(sp1 + 1, sp2), text.substring(sp2 + 1), Headers.EMPTY);
+        } catch (IllegalArgumentException e) {
+            throw malformed("malformed request line");
+        }
+    }
+
+    /**
+     * RFC 7230 §3.1.2: {@code HTTP-version SP status-code SP reason-phrase}. A missing {@code SP
+     * reason-phrase} after the code is tolerated: servers in the wild send {@code HTTP/1.1 101}.
+     */
+    private static HttpHead statusLine(String text) {
+        int sp = text.indexOf(' ');
+        int codeEnd = sp + 4;
+        if (sp < 0 || text.length() < codeEnd || (text.length() > codeEnd && text.charAt(codeEnd) != ' ')) {
+            throw malformed("malformed status line");
+        }
+        int status = 0;
+        for (int i = sp + 1; i < codeEnd; i++) {
+            char c = text.charAt(i);
+            if (!HttpGrammar.isDigit(c)) {
+                throw malformed("malformed status line");
+            }
+            status = status * 10 + (c - '0');
+        }
+        String reason = text.length() > codeEnd ? text.substring(codeEnd + 1) : "";
+        try {
+            return new HttpHead.Response(text.substring(0, sp), status, reason, Headers.EMPTY);
+        } catch (IllegalArgumentException e) {
+            throw malformed("malformed status line");
+        }
+    }
+
+    /**
+     * RFC 7230 §3.2: {@code field-name ":" OWS field-value OWS}. A line starting with whitespace
+     * (obs-fold) or whitespace before the colon leaves a field name that is not a token: both are
+     * refused with 400 as RFC 7230 §3.2.4 requires.
+     */
+    private void headerField(String text) {
+        if (headerCount == limits.maxHeaders()) {
+            throw new HandshakeException(431, "too many header fields");
+        }
+        int colon = text.indexOf(':');
+        if (colon < 0) {
+            throw malformed("malformed header field");
+        }
+        try {
+            headers.add(text.substring(0, colon), text.substring(colon + 1));
+        } catch (IllegalArgumentException e) {
+            throw malformed("malformed header field");
+        }
+        headerCount++;
+    }
+
+    private static HandshakeException malformed(String message) {
+        return new HandshakeException(400, message);
+    }
+}

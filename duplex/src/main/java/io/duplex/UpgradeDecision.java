@@ -1,0 +1,42 @@
+package io.duplex;
+
+import io.duplex.handshake.Headers;
+
+/**
+ * An {@link Upgrader}'s answer: accept (optionally choosing a subprotocol and attaching an
+ * identity) or reject with an HTTP status.
+ *
+ * <p>Threading: immutable; safe to share.
+ */
+public sealed interface UpgradeDecision {
+
+    /** Accept; {@code subprotocol} must be one the client offered (or {@code null}). */
+    record Accept(String subprotocol, Object attachment, Headers headers) implements UpgradeDecision {}
+
+    /** Reject with an HTTP status (e.g. 401, 403, 429) and a short reason sent as the body. */
+    record Reject(int status, String reason, Headers headers) implements UpgradeDecision {
+        public Reject {
+            if (status < 400 || status > 599) {
+                throw new IllegalArgumentException("a rejection needs a 4xx or 5xx status");
+            }
+        }
+    }
+
+    /** Accept with the server's subprotocol choice. */
+    static UpgradeDecision accept() {
+        return new Accept(null, null, Headers.EMPTY);
+    }
+
+    /** Accept and attach an identity (see {@link WebSocket#attachment()}). */
+    static UpgradeDecision accept(Object attachment) {
+        return new Accept(null, attachment, Headers.EMPTY);
+    }
+
+    static UpgradeDecision accept(String subprotocol, Object attachment) {
+        return new Accept(subprotocol, attachment, Headers.EMPTY);
+    }
+
+    static UpgradeDecision reject(int status, String reason) {
+        return new Reject(status, reason, Headers.EMPTY);
+    }
+}

@@ -1,0 +1,62 @@
+package io.duplex;
+
+import io.duplex.handshake.Headers;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * A validated WebSocket upgrade request, as the {@link Upgrader} sees it: where to look for
+ * credentials (headers, cookies, query tokens) and what the client offered.
+ *
+ * <p>Threading: immutable; safe to share.
+ *
+ * @param query the raw query string without {@code ?}, or {@code null}
+ * @param origin the {@code Origin} header, or {@code null} for non-browser clients
+ */
+public record UpgradeRequest(
+        String path,
+        String query,
+        Headers headers,
+        InetSocketAddress remoteAddress,
+        String origin,
+        List<String> offeredSubprotocols,
+        String selectedSubprotocol) {
+
+    /** The first value of a query parameter, URL-decoded, or {@code null}. */
+    public String queryParameter(String name) {
+        if (query == null) {
+            return null;
+        }
+        for (String pair : query.split("&", -1)) {
+            int eq = pair.indexOf('=');
+            String key = eq < 0 ? pair : pair.substring(0, eq);
+            if (decode(key).equals(name)) {
+                return eq < 0 ? "" : decode(pair.substring(eq + 1));
+            }
+        }
+        return null;
+    }
+
+    /** The value of a cookie from the {@code Cookie} header(s), or {@code null} (RFC 6265 §5.4). */
+    public String cookie(String name) {
+        for (String header : headers.all("Cookie")) {
+            for (String pair : header.split(";", -1)) {
+                int eq = pair.indexOf('=');
+                if (eq > 0 && pair.substring(0, eq).trim().equals(name)) {
+                    return pair.substring(eq + 1).trim();
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String decode(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return s;
+        }
+    }
+}

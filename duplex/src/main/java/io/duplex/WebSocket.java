@@ -1,0 +1,75 @@
+package io.duplex;
+
+import io.duplex.protocol.State;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One open WebSocket connection, server or client side, with the browser API's shape.
+ *
+ * <p>Threading: every method is safe to call from any thread. Calls from the connection's own
+ * event loop (inside a handler callback) act at once and are corked: everything sent from one
+ * callback leaves in one write. Calls from other threads are handed to the loop in order; messages
+ * sent from one thread arrive in the order they were sent.
+ */
+public interface WebSocket {
+
+    /** Sends a text message. */
+    SendResult send(CharSequence text);
+
+    /**
+     * Sends a binary message: the bytes between the buffer's position and limit. Do not modify
+     * the buffer afterwards: large payloads are written from it directly.
+     */
+    SendResult send(ByteBuffer data);
+
+    /** Sends a text message and completes when it has been written to the socket. */
+    CompletableFuture<Void> sendAsync(CharSequence text);
+
+    /** Sends a binary message and completes when it has been written to the socket. */
+    CompletableFuture<Void> sendAsync(ByteBuffer data);
+
+    /** Sends a Ping with at most 125 bytes of data. */
+    SendResult ping(ByteBuffer data);
+
+    /** Starts the close handshake with 1000 (normal closure). */
+    default void close() {
+        close(1000, "");
+    }
+
+    /**
+     * Starts the close handshake (RFC 6455 §7.1.2) with a code valid on the wire and a reason of at
+     * most 123 UTF-8 bytes; the connection ends when the peer answers or the close timeout fires.
+     */
+    void close(int code, String reason);
+
+    /** Closes the TCP connection at once, without a close handshake (the peer sees 1006). */
+    void abort();
+
+    /** CONNECTING, OPEN, CLOSING or CLOSED, like the browser's {@code readyState}. */
+    State readyState();
+
+    /** Bytes accepted by {@code send} and not yet written to the socket. */
+    long bufferedAmount();
+
+    /** The negotiated subprotocol, or {@code null}. */
+    String subprotocol();
+
+    /** The negotiated extensions as sent in {@code Sec-WebSocket-Extensions}, in order. */
+    List<String> extensions();
+
+    /** The request path (server side) or the URI's path (client side). */
+    String path();
+
+    InetSocketAddress remoteAddress();
+
+    InetSocketAddress localAddress();
+
+    /** The object attached by the {@link Upgrader} or {@link #attach}, or {@code null}. */
+    <T> T attachment();
+
+    /** Attaches any object (e.g. the authenticated user) to this connection. */
+    void attach(Object attachment);
+}

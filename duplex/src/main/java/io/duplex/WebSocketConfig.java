@@ -1,0 +1,271 @@
+package io.duplex;
+
+import io.duplex.extension.ExtensionFactory;
+import io.duplex.handshake.HttpHeadLimits;
+import io.duplex.handshake.OriginPolicy;
+import io.duplex.protocol.ProtocolConfig;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Every limit and timeout of a server or client. The defaults are safe on the open internet
+ * (DESIGN §6); see {@code docs/security.md} for what each one protects against.
+ *
+ * <p>Threading: immutable; safe to share.
+ *
+ * @param protocol frame, message and fragment limits (1 MiB, 1 MiB, 1024)
+ * @param headLimits limits of the HTTP upgrade request/response head (8 KiB, 100 headers)
+ * @param handshakeTimeout time allowed for the TCP/TLS/HTTP handshake (slowloris defence)
+ * @param closeTimeout time allowed for the close handshake before the connection is aborted
+ * @param pingInterval keepalive ping period; {@link Duration#ZERO} disables keepalive
+ * @param pongTimeout time a keepalive ping may wait for its pong before the connection is deemed
+ *     half-open and aborted
+ * @param idleTimeout close with 1001 after this long without any frame either way; ZERO = off
+ * @param connectTimeout client only: time allowed to establish the TCP connection
+ * @param outboundLimit most bytes queued for one socket before the slow-consumer policy applies
+ * @param highWaterMark above this many queued bytes {@code send} returns BUFFERED
+ * @param lowWaterMark {@code onDrain} fires when the queue falls below this after BUFFERED
+ * @param slowConsumerPolicy what to do with a message beyond {@code outboundLimit}
+ * @param maxUndelivered read backpressure: stop reading a socket while this many received bytes
+ *     wait for a handler executor
+ * @param maxConnections server only: most open connections; more are answered 503
+ * @param maxConnectionsPerAddress server only: most connections from one IP address; 0 = no limit
+ * @param originPolicy server only: which browser origins may connect (same-origin by default)
+ * @param subprotocols server: supported subprotocols in preference order; client: offered ones
+ * @param extensions extensions to negotiate (e.g. permessage-deflate), in preference order
+ */
+public record WebSocketConfig(
+        ProtocolConfig protocol,
+        HttpHeadLimits headLimits,
+        Duration handshakeTimeout,
+        Duration closeTimeout,
+        Duration pingInterval,
+        Duration pongTimeout,
+        Duration idleTimeout,
+        Duration connectTimeout,
+        long outboundLimit,
+        long highWaterMark,
+        long lowWaterMark,
+        SlowConsumerPolicy slowConsumerPolicy,
+        long maxUndelivered,
+        int maxConnections,
+        int maxConnectionsPerAddress,
+        OriginPolicy originPolicy,
+        List<String> subprotocols,
+        List<ExtensionFactory> extensions) {
+
+    public static final WebSocketConfig DEFAULT = builder().build();
+
+    public WebSocketConfig {
+        Objects.requireNonNull(protocol, "protocol");
+        Objects.requireNonNull(headLimits, "headLimits");
+        requirePositive(handshakeTimeout, "handshakeTimeout");
+        requirePositive(closeTimeout, "closeTimeout");
+        requireNonNegative(pingInterval, "pingInterval");
+        requirePositive(pongTimeout, "pongTimeout");
+        requireNonNegative(idleTimeout, "idleTimeout");
+        requirePositive(connectTimeout, "connectTimeout");
+        if (lowWaterMark > highWaterMark || highWaterMark > outboundLimit || lowWaterMark < 0) {
+            throw new IllegalArgumentException("need 0 <= lowWaterMark <= highWaterMark <= outboundLimit");
+        }
+        Objects.requireNonNull(slowConsumerPolicy, "slowConsumerPolicy");
+        if (maxUndelivered < 1 || maxConnections < 1 || maxConnectionsPerAddress < 0) {
+            throw new IllegalArgumentException("limits must be positive");
+        }
+        Objects.requireNonNull(originPolicy, "originPolicy");
+        subprotocols = List.copyOf(subprotocols);
+        extensions = List.copyOf(extensions);
+    }
+
+    private static void requirePositive(Duration d, String name) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive");
+        }
+    }
+
+    private static void requireNonNegative(Duration d, String name) {
+        if (d == null || d.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative");
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.protocol = protocol;
+        b.headLimits = headLimits;
+        b.handshakeTimeout = handshakeTimeout;
+        b.closeTimeout = closeTimeout;
+        b.pingInterval = pingInterval;
+        b.pongTimeout = pongTimeout;
+        b.idleTimeout = idleTimeout;
+        b.connectTimeout = connectTimeout;
+        b.outboundLimit = outboundLimit;
+        b.highWaterMark = highWaterMark;
+        b.lowWaterMark = lowWaterMark;
+        b.slowConsumerPolicy = slowConsumerPolicy;
+        b.maxUndelivered = maxUndelivered;
+        b.maxConnections = maxConnections;
+        b.maxConnectionsPerAddress = maxConnectionsPerAddress;
+        b.originPolicy = originPolicy;
+        b.subprotocols = subprotocols;
+        b.extensions = extensions;
+        return b;
+    }
+
+    /** Builds a {@link WebSocketConfig}; not thread-safe. */
+    public static final class Builder {
+        private ProtocolConfig protocol = ProtocolConfig.DEFAULT;
+        private HttpHeadLimits headLimits = HttpHeadLimits.DEFAULT;
+        private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private Duration closeTimeout = Duration.ofSeconds(10);
+        private Duration pingInterval = Duration.ofSeconds(30);
+        private Duration pongTimeout = Duration.ofSeconds(30);
+        private Duration idleTimeout = Duration.ZERO;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private long outboundLimit = 1 << 20;
+        private long highWaterMark = 256 * 1024;
+        private long lowWaterMark = 64 * 1024;
+        private SlowConsumerPolicy slowConsumerPolicy = SlowConsumerPolicy.CLOSE;
+        private long maxUndelivered = 1 << 20;
+        private int maxConnections = 100_000;
+        private int maxConnectionsPerAddress = 0;
+        private OriginPolicy originPolicy = OriginPolicy.sameOrigin();
+        private List<String> subprotocols = List.of();
+        private List<ExtensionFactory> extensions = List.of();
+
+        private Builder() {}
+
+        public Builder protocol(ProtocolConfig protocol) {
+            this.protocol = protocol;
+            return this;
+        }
+
+        /** Shorthand for the protocol's max message size (also bounds inflated size). */
+        public Builder maxMessageSize(long bytes) {
+            this.protocol = protocol.toBuilder().maxMessageSize(bytes).build();
+            return this;
+        }
+
+        /** Shorthand for the protocol's max frame size. */
+        public Builder maxFrameSize(long bytes) {
+            this.protocol = protocol.toBuilder().maxFrameSize(bytes).build();
+            return this;
+        }
+
+        public Builder headLimits(HttpHeadLimits headLimits) {
+            this.headLimits = headLimits;
+            return this;
+        }
+
+        public Builder handshakeTimeout(Duration d) {
+            this.handshakeTimeout = d;
+            return this;
+        }
+
+        public Builder closeTimeout(Duration d) {
+            this.closeTimeout = d;
+            return this;
+        }
+
+        public Builder pingInterval(Duration d) {
+            this.pingInterval = d;
+            return this;
+        }
+
+        public Builder pongTimeout(Duration d) {
+            this.pongTimeout = d;
+            return this;
+        }
+
+        public Builder idleTimeout(Duration d) {
+            this.idleTimeout = d;
+            return this;
+        }
+
+        public Builder connectTimeout(Duration d) {
+            this.connectTimeout = d;
+            return this;
+        }
+
+        /** Sets the outbound limit and scales the water marks to 1/4 and 1/16 of it. */
+        public Builder outboundLimit(long bytes) {
+            this.outboundLimit = bytes;
+            this.highWaterMark = bytes / 4;
+            this.lowWaterMark = bytes / 16;
+            return this;
+        }
+
+        public Builder waterMarks(long low, long high) {
+            this.lowWaterMark = low;
+            this.highWaterMark = high;
+            return this;
+        }
+
+        public Builder slowConsumerPolicy(SlowConsumerPolicy policy) {
+            this.slowConsumerPolicy = policy;
+            return this;
+        }
+
+        public Builder maxUndelivered(long bytes) {
+            this.maxUndelivered = bytes;
+            return this;
+        }
+
+        public Builder maxConnections(int n) {
+            this.maxConnections = n;
+            return this;
+        }
+
+        public Builder maxConnectionsPerAddress(int n) {
+            this.maxConnectionsPerAddress = n;
+            return this;
+        }
+
+        public Builder originPolicy(OriginPolicy policy) {
+            this.originPolicy = policy;
+            return this;
+        }
+
+        public Builder subprotocols(String... subprotocols) {
+            this.subprotocols = List.of(subprotocols);
+            return this;
+        }
+
+        public Builder subprotocols(List<String> subprotocols) {
+            this.subprotocols = subprotocols;
+            return this;
+        }
+
+        public Builder extensions(List<ExtensionFactory> extensions) {
+            this.extensions = extensions;
+            return this;
+        }
+
+        public WebSocketConfig build() {
+            return new WebSocketConfig(
+                    protocol,
+                    headLimits,
+                    handshakeTimeout,
+                    closeTimeout,
+                    pingInterval,
+                    pongTimeout,
+                    idleTimeout,
+                    connectTimeout,
+                    outboundLimit,
+                    highWaterMark,
+                    lowWaterMark,
+                    slowConsumerPolicy,
+                    maxUndelivered,
+                    maxConnections,
+                    maxConnectionsPerAddress,
+                    originPolicy,
+                    subprotocols,
+                    extensions);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.duplex;
+
+import java.nio.ByteBuffer;
+import java.util.function.BiConsumer;
+
+/**
+ * Receives a connection's events, in the browser's shape: open, message (text or binary), close
+ * and error, plus ping, pong and drain. Every method has a no-op default.
+ *
+ * <p>Threading: for one connection, callbacks never overlap and arrive in order. They run on the
+ * connection's event loop unless a handler executor is configured; never block in them on the
+ * loop. A {@link ByteBuffer} passed to a callback is only valid during that callback (it may be a
+ * window of the loop's read buffer): copy what you keep.
+ */
+public interface WebSocketHandler {
+
+    default void onOpen(WebSocket ws) {}
+
+    default void onText(WebSocket ws, String text) {}
+
+    default void onBinary(WebSocket ws, ByteBuffer data) {}
+
+    /** A Ping arrived; the Pong has already been sent (RFC 6455 §5.5.2). */
+    default void onPing(WebSocket ws, ByteBuffer data) {}
+
+    default void onPong(WebSocket ws, ByteBuffer data) {}
+
+    /**
+     * The connection ended: called exactly once per opened connection.
+     *
+     * @param code the peer's close code, 1005 if it sent none, 1006 if the connection dropped
+     *     without a close handshake, or the code this end failed the connection with
+     * @param wasClean whether the close handshake completed
+     */
+    default void onClose(WebSocket ws, int code, String reason, boolean wasClean) {}
+
+    /** Something went wrong (a violation by the peer, an I/O error, a handler exception). */
+    default void onError(WebSocket ws, Throwable error) {}
+
+    /** The outbound buffer fell back below its low-water mark after a {@link SendResult#BUFFERED}. */
+    default void onDrain(WebSocket ws) {}
+
+    /** A handler that answers text messages with {@code onText}. */
+    static WebSocketHandler onText(BiConsumer<WebSocket, String> onText) {
+        return new WebSocketHandler() {
+            @Override
+            public void onText(WebSocket ws, String text) {
+                onText.accept(ws, text);
+            }
+        };
+    }
+
+    /** A handler that answers binary messages with {@code onBinary}. */
+    static WebSocketHandler onBinary(BiConsumer<WebSocket, ByteBuffer> onBinary) {
+        return new WebSocketHandler() {
+            @Override
+            public void onBinary(WebSocket ws, ByteBuffer data) {
+                onBinary.accept(ws, data);
+            }
+        };
+    }
+
+    /** Echoes every message back with the same type. */
+    static WebSocketHandler echo() {
+        return new WebSocketHandler() {
+            @Override
+            public void onText(WebSocket ws, String text) {
+                ws.send(text);
+            }
+
+            @Override
+            public void onBinary(WebSocket ws, ByteBuffer data) {
+                ws.send(data);
+            }
+        };
+    }
+}

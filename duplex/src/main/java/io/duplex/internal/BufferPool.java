@@ -1,0 +1,44 @@
+package io.duplex.internal;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+
+/**
+ * A per-loop pool of equally sized direct buffers for outgoing batches. Buffers come back on every
+ * path, errors included (DESIGN invariant 4); beyond {@code maxPooled} they are left to the GC.
+ *
+ * <p>Threading: confined to its event loop.
+ */
+public final class BufferPool {
+    private final int bufferSize;
+    private final int maxPooled;
+    private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
+    private long outstanding;
+
+    public BufferPool(int bufferSize, int maxPooled) {
+        this.bufferSize = bufferSize;
+        this.maxPooled = maxPooled;
+    }
+
+    public int bufferSize() {
+        return bufferSize;
+    }
+
+    public ByteBuffer take() {
+        outstanding++;
+        ByteBuffer b = free.pollFirst();
+        return b != null ? b.clear() : ByteBuffer.allocateDirect(bufferSize);
+    }
+
+    public void release(ByteBuffer b) {
+        outstanding--;
+        if (free.size() < maxPooled) {
+            free.addFirst(b);
+        }
+    }
+
+    /** Buffers taken and not yet released (0 when every connection is idle). */
+    public long outstanding() {
+        return outstanding;
+    }
+}

@@ -1,0 +1,300 @@
+package io.duplex.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One thread, one {@link Selector}, a task queue, scheduled tasks and a periodic tick that checks
+ * every connection's deadlines. A connection lives on one loop for life, so its state needs no
+ * locks (DESIGN §4, invariant 5).
+ *
+ * <p>Threading: {@link #execute}, {@link #schedule}, {@link #inLoop} and {@link #shutdown} are safe
+ * from any thread; everything else must be called on the loop.
+ */
+public final class EventLoop {
+    private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
+
+    /** A selectable thing the loop dispatches readiness to. */
+    public interface Handler {
+        void onReady(SelectionKey key);
+    }
+
+    /** Something with deadlines, checked on every tick. */
+    public interface Ticking {
+        void tick(long nowNanos);
+    }
+
+    private final Selector selector;
+    private final Thread thread;
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private final PriorityQueue<Scheduled> scheduled = new PriorityQueue<>();
+    private final List<Ticking> ticking = new ArrayList<>();
+    private final List<Flushable> dirty = new ArrayList<>();
+    private final long tickNanos;
+    private final BufferPool pool;
+    /** Shared by all connections of this loop: a connection consumes every byte it reads. */
+    private final ByteBuffer readBuffer;
+
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private volatile boolean shuttingDown;
+    private long nextTick;
+    private long sequence;
+
+    /** A connection with output waiting for the end of this loop pass (corking). */
+    public interface Flushable {
+        void flush();
+    }
+
+    public EventLoop(String name, long tickNanos, int readBufferSize) {
+        try {
+            this.selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.tickNanos = tickNanos;
+        this.pool = new BufferPool(16 * 1024, 256);
+        this.readBuffer = ByteBuffer.allocateDirect(readBufferSize);
+        this.thread = new Thread(this::run, name);
+        this.thread.setDaemon(false);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    public boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    public BufferPool pool() {
+        return pool;
+    }
+
+    /** The loop's read buffer; only for use on the loop, and empty again before returning. */
+    public ByteBuffer readBuffer() {
+        return readBuffer;
+    }
+
+    /** Runs {@code task} on the loop, after the tasks already queued. */
+    public void execute(Runnable task) {
+        tasks.add(task);
+        if (!inLoop() && wakeupPending.compareAndSet(false, true)) {
+            selector.wakeup();
+        }
+    }
+
+    /** Runs {@code task} on the loop after {@code delayNanos}. Returns a handle to cancel it. */
+    public Cancellable schedule(Runnable task, long delayNanos) {
+        Scheduled s = new Scheduled(task, System.nanoTime() + delayNanos);
+        if (inLoop()) {
+            s.seq = sequence++;
+            scheduled.add(s);
+        } else {
+            execute(() -> {
+                s.seq = sequence++;
+                scheduled.add(s);
+            });
+        }
+        return s;
+    }
+
+    /** Registers a channel; must run on the loop. */
+    public SelectionKey register(SelectableChannel channel, int ops, Handler handler) throws IOException {
+        return channel.register(selector, ops, handler);
+    }
+
+    public void addTicking(Ticking t) {
+        ticking.add(t);
+    }
+
+    public void removeTicking(Ticking t) {
+        int i = ticking.indexOf(t);
+        if (i >= 0) {
+            int last = ticking.size() - 1;
+            ticking.set(i, ticking.get(last));
+            ticking.remove(last);
+        }
+    }
+
+    /** Number of connections and other deadline holders on this loop. */
+    public int tickingCount() {
+        return ticking.size();
+    }
+
+    /** Queues {@code f} to be flushed at the end of this loop pass. */
+    public void markDirty(Flushable f) {
+        dirty.add(f);
+    }
+
+    /** Stops the loop after the tasks queued so far; closes its selector. */
+    public CompletableFuture<Void> shutdown() {
+        shuttingDown = true;
+        execute(() -> {});
+        return terminated;
+    }
+
+    public boolean isShutdown() {
+        return shuttingDown;
+    }
+
+    private void run() {
+        nextTick = System.nanoTime() + tickNanos;
+        try {
+            while (!shuttingDown) {
+                long timeoutMillis = selectTimeoutMillis();
+                if (timeoutMillis == 0) {
+                    selector.selectNow();
+                } else {
+                    selector.select(timeoutMillis);
+                }
+                wakeupPending.set(false);
+                processKeys();
+                runTasks();
+                runScheduled();
+                flushDirty();
+            }
+            runTasks();
+            flushDirty();
+        } catch (ClosedSelectorException e) {
+            // Shut down from outside.
+        } catch (Throwable t) {
+            LOG.log(Level.ERROR, "event loop " + thread.getName() + " died", t);
+        } finally {
+            closeSelector();
+            terminated.complete(null);
+        }
+    }
+
+    private long selectTimeoutMillis() {
+        if (!tasks.isEmpty()) {
+            return 0;
+        }
+        long now = System.nanoTime();
+        long until = nextTick;
+        Scheduled next = scheduled.peek();
+        if (next != null && next.deadline < until) {
+            until = next.deadline;
+        }
+        long millis = (until - now + 999_999) / 1_000_000;
+        return Math.max(millis, 0) == 0 ? 0 : millis;
+    }
+
+    private void processKeys() {
+        Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+        while (it.hasNext()) {
+            SelectionKey key = it.next();
+            it.remove();
+            Handler h = (Handler) key.attachment();
+            try {
+                h.onReady(key);
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "unexpected error handling a channel", e);
+                key.cancel();
+            }
+        }
+    }
+
+    private void runTasks() {
+        // Bounded: tasks queued by these tasks run in the next pass, so I/O is not starved.
+        for (int n = tasks.size(); n > 0; n--) {
+            Runnable task = tasks.poll();
+            if (task == null) {
+                break;
+            }
+            safely(task);
+        }
+    }
+
+    private void runScheduled() {
+        long now = System.nanoTime();
+        Scheduled s;
+        while ((s = scheduled.peek()) != null && s.deadline - now <= 0) {
+            scheduled.poll();
+            if (!s.cancelled) {
+                safely(s.task);
+            }
+        }
+        if (now - nextTick >= 0) {
+            nextTick = now + tickNanos;
+            for (int i = ticking.size() - 1; i >= 0; i--) {
+                if (i < ticking.size()) {
+                    ticking.get(i).tick(now);
+                }
+            }
+        }
+    }
+
+    private void flushDirty() {
+        // Flushing may mark more connections dirty (e.g. a close frame after a failed write).
+        for (int i = 0; i < dirty.size(); i++) {
+            dirty.get(i).flush();
+        }
+        dirty.clear();
+    }
+
+    private static void safely(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "event loop task failed", e);
+        }
+    }
+
+    private void closeSelector() {
+        for (SelectionKey key : selector.keys()) {
+            try {
+                key.channel().close();
+            } catch (IOException e) {
+                // best effort at shutdown
+            }
+        }
+        try {
+            selector.close();
+        } catch (IOException e) {
+            // best effort at shutdown
+        }
+    }
+
+    /** A cancellable scheduled task. */
+    public interface Cancellable {
+        void cancel();
+    }
+
+    private static final class Scheduled implements Comparable<Scheduled>, Cancellable {
+        final Runnable task;
+        final long deadline;
+        long seq;
+        volatile boolean cancelled;
+
+        Scheduled(Runnable task, long deadline) {
+            this.task = task;
+            this.deadline = deadline;
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+        }
+
+        @Override
+        public int compareTo(Scheduled o) {
+            int c = Long.compare(deadline - o.deadline, 0);
+            return c != 0 ? c : Long.compare(seq, o.seq);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.duplex.internal;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * N event loops (default: one per core); connections are spread over them round-robin.
+ *
+ * <p>Threading: safe from any thread.
+ */
+public final class EventLoopGroup {
+    private static final AtomicInteger GROUPS = new AtomicInteger();
+    private final EventLoop[] loops;
+    private final AtomicInteger next = new AtomicInteger();
+
+    public EventLoopGroup(String name, int size, Duration tick) {
+        if (size < 1) {
+            throw new IllegalArgumentException("at least one event loop");
+        }
+        int group = GROUPS.incrementAndGet();
+        loops = new EventLoop[size];
+        for (int i = 0; i < size; i++) {
+            loops[i] = new EventLoop(name + "-" + group + "-loop-" + i, tick.toNanos(), 64 * 1024);
+            loops[i].start();
+        }
+    }
+
+    public EventLoop next() {
+        return loops[Math.floorMod(next.getAndIncrement(), loops.length)];
+    }
+
+    public EventLoop[] loops() {
+        return loops.clone();
+    }
+
+    /** Stops every loop and waits for their threads to end, at most {@code timeout}. */
+    public void shutdown(Duration timeout) {
+        CompletableFuture<?>[] done = new CompletableFuture<?>[loops.length];
+        for (int i = 0; i < loops.length; i++) {
+            done[i] = loops[i].shutdown();
+        }
+        try {
+            CompletableFuture.allOf(done).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // Loops that do not stop in time are daemon-free threads ending on their own.
+        }
+    }
+}

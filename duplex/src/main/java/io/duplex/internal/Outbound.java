@@ -1,0 +1,174 @@
+package io.duplex.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A connection's write queue. Corking: frames queued during one loop pass leave in one write.
+ * Small frames are copied into pooled batch buffers; a large payload is written straight from the
+ * caller's buffer in a gathering write when the socket takes it, and only the part the socket
+ * refuses is copied — so {@code send} never keeps a reference to the caller's buffer.
+ *
+ * <p>Threading: confined to the connection's event loop, except {@link #bufferedAmount()}.
+ */
+final class Outbound {
+    /** Payloads at least this large are written from the caller's buffer (gathered), not batched. */
+    static final int GATHER_THRESHOLD = 8 * 1024;
+
+    private final BufferPool pool;
+    private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
+    /** Queue entries that came from the pool (identity), returned once written. */
+    private final ArrayDeque<ByteBuffer> pooled = new ArrayDeque<>();
+    private ByteBuffer tail;
+    private ByteBuffer[] gather = new ByteBuffer[16];
+    private volatile long queued;
+    /** Bytes ever queued / written, to complete {@code sendAsync} futures in order. */
+    private long enqueuedTotal;
+    private long writtenTotal;
+    private final ArrayDeque<WriteMark> marks = new ArrayDeque<>();
+
+    private record WriteMark(long position, CompletableFuture<Void> future) {}
+
+    Outbound(BufferPool pool) {
+        this.pool = pool;
+    }
+
+    /** Bytes queued and not yet written; readable from any thread. */
+    long bufferedAmount() {
+        return queued;
+    }
+
+    boolean isEmpty() {
+        return queued == 0;
+    }
+
+    /** Queues one frame; {@code header} and {@code payload} are copied or written before return. */
+    void add(ByteBuffer header, ByteBuffer payload, Transport transport, boolean socketWritable) throws IOException {
+        int size = header.remaining() + payload.remaining();
+        queued += size;
+        enqueuedTotal += size;
+        if (payload.remaining() < GATHER_THRESHOLD) {
+            copy(header);
+            copy(payload);
+            return;
+        }
+        // Large payload: flush what is corked plus this frame in one gathering write, then keep
+        // a private copy of whatever the socket did not take.
+        if (socketWritable) {
+            writeTo(transport, header, payload);
+            completeMarks();
+        }
+        copy(header);
+        if (payload.hasRemaining()) {
+            ByteBuffer rest = ByteBuffer.allocate(payload.remaining());
+            rest.put(payload).flip();
+            sealTail();
+            queue.add(rest);
+        }
+    }
+
+    private void copy(ByteBuffer src) {
+        while (src.hasRemaining()) {
+            if (tail == null || !tail.hasRemaining()) {
+                sealTail();
+                tail = pool.take();
+                pooled.add(tail);
+            }
+            int n = Math.min(src.remaining(), tail.remaining());
+            int limit = src.limit();
+            src.limit(src.position() + n);
+            tail.put(src);
+            src.limit(limit);
+        }
+    }
+
+    /** Moves the tail batch into the queue, ready for writing. */
+    private void sealTail() {
+        if (tail != null) {
+            queue.add(tail.flip());
+            tail = null;
+        }
+    }
+
+    /**
+     * Writes as much as the socket takes.
+     *
+     * @return true when everything queued has been written
+     */
+    boolean write(Transport transport) throws IOException {
+        writeTo(transport, null, null);
+        completeMarks();
+        return queue.isEmpty() && tail == null && !transport.hasPendingWrites();
+    }
+
+    private void writeTo(Transport transport, ByteBuffer header, ByteBuffer payload) throws IOException {
+        sealTail();
+        if (!transport.flush()) {
+            return;
+        }
+        while (true) {
+            int n = 0;
+            for (ByteBuffer b : queue) {
+                if (n == gather.length - 2) {
+                    break;
+                }
+                gather[n++] = b;
+            }
+            // The large frame goes last, and only once everything queued before it is in the write.
+            if (n == queue.size() && payload != null && (header.hasRemaining() || payload.hasRemaining())) {
+                gather[n++] = header;
+                gather[n++] = payload;
+            }
+            if (n == 0) {
+                return;
+            }
+            long written = transport.write(gather, 0, n);
+            Arrays.fill(gather, 0, n, null);
+            queued -= written;
+            writtenTotal += written;
+            while (!queue.isEmpty() && !queue.peek().hasRemaining()) {
+                release(queue.poll());
+            }
+            if (written == 0 || transport.hasPendingWrites()) {
+                return;
+            }
+        }
+    }
+
+    private void release(ByteBuffer b) {
+        if (!pooled.isEmpty() && pooled.peekFirst() == b) {
+            pool.release(pooled.pollFirst());
+        }
+    }
+
+    /** Completes {@code future} once every byte queued so far has been written. */
+    void whenWritten(CompletableFuture<Void> future) {
+        if (writtenTotal >= enqueuedTotal) {
+            future.complete(null);
+        } else {
+            marks.add(new WriteMark(enqueuedTotal, future));
+        }
+    }
+
+    private void completeMarks() {
+        while (!marks.isEmpty() && marks.peek().position() <= writtenTotal) {
+            marks.poll().future().complete(null);
+        }
+    }
+
+    /** Frees every pooled buffer (on close, errors included: DESIGN invariant 4). */
+    void clear(Throwable cause) {
+        while (!marks.isEmpty()) {
+            marks.poll().future().completeExceptionally(cause);
+        }
+        queue.clear();
+        tail = null;
+        while (!pooled.isEmpty()) {
+            pool.release(pooled.poll());
+        }
+        queued = 0;
+    }
+}

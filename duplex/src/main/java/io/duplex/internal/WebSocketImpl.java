@@ -1,0 +1,382 @@
+package io.duplex.internal;
+
+import io.duplex.SendResult;
+import io.duplex.SlowConsumerPolicy;
+import io.duplex.WebSocket;
+import io.duplex.WebSocketHandler;
+import io.duplex.extension.Extension;
+import io.duplex.protocol.CloseCodes;
+import io.duplex.protocol.Event;
+import io.duplex.protocol.State;
+import io.duplex.protocol.WebSocketException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The public {@link WebSocket} of one connection: hands calls from other threads to the loop,
+ * applies the outbound limit and slow-consumer policy, and dispatches events to the handler (on
+ * the loop, or in order on a handler executor, with read backpressure).
+ *
+ * <p>Threading: public methods are safe from any thread; {@code dispatch*} run on the loop.
+ */
+public final class WebSocketImpl implements WebSocket {
+    private static final System.Logger LOG = System.getLogger(WebSocketImpl.class.getName());
+
+    private final EventLoop loop;
+    private final WebSocketHandler handler;
+    private final String path;
+    private final String subprotocol;
+    private final List<String> extensions;
+    private final InetSocketAddress remote;
+    private final InetSocketAddress local;
+    private final SerialExecutor executor;
+    /** Bytes handed over from other threads and not yet queued on the loop. */
+    private final AtomicLong inFlight = new AtomicLong();
+    /** Received bytes waiting for the handler executor (read backpressure). */
+    private final AtomicLong undelivered = new AtomicLong();
+    private volatile Connection connection;
+    private volatile State state = State.CONNECTING;
+    private volatile Object attachment;
+    private boolean closeDispatched;
+
+    public WebSocketImpl(
+            EventLoop loop,
+            WebSocketHandler handler,
+            Executor handlerExecutor,
+            String path,
+            String subprotocol,
+            List<Extension> extensions,
+            InetSocketAddress remote,
+            InetSocketAddress local,
+            Object attachment) {
+        this.loop = loop;
+        this.handler = handler;
+        this.executor = handlerExecutor == null ? null : new SerialExecutor(handlerExecutor);
+        this.path = path;
+        this.subprotocol = subprotocol;
+        List<String> names = new ArrayList<>();
+        for (Extension e : extensions) {
+            names.add(e.negotiated().toString());
+        }
+        this.extensions = List.copyOf(names);
+        this.remote = remote;
+        this.local = local;
+        this.attachment = attachment;
+    }
+
+    /** Called by the connection once the protocol is installed. */
+    void opened(Connection c) {
+        this.connection = c;
+        this.state = State.OPEN;
+        dispatch(() -> handler.onOpen(this));
+    }
+
+    // ------------------------------------------------------------------ sending
+
+    @Override
+    public SendResult send(CharSequence text) {
+        String s = text.toString();
+        // UTF-8 size is at most 3 bytes per char; an exact count costs a pass, so estimate once.
+        long size = s.length();
+        return submit(size, c -> c.protocol().sendText(s));
+    }
+
+    @Override
+    public SendResult send(ByteBuffer data) {
+        long size = data.remaining();
+        if (loop.inLoop()) {
+            return submit(size, c -> c.protocol().sendBinary(data));
+        }
+        // Another thread: the caller may reuse its buffer once we return, so take a copy.
+        ByteBuffer copy = ByteBuffer.allocate(data.remaining()).put(data.duplicate()).flip();
+        return submit(size, c -> c.protocol().sendBinary(copy));
+    }
+
+    @Override
+    public CompletableFuture<Void> sendAsync(CharSequence text) {
+        return async(send(text));
+    }
+
+    @Override
+    public CompletableFuture<Void> sendAsync(ByteBuffer data) {
+        return async(send(data));
+    }
+
+    private CompletableFuture<Void> async(SendResult result) {
+        CompletableFuture<Void> future = new CompletableFuture<>();
+        if (result == SendResult.DROPPED) {
+            future.completeExceptionally(new WebSocketException("message dropped: socket "
+                    + (state == State.OPEN ? "over its outbound limit" : "not open")));
+            return future;
+        }
+        onLoop(() -> {
+            Connection c = connection;
+            if (c == null || c.isDestroyed()) {
+                future.completeExceptionally(new WebSocketException("connection closed"));
+            } else {
+                c.whenWritten(future);
+            }
+        });
+        return future;
+    }
+
+    @Override
+    public SendResult ping(ByteBuffer data) {
+        if (data.remaining() > 125) {
+            throw new IllegalArgumentException("ping payload over 125 bytes");
+        }
+        ByteBuffer copy = ByteBuffer.allocate(data.remaining()).put(data.duplicate()).flip();
+        return submit(copy.remaining(), c -> c.protocol().sendPing(copy));
+    }
+
+    private interface Send {
+        void apply(Connection c);
+    }
+
+    private SendResult submit(long size, Send send) {
+        Connection c = connection;
+        if (state != State.OPEN || c == null) {
+            return SendResult.DROPPED;
+        }
+        long buffered = c.bufferedAmount() + inFlight.get();
+        if (buffered + size > c.config.outboundLimit()) {
+            if (c.config.slowConsumerPolicy() == SlowConsumerPolicy.CLOSE) {
+                LOG.log(Level.DEBUG, "slow consumer {0}: outbound limit reached, closing", remote);
+                onLoop(() -> closeNow(CloseCodes.POLICY_VIOLATION, "slow consumer"));
+            }
+            return SendResult.DROPPED;
+        }
+        if (loop.inLoop()) {
+            if (!c.protocol().canSend()) {
+                return SendResult.DROPPED;
+            }
+            send.apply(c);
+            c.touch();
+            c.afterProtocol();
+        } else {
+            inFlight.addAndGet(size);
+            loop.execute(() -> {
+                inFlight.addAndGet(-size);
+                if (!c.isDestroyed() && c.protocol().canSend()) {
+                    send.apply(c);
+                    c.touch();
+                    c.afterProtocol();
+                }
+            });
+        }
+        return buffered + size > c.config.highWaterMark() ? SendResult.BUFFERED : SendResult.SENT;
+    }
+
+    // ------------------------------------------------------------------ closing
+
+    @Override
+    public void close(int code, String reason) {
+        if (!CloseCodes.isValidOnWire(code)) {
+            throw new IllegalArgumentException("close code " + code + " may not be sent");
+        }
+        if (reason.getBytes(StandardCharsets.UTF_8).length > CloseCodes.MAX_REASON_BYTES) {
+            throw new IllegalArgumentException("close reason over 123 UTF-8 bytes");
+        }
+        onLoop(() -> closeNow(code, reason));
+    }
+
+    private void closeNow(int code, String reason) {
+        Connection c = connection;
+        if (c == null || c.isDestroyed() || c.protocol().closeExpected()) {
+            return;
+        }
+        state = State.CLOSING;
+        c.protocol().sendClose(code, reason);
+        c.afterProtocol();
+    }
+
+    /** Keepalive or other timeout: send a close frame best effort before the abort that follows. */
+    void closeForTimeout(int code, String reason) {
+        Connection c = connection;
+        if (c != null && c.protocol().canSend()) {
+            c.protocol().sendClose(code, reason);
+            c.flush();
+        }
+    }
+
+    @Override
+    public void abort() {
+        onLoop(() -> {
+            Connection c = connection;
+            if (c != null) {
+                c.abort();
+            }
+        });
+    }
+
+    private void onLoop(Runnable r) {
+        if (loop.inLoop()) {
+            r.run();
+        } else {
+            loop.execute(r);
+        }
+    }
+
+    // ------------------------------------------------------------------ dispatch (on the loop)
+
+    void dispatchText(String text) {
+        if (executor == null) {
+            guarded(() -> handler.onText(this, text));
+        } else {
+            long size = text.length();
+            track(size);
+            executor.execute(() -> {
+                try {
+                    guarded(() -> handler.onText(this, text));
+                } finally {
+                    delivered(size);
+                }
+            });
+        }
+    }
+
+    void dispatchBinary(ByteBuffer data) {
+        if (executor == null) {
+            guarded(() -> handler.onBinary(this, data));
+        } else {
+            ByteBuffer copy = ByteBuffer.allocate(data.remaining()).put(data).flip();
+            long size = copy.remaining();
+            track(size);
+            executor.execute(() -> {
+                try {
+                    guarded(() -> handler.onBinary(this, copy));
+                } finally {
+                    delivered(size);
+                }
+            });
+        }
+    }
+
+    void dispatchPing(ByteBuffer data) {
+        dispatch(() -> handler.onPing(this, data));
+    }
+
+    void dispatchPong(ByteBuffer data) {
+        dispatch(() -> handler.onPong(this, data));
+    }
+
+    void dispatchDrain() {
+        dispatch(() -> handler.onDrain(this));
+    }
+
+    void dispatchError(Throwable t) {
+        dispatch(() -> handler.onError(this, t));
+    }
+
+    void dispatchClose(Event.Close close) {
+        if (closeDispatched) {
+            return;
+        }
+        closeDispatched = true;
+        state = State.CLOSED;
+        if (close.violation() != null) {
+            dispatchError(new WebSocketException("connection failed: " + close.violation().reason()
+                    + " (" + close.violation().closeCode() + ")"));
+        }
+        dispatch(() -> handler.onClose(this, close.code(), close.reason(), close.clean()));
+    }
+
+    private void dispatch(Runnable r) {
+        if (executor == null) {
+            guarded(r);
+        } else {
+            executor.execute(() -> guarded(r));
+        }
+    }
+
+    private void guarded(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            // A failing handler must not take the loop down: report it and close with 1011.
+            LOG.log(Level.WARNING, "handler threw; closing the connection with 1011", e);
+            try {
+                handler.onError(this, e);
+            } catch (RuntimeException again) {
+                LOG.log(Level.WARNING, "onError threw", again);
+            }
+            if (state == State.OPEN) {
+                close(CloseCodes.INTERNAL_ERROR, "internal error");
+            }
+        }
+    }
+
+    private void track(long size) {
+        if (undelivered.addAndGet(size) > connection.config.maxUndelivered()) {
+            connection.pauseReading(true);
+        }
+    }
+
+    private void delivered(long size) {
+        if (undelivered.addAndGet(-size) <= connection.config.maxUndelivered() / 2) {
+            Connection c = connection;
+            loop.execute(() -> c.pauseReading(false));
+        }
+    }
+
+    // ------------------------------------------------------------------ accessors
+
+    @Override
+    public State readyState() {
+        return state;
+    }
+
+    @Override
+    public long bufferedAmount() {
+        Connection c = connection;
+        return (c == null ? 0 : c.bufferedAmount()) + inFlight.get();
+    }
+
+    @Override
+    public String subprotocol() {
+        return subprotocol;
+    }
+
+    @Override
+    public List<String> extensions() {
+        return extensions;
+    }
+
+    @Override
+    public String path() {
+        return path;
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return remote;
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return local;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T attachment() {
+        return (T) attachment;
+    }
+
+    @Override
+    public void attach(Object attachment) {
+        this.attachment = attachment;
+    }
+
+    @Override
+    public String toString() {
+        return "WebSocket[" + remote + " " + path + " " + state + "]";
+    }
+}
