@@ -102,8 +102,8 @@ public final class WebSocketClient implements AutoCloseable {
         CompletableFuture.supplyAsync(() -> resolve(bareHost))
                 .thenAccept(address -> {
                     EventLoop loop = loops.next();
-                    loop.execute(() -> open(loop, new InetSocketAddress(address, port), bareHost, secure, handshake,
-                            handler, result));
+                    loop.execute(() -> open(
+                            loop, new InetSocketAddress(address, port), bareHost, secure, handshake, handler, result));
                 })
                 .exceptionally(e -> {
                     result.completeExceptionally(e instanceof CompletionException ? e.getCause() : e);
@@ -148,7 +148,8 @@ public final class WebSocketClient implements AutoCloseable {
                     result);
             Connection c = new Connection(loop, config.config, transport, upgrade, null);
             boolean connected = ch.connect(address);
-            long budget = config.config.connectTimeout().toNanos() + config.config.handshakeTimeout().toNanos();
+            long budget = config.config.connectTimeout().toNanos()
+                    + config.config.handshakeTimeout().toNanos();
             c.register(connected, budget);
         } catch (IOException | RuntimeException e) {
             if (ch != null) {
@@ -218,7 +219,8 @@ public final class WebSocketClient implements AutoCloseable {
         }
 
         public Builder extensions(List<ExtensionFactory> extensions) {
-            this.config = config.toBuilder().extensions(new ArrayList<>(extensions)).build();
+            this.config =
+                    config.toBuilder().extensions(new ArrayList<>(extensions)).build();
             return this;
         }
 

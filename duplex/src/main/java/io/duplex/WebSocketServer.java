@@ -100,7 +100,8 @@ public final class WebSocketServer implements AutoCloseable {
 
     /** Deadlines are checked on a tick; a tenth of the shortest timeout keeps them accurate. */
     static Duration tickFor(WebSocketConfig c) {
-        long shortest = Math.min(c.handshakeTimeout().toMillis(), c.closeTimeout().toMillis());
+        long shortest =
+                Math.min(c.handshakeTimeout().toMillis(), c.closeTimeout().toMillis());
         shortest = Math.min(shortest, c.pongTimeout().toMillis());
         if (!c.pingInterval().isZero()) {
             shortest = Math.min(shortest, c.pingInterval().toMillis());
@@ -405,5 +406,4 @@ public final class WebSocketServer implements AutoCloseable {
             }
         }
     }
-
 }

@@ -38,13 +38,20 @@ public final class FrameEncoder {
             dst.put((byte) (maskBit | (int) length));
         } else if (length <= 0xFFFF) {
             dst.put((byte) (maskBit | 126));
-            dst.putShort((short) length);
+            putBigEndian(dst, length, 2);
         } else {
             dst.put((byte) (maskBit | 127));
-            dst.putLong(length);
+            putBigEndian(dst, length, 8);
         }
         if (masked) {
-            dst.putInt(maskKey);
+            putBigEndian(dst, maskKey, 4);
+        }
+    }
+
+    /** RFC 6455 §5.2: network byte order, whatever order {@code dst} is set to. */
+    private static void putBigEndian(ByteBuffer dst, long value, int bytes) {
+        for (int shift = 8 * (bytes - 1); shift >= 0; shift -= 8) {
+            dst.put((byte) (value >>> shift));
         }
     }
 }

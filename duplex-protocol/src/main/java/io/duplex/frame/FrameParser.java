@@ -155,13 +155,13 @@ public final class FrameParser {
         long length;
         int at = base + 2;
         if (len7 == 126) {
-            length = b.getShort(at) & 0xFFFF;
+            length = bigEndian(b, at, 2);
             at += 2;
             if (length < 126) {
                 throw new ProtocolViolationException(Violation.NON_MINIMAL_LENGTH);
             }
         } else if (len7 == 127) {
-            length = b.getLong(at);
+            length = bigEndian(b, at, 8);
             at += 8;
             // RFC 6455 §5.2: the most significant bit MUST be 0.
             if (length < 0) {
@@ -176,7 +176,7 @@ public final class FrameParser {
         if (length > maxFrameSize) {
             throw new ProtocolViolationException(Violation.FRAME_TOO_BIG);
         }
-        maskKey = (b1 & 0x80) != 0 ? b.getInt(at) : 0;
+        maskKey = (b1 & 0x80) != 0 ? (int) bigEndian(b, at, 4) : 0;
         payloadRemaining = length;
         payloadOffset = 0;
         listener.onFrameHeader((b0 & 0x80) != 0, b0 & Rsv.ALL, Opcode.of(b0), length);
@@ -185,6 +185,18 @@ public final class FrameParser {
         } else {
             inPayload = true;
         }
+    }
+
+    /**
+     * RFC 6455 §5.2: multi-byte fields are in network byte order, whatever order the caller's
+     * buffer is set to (a pooled direct buffer is often little-endian).
+     */
+    private static long bigEndian(ByteBuffer b, int at, int bytes) {
+        long value = 0;
+        for (int i = 0; i < bytes; i++) {
+            value = (value << 8) | (b.get(at + i) & 0xFF);
+        }
+        return value;
     }
 
     private void readPayload(ByteBuffer in) {

@@ -56,9 +56,13 @@ public final class Utf8Validator {
      * Feeds {@code buf[from, to)} (absolute indices; position and limit untouched).
      *
      * @return {@code -1} if every byte so far is valid (the message may still end mid-character,
-     *     see {@link #isComplete()}), else the absolute index of the first invalid byte
+     *     see {@link #isComplete()}), else the absolute index of the first invalid byte; once
+     *     rejected, every later call returns {@code from}
      */
     public int validate(ByteBuffer buf, int from, int to) {
+        if (state == REJECT) {
+            return from;
+        }
         int s = state;
         int i = from;
         while (i < to) {

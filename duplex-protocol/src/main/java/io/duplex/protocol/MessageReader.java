@@ -43,7 +43,9 @@ final class MessageReader implements FrameParser.Listener {
     private Opcode messageOpcode;
     private Extension decoder;
     private int fragments;
+    /** Bytes counted against maxMessageSize: declared raw lengths, or decoded bytes with a decoder. */
     private long messageSize;
+
     private byte[] data = new byte[0];
     private int dataLength;
 
@@ -124,7 +126,7 @@ final class MessageReader implements FrameParser.Listener {
         if (frameOpcode.isControl()) {
             controlPayload.put(payload);
         } else if (decoder != null) {
-            decoder.decode(payload, false, config.maxMessageSize() - dataLength, this::append);
+            decoder.decode(payload, false, config.maxMessageSize() - messageSize, this::append);
         } else if (frameWhole && payload.remaining() == frameLength) {
             deliverWhole(payload);
         } else {
@@ -148,7 +150,7 @@ final class MessageReader implements FrameParser.Listener {
             return;
         }
         if (frameFin && decoder != null) {
-            decoder.decode(ByteBuffer.allocate(0), true, config.maxMessageSize() - dataLength, this::append);
+            decoder.decode(ByteBuffer.allocate(0), true, config.maxMessageSize() - messageSize, this::append);
         }
         if (!config.assembleMessages()) {
             if (frameFin) {
@@ -215,9 +217,13 @@ final class MessageReader implements FrameParser.Listener {
     /** Stores message bytes, validating text as it arrives so a bad byte fails at once. */
     private void append(ByteBuffer bytes) {
         int n = bytes.remaining();
-        if ((long) dataLength + n > config.maxMessageSize()) {
-            // Only reachable for decoded bytes: raw sizes were checked on the declared length.
-            throw new ProtocolViolationException(Violation.MESSAGE_TOO_BIG);
+        if (decoder != null) {
+            // Raw sizes were checked on the declared length; decoded bytes count as they appear,
+            // over the whole message even when fragments are delivered one by one.
+            if (messageSize + n > config.maxMessageSize()) {
+                throw new ProtocolViolationException(Violation.MESSAGE_TOO_BIG);
+            }
+            messageSize += n;
         }
         if (messageOpcode == Opcode.TEXT && utf8.validate(bytes) >= 0) {
             throw new ProtocolViolationException(Violation.INVALID_UTF8);

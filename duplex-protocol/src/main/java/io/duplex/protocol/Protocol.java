@@ -63,6 +63,10 @@ public final class Protocol {
     private Violation failure;
     /** An outgoing fragmented message is in progress (RFC 6455 §5.4: no interleaving). */
     private boolean sendingFragments;
+    /** Whether the outgoing fragmented message is text, validated as it goes (RFC 6455 §8.1). */
+    private boolean sendingText;
+
+    private final Utf8Validator sendingUtf8 = new Utf8Validator();
 
     private Protocol(Builder b) {
         this.role = Objects.requireNonNull(b.role, "role");
@@ -257,11 +261,21 @@ public final class Protocol {
 
     /**
      * Sends one frame of a fragmented message (RFC 6455 §5.4); extensions are not applied.
-     * The first call names the type, later calls continue it; {@code fin} ends it.
+     * The first call names the type, later calls continue it; {@code fin} ends it. Text is
+     * validated as UTF-8 across fragments (a code point may span two of them, the message may
+     * not end inside one); invalid text throws {@link IllegalArgumentException} and sends nothing.
      */
     public void sendFragment(boolean text, ByteBuffer data, boolean fin) {
         checkCanSendData();
-        Opcode opcode = sendingFragments ? Opcode.CONTINUATION : text ? Opcode.TEXT : Opcode.BINARY;
+        boolean first = !sendingFragments;
+        if (first) {
+            sendingText = text;
+            sendingUtf8.reset();
+        }
+        if (sendingText && (sendingUtf8.validate(data) >= 0 || (fin && !sendingUtf8.isComplete()))) {
+            throw new IllegalArgumentException("not valid UTF-8");
+        }
+        Opcode opcode = !first ? Opcode.CONTINUATION : text ? Opcode.TEXT : Opcode.BINARY;
         sendingFragments = !fin;
         writeFrame(fin, 0, opcode, data);
     }
@@ -310,7 +324,8 @@ public final class Protocol {
      * Close frame was sent or received, or the connection failed.
      */
     public boolean closeExpected() {
-        return closeSent || closeReceived || state == State.CLOSED;
+        // A received Close is always answered (closeSent), so it needs no test of its own.
+        return closeSent || state == State.CLOSED;
     }
 
     /**

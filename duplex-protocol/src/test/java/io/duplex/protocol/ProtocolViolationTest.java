@@ -77,15 +77,10 @@ class ProtocolViolationTest {
                 "64-bit length top bit", Violation.LENGTH_TOP_BIT_SET, new String[] {"82 7f 80 00 00 00 00 00 00 00"}));
         cases.add(Arguments.of("continuation first", Violation.CONTINUATION_WITHOUT_START, new String[] {"80 00"}));
         cases.add(Arguments.of(
-                "continuation after a whole message",
-                Violation.CONTINUATION_WITHOUT_START,
-                new String[] {"81 01 41", "00 01 42"}));
+                "text inside fragmented", Violation.NEW_MESSAGE_INSIDE_FRAGMENTED, new String[] {"01 01 41", "81 01 42"
+                }));
         cases.add(Arguments.of(
-                "text inside fragmented", Violation.NEW_MESSAGE_INSIDE_FRAGMENTED, new String[] {"01 01 41", "81 01 42"}
-        ));
-        cases.add(Arguments.of(
-                "binary inside fragmented", Violation.NEW_MESSAGE_INSIDE_FRAGMENTED, new String[] {"02 00", "02 00"}
-        ));
+                "binary inside fragmented", Violation.NEW_MESSAGE_INSIDE_FRAGMENTED, new String[] {"02 00", "02 00"}));
         cases.add(Arguments.of("close of one byte", Violation.CLOSE_PAYLOAD_ONE_BYTE, new String[] {"88 01 03"}));
         cases.add(Arguments.of("invalid UTF-8 text", Violation.INVALID_UTF8, new String[] {"81 02 41 ff"}));
         cases.add(Arguments.of("overlong text", Violation.INVALID_UTF8, new String[] {"81 02 c0 80"}));
@@ -94,13 +89,11 @@ class ProtocolViolationTest {
         cases.add(Arguments.of(
                 "fragmented text ends mid-code-point", Violation.INVALID_UTF8, new String[] {"01 01 e2", "80 01 82"}));
         cases.add(Arguments.of(
-                "invalid UTF-8 in close reason",
-                Violation.INVALID_CLOSE_REASON_UTF8,
-                new String[] {"88 04 03 e8 ff fe"}));
-        cases.add(Arguments.of(
-                "close reason ends mid-code-point",
-                Violation.INVALID_CLOSE_REASON_UTF8,
-                new String[] {"88 04 03 e8 e2 82"}));
+                "invalid UTF-8 in close reason", Violation.INVALID_CLOSE_REASON_UTF8, new String[] {"88 04 03 e8 ff fe"
+                }));
+        cases.add(Arguments.of("close reason ends mid-code-point", Violation.INVALID_CLOSE_REASON_UTF8, new String[] {
+            "88 04 03 e8 e2 82"
+        }));
         return cases.stream();
     }
 
@@ -128,6 +121,15 @@ class ProtocolViolationTest {
         Protocol client = rec.protocol(Role.CLIENT);
         client.receive(Hex.buf("81 85 37 fa 21 3d 7f 9f 4d 51 58"));
         assertFailed(client, Role.CLIENT, Violation.MASKED_SERVER_FRAME);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Role.class)
+    void continuationAfterAWholeMessage(Role role) {
+        Protocol p = rec.protocol(role);
+        p.receive(Hex.wire(role, "81 01 41", "00 01 42"));
+        assertThat(rec.next(Event.Text.class).text()).isEqualTo("A");
+        assertFailed(p, role, Violation.CONTINUATION_WITHOUT_START);
     }
 
     @ParameterizedTest
@@ -241,10 +243,13 @@ class ProtocolViolationTest {
     void violationAfterThisEndSentCloseWritesNoSecondClose(Role role) {
         Protocol p = rec.protocol(role);
         p.sendClose(CloseCodes.GOING_AWAY, "");
-        assertThat(rec.takeFrames()).singleElement().extracting(Recorder.Frame::closeCode).isEqualTo(1001);
+        assertThat(rec.takeFrames())
+                .singleElement()
+                .extracting(Recorder.Frame::closeCode)
+                .isEqualTo(1001);
         p.receive(Hex.wire(role, "83 00"));
-        assertThat(rec.next()).isEqualTo(new Event.Close(1002, Violation.RESERVED_OPCODE.reason(), false,
-                Violation.RESERVED_OPCODE));
+        assertThat(rec.next())
+                .isEqualTo(new Event.Close(1002, Violation.RESERVED_OPCODE.reason(), false, Violation.RESERVED_OPCODE));
         assertThat(p.failure()).isEqualTo(Violation.RESERVED_OPCODE);
         assertThat(p.state()).isEqualTo(State.CLOSED);
         assertThat(p.shouldCloseTransport()).isTrue();
@@ -268,7 +273,10 @@ class ProtocolViolationTest {
         // Close, then a text frame and then garbage, all in one read.
         p.receive(Hex.wire(role, "88 02 03 e8", "81 01 41", "83 00"));
         assertThat(rec.next()).isEqualTo(new Event.Close(1000, "", true, null));
-        assertThat(rec.takeFrames()).singleElement().extracting(Recorder.Frame::closeCode).isEqualTo(1000);
+        assertThat(rec.takeFrames())
+                .singleElement()
+                .extracting(Recorder.Frame::closeCode)
+                .isEqualTo(1000);
         // And in later reads.
         p.receive(Hex.wire(role, "89 00"));
         assertThat(p.failure()).isNull();
@@ -280,7 +288,10 @@ class ProtocolViolationTest {
         Protocol p = rec.protocol(role);
         p.receive(Hex.wire(role, "88 00", "82 7e 01 00 01 02"));
         assertThat(rec.next()).isEqualTo(new Event.Close(CloseCodes.NO_STATUS, "", true, null));
-        assertThat(rec.takeFrames()).singleElement().extracting(Recorder.Frame::closeCode).isEqualTo(-1);
+        assertThat(rec.takeFrames())
+                .singleElement()
+                .extracting(Recorder.Frame::closeCode)
+                .isEqualTo(-1);
         assertThat(p.failure()).isNull();
     }
 

@@ -73,7 +73,8 @@ public final class ClientUpgrade implements Connection.Upgrade {
                 c.loop(),
                 handler,
                 handlerExecutor,
-                handshake.uri().getRawPath() == null || handshake.uri().getRawPath().isEmpty()
+                handshake.uri().getRawPath() == null
+                                || handshake.uri().getRawPath().isEmpty()
                         ? "/"
                         : handshake.uri().getRawPath(),
                 accepted.subprotocol(),
@@ -81,9 +82,8 @@ public final class ClientUpgrade implements Connection.Upgrade {
                 (InetSocketAddress) ch.getRemoteAddress(),
                 (InetSocketAddress) ch.getLocalAddress(),
                 null);
-        // Complete before onOpen runs so that code chained on the future sees an open socket.
-        result.complete(ws);
         c.open(Role.CLIENT, accepted.extensions(), ws, in);
+        result.complete(ws);
     }
 
     @Override

@@ -331,7 +331,8 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
                 outputShut = true;
                 transport.shutdownOutput();
                 if (closeDeadline == 0 || closeDeadline - System.nanoTime() > 1_000_000_000L) {
-                    closeDeadline = System.nanoTime() + Math.min(config.closeTimeout().toNanos(), 1_000_000_000L);
+                    closeDeadline =
+                            System.nanoTime() + Math.min(config.closeTimeout().toNanos(), 1_000_000_000L);
                 }
             }
         } catch (IOException e) {

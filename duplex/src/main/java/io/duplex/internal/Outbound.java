@@ -22,11 +22,13 @@ final class Outbound {
     private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
     /** Queue entries that came from the pool (identity), returned once written. */
     private final ArrayDeque<ByteBuffer> pooled = new ArrayDeque<>();
+
     private ByteBuffer tail;
     private ByteBuffer[] gather = new ByteBuffer[16];
     private volatile long queued;
     /** Bytes ever queued / written, to complete {@code sendAsync} futures in order. */
     private long enqueuedTotal;
+
     private long writtenTotal;
     private final ArrayDeque<WriteMark> marks = new ArrayDeque<>();
 

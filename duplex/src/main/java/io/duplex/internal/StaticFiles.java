@@ -99,7 +99,10 @@ public final class StaticFiles {
             if (p == null || !p.startsWith("/") || p.indexOf('\0') >= 0 || p.contains("\\")) {
                 return null;
             }
-            String normalized = URI.create("/").resolve(new URI(null, null, p, null)).normalize().getPath();
+            String normalized = URI.create("/")
+                    .resolve(new URI(null, null, p, null))
+                    .normalize()
+                    .getPath();
             if (normalized == null || normalized.contains("/../") || normalized.startsWith("/..")) {
                 return null;
             }

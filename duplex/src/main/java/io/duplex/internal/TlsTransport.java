@@ -61,10 +61,12 @@ public final class TlsTransport implements Transport {
     private boolean partialRecord;
     /** close_notify or end of stream seen. */
     private boolean inboundDone;
+
     private boolean endOfStreamReported;
     private boolean outputShutdown;
     /** TCP FIN to send once {@link #netOut} is written (after close_notify). */
     private boolean finPending;
+
     private boolean closed;
     private String sniHostName;
 
@@ -147,19 +149,22 @@ public final class TlsTransport implements Transport {
                     ByteBuffer plain = scratch.plain(applicationBufferSize());
                     SSLEngineResult result = engine.unwrap(inbound, plain);
                     keepPlain(plain);
-                    switch (result.getStatus()) {
-                        case OK -> {
-                            partialRecord = false;
-                            return true;
+                    Status status = result.getStatus();
+                    if (status == Status.OK) {
+                        partialRecord = false;
+                        if (result.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_UNWRAP) {
+                            continue;
                         }
-                        case CLOSED -> throw new IOException(
-                                "TLS handshake failed: the peer closed the connection (close_notify)");
-                        case BUFFER_OVERFLOW -> scratch.plain(plain.capacity() * 2);
-                        case BUFFER_UNDERFLOW -> partialRecord = true;
+                        return true;
                     }
-                    if (result.getStatus() == Status.BUFFER_OVERFLOW) {
+                    if (status == Status.CLOSED) {
+                        throw new IOException("TLS handshake failed: the peer closed the connection (close_notify)");
+                    }
+                    if (status == Status.BUFFER_OVERFLOW) {
+                        scratch.plain(plain.capacity() * 2);
                         continue;
                     }
+                    partialRecord = true;
                 }
                 int n = readNet();
                 if (n < 0) {
@@ -584,7 +589,9 @@ public final class TlsTransport implements Transport {
                 ByteBuffer out = TlsScratch.current().netOut(packetBufferSize());
                 SSLEngineResult result = engine.wrap(EMPTY, out);
                 out.flip();
-                writeToSocket(out);
+                if (netOut == null) {
+                    writeToSocket(out);
+                }
                 if (result.bytesProduced() == 0) {
                     break;
                 }

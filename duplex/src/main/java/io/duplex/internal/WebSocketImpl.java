@@ -41,6 +41,7 @@ public final class WebSocketImpl implements WebSocket {
     private final AtomicLong inFlight = new AtomicLong();
     /** Received bytes waiting for the handler executor (read backpressure). */
     private final AtomicLong undelivered = new AtomicLong();
+
     private volatile Connection connection;
     private volatile State state = State.CONNECTING;
     private volatile Object attachment;
@@ -95,7 +96,8 @@ public final class WebSocketImpl implements WebSocket {
             return submit(size, c -> c.protocol().sendBinary(data));
         }
         // Another thread: the caller may reuse its buffer once we return, so take a copy.
-        ByteBuffer copy = ByteBuffer.allocate(data.remaining()).put(data.duplicate()).flip();
+        ByteBuffer copy =
+                ByteBuffer.allocate(data.remaining()).put(data.duplicate()).flip();
         return submit(size, c -> c.protocol().sendBinary(copy));
     }
 
@@ -112,8 +114,8 @@ public final class WebSocketImpl implements WebSocket {
     private CompletableFuture<Void> async(SendResult result) {
         CompletableFuture<Void> future = new CompletableFuture<>();
         if (result == SendResult.DROPPED) {
-            future.completeExceptionally(new WebSocketException("message dropped: socket "
-                    + (state == State.OPEN ? "over its outbound limit" : "not open")));
+            future.completeExceptionally(new WebSocketException(
+                    "message dropped: socket " + (state == State.OPEN ? "over its outbound limit" : "not open")));
             return future;
         }
         onLoop(() -> {
@@ -132,7 +134,8 @@ public final class WebSocketImpl implements WebSocket {
         if (data.remaining() > 125) {
             throw new IllegalArgumentException("ping payload over 125 bytes");
         }
-        ByteBuffer copy = ByteBuffer.allocate(data.remaining()).put(data.duplicate()).flip();
+        ByteBuffer copy =
+                ByteBuffer.allocate(data.remaining()).put(data.duplicate()).flip();
         return submit(copy.remaining(), c -> c.protocol().sendPing(copy));
     }
 
@@ -282,8 +285,8 @@ public final class WebSocketImpl implements WebSocket {
         closeDispatched = true;
         state = State.CLOSED;
         if (close.violation() != null) {
-            dispatchError(new WebSocketException("connection failed: " + close.violation().reason()
-                    + " (" + close.violation().closeCode() + ")"));
+            dispatchError(new WebSocketException("connection failed: "
+                    + close.violation().reason() + " (" + close.violation().closeCode() + ")"));
         }
         dispatch(() -> handler.onClose(this, close.code(), close.reason(), close.clean()));
     }
