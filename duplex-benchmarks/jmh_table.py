@@ -47,7 +47,8 @@ def main(paths):
         head = heads[cls]
         print(f"\n#### {cls}\n")
         print("| " + " | ".join(head) + " |")
-        print("|" + "|".join("---" if i < 2 else "---:" for i in range(len(head))) + "|")
+        left = {"benchmark", "buffer", "text"}
+        print("|" + "|".join("---" if h in left else "---:" for h in head) + "|")
         for row in table:
             print("| " + " | ".join(str(c) for c in row) + " |")
 

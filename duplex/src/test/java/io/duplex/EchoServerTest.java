@@ -144,7 +144,8 @@ class EchoServerTest {
                 assertThat(got.poll(10, TimeUnit.SECONDS)).isEqualTo("m" + i);
             }
             ws.close(1000, "done");
-            assertThat(closed.get(10, TimeUnit.SECONDS)).isEqualTo("1000  true") // the peer's close frame: the code echoed, no reason;
+            // onClose reports the peer's close frame, as browsers do: the code echoed, no reason.
+            assertThat(closed.get(10, TimeUnit.SECONDS)).isEqualTo("1000  true");
         }
     }
 }

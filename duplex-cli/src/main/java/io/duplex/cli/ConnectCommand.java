@@ -132,12 +132,13 @@ public final class ConnectCommand implements Callable<Integer> {
         }
         Duration timeout = Duration.ofMillis(Math.max(1, Math.round(timeoutSeconds * 1000)));
         boolean secure = uri.getScheme().equalsIgnoreCase("wss");
+        Map<String, String> requestHeaders = headerMap();
         ClientSession session = new ClientSession(console.out(), binaryFormat, echo);
         try (WebSocketClient client = client(timeout, secure)) {
             WebSocket ws;
             try {
                 // The client enforces the timeout itself; the extra second only guards against a hang.
-                ws = client.connect(uri, session, headerMap())
+                ws = client.connect(uri, session, requestHeaders)
                         .get(timeout.toMillis() * 2 + 1000, TimeUnit.MILLISECONDS);
             } catch (ExecutionException | TimeoutException e) {
                 Throwable cause = ConnectFailure.unwrap(e);
@@ -251,6 +252,9 @@ public final class ConnectCommand implements Callable<Integer> {
     private Map<String, String> headerMap() {
         Map<String, String> map = new LinkedHashMap<>();
         for (Header h : headers) {
+            if (h.name().equalsIgnoreCase("Origin")) {
+                throw usage("use --origin instead of -H 'Origin: ...'");
+            }
             map.merge(h.name(), h.value(), (a, b) -> a + ", " + b);
         }
         return map;
