@@ -8,6 +8,8 @@ import io.duplex.internal.Connection;
 import io.duplex.internal.EventLoop;
 import io.duplex.internal.EventLoopGroup;
 import io.duplex.internal.PlainTransport;
+import io.duplex.internal.ProxyTunnel;
+import io.duplex.internal.ReconnectingWebSocket;
 import io.duplex.internal.TlsTransport;
 import io.duplex.internal.Transport;
 import java.io.IOException;
@@ -27,6 +29,8 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * A non-blocking WebSocket client for {@code ws://} and {@code wss://} (hostname verification and
@@ -68,6 +72,26 @@ public final class WebSocketClient implements AutoCloseable {
      * TLS fails, or a {@link java.util.concurrent.TimeoutException}.
      */
     public CompletableFuture<WebSocket> connect(URI uri, WebSocketHandler handler, Map<String, String> headers) {
+        if (config.reconnect == null) {
+            return connectOnce(uri, handler, headers);
+        }
+        Scheduler scheduler = config.scheduler != null ? config.scheduler : this::scheduleOnLoop;
+        return new ReconnectingWebSocket(
+                        h -> connectOnce(uri, h, headers),
+                        handler,
+                        config.reconnect,
+                        scheduler,
+                        config.random,
+                        config.queueWhileReconnecting)
+                .start();
+    }
+
+    private Scheduler.Cancellable scheduleOnLoop(Runnable task, Duration delay) {
+        EventLoop.Cancellable c = loops.next().schedule(task, delay.toNanos());
+        return c::cancel;
+    }
+
+    private CompletableFuture<WebSocket> connectOnce(URI uri, WebSocketHandler handler, Map<String, String> headers) {
         CompletableFuture<WebSocket> result = new CompletableFuture<>();
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("ws") && !scheme.equals("wss")) {
@@ -98,12 +122,21 @@ public final class WebSocketClient implements AutoCloseable {
             result.completeExceptionally(e);
             return result;
         }
-        // DNS may block: resolve off the event loop.
-        CompletableFuture.supplyAsync(() -> resolve(bareHost))
+        // DNS may block: resolve off the event loop. Through a proxy, the proxy resolves the host.
+        String connectHost = config.proxy != null ? config.proxy.host() : bareHost;
+        int connectPort = config.proxy != null ? config.proxy.port() : port;
+        CompletableFuture.supplyAsync(() -> resolve(connectHost))
                 .thenAccept(address -> {
                     EventLoop loop = loops.next();
                     loop.execute(() -> open(
-                            loop, new InetSocketAddress(address, port), bareHost, secure, handshake, handler, result));
+                            loop,
+                            new InetSocketAddress(address, connectPort),
+                            bareHost,
+                            port,
+                            secure,
+                            handshake,
+                            handler,
+                            result));
                 })
                 .exceptionally(e -> {
                     result.completeExceptionally(e instanceof CompletionException ? e.getCause() : e);
@@ -124,6 +157,7 @@ public final class WebSocketClient implements AutoCloseable {
             EventLoop loop,
             InetSocketAddress address,
             String host,
+            int port,
             boolean secure,
             ClientHandshake handshake,
             WebSocketHandler handler,
@@ -136,9 +170,12 @@ public final class WebSocketClient implements AutoCloseable {
             Transport transport;
             if (secure) {
                 TlsConfig tls = config.tls != null ? config.tls : TlsConfig.client();
-                transport = TlsTransport.client(ch, tls.newEngine(host, address.getPort(), true));
+                transport = TlsTransport.client(ch, tls.newEngine(host, port, true));
             } else {
                 transport = new PlainTransport(ch);
+            }
+            if (config.proxy != null) {
+                transport = new ProxyTunnel(transport, config.proxy, host, port);
             }
             ClientUpgrade upgrade = new ClientUpgrade(
                     handshake,
@@ -177,6 +214,11 @@ public final class WebSocketClient implements AutoCloseable {
         private TlsConfig tls;
         private String origin;
         private final Map<String, String> headers = new LinkedHashMap<>();
+        private ProxyConfig proxy;
+        private ReconnectPolicy reconnect;
+        private Scheduler scheduler;
+        private RandomGenerator random = new SplittableRandom();
+        private long queueWhileReconnecting;
 
         private Builder() {}
 
@@ -221,6 +263,42 @@ public final class WebSocketClient implements AutoCloseable {
         public Builder extensions(List<ExtensionFactory> extensions) {
             this.config =
                     config.toBuilder().extensions(new ArrayList<>(extensions)).build();
+            return this;
+        }
+
+        /** Connects through an HTTP CONNECT proxy (ws and wss). */
+        public Builder proxy(ProxyConfig proxy) {
+            this.proxy = proxy;
+            return this;
+        }
+
+        /**
+         * Reconnects lost connections with this policy (opt-in). The {@link WebSocket} handed out
+         * stays the same across reconnections.
+         */
+        public Builder reconnect(ReconnectPolicy policy) {
+            this.reconnect = policy;
+            return this;
+        }
+
+        /**
+         * While reconnecting, queue up to {@code bytes} of messages and send them in order once
+         * connected again; beyond it (and by default, 0) sends return DROPPED.
+         */
+        public Builder queueWhileReconnecting(long bytes) {
+            this.queueWhileReconnecting = bytes;
+            return this;
+        }
+
+        /** Times reconnection attempts (tests pass a manual scheduler). */
+        public Builder scheduler(Scheduler scheduler) {
+            this.scheduler = scheduler;
+            return this;
+        }
+
+        /** The jitter source (tests pass a seeded one). */
+        public Builder random(RandomGenerator random) {
+            this.random = random;
             return this;
         }
 

@@ -40,6 +40,15 @@ public interface WebSocketHandler {
     /** The outbound buffer fell back below its low-water mark after a {@link SendResult#BUFFERED}. */
     default void onDrain(WebSocket ws) {}
 
+    /**
+     * Client with a {@link ReconnectPolicy}: the connection was lost (after {@link #onClose}) and
+     * attempt number {@code attempt} (from 1) starts after {@code delay}.
+     */
+    default void onReconnecting(WebSocket ws, int attempt, java.time.Duration delay) {}
+
+    /** Client with a {@link ReconnectPolicy}: a new connection is open; {@code ws} is unchanged. */
+    default void onReconnected(WebSocket ws) {}
+
     /** A handler that answers text messages with {@code onText}. */
     static WebSocketHandler onText(BiConsumer<WebSocket, String> onText) {
         return new WebSocketHandler() {

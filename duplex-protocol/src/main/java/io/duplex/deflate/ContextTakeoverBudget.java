@@ -61,13 +61,12 @@ public interface ContextTakeoverBudget {
 
         @Override
         public boolean tryAcquire() {
-            int n;
-            do {
-                n = used.get();
-                if (n >= permits) {
-                    return false;
-                }
-            } while (!used.compareAndSet(n, n + 1));
+            // Optimistic: at the limit, a racing acquire may be refused spuriously, never granted
+            // one too many.
+            if (used.incrementAndGet() > permits) {
+                used.decrementAndGet();
+                return false;
+            }
             return true;
         }
 

@@ -54,6 +54,7 @@ public final class Protocol {
     private final MessageReader reader;
     private final ByteBuffer header = ByteBuffer.allocate(FrameEncoder.MAX_HEADER_SIZE);
     private final List<Extension> extensions;
+    private final Utf8Validator sendingUtf8 = new Utf8Validator();
 
     private State state = State.OPEN;
     private boolean closeSent;
@@ -65,8 +66,6 @@ public final class Protocol {
     private boolean sendingFragments;
     /** Whether the outgoing fragmented message is text, validated as it goes (RFC 6455 §8.1). */
     private boolean sendingText;
-
-    private final Utf8Validator sendingUtf8 = new Utf8Validator();
 
     private Protocol(Builder b) {
         this.role = Objects.requireNonNull(b.role, "role");

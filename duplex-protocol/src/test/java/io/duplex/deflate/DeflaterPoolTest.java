@@ -55,15 +55,15 @@ class DeflaterPoolTest {
 
         assertThat(kept.getBytesRead()).isZero();
         assertThat(keptInflater.getRemaining()).isZero();
-        assertThatThrownBy(extra::needsInput).isInstanceOf(NullPointerException.class); // ended
-        assertThatThrownBy(extraInflater::needsInput).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(extra::getBytesRead).isInstanceOf(NullPointerException.class); // ended
+        assertThatThrownBy(extraInflater::getBytesRead).isInstanceOf(NullPointerException.class);
         assertThat(pool.idleDeflaters()).isEqualTo(1);
         assertThat(pool.idleChunks()).isEqualTo(1);
 
         pool.clear();
 
-        assertThatThrownBy(kept::needsInput).isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(keptInflater::needsInput).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(kept::getBytesRead).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(keptInflater::getBytesRead).isInstanceOf(NullPointerException.class);
         assertThat(pool.idleDeflaters() + pool.idleInflaters() + pool.idleChunks())
                 .isZero();
         assertThat(pool.borrowDeflater()).isNotSameAs(kept); // still usable
@@ -75,7 +75,7 @@ class DeflaterPoolTest {
         Deflater d = pool.borrowDeflater();
         pool.returnDeflater(d);
 
-        assertThatThrownBy(d::needsInput).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(d::getBytesRead).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> DeflaterPool.bounded(-1)).isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -92,8 +92,8 @@ class DeflaterPoolTest {
         pool.returnChunk(c);
         pool.clear();
 
-        assertThatThrownBy(d::needsInput).isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(i::needsInput).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(d::getBytesRead).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(i::getBytesRead).isInstanceOf(NullPointerException.class);
         assertThat(pool.borrowChunk()).isNotSameAs(c);
         assertThat(pool).hasToString("DeflaterPool.unpooled()");
     }

@@ -118,6 +118,7 @@ class ServerNegotiationTest {
                 "server_max_window_bits=1",
                 "server_max_window_bits=100",
                 "server_max_window_bits=1a",
+                "server_max_window_bits=1/",
                 "server_max_window_bits=+9",
                 "server_max_window_bits= 9",
                 "server_max_window_bits=a",

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -198,6 +199,66 @@ class ProtocolCloseTest {
             assertThat(f.closeCode()).isEqualTo(3000);
             assertThat(f.payload()).hasSize(125);
         });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Role.class)
+    void nothingMaySendOnceTheCloseFrameIsBeingWritten(Role role) {
+        List<Boolean> canSendDuringWrite = new ArrayList<>();
+        Protocol[] p = new Protocol[1];
+        p[0] = Protocol.builder(role)
+                .events(rec)
+                .output((header, payload) -> canSendDuringWrite.add(p[0].canSend()))
+                .maskKeys(() -> 1)
+                .build();
+        p[0].sendText("a");
+        p[0].sendClose(CloseCodes.NORMAL, "");
+        assertThat(canSendDuringWrite).containsExactly(true, false);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Role.class)
+    void applicationFailingTheConnectionFromAnEventStopsTheRestOfTheRead(Role role) {
+        List<String> seen = new ArrayList<>();
+        Protocol[] p = new Protocol[1];
+        p[0] = Protocol.builder(role)
+                .events(e -> {
+                    seen.add(Recorder.describe(e));
+                    if (e instanceof Event.Text) {
+                        p[0].fail(io.duplex.frame.Violation.MISSING_EXTENSION);
+                    }
+                })
+                .output(rec)
+                .maskKeys(() -> 0)
+                .build();
+        p[0].receive(Hex.wire(role, "81 01 41", "89 00", "82 01 42"));
+        assertThat(seen)
+                .containsExactly(
+                        "text:A",
+                        "close:1010," + io.duplex.frame.Violation.MISSING_EXTENSION.reason()
+                                + ",false,MISSING_EXTENSION");
+        assertThat(p[0].failure()).isEqualTo(io.duplex.frame.Violation.MISSING_EXTENSION);
+        assertThat(rec.takeFrames())
+                .singleElement()
+                .extracting(Recorder.Frame::closeCode)
+                .isEqualTo(1010);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Role.class)
+    void transportEndingFromAnEventStopsTheRestOfTheRead(Role role) {
+        List<String> seen = new ArrayList<>();
+        Protocol[] p = new Protocol[1];
+        p[0] = Protocol.builder(role)
+                .events(e -> {
+                    seen.add(Recorder.describe(e));
+                    p[0].receiveEof();
+                })
+                .output(rec)
+                .build();
+        p[0].receive(Hex.wire(role, "82 01 41", "89 00"));
+        assertThat(seen).containsExactly("binary[1]:41", "close:1006,,false,null");
+        assertThat(p[0].failure()).isNull();
     }
 
     @Test

@@ -1,0 +1,307 @@
+package io.duplex.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.duplex.WebSocket;
+import io.duplex.WebSocketClient;
+import io.duplex.WebSocketServer;
+import io.duplex.handshake.HandshakeException;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code duplex serve} in-process, driven by the library's client over loopback. */
+class ServeCommandTest {
+    private final List<RunningServe> servers = new ArrayList<>();
+    private final WebSocketClient client = WebSocketClient.builder().build();
+
+    RunningServe serve(String... options) throws Exception {
+        RunningServe running = RunningServe.start(options);
+        servers.add(running);
+        return running;
+    }
+
+    @AfterEach
+    void stopAll() {
+        client.close();
+        for (RunningServe r : servers) {
+            r.command().stop();
+        }
+    }
+
+    WebSocket connect(URI uri, Recorder recorder) throws Exception {
+        return client.connect(uri, recorder).get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void echoesTextAsTextAndBinaryAsBinaryOnAnyPath() throws Exception {
+        RunningServe s = serve("--echo");
+        for (String path : List.of("/", "/echo", "/deep/path?q=1")) {
+            Recorder r = new Recorder();
+            WebSocket ws = connect(s.uri(path), r);
+            byte[] bytes = {0, 1, (byte) 0xff, 10, 13};
+            ws.send("héllo " + path);
+            ws.send(ByteBuffer.wrap(bytes));
+            assertThat(r.next()).isEqualTo("héllo " + path);
+            assertThat(r.next()).isEqualTo(bytes);
+            ws.close();
+            assertThat(r.awaitClose().code()).isEqualTo(1000);
+        }
+    }
+
+    @Test
+    void echoesLargeBinaryMessagesIntactUpToTheConfiguredLimit() throws Exception {
+        RunningServe s = serve("--echo", "--max-message", "4m");
+        Recorder r = new Recorder();
+        WebSocketClient big = WebSocketClient.builder()
+                .config(io.duplex.WebSocketConfig.builder()
+                        .maxMessageSize(4 << 20)
+                        .maxFrameSize(4 << 20)
+                        .outboundLimit(16 << 20)
+                        .build())
+                .build();
+        try {
+            WebSocket ws = big.connect(s.uri("/big"), r).get(10, TimeUnit.SECONDS);
+            byte[] bytes = new byte[3 << 20];
+            new java.util.Random(7).nextBytes(bytes);
+            ws.send(ByteBuffer.wrap(bytes));
+            assertThat((byte[]) r.next()).isEqualTo(bytes);
+        } finally {
+            big.close();
+        }
+    }
+
+    @Test
+    void withoutEchoMessagesAreDiscarded() throws Exception {
+        RunningServe s = serve();
+        Recorder r = new Recorder();
+        WebSocket ws = connect(s.uri("/sink"), r);
+        ws.send("dropped");
+        ws.close();
+        assertThat(r.awaitClose().code()).isEqualTo(1000);
+        assertThat(r.messages).isEmpty();
+    }
+
+    @Test
+    void bcastSendsEachMessageToEveryOpenBcastConnection() throws Exception {
+        RunningServe s = serve("--echo");
+        List<Recorder> recorders = new ArrayList<>();
+        List<WebSocket> sockets = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Recorder r = new Recorder();
+            sockets.add(connect(s.uri("/bcast"), r));
+            recorders.add(r);
+        }
+        // No wait needed: the server adds a member in onOpen, before its 101 response leaves.
+        sockets.get(1).send("to all");
+        for (Recorder r : recorders) {
+            assertThat(r.next()).isEqualTo("to all");
+        }
+        sockets.get(0).send(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+        for (Recorder r : recorders) {
+            assertThat(r.next()).isEqualTo(new byte[] {1, 2, 3});
+        }
+
+        // A closed member is removed; the others still get every message, exactly once.
+        sockets.get(2).close();
+        assertThat(recorders.get(2).awaitClose().code()).isEqualTo(1000);
+        sockets.get(0).send("after close");
+        assertThat(recorders.get(0).next()).isEqualTo("after close");
+        assertThat(recorders.get(1).next()).isEqualTo("after close");
+        assertThat(recorders.get(2).messages).isEmpty();
+
+        // Other paths are not members: an echo connection sees only its own echo.
+        Recorder other = new Recorder();
+        WebSocket echo = connect(s.uri("/elsewhere"), other);
+        echo.send("mine");
+        assertThat(other.next()).isEqualTo("mine");
+        sockets.get(0).send("bcast only");
+        assertThat(recorders.get(1).next()).isEqualTo("bcast only");
+        assertThat(recorders.get(0).next()).isEqualTo("bcast only");
+        assertThat(other.messages).isEmpty();
+    }
+
+    @Test
+    void logsOneLinePerOpenAndCloseButNotPerMessage() throws Exception {
+        RunningServe s = serve("--echo");
+        Recorder r = new Recorder();
+        WebSocket ws = connect(s.uri("/logged"), r);
+        for (int i = 0; i < 5; i++) {
+            ws.send("m" + i);
+            r.next();
+        }
+        ws.close(1000, "bye");
+        r.awaitClose();
+        Cli.Result result = s.stop();
+
+        assertThat(result.exit()).isEqualTo(ExitCode.OK);
+        assertThat(result.err()).contains("listening on ws://127.0.0.1:" + s.server().port());
+        String local = "127.0.0.1:" + ws.localAddress().getPort();
+        List<String> lines = result.err().lines().filter(l -> l.contains(local)).toList();
+        assertThat(lines).containsExactly("open  " + local + " /logged", "close " + local + " /logged 1000 clean (bye)");
+        assertThat(result.err()).doesNotContain("m3");
+        assertThat(result.out()).startsWith("READY duplex port=" + s.server().port() + " ");
+    }
+
+    @Test
+    void quietLogsNoConnections() throws Exception {
+        RunningServe s = serve("--echo", "--quiet");
+        Recorder r = new Recorder();
+        WebSocket ws = connect(s.uri("/q"), r);
+        ws.close();
+        r.awaitClose();
+        Cli.Result result = s.stop();
+        assertThat(result.err().strip()).isEqualTo("listening on ws://127.0.0.1:" + s.server().port());
+    }
+
+    @Test
+    void stopSendsGoingAwayToOpenConnections() throws Exception {
+        RunningServe s = serve("--echo", "--quiet");
+        Recorder r = new Recorder();
+        connect(s.uri("/x"), r);
+        s.stop();
+        assertThat(r.awaitClose().code()).isEqualTo(1001);
+    }
+
+    @Test
+    void enforcesMaxMessage() throws Exception {
+        RunningServe s = serve("--echo", "--max-message", "1k");
+        Recorder r = new Recorder();
+        WebSocket ws = connect(s.uri("/limit"), r);
+        ws.send("x".repeat(1024));
+        assertThat(r.next()).isEqualTo("x".repeat(1024));
+        ws.send("x".repeat(1025));
+        assertThat(r.awaitClose().code()).isEqualTo(1009);
+    }
+
+    @Test
+    void maxFrameLimitsFramesSeparately() throws Exception {
+        RunningServe s = serve("--echo", "--max-message", "64k", "--max-frame", "1k");
+        Recorder r = new Recorder();
+        WebSocket ws = connect(s.uri("/frame"), r);
+        ws.send("y".repeat(2048)); // one frame of 2 KiB
+        assertThat(r.awaitClose().code()).isEqualTo(1009);
+    }
+
+    @Test
+    void defaultOriginPolicyIsSameOriginAndOriginOptionsAllowList() throws Exception {
+        RunningServe strict = serve("--echo", "--quiet");
+        assertThat(handshakeStatus(strict.uri("/"), "http://evil.example")).isEqualTo(403);
+        assertThat(handshakeStatus(strict.uri("/"), "http://127.0.0.1:" + strict.server().port()))
+                .isEqualTo(101);
+
+        RunningServe listed = serve("--echo", "--quiet", "--origin", "https://a.example", "--origin", "https://b.example");
+        assertThat(handshakeStatus(listed.uri("/"), "https://b.example")).isEqualTo(101);
+        assertThat(handshakeStatus(listed.uri("/"), "https://c.example")).isEqualTo(403);
+
+        RunningServe any = serve("--echo", "--quiet", "--origin", "*");
+        assertThat(handshakeStatus(any.uri("/"), "https://anything.example")).isEqualTo(101);
+    }
+
+    private static int handshakeStatus(URI uri, String origin) throws Exception {
+        try (WebSocketClient browser = WebSocketClient.builder().origin(origin).build()) {
+            WebSocket ws = browser.connect(uri, new Recorder()).get(10, TimeUnit.SECONDS);
+            ws.abort();
+            return 101;
+        } catch (ExecutionException e) {
+            assertThat(e.getCause()).isInstanceOf(HandshakeException.class);
+            return ((HandshakeException) e.getCause()).status();
+        }
+    }
+
+    @Test
+    void servesStaticFiles(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("index.html"), "<h1>duplex</h1>");
+        RunningServe s = serve("--echo", "--quiet", "--static", dir.toString());
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpResponse<String> page = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.server().port() + "/index.html"))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).isEqualTo("<h1>duplex</h1>");
+        // WebSocket upgrades still work next to the files.
+        Recorder r = new Recorder();
+        connect(s.uri("/ws"), r).send("still echoing");
+        assertThat(r.next()).isEqualTo("still echoing");
+    }
+
+    @Test
+    void servesWssWithPemFilesAndConnectInsecureTalksToIt(@TempDir Path dir) throws Exception {
+        SelfSigned.Files pem = SelfSigned.localhost(dir);
+        RunningServe s = serve("--echo", "--tls-cert", pem.certificate().toString(), "--tls-key", pem.key().toString());
+        Cli.Result result = Cli.run(
+                "secure\nline two\n",
+                "connect",
+                "--insecure",
+                "wss://127.0.0.1:" + s.server().port() + "/tls");
+        assertThat(result.exit()).as(result.err()).isEqualTo(ExitCode.OK);
+        assertThat(result.out()).isEqualTo("secure\nline two\n");
+        assertThat(result.err()).contains("WARNING: --insecure");
+        assertThat(s.stop().err()).contains("listening on wss://127.0.0.1:");
+    }
+
+    @Test
+    void aPortInUseIsAFailure() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Cli.Result result = Cli.run(
+                    "", "serve", "--echo", "--host", "127.0.0.1", "--port", String.valueOf(taken.getLocalPort()));
+            assertThat(result.exit()).isEqualTo(ExitCode.FAILURE);
+            assertThat(result.err()).contains("cannot listen on 127.0.0.1:" + taken.getLocalPort());
+        }
+    }
+
+    @Test
+    void optionMistakesAreUsageErrors(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("file.txt"), "x");
+        assertUsage("--max-message/--max-frame", "serve", "--max-message", "3g");
+        assertUsage("not a size: '64x'", "serve", "--max-message", "64x");
+        assertUsage("not a size: 'lots'", "serve", "--max-frame", "lots");
+        assertUsage("--tls-cert and --tls-key go together", "serve", "--tls-cert", file.toString());
+        assertUsage("--tls-cert and --tls-key go together", "serve", "--tls-key", file.toString());
+        assertUsage("cannot read", "serve", "--tls-cert", dir.resolve("none.pem").toString(), "--tls-key", file.toString());
+        assertUsage("cannot load the TLS certificate and key", "serve", "--tls-cert", file.toString(), "--tls-key", file.toString());
+        assertUsage("--static: not a directory", "serve", "--static", file.toString());
+        assertUsage("--port must be between 0 and 65535", "serve", "--port", "70000");
+        assertUsage("--event-loops must be at least 1", "serve", "--event-loops", "0");
+        assertUsage("Unknown option: '--bogus'", "serve", "--bogus");
+    }
+
+    static void assertUsage(String message, String... args) {
+        Cli.Result result = Cli.run("", args);
+        assertThat(result.exit()).as(String.join(" ", args)).isEqualTo(ExitCode.USAGE);
+        assertThat(result.err()).contains(message).contains("--help");
+        assertThat(result.out()).isEmpty();
+    }
+
+    @Test
+    void helpShowsAnExample() {
+        Cli.Result result = Cli.run("", "serve", "--help");
+        assertThat(result.exit()).isEqualTo(ExitCode.OK);
+        assertThat(result.out()).contains("Examples:").contains("duplex serve --port 9001 --echo");
+    }
+
+    @Test
+    void hostsAreBracketedInUrlsWhenIpv6() {
+        assertThat(ServeCommand.hostForUrl("::")).isEqualTo("[::]");
+        assertThat(ServeCommand.hostForUrl("[::1]")).isEqualTo("[::1]");
+        assertThat(ServeCommand.hostForUrl("0.0.0.0")).isEqualTo("0.0.0.0");
+    }
+}
