@@ -22,8 +22,7 @@ import java.util.random.RandomGenerator;
  * @param maxAttempts attempts after each loss before giving up; 0 means no limit
  * @param tryAgainLaterDelay the least delay after a 1013 Try Again Later close
  */
-public record ReconnectPolicy(
-        Duration initialDelay, Duration maxDelay, int maxAttempts, Duration tryAgainLaterDelay) {
+public record ReconnectPolicy(Duration initialDelay, Duration maxDelay, int maxAttempts, Duration tryAgainLaterDelay) {
 
     public ReconnectPolicy {
         Objects.requireNonNull(initialDelay, "initialDelay");

@@ -141,7 +141,8 @@ class ReconnectTest {
                     .isInstanceOf(ExecutionException.class)
                     .cause()
                     .isInstanceOf(HandshakeException.class)
-                    .satisfies(e -> assertThat(((HandshakeException) e).status()).isEqualTo(403));
+                    .satisfies(
+                            e -> assertThat(((HandshakeException) e).status()).isEqualTo(403));
             assertThat(scheduler.isEmpty()).isTrue();
         } finally {
             server.stop(Duration.ofSeconds(2));

@@ -93,6 +93,21 @@ class Recorder implements WebSocketHandler {
         return future.orTimeout(WAIT.toMillis(), TimeUnit.MILLISECONDS).join();
     }
 
+    /** The exception {@code future} fails with (unwrapped), failing the test if it succeeds. */
+    static Throwable catchFailure(CompletableFuture<?> future) {
+        try {
+            future.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            return e.getCause();
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("neither completed nor failed within " + WAIT, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        throw new AssertionError("expected a failure but it completed");
+    }
+
     static <T> T poll(BlockingQueue<T> queue) {
         try {
             T item = queue.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);

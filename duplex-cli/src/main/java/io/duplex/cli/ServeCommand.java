@@ -169,7 +169,11 @@ public final class ServeCommand implements Callable<Integer> {
         awaitStopRequest();
         try {
             server.stop(STOP_TIMEOUT);
+            if (!quiet) {
+                console.err().println("stopped");
+            }
         } finally {
+            // After this the shutdown hook returns and the JVM may halt at once: print first.
             stopped.countDown();
         }
         if (shutdownHook) {
@@ -178,9 +182,6 @@ public final class ServeCommand implements Callable<Integer> {
             } catch (IllegalStateException shuttingDown) {
                 // The hook is what woke us: the JVM is exiting anyway.
             }
-        }
-        if (!quiet) {
-            console.err().println("stopped");
         }
         return ExitCode.OK;
     }

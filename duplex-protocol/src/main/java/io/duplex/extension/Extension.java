@@ -43,7 +43,11 @@ public interface Extension extends AutoCloseable {
      */
     void decode(ByteBuffer payload, boolean endOfMessage, long maxBytes, DecodedSink out);
 
-    /** Releases pooled resources; the extension is not used after this. */
+    /**
+     * Releases pooled resources; the extension is not used after this. Idempotent. Whoever holds
+     * an extension a factory returned must close it, even if the connection never opens (it may
+     * hold pooled codecs or a per-connection permit, e.g. for RFC 7692 context takeover).
+     */
     @Override
     void close();
 

@@ -66,7 +66,7 @@ class DeflateRoundTripTest {
             }
             if (!takeover) {
                 assertThat(pool.balanced()).as("idle connection holds nothing").isTrue();
-                assertThat(((DeflateExtension) pair.server()).holdsCodec()).isFalse();
+                assertThat(pair.server().holdsCodec()).isFalse();
             }
         }
         assertThat(pool.out()).containsExactly(0, 0, 0);
@@ -174,6 +174,18 @@ class DeflateRoundTripTest {
 
             assertThat(direct.remaining()).isEqualTo(message.length);
             assertThat(decode(pair.server(), encoded.payload())).isEqualTo(message);
+        }
+    }
+
+    @Test
+    void readOnlyBuffersWorkBothWays() {
+        byte[] message = json(5000, 10);
+        try (Pair pair = Pair.negotiate(DeflateConfig.DEFAULT)) {
+            ByteBuffer compressed = pair.client()
+                    .encode(false, ByteBuffer.wrap(message).asReadOnlyBuffer())
+                    .payload();
+
+            assertThat(decode(pair.server(), compressed.asReadOnlyBuffer())).isEqualTo(message);
         }
     }
 

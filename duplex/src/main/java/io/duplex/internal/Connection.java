@@ -438,6 +438,11 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
         }
         if (ws != null) {
             ws.dispatchError(e);
+        } else if (protocol == null) {
+            // Before the upgrade completed (TCP, proxy, TLS, HTTP): the caller gets the real cause.
+            upgrade.onFailure(this, e);
+            destroy();
+            return;
         }
         abort();
     }

@@ -75,7 +75,8 @@ public final class ReconnectingWebSocket implements WebSocket {
     private void connect() {
         connector.apply(adapter).whenComplete((ws, error) -> {
             if (error != null) {
-                onConnectFailed(error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
+                onConnectFailed(
+                        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
             }
         });
     }
@@ -250,7 +251,8 @@ public final class ReconnectingWebSocket implements WebSocket {
         if (ws != null) {
             return ws.send(data);
         }
-        ByteBuffer copy = ByteBuffer.allocate(data.remaining()).put(data.duplicate()).flip();
+        ByteBuffer copy =
+                ByteBuffer.allocate(data.remaining()).put(data.duplicate()).flip();
         return enqueue(copy, copy.remaining());
     }
 

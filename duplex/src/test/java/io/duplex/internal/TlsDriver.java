@@ -172,7 +172,8 @@ public final class TlsDriver implements AutoCloseable {
 
         private boolean shutdownWhenDrained;
         private boolean shutdownDone;
-        private boolean poked;
+        /** Step at the next loop pass: the test gave it work (and the handshake must start). */
+        private boolean poked = true;
 
         Peer(Transport transport, SelectionKey key) {
             this.transport = transport;
@@ -214,7 +215,7 @@ public final class TlsDriver implements AutoCloseable {
             if (failure != null) {
                 return false;
             }
-            return poked && handshakeDone || reading && handshakeDone && transport.hasBufferedReads();
+            return poked || reading && handshakeDone && transport.hasBufferedReads();
         }
 
         void step() {
@@ -358,7 +359,9 @@ public final class TlsDriver implements AutoCloseable {
                     return true;
                 }
             }
-            to.write(held);
+            if (held.hasRemaining()) {
+                to.write(held);
+            }
             return done;
         }
     }

@@ -128,8 +128,8 @@ class TlsTransportTest {
     @ParameterizedTest
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void recordsSplitAtEveryPlaceAreReassembled(String protocol) throws Exception {
-        byte[] fromClient = randomBytes(40_000, 5);
-        byte[] fromServer = randomBytes(40_000, 6);
+        byte[] fromClient = randomBytes(24_000, 5);
+        byte[] fromServer = randomBytes(24_000, 6);
         try (TlsDriver driver = new TlsDriver()) {
             SocketChannel[] clientSide = driver.connectedPair();
             SocketChannel[] serverSide = driver.connectedPair();
