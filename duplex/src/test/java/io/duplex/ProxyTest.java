@@ -74,9 +74,7 @@ class ProxyTest {
             assertThat(roundTrip(client, URI.create("wss://localhost:" + secure.port() + "/echo")))
                     .isEqualTo("through the tunnel");
             assertThat(proxy.tunnels.get()).isEqualTo(1);
-            System.err.println("DBG before close " + System.nanoTime() / 1000000);
         }
-        System.err.println("DBG after close " + System.nanoTime() / 1000000);
     }
 
     @Test
