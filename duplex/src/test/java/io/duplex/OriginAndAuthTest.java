@@ -127,7 +127,8 @@ class OriginAndAuthTest {
 
     @Test
     void wrongOrMissingTokenIsRefusedWith401() {
-        assertThat(status(client.connect(URI.create(Recorder.uri(server, "/private") + "?token=wrong"), new Recorder())))
+        assertThat(status(
+                        client.connect(URI.create(Recorder.uri(server, "/private") + "?token=wrong"), new Recorder())))
                 .isEqualTo(401);
         assertThat(status(client.connect(Recorder.uri(server, "/private"), new Recorder())))
                 .isEqualTo(401);
@@ -175,6 +176,8 @@ class OriginAndAuthTest {
     @Test
     void refusedUpgradeThrowsForJoin() {
         CompletableFuture<WebSocket> f = client.connect(Recorder.uri(server, "/private"), new Recorder());
-        assertThatThrownBy(f::join).isInstanceOf(CompletionException.class).hasCauseInstanceOf(HandshakeException.class);
+        assertThatThrownBy(f::join)
+                .isInstanceOf(CompletionException.class)
+                .hasCauseInstanceOf(HandshakeException.class);
     }
 }

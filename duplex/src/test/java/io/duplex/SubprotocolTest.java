@@ -19,7 +19,9 @@ class SubprotocolTest {
     void start() {
         onServer = new Recorder();
         server = Recorder.server()
-                .config(WebSocketConfig.builder().subprotocols("chat.v2", "chat").build())
+                .config(WebSocketConfig.builder()
+                        .subprotocols("chat.v2", "chat")
+                        .build())
                 .route("/ws", onServer)
                 .route("/legacy", onServer, request -> UpgradeDecision.accept("chat", null))
                 .start();

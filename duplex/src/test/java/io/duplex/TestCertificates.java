@@ -2,6 +2,7 @@ package io.duplex;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -98,12 +100,28 @@ public final class TestCertificates {
         return otherHost;
     }
 
-    /** A PKCS#12 (password {@link #PASSWORD}) with entries for localhost and other.example. */
+    /**
+     * A PKCS#12 (password {@link #PASSWORD}) with the keys of {@link #localhost()} and {@link
+     * #otherHost()}.
+     */
     public static synchronized Path multiHost() {
         if (multiHost == null) {
             Path file = directory().resolve("multi.p12");
-            keytool(file, "localhost", "CN=localhost", LOCALHOST_SAN, false);
-            keytool(file, "other", "CN=other.example", "DNS:other.example", false);
+            try (OutputStream out = Files.newOutputStream(file)) {
+                KeyStore store = KeyStore.getInstance("PKCS12");
+                store.load(null, null);
+                for (Generated entry : List.of(localhost(), otherHost())) {
+                    store.setKeyEntry(
+                            entry.alias(),
+                            entry.privateKey(),
+                            PASSWORD,
+                            new Certificate[] {entry.certificate()});
+                }
+                store.store(out, PASSWORD);
+            } catch (GeneralSecurityException | IOException e) {
+                throw new IllegalStateException(e);
+            }
+            file.toFile().deleteOnExit();
             multiHost = file;
         }
         return multiHost;

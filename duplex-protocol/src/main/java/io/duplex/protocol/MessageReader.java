@@ -184,7 +184,9 @@ final class MessageReader implements FrameParser.Listener {
                 throw new ProtocolViolationException(Violation.INVALID_UTF8);
             }
         }
-        deliver(payload);
+        // A slice, not the caller's buffer object: a handler that clears or flips what it gets
+        // must not disturb the runtime's read buffer. It shares the bytes (no copy).
+        deliver(payload.slice());
     }
 
     private void deliver(ByteBuffer payload) {

@@ -41,8 +41,8 @@ final class TlsFailure {
         if (message.contains("Received fatal alert")) {
             return "the peer refused the connection (" + message + ")";
         }
-        if (message.contains("Unsupported or unrecognized SSL message")) {
-            return message + " (the peer does not speak TLS; plain HTTP on a TLS port?)";
+        if (message.contains("nrecognized SSL message")) {
+            return "the peer does not speak TLS, plain HTTP on a TLS port? (" + message + ")";
         }
         if (message.contains("No appropriate protocol")) {
             return message + " (no TLS version in common; only TLSv1.3 and TLSv1.2 are enabled)";

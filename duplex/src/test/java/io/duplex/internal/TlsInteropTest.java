@@ -87,8 +87,9 @@ class TlsInteropTest {
                 accepted.configureBlocking(false);
                 Peer server = driver.peer(TlsTransport.server(accepted, config));
                 server.echo = true;
-                driver.runUntil("client done and server end of stream", () -> client.isDone() && server.endOfStream
-                        || server.failure != null);
+                driver.runUntil(
+                        "client done and server end of stream",
+                        () -> client.isDone() && server.endOfStream || server.failure != null);
                 assertThat(server.failure).isNull();
                 ClientResult result = client.get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
                 assertThat(result.echo).isEqualTo(data);
@@ -126,8 +127,7 @@ class TlsInteropTest {
             out.write(data, half, data.length - half);
             out.flush();
             byte[] echo = in.readNBytes(data.length);
-            return new ClientResult(
-                    echo, socket.getSession().getProtocol(), socket.getApplicationProtocol());
+            return new ClientResult(echo, socket.getSession().getProtocol(), socket.getApplicationProtocol());
         } catch (IOException e) {
             throw new RuntimeException(e);
         }
@@ -155,10 +155,12 @@ class TlsInteropTest {
                 TlsDriver driver = new TlsDriver()) {
             listener.setEnabledProtocols(new String[] {protocol});
             listener.setSoTimeout(TIMEOUT_MS);
-            CompletableFuture<byte[]> server = CompletableFuture.supplyAsync(() -> jdkEchoServer(listener, keyUpdate), jdkSide);
+            CompletableFuture<byte[]> server =
+                    CompletableFuture.supplyAsync(() -> jdkEchoServer(listener, keyUpdate), jdkSide);
             SocketChannel channel = SocketChannel.open(listener.getLocalSocketAddress());
             channel.configureBlocking(false);
-            TlsConfig config = TlsConfig.client().trustCertificates(TestCertificates.localhost().certificate());
+            TlsConfig config = TlsConfig.client()
+                    .trustCertificates(TestCertificates.localhost().certificate());
             Peer client = driver.peer(TlsTransport.client(channel, config, "localhost", listener.getLocalPort()));
             client.send(data);
             driver.runUntil("echo", () -> client.received.size() == data.length || client.failure != null);

@@ -24,7 +24,10 @@ class TlsVerificationTest {
         X509Certificate other = TestCertificates.otherHost().certificate();
         try (TlsDriver driver = new TlsDriver()) {
             Pair p = TlsTransportTest.pair(
-                    driver, server(TestCertificates.otherHost()), TlsConfig.client().trustCertificates(other), "localhost");
+                    driver,
+                    server(TestCertificates.otherHost()),
+                    TlsConfig.client().trustCertificates(other),
+                    "localhost");
             driver.runUntil("both failures", () -> p.client().failure != null && p.server().failure != null);
 
             assertThat(p.client().failure)
@@ -53,7 +56,10 @@ class TlsVerificationTest {
     void insecureClientAcceptsUntrustedCertificateForAnotherHost() throws Exception {
         try (TlsDriver driver = new TlsDriver()) {
             Pair p = TlsTransportTest.pair(
-                    driver, server(TestCertificates.otherHost()), TlsConfig.client().insecure(), "localhost");
+                    driver,
+                    server(TestCertificates.otherHost()),
+                    TlsConfig.client().insecure(),
+                    "localhost");
             p.client().send("still encrypted".getBytes(StandardCharsets.UTF_8)).shutdownWhenDrained();
             driver.runUntil("data", () -> p.server().endOfStream);
 
@@ -90,7 +96,8 @@ class TlsVerificationTest {
     @Test
     void ipAddressIsVerifiedAgainstIpSanWithoutSni() throws Exception {
         try (TlsDriver driver = new TlsDriver()) {
-            TlsConfig client = TlsConfig.client().trustCertificates(TestCertificates.localhost().certificate());
+            TlsConfig client = TlsConfig.client()
+                    .trustCertificates(TestCertificates.localhost().certificate());
             Pair p = TlsTransportTest.pair(driver, server(TestCertificates.localhost()), client, "127.0.0.1");
             driver.handshake(p.client(), p.server());
 
@@ -110,7 +117,9 @@ class TlsVerificationTest {
                     driver, server(TestCertificates.localhost()).protocols("TLSv1.3"), client, "localhost");
             driver.runUntil("server failure", () -> p.server().failure != null);
 
-            assertThat(p.server().failure).hasMessageContaining("TLS handshake failed").hasMessageContaining("protocol");
+            assertThat(p.server().failure)
+                    .hasMessageContaining("TLS handshake failed")
+                    .hasMessageContaining("protocol");
         }
     }
 
