@@ -7,6 +7,7 @@ import io.duplex.internal.ClientUpgrade;
 import io.duplex.internal.Connection;
 import io.duplex.internal.EventLoop;
 import io.duplex.internal.EventLoopGroup;
+import io.duplex.internal.LoopExtensions;
 import io.duplex.internal.PlainTransport;
 import io.duplex.internal.ProxyTunnel;
 import io.duplex.internal.ReconnectingWebSocket;
@@ -21,6 +22,7 @@ import java.net.UnknownHostException;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -50,10 +52,14 @@ import java.util.random.RandomGenerator;
 public final class WebSocketClient implements AutoCloseable {
     private final Builder config;
     private final EventLoopGroup loops;
+    private final Map<EventLoop, List<ExtensionFactory>> loopExtensions = new IdentityHashMap<>();
 
     private WebSocketClient(Builder b) {
         this.config = b;
         this.loops = new EventLoopGroup("duplex-client", b.eventLoops, Duration.ofMillis(50));
+        for (EventLoop loop : loops.loops()) {
+            loopExtensions.put(loop, LoopExtensions.forLoop(b.config.extensions()));
+        }
     }
 
     public static Builder builder() {
@@ -106,11 +112,12 @@ public final class WebSocketClient implements AutoCloseable {
         int port = uri.getPort() != -1 ? uri.getPort() : secure ? 443 : 80;
         String host = uri.getHost();
         String bareHost = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        EventLoop loop = loops.next();
         ClientHandshake handshake;
         try {
             ClientHandshake.Builder hb = ClientHandshake.builder(uri)
                     .subprotocols(config.config.subprotocols())
-                    .extensions(config.config.extensions());
+                    .extensions(loopExtensions.get(loop));
             if (config.origin != null) {
                 hb.origin(config.origin);
             }
@@ -127,7 +134,6 @@ public final class WebSocketClient implements AutoCloseable {
         int connectPort = config.proxy != null ? config.proxy.port() : port;
         CompletableFuture.supplyAsync(() -> resolve(connectHost))
                 .thenAccept(address -> {
-                    EventLoop loop = loops.next();
                     loop.execute(() -> open(
                             loop,
                             new InetSocketAddress(address, connectPort),

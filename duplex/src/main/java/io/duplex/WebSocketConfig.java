@@ -1,5 +1,7 @@
 package io.duplex;
 
+import io.duplex.deflate.DeflateConfig;
+import io.duplex.deflate.PerMessageDeflate;
 import io.duplex.extension.ExtensionFactory;
 import io.duplex.handshake.HttpHeadLimits;
 import io.duplex.handshake.OriginPolicy;
@@ -136,7 +138,8 @@ public record WebSocketConfig(
         private int maxConnectionsPerAddress = 0;
         private OriginPolicy originPolicy = OriginPolicy.sameOrigin();
         private List<String> subprotocols = List.of();
-        private List<ExtensionFactory> extensions = List.of();
+        // DESIGN §6: compression negotiated by default, 1 KiB threshold, no context takeover.
+        private List<ExtensionFactory> extensions = List.of(new PerMessageDeflate());
 
         private Builder() {}
 
@@ -243,6 +246,18 @@ public record WebSocketConfig(
 
         public Builder extensions(List<ExtensionFactory> extensions) {
             this.extensions = extensions;
+            return this;
+        }
+
+        /** Negotiates permessage-deflate (RFC 7692) with this configuration. */
+        public Builder compression(DeflateConfig deflate) {
+            this.extensions = List.of(new PerMessageDeflate(deflate));
+            return this;
+        }
+
+        /** Turns permessage-deflate off (or back on with the defaults). */
+        public Builder compression(boolean on) {
+            this.extensions = on ? List.of(new PerMessageDeflate()) : List.of();
             return this;
         }
 

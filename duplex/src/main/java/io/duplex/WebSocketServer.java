@@ -5,6 +5,7 @@ import io.duplex.handshake.ServerHandshake;
 import io.duplex.internal.Connection;
 import io.duplex.internal.EventLoop;
 import io.duplex.internal.EventLoopGroup;
+import io.duplex.internal.LoopExtensions;
 import io.duplex.internal.PlainTransport;
 import io.duplex.internal.ServerUpgrade;
 import io.duplex.internal.StaticFiles;
@@ -55,7 +56,7 @@ public final class WebSocketServer implements AutoCloseable {
     private final EventLoopGroup loops;
     private final ServerSocketChannel serverChannel;
     private final EventLoop acceptLoop;
-    private final ServerHandshake handshake;
+    private final Map<EventLoop, ServerHandshake> handshakes = new java.util.IdentityHashMap<>();
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicInteger open = new AtomicInteger();
     private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
@@ -64,12 +65,16 @@ public final class WebSocketServer implements AutoCloseable {
 
     private WebSocketServer(Builder b) throws IOException {
         this.config = b;
-        this.handshake = ServerHandshake.builder()
-                .subprotocols(b.config.subprotocols())
-                .extensions(b.config.extensions())
-                .originPolicy(b.config.originPolicy())
-                .build();
         this.loops = new EventLoopGroup("duplex-server", b.eventLoops, tickFor(b.config));
+        for (EventLoop loop : loops.loops()) {
+            handshakes.put(
+                    loop,
+                    ServerHandshake.builder()
+                            .subprotocols(b.config.subprotocols())
+                            .extensions(LoopExtensions.forLoop(b.config.extensions()))
+                            .originPolicy(b.config.originPolicy())
+                            .build());
+        }
         this.serverChannel = ServerSocketChannel.open();
         try {
             serverChannel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -207,7 +212,7 @@ public final class WebSocketServer implements AutoCloseable {
             }
             ServerUpgrade upgrade = new ServerUpgrade(
                     new HttpHeadParser(config.config.headLimits(), HttpHeadParser.Kind.REQUEST),
-                    handshake,
+                    handshakes.get(loop),
                     this::route,
                     config.staticFiles,
                     config.handlerExecutor);

@@ -112,10 +112,7 @@ public final class TestCertificates {
                 store.load(null, null);
                 for (Generated entry : List.of(localhost(), otherHost())) {
                     store.setKeyEntry(
-                            entry.alias(),
-                            entry.privateKey(),
-                            PASSWORD,
-                            new Certificate[] {entry.certificate()});
+                            entry.alias(), entry.privateKey(), PASSWORD, new Certificate[] {entry.certificate()});
                 }
                 store.store(out, PASSWORD);
             } catch (GeneralSecurityException | IOException e) {

@@ -50,11 +50,7 @@ class TimeoutsTest {
 
     @Test
     void halfARequestIsCutOffAfterTheHandshakeTimeoutWhileOthersAreServed() throws IOException {
-        start(
-                WebSocketConfig.builder()
-                        .handshakeTimeout(Duration.ofMillis(300))
-                        .build(),
-                WebSocketHandler.echo());
+        start(WebSocketConfig.builder().handshakeTimeout(Duration.ofMillis(300)).build(), WebSocketHandler.echo());
         try (RawClient slow = RawClient.connect(server.port());
                 RawClient silent = RawClient.connect(server.port())) {
             long t0 = System.nanoTime();
@@ -75,11 +71,7 @@ class TimeoutsTest {
 
     @Test
     void aTrickleOfBytesDoesNotExtendTheHandshakeTimeout() throws IOException {
-        start(
-                WebSocketConfig.builder()
-                        .handshakeTimeout(Duration.ofMillis(300))
-                        .build(),
-                WebSocketHandler.echo());
+        start(WebSocketConfig.builder().handshakeTimeout(Duration.ofMillis(300)).build(), WebSocketHandler.echo());
         try (RawClient trickle = RawClient.connect(server.port())) {
             String request = RawClient.upgradeRequest("/ws", server.port());
             AtomicInteger sent = new AtomicInteger();
@@ -120,7 +112,8 @@ class TimeoutsTest {
             // RFC 6455 §7.1.7: this end fails the connection; 1011 like python websockets'
             // keepalive. The handler is told the code it failed with; the handshake did not finish.
             assertThat(onServer.awaitClose()).isEqualTo(new Recorder.Closed(1011, "keepalive ping timeout", false));
-            assertThat(millisSince(t0)).isLessThan(Duration.ofMillis(500).plus(SLACK).toMillis());
+            assertThat(millisSince(t0))
+                    .isLessThan(Duration.ofMillis(500).plus(SLACK).toMillis());
             RawClient.Frame close = mute.readFrame();
             assertThat(close.opcode()).isEqualTo(RawClient.CLOSE);
             assertThat(close.closeCode()).isEqualTo(1011);
@@ -163,7 +156,8 @@ class TimeoutsTest {
         await(client.connect(Recorder.uri(server, "/ws"), onClient));
         // Keepalive pings and pongs are not activity.
         assertThat(onClient.awaitClose()).isEqualTo(new Recorder.Closed(1001, "idle timeout", true));
-        assertThat(millisSince(t0)).isBetween(250L, Duration.ofMillis(300).plus(SLACK).toMillis());
+        assertThat(millisSince(t0))
+                .isBetween(250L, Duration.ofMillis(300).plus(SLACK).toMillis());
         assertThat(onServer.awaitClose()).isEqualTo(new Recorder.Closed(1001, "", true));
         JdkListener jdk = new JdkListener();
         JdkListener.open(HttpClient.newHttpClient(), Recorder.uri(server, "/ws"), jdk);
@@ -172,9 +166,7 @@ class TimeoutsTest {
 
     @Test
     void messagesKeepAConnectionFromIdling() {
-        start(
-                WebSocketConfig.builder().idleTimeout(Duration.ofMillis(500)).build(),
-                WebSocketHandler.echo());
+        start(WebSocketConfig.builder().idleTimeout(Duration.ofMillis(500)).build(), WebSocketHandler.echo());
         Recorder onClient = new Recorder();
         WebSocket ws = await(client.connect(Recorder.uri(server, "/ws"), onClient));
         AtomicInteger n = new AtomicInteger();
@@ -197,8 +189,7 @@ class TimeoutsTest {
                 ws.close(4000, "go");
             }
         };
-        start(
-                WebSocketConfig.builder().closeTimeout(Duration.ofMillis(300)).build(), onServer);
+        start(WebSocketConfig.builder().closeTimeout(Duration.ofMillis(300)).build(), onServer);
         try (RawClient mute = RawClient.connect(server.port())) {
             assertThat(mute.upgrade("/ws")).startsWith("HTTP/1.1 101 ");
             RawClient.Frame close = mute.readFrame();

@@ -83,7 +83,10 @@ public final class ConnectCommand implements Callable<Integer> {
             description = "Add a \"Name: value\" header to the upgrade request (repeatable).")
     List<Header> headers = new ArrayList<>();
 
-    @Option(names = "--subprotocol", paramLabel = "NAME", description = "Offer a subprotocol (repeatable, preferred first).")
+    @Option(
+            names = "--subprotocol",
+            paramLabel = "NAME",
+            description = "Offer a subprotocol (repeatable, preferred first).")
     List<String> subprotocols = new ArrayList<>();
 
     @Option(names = "--origin", paramLabel = "ORIGIN", description = "Send an Origin header, as a browser would.")
@@ -198,7 +201,9 @@ public final class ConnectCommand implements Callable<Integer> {
             try {
                 return finish(session.closed().get(CLOSE_TIMEOUT.toMillis() + 2000, TimeUnit.MILLISECONDS), session);
             } catch (TimeoutException e) {
-                console.err().println("duplex: the server did not answer the close within " + CLOSE_TIMEOUT.toSeconds() + " s");
+                console.err()
+                        .println("duplex: the server did not answer the close within " + CLOSE_TIMEOUT.toSeconds()
+                                + " s");
                 ws.abort();
                 return ExitCode.FAILURE;
             } catch (InterruptedException e) {
@@ -245,7 +250,8 @@ public final class ConnectCommand implements Callable<Integer> {
         }
         Throwable error = session.lastError();
         console.err()
-                .println("duplex: " + closed.describe() + (error != null && error.getMessage() != null ? ": " + error.getMessage() : ""));
+                .println("duplex: " + closed.describe()
+                        + (error != null && error.getMessage() != null ? ": " + error.getMessage() : ""));
         return ExitCode.FAILURE;
     }
 

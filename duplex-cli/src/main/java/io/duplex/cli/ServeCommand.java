@@ -59,7 +59,11 @@ public final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--host", paramLabel = "HOST", defaultValue = "0.0.0.0", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--host",
+            paramLabel = "HOST",
+            defaultValue = "0.0.0.0",
+            description = "Address to bind (default: ${DEFAULT-VALUE}).")
     String host;
 
     @Option(
@@ -86,7 +90,10 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Largest frame accepted (default: --max-message if given, else 1m).")
     Long maxFrame;
 
-    @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain: serve wss:// (needs --tls-key).")
+    @Option(
+            names = "--tls-cert",
+            paramLabel = "FILE",
+            description = "PEM certificate chain: serve wss:// (needs --tls-key).")
     Path tlsCert;
 
     @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key (PKCS#8) for --tls-cert.")
@@ -163,8 +170,9 @@ public final class ServeCommand implements Callable<Integer> {
             console.err().println("serving files from " + staticDir + " on the same port");
         }
         // The benchmark harness (bench/run-peers.sh) waits for a line starting with READY.
-        console.out().println("READY duplex port=" + server.port() + " java=" + System.getProperty("java.version")
-                + " cpus=" + Runtime.getRuntime().availableProcessors());
+        console.out()
+                .println("READY duplex port=" + server.port() + " java=" + System.getProperty("java.version") + " cpus="
+                        + Runtime.getRuntime().availableProcessors());
         started.complete(server);
         awaitStopRequest();
         try {

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -42,8 +41,11 @@ class ConnectCommandTest {
     }
 
     WebSocketServer server(WebSocketHandler handler, Consumer<WebSocketServer.Builder> customize) {
-        WebSocketServer.Builder b =
-                WebSocketServer.builder().host("127.0.0.1").port(0).eventLoops(1).route("*", handler);
+        WebSocketServer.Builder b = WebSocketServer.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .eventLoops(1)
+                .route("*", handler);
         customize.accept(b);
         WebSocketServer s = b.start();
         resources.add(() -> s.stop(Duration.ofSeconds(2)));
@@ -60,7 +62,10 @@ class ConnectCommandTest {
     void pipedLinesRoundTripThroughServeEchoAndEndOfInputClosesCleanly() throws Exception {
         RunningServe serve = RunningServe.start("--echo");
         resources.add(serve::stop);
-        Cli.Result result = Cli.run("one\ntwo words\n\nünïcödé ✓\r\nlast without newline", "connect", serve.uri("/chat").toString());
+        Cli.Result result = Cli.run(
+                "one\ntwo words\n\nünïcödé ✓\r\nlast without newline",
+                "connect",
+                serve.uri("/chat").toString());
 
         assertThat(result.exit()).as(result.err()).isEqualTo(ExitCode.OK);
         assertThat(result.out()).isEqualTo("one\ntwo words\n\nünïcödé ✓\nlast without newline\n");
@@ -160,12 +165,17 @@ class ConnectCommandTest {
                         }));
         Cli.Result result = Cli.runWithOpenStdin(
                 "connect",
-                "-H", "Authorization: Bearer t0ken",
-                "-H", "X-Multi: a",
+                "-H",
+                "Authorization: Bearer t0ken",
+                "-H",
+                "X-Multi: a",
                 "--header=X-Multi: b",
-                "--subprotocol", "v2.other",
-                "--subprotocol", "chat",
-                "--origin", "https://app.example",
+                "--subprotocol",
+                "v2.other",
+                "--subprotocol",
+                "chat",
+                "--origin",
+                "https://app.example",
                 url(s, "/h?room=1"));
 
         assertThat(result.exit()).as(result.err()).isEqualTo(ExitCode.OK);
@@ -271,8 +281,8 @@ class ConnectCommandTest {
 
     @Test
     void aRejectedHandshakeShowsTheHttpStatus() {
-        WebSocketServer s = server(
-                new WebSocketHandler() {}, b -> b.upgrader(request -> UpgradeDecision.reject(403, "forbidden")));
+        WebSocketServer s =
+                server(new WebSocketHandler() {}, b -> b.upgrader(request -> UpgradeDecision.reject(403, "forbidden")));
         Cli.Result result = Cli.run("", "connect", url(s, "/"));
         assertThat(result.exit()).isEqualTo(ExitCode.FAILURE);
         assertThat(result.err()).contains("handshake rejected: HTTP 403");
@@ -283,7 +293,8 @@ class ConnectCommandTest {
         // The kernel completes the TCP handshake from the backlog; nobody ever answers the upgrade.
         try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             long start = System.nanoTime();
-            Cli.Result result = Cli.run("", "connect", "--timeout", "0.5", "ws://127.0.0.1:" + silent.getLocalPort() + "/");
+            Cli.Result result =
+                    Cli.run("", "connect", "--timeout", "0.5", "ws://127.0.0.1:" + silent.getLocalPort() + "/");
             assertThat(result.exit()).isEqualTo(ExitCode.FAILURE);
             assertThat(result.err()).contains("timed out");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
@@ -294,13 +305,28 @@ class ConnectCommandTest {
     void aTlsFailureIsAConnectionFailure() throws Exception {
         RunningServe plain = RunningServe.start("--echo", "--quiet");
         resources.add(plain::stop);
-        Cli.Result result = Cli.run("", "connect", "--timeout", "5", "wss://127.0.0.1:" + plain.server().port() + "/");
+        Cli.Result result = Cli.run(
+                "",
+                "connect",
+                "--timeout",
+                "5",
+                "wss://127.0.0.1:" + plain.server().port() + "/");
         assertThat(result.exit()).isEqualTo(ExitCode.FAILURE);
         assertThat(result.err()).contains("duplex: ").contains("TLS");
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"http://x", "https://example.com/", "ws://", "ws:///path", "wss://", "not a url", "localhost:9001", "ws://h/#frag"})
+    @ValueSource(
+            strings = {
+                "http://x",
+                "https://example.com/",
+                "ws://",
+                "ws:///path",
+                "wss://",
+                "not a url",
+                "localhost:9001",
+                "ws://h/#frag"
+            })
     void badUrlsAreUsageErrors(String url) {
         Cli.Result result = Cli.run("", "connect", url);
         assertThat(result.exit()).as(result.err()).isEqualTo(ExitCode.USAGE);
@@ -313,7 +339,8 @@ class ConnectCommandTest {
         ServeCommandTest.assertUsage("Missing required parameter: 'URL'", "connect");
         ServeCommandTest.assertUsage("not a header", "connect", "-H", "nocolon", "ws://h/");
         ServeCommandTest.assertUsage("use --origin", "connect", "-H", "Origin: https://x", "ws://h/");
-        ServeCommandTest.assertUsage("header is set by the handshake", "connect", "-H", "Sec-WebSocket-Key: x", "ws://127.0.0.1:1/");
+        ServeCommandTest.assertUsage(
+                "header is set by the handshake", "connect", "-H", "Sec-WebSocket-Key: x", "ws://127.0.0.1:1/");
         ServeCommandTest.assertUsage("--timeout must be", "connect", "--timeout", "0", "ws://h/");
         ServeCommandTest.assertUsage("--timeout must be", "connect", "--timeout", "NaN", "ws://h/");
         ServeCommandTest.assertUsage("Invalid value for option '--binary'", "connect", "--binary", "octal", "ws://h/");
@@ -333,7 +360,10 @@ class ConnectCommandTest {
 
         Cli.Result version = Cli.run("", "--version");
         assertThat(version.exit()).isEqualTo(ExitCode.OK);
-        assertThat(version.out()).startsWith("duplex ").doesNotContain("unknown").doesNotContain("${");
+        assertThat(version.out())
+                .startsWith("duplex ")
+                .doesNotContain("unknown")
+                .doesNotContain("${");
 
         Cli.Result none = Cli.run("");
         assertThat(none.exit()).isEqualTo(ExitCode.USAGE);

@@ -50,7 +50,10 @@ class LauncherJarIT {
 
     Process start(String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", jar.toString()));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-jar",
+                jar.toString()));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).start();
         processes.add(p);
@@ -126,7 +129,9 @@ class LauncherJarIT {
         assertThat(out).isEqualTo("first line\nsecond: ✓\n");
 
         awaitLine(serveErr, Pattern.compile("^close 127\\.0\\.0\\.1:\\d+ /jar 1000 clean$"), seen);
-        serve.destroy(); // SIGTERM: the shutdown hook stops the server gracefully
+        // SIGTERM: the shutdown hook stops the server gracefully. (Process.destroy() would also
+        // close our end of its stderr; the handle only sends the signal.)
+        assertThat(serve.toHandle().destroy()).isTrue();
         assertThat(serve.waitFor(30, TimeUnit.SECONDS)).isTrue();
         awaitLine(serveErr, Pattern.compile("^stopped$"), seen);
     }
@@ -157,6 +162,8 @@ class LauncherJarIT {
         Path script = Path.of(System.getProperty("duplex.cli.launcher", "duplex"));
         assertThat(script).exists();
         assertThat(Files.isExecutable(script)).isTrue();
-        assertThat(Files.readString(script)).contains("duplex-cli/target/duplex-cli.jar").startsWith("#!/usr/bin/env bash");
+        assertThat(Files.readString(script))
+                .contains("duplex-cli/target/duplex-cli.jar")
+                .startsWith("#!/usr/bin/env bash");
     }
 }

@@ -14,7 +14,8 @@ record RunningServe(Cli cli, ServeCommand command, CompletableFuture<Integer> ex
         Cli cli = new Cli(Cli.openStdin());
         ServeCommand command =
                 (ServeCommand) cli.commandLine().getSubcommands().get("serve").getCommand();
-        List<String> args = new ArrayList<>(List.of("serve", "--host", "127.0.0.1", "--port", "0", "--event-loops", "2"));
+        List<String> args =
+                new ArrayList<>(List.of("serve", "--host", "127.0.0.1", "--port", "0", "--event-loops", "2"));
         args.addAll(List.of(options));
         CompletableFuture<Integer> exit = cli.start(args.toArray(new String[0]));
         WebSocketServer server = command.started().get(10, TimeUnit.SECONDS);

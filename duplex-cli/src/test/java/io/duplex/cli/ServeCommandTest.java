@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.duplex.WebSocket;
 import io.duplex.WebSocketClient;
-import io.duplex.WebSocketServer;
 import io.duplex.handshake.HandshakeException;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -19,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -155,7 +153,8 @@ class ServeCommandTest {
         assertThat(result.err()).contains("listening on ws://127.0.0.1:" + port);
         String local = "127.0.0.1:" + ws.localAddress().getPort();
         List<String> lines = result.err().lines().filter(l -> l.contains(local)).toList();
-        assertThat(lines).containsExactly("open  " + local + " /logged", "close " + local + " /logged 1000 clean (bye)");
+        assertThat(lines)
+                .containsExactly("open  " + local + " /logged", "close " + local + " /logged 1000 clean (bye)");
         assertThat(result.err()).doesNotContain("m3");
         assertThat(result.out()).startsWith("READY duplex port=" + port + " ");
     }
@@ -205,10 +204,12 @@ class ServeCommandTest {
     void defaultOriginPolicyIsSameOriginAndOriginOptionsAllowList() throws Exception {
         RunningServe strict = serve("--echo", "--quiet");
         assertThat(handshakeStatus(strict.uri("/"), "http://evil.example")).isEqualTo(403);
-        assertThat(handshakeStatus(strict.uri("/"), "http://127.0.0.1:" + strict.server().port()))
+        assertThat(handshakeStatus(
+                        strict.uri("/"), "http://127.0.0.1:" + strict.server().port()))
                 .isEqualTo(101);
 
-        RunningServe listed = serve("--echo", "--quiet", "--origin", "https://a.example", "--origin", "https://b.example");
+        RunningServe listed =
+                serve("--echo", "--quiet", "--origin", "https://a.example", "--origin", "https://b.example");
         assertThat(handshakeStatus(listed.uri("/"), "https://b.example")).isEqualTo(101);
         assertThat(handshakeStatus(listed.uri("/"), "https://c.example")).isEqualTo(403);
 
@@ -238,7 +239,8 @@ class ServeCommandTest {
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
         HttpResponse<String> page = http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.server().port() + "/index.html"))
+                HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + s.server().port() + "/index.html"))
                         .timeout(Duration.ofSeconds(10))
                         .build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
@@ -253,7 +255,12 @@ class ServeCommandTest {
     @Test
     void servesWssWithPemFilesAndConnectInsecureTalksToIt(@TempDir Path dir) throws Exception {
         SelfSigned.Files pem = SelfSigned.localhost(dir);
-        RunningServe s = serve("--echo", "--tls-cert", pem.certificate().toString(), "--tls-key", pem.key().toString());
+        RunningServe s = serve(
+                "--echo",
+                "--tls-cert",
+                pem.certificate().toString(),
+                "--tls-key",
+                pem.key().toString());
         Cli.Result result = Cli.run(
                 "secure\nline two\n",
                 "connect",
@@ -283,8 +290,15 @@ class ServeCommandTest {
         assertUsage("not a size: 'lots'", "serve", "--max-frame", "lots");
         assertUsage("--tls-cert and --tls-key go together", "serve", "--tls-cert", file.toString());
         assertUsage("--tls-cert and --tls-key go together", "serve", "--tls-key", file.toString());
-        assertUsage("cannot read", "serve", "--tls-cert", dir.resolve("none.pem").toString(), "--tls-key", file.toString());
-        assertUsage("cannot load the TLS certificate and key", "serve", "--tls-cert", file.toString(), "--tls-key", file.toString());
+        assertUsage(
+                "cannot read", "serve", "--tls-cert", dir.resolve("none.pem").toString(), "--tls-key", file.toString());
+        assertUsage(
+                "cannot load the TLS certificate and key",
+                "serve",
+                "--tls-cert",
+                file.toString(),
+                "--tls-key",
+                file.toString());
         assertUsage("--static: not a directory", "serve", "--static", file.toString());
         assertUsage("--port must be between 0 and 65535", "serve", "--port", "70000");
         assertUsage("--event-loops must be at least 1", "serve", "--event-loops", "0");

@@ -3,11 +3,14 @@ package io.duplex.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Collections;
@@ -63,6 +66,7 @@ public final class TlsKeyMaterial {
 
     /** Key managers for one private key and its certificate chain (leaf first). */
     public static KeyManager[] of(PrivateKey key, List<X509Certificate> chain) throws GeneralSecurityException {
+        requireMatch(key, chain.get(0).getPublicKey());
         KeyStore store = emptyStore();
         try {
             store.setKeyEntry("server", key, IN_MEMORY_PASSWORD, chain.toArray(new Certificate[0]));
@@ -90,6 +94,38 @@ public final class TlsKeyMaterial {
      */
     public static TrustManager[] trustingAll() {
         return new TrustManager[] {new TrustAll()};
+    }
+
+    /**
+     * Signs and verifies a few bytes, so that a key from the wrong file fails here with a clear
+     * message rather than at every handshake. Skipped for key types without a plain signature name.
+     */
+    private static void requireMatch(PrivateKey key, PublicKey certified) throws GeneralSecurityException {
+        String algorithm =
+                switch (key.getAlgorithm()) {
+                    case "RSA" -> "SHA256withRSA";
+                    case "EC" -> "SHA256withECDSA";
+                    case "EdDSA", "Ed25519", "Ed448" -> "EdDSA";
+                    default -> null;
+                };
+        if (algorithm == null) {
+            return;
+        }
+        if (!key.getAlgorithm().equals(certified.getAlgorithm())) {
+            throw new GeneralSecurityException("the private key is " + key.getAlgorithm()
+                    + " but the certificate's public key is " + certified.getAlgorithm());
+        }
+        byte[] probe = "duplex key check".getBytes(StandardCharsets.US_ASCII);
+        Signature signer = Signature.getInstance(algorithm);
+        signer.initSign(key);
+        signer.update(probe);
+        byte[] signature = signer.sign();
+        Signature verifier = Signature.getInstance(algorithm);
+        verifier.initVerify(certified);
+        verifier.update(probe);
+        if (!verifier.verify(signature)) {
+            throw new GeneralSecurityException("the private key does not match the certificate's public key");
+        }
     }
 
     private static KeyManager[] keyManagers(KeyStore store, char[] password) throws GeneralSecurityException {

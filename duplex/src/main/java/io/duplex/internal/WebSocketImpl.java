@@ -200,13 +200,18 @@ public final class WebSocketImpl implements WebSocket {
         c.afterProtocol();
     }
 
-    /** Keepalive or other timeout: send a close frame best effort before the abort that follows. */
+    /**
+     * Keepalive or other timeout: this end fails the connection (RFC 6455 §7.1.7). Sends a close
+     * frame best effort before the abort that follows, and tells the handler the code it failed
+     * with (not the 1006 the abort would report), as {@link WebSocketHandler#onClose} documents.
+     */
     void closeForTimeout(int code, String reason) {
         Connection c = connection;
         if (c != null && c.protocol().canSend()) {
             c.protocol().sendClose(code, reason);
             c.flush();
         }
+        dispatchClose(new Event.Close(code, reason, false, null));
     }
 
     @Override

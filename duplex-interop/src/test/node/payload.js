@@ -1,0 +1,46 @@
+'use strict';
+// Payloads and digests shared with the Java tests (Payload.java) and the Python peers
+// (payload.py): all sides must produce the same bytes for the same size.
+const crypto = require('node:crypto');
+
+const UTF8_SAMPLE = 'héllo wörld — 你好 🌍';
+const FRAGMENTS_TEXT = ['frag-one|', 'frag-two|', 'frag-three'];
+
+/** n printable ASCII characters: code 32 + (i * 7) % 95. */
+function text(n) {
+  const b = Buffer.allocUnsafe(n);
+  for (let i = 0; i < n; i++) b[i] = 32 + ((i * 7) % 95);
+  return b.toString('latin1');
+}
+
+/** n bytes: (i * 31 + 7) & 0xff. */
+function binary(n) {
+  const b = Buffer.allocUnsafe(n);
+  for (let i = 0; i < n; i++) b[i] = (i * 31 + 7) & 0xff;
+  return b;
+}
+
+/** The binary fragments: binary(30) cut into 10-byte pieces. */
+function binaryFragments() {
+  const all = binary(30);
+  return [all.subarray(0, 10), all.subarray(10, 20), all.subarray(20, 30)];
+}
+
+function sha256(buffer) {
+  return crypto.createHash('sha256').update(buffer).digest('hex');
+}
+
+/** What a received message looks like in a report: type, byte length, digest, short text. */
+function describe(data, isBinary) {
+  const buffer = Buffer.isBuffer(data) ? data : Buffer.from(data);
+  const m = { type: isBinary ? 'binary' : 'text', len: buffer.length, sha256: sha256(buffer) };
+  if (!isBinary && buffer.length <= 200) m.text = buffer.toString('utf8');
+  return m;
+}
+
+/** Prints one JSON line on stdout and calls back once it is flushed. */
+function emit(object, callback) {
+  process.stdout.write(JSON.stringify(object) + '\n', callback);
+}
+
+module.exports = { UTF8_SAMPLE, FRAGMENTS_TEXT, text, binary, binaryFragments, sha256, describe, emit };
