@@ -20,6 +20,24 @@ function binary(n) {
   return b;
 }
 
+/**
+ * 12000 lowercase letters: a 6000-letter pseudo-random block twice, so a compressor's matches
+ * reach back 6000 bytes (beyond a 4 KiB window: catches window-size mistakes in deflate).
+ */
+function windowTrap() {
+  const b = Buffer.allocUnsafe(12000);
+  let x = 1;
+  for (let i = 0; i < 6000; i++) {
+    x = (x * 75 + 74) % 65537;
+    b[i] = 97 + (x % 26);
+    b[i + 6000] = b[i];
+  }
+  return b.toString('latin1');
+}
+
+/** A highly compressible 48 KiB text. */
+const COMPRESSIBLE = 'compress me '.repeat(4096);
+
 /** The binary fragments: binary(30) cut into 10-byte pieces. */
 function binaryFragments() {
   const all = binary(30);
@@ -43,4 +61,4 @@ function emit(object, callback) {
   process.stdout.write(JSON.stringify(object) + '\n', callback);
 }
 
-module.exports = { UTF8_SAMPLE, FRAGMENTS_TEXT, text, binary, binaryFragments, sha256, describe, emit };
+module.exports = { UTF8_SAMPLE, FRAGMENTS_TEXT, COMPRESSIBLE, text, binary, binaryFragments, windowTrap, sha256, describe, emit };

@@ -150,12 +150,12 @@ async function run() {
       await expectEcho(sent, true);
       return closeNormally();
     }
-    case 'deflate': {
-      const sent = 'compress me '.repeat(4096);
-      ws.send(sent);
-      await expectEcho(sent, false);
+    case 'deflate':
+      ws.send(P.COMPRESSIBLE);
+      await expectEcho(P.COMPRESSIBLE, false);
+      ws.send(P.windowTrap());
+      await expectEcho(P.windowTrap(), false);
       return closeNormally();
-    }
     default:
       throw new Error('unknown scenario ' + scenario);
   }

@@ -21,7 +21,7 @@ const server =
 const wss = new WebSocketServer({
   server,
   maxPayload: 4 << 20,
-  perMessageDeflate: args.includes('--deflate'),
+  perMessageDeflate: true, // negotiated only when the client offers it
   handleProtocols: (protocols) => (protocols.has('chat.v2') ? 'chat.v2' : false),
 });
 

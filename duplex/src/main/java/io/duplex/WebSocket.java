@@ -25,6 +25,12 @@ public interface WebSocket {
      */
     SendResult send(ByteBuffer data);
 
+    /**
+     * Sends a message encoded once for many sockets; on a server socket the prepared frame is
+     * written as is (compressed once where permessage-deflate allows it).
+     */
+    SendResult send(PreparedMessage message);
+
     /** Sends a text message and completes when it has been written to the socket. */
     CompletableFuture<Void> sendAsync(CharSequence text);
 
@@ -72,4 +78,35 @@ public interface WebSocket {
 
     /** Attaches any object (e.g. the authenticated user) to this connection. */
     void attach(Object attachment);
+
+    /**
+     * Subscribes this socket to a topic of its server's {@link Broker}; the subscription ends with
+     * the connection. Server sockets only.
+     */
+    default void subscribe(String topic) {
+        throw new UnsupportedOperationException("publish/subscribe is a server-side feature");
+    }
+
+    default void unsubscribe(String topic) {
+        throw new UnsupportedOperationException("publish/subscribe is a server-side feature");
+    }
+
+    /** The topics this socket is subscribed to. */
+    default java.util.Set<String> topics() {
+        return java.util.Set.of();
+    }
+
+    /**
+     * Publishes to every subscriber of {@code topic} except this socket (as uWebSockets does; use
+     * {@link WebSocketServer#publish} to include everyone).
+     *
+     * @return the number of local subscribers it was handed to
+     */
+    default int publish(String topic, PreparedMessage message) {
+        throw new UnsupportedOperationException("publish/subscribe is a server-side feature");
+    }
+
+    default int publish(String topic, CharSequence text) {
+        return publish(topic, PreparedMessage.text(text));
+    }
 }

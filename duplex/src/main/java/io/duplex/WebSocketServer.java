@@ -138,6 +138,24 @@ public final class WebSocketServer implements AutoCloseable {
         }
     }
 
+    /** Publishes to every subscriber of {@code topic}, encoded once. Returns the local count. */
+    public int publish(String topic, PreparedMessage message) {
+        return config.broker.publish(topic, message, null);
+    }
+
+    public int publish(String topic, CharSequence text) {
+        return publish(topic, PreparedMessage.text(text));
+    }
+
+    /** Local subscribers of a topic. */
+    public int subscriberCount(String topic) {
+        return config.broker.subscriberCount(topic);
+    }
+
+    public Broker broker() {
+        return config.broker;
+    }
+
     /** Open connections (including those still in the handshake). */
     public int connectionCount() {
         return open.get();
@@ -215,7 +233,8 @@ public final class WebSocketServer implements AutoCloseable {
                     handshakes.get(loop),
                     this::route,
                     config.staticFiles,
-                    config.handlerExecutor);
+                    config.handlerExecutor,
+                    config.broker);
             Connection c = new Connection(loop, config.config, transport, upgrade, gone -> {
                 connections.remove(gone);
                 release(address);
@@ -330,8 +349,15 @@ public final class WebSocketServer implements AutoCloseable {
         private Executor handlerExecutor;
         private TlsConfig tls;
         private StaticFiles staticFiles;
+        private Broker broker = new InMemoryBroker();
 
         private Builder() {}
+
+        /** The publish/subscribe broker (default: a new {@link InMemoryBroker}). */
+        public Builder broker(Broker broker) {
+            this.broker = Objects.requireNonNull(broker);
+            return this;
+        }
 
         public Builder host(String host) {
             this.host = Objects.requireNonNull(host);

@@ -55,7 +55,7 @@ final class ClientSession implements WebSocketHandler {
         if (echo) {
             ws.send(text);
         } else {
-            out.println(text);
+            print(ws, text);
         }
     }
 
@@ -64,7 +64,15 @@ final class ClientSession implements WebSocketHandler {
         if (echo) {
             ws.send(data);
         } else {
-            out.println(binaryFormat.format(data));
+            print(ws, binaryFormat.format(data));
+        }
+    }
+
+    /** Prints a message; once stdout is gone ({@code duplex connect … | head -1}), closes with 1000. */
+    private void print(WebSocket ws, String line) {
+        out.println(line);
+        if (out.checkError()) {
+            ws.close(1000, "");
         }
     }
 

@@ -8,6 +8,9 @@ import io.duplex.WebSocket;
 import io.duplex.WebSocketConfig;
 import io.duplex.WebSocketHandler;
 import io.duplex.WebSocketServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
@@ -16,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -101,6 +105,36 @@ class ConnectCommandTest {
 
         Cli.Result base64 = Cli.runWithOpenStdin("connect", "--binary", "base64", url(s, "/bin"));
         assertThat(base64.out()).isEqualTo("AAGr/w==\ntext stays text\n");
+    }
+
+    @Test
+    void closesWithNormalClosureWhenStdoutIsGone() throws Exception {
+        CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+        WebSocketServer s = server(new WebSocketHandler() {
+            @Override
+            public void onOpen(WebSocket ws) {
+                ws.send("first");
+            }
+
+            @Override
+            public void onClose(WebSocket ws, int code, String reason, boolean wasClean) {
+                closeCode.complete(code);
+            }
+        });
+        // A stdout whose reader went away, like `duplex connect … | head -1` after one line.
+        OutputStream broken = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("Broken pipe");
+            }
+        };
+        Console console = new Console(
+                Cli.openStdin(), new PrintStream(broken, true), new PrintStream(OutputStream.nullOutputStream()));
+        int exit = CompletableFuture.supplyAsync(
+                        () -> DuplexCommand.commandLine(console, false).execute("connect", url(s, "/")))
+                .get(30, TimeUnit.SECONDS);
+        assertThat(exit).isEqualTo(ExitCode.OK);
+        assertThat(closeCode.get(10, TimeUnit.SECONDS)).isEqualTo(1000);
     }
 
     @ParameterizedTest(name = "server closes with {0}")

@@ -32,6 +32,8 @@ final class MessageReader implements FrameParser.Listener {
     private final ByteBuffer controlPayload = ByteBuffer.allocate(125);
     private List<Extension> extensions = List.of();
     private boolean stopped;
+    private ByteBuffer viewSource;
+    private ByteBuffer view;
 
     // Current frame.
     private Opcode frameOpcode;
@@ -184,9 +186,19 @@ final class MessageReader implements FrameParser.Listener {
                 throw new ProtocolViolationException(Violation.INVALID_UTF8);
             }
         }
-        // A slice, not the caller's buffer object: a handler that clears or flips what it gets
-        // must not disturb the runtime's read buffer. It shares the bytes (no copy).
-        deliver(payload.slice());
+        // A view, not the caller's buffer object: a handler that clears or flips what it gets
+        // must not disturb the runtime's read buffer. It shares the bytes (no copy), and is reused
+        // while the caller reads into the same buffer, so whole frames cost no allocation.
+        deliver(view(payload));
+    }
+
+    private ByteBuffer view(ByteBuffer payload) {
+        if (payload != viewSource) {
+            viewSource = payload;
+            view = payload.duplicate();
+        }
+        view.limit(view.capacity()).position(payload.position()).limit(payload.limit());
+        return view;
     }
 
     private void deliver(ByteBuffer payload) {

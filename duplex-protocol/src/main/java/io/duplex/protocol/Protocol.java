@@ -223,6 +223,30 @@ public final class Protocol {
         return state == State.OPEN && !closeSent;
     }
 
+    /**
+     * Sends a complete message frame encoded once for many connections (a broadcast): the server
+     * role only, since clients must mask every frame with a fresh key (RFC 6455 §5.3). The caller
+     * vouches for the frame (FIN set, valid opcode, RSV1 only with a negotiated extension that
+     * shares encoded payloads); the engine checks its own state.
+     *
+     * @throws IllegalStateException when data may not be sent now or this is a client
+     */
+    public void sendPreFramed(ByteBuffer frame) {
+        if (role != Role.SERVER) {
+            throw new IllegalStateException("pre-framed messages are unmasked: server role only");
+        }
+        checkCanSendData();
+        if (sendingFragments) {
+            throw new IllegalStateException("a fragmented message is in progress");
+        }
+        output.write(frame, EMPTY);
+    }
+
+    /** Whether a fragmented message started with {@link #sendFragment} is still open. */
+    public boolean isSendingFragments() {
+        return sendingFragments;
+    }
+
     /** Sends a text message (one frame, extensions applied). */
     public void sendText(CharSequence text) {
         sendMessage(true, ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));

@@ -279,6 +279,12 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
     private void output(ByteBuffer header, ByteBuffer payload) {
         try {
             outbound.add(header, payload, transport, !writeInterest);
+            if (!writeInterest && outbound.bufferedAmount() >= config.highWaterMark() && phase == Phase.OPEN) {
+                // Corking batches a burst, but not past the high-water mark: write it out now so a
+                // burst (e.g. many publishes in one loop pass) does not hit the outbound limit of
+                // a consumer that is in fact keeping up.
+                flush();
+            }
         } catch (IOException e) {
             // The write failed: the socket is gone. Finish on the loop, not inside the protocol.
             loop.execute(() -> fail(e));
@@ -338,6 +344,12 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
         } catch (IOException e) {
             fail(e);
         }
+    }
+
+    /** {@code send} answered BUFFERED: {@code onDrain} follows once the queue is below the low mark. */
+    void promiseDrain() {
+        aboveHighWater = true;
+        markDirty();
     }
 
     private int readInterest() {

@@ -1,5 +1,6 @@
 package io.duplex.internal;
 
+import io.duplex.PreparedMessage;
 import io.duplex.ReconnectPolicy;
 import io.duplex.Scheduler;
 import io.duplex.SendResult;
@@ -254,6 +255,21 @@ public final class ReconnectingWebSocket implements WebSocket {
         ByteBuffer copy =
                 ByteBuffer.allocate(data.remaining()).put(data.duplicate()).flip();
         return enqueue(copy, copy.remaining());
+    }
+
+    @Override
+    public SendResult send(PreparedMessage message) {
+        WebSocket ws = live();
+        if (ws != null) {
+            return ws.send(message);
+        }
+        return message.isText()
+                ? enqueue(
+                        java.nio.charset.StandardCharsets.UTF_8
+                                .decode(message.payload())
+                                .toString(),
+                        message.size())
+                : enqueue(message.payload(), message.size());
     }
 
     private synchronized SendResult enqueue(Object message, long size) {

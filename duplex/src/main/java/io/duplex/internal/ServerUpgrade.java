@@ -1,5 +1,6 @@
 package io.duplex.internal;
 
+import io.duplex.Broker;
 import io.duplex.UpgradeDecision;
 import io.duplex.UpgradeRequest;
 import io.duplex.Upgrader;
@@ -38,6 +39,7 @@ public final class ServerUpgrade implements Connection.Upgrade {
     private final Function<String, Route> routes;
     private final StaticFiles staticFiles;
     private final Executor handlerExecutor;
+    private final Broker broker;
     private boolean done;
 
     public ServerUpgrade(
@@ -45,12 +47,14 @@ public final class ServerUpgrade implements Connection.Upgrade {
             ServerHandshake handshake,
             Function<String, Route> routes,
             StaticFiles staticFiles,
-            Executor handlerExecutor) {
+            Executor handlerExecutor,
+            Broker broker) {
         this.parser = parser;
         this.handshake = handshake;
         this.routes = routes;
         this.staticFiles = staticFiles;
         this.handlerExecutor = handlerExecutor;
+        this.broker = broker;
     }
 
     @Override
@@ -77,7 +81,9 @@ public final class ServerUpgrade implements Connection.Upgrade {
         }
         done = true;
         HttpHead.Request request = (HttpHead.Request) head;
-        if (!request.headers().contains("Upgrade") && staticFiles != null) {
+        // RFC 7230 §6.7: an Upgrade the server does not speak (e.g. h2c from curl or the JDK's
+        // HttpClient) may be ignored and the request answered as plain HTTP.
+        if (staticFiles != null && !request.headers().containsToken("Upgrade", "websocket")) {
             in.position(in.limit());
             c.writeRaw(staticFiles.respond(request));
             c.closeWhenFlushed();
@@ -153,6 +159,7 @@ public final class ServerUpgrade implements Connection.Upgrade {
                 remote,
                 (InetSocketAddress) ch.getLocalAddress(),
                 accept.attachment());
+        ws.broker(broker);
         c.open(Role.SERVER, accepted.extensions(), ws, in);
     }
 

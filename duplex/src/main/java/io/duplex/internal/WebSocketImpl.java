@@ -1,12 +1,16 @@
 package io.duplex.internal;
 
+import io.duplex.Broker;
+import io.duplex.PreparedMessage;
 import io.duplex.SendResult;
 import io.duplex.SlowConsumerPolicy;
 import io.duplex.WebSocket;
 import io.duplex.WebSocketHandler;
+import io.duplex.deflate.DeflateExtension;
 import io.duplex.extension.Extension;
 import io.duplex.protocol.CloseCodes;
 import io.duplex.protocol.Event;
+import io.duplex.protocol.Protocol;
 import io.duplex.protocol.State;
 import io.duplex.protocol.WebSocketException;
 import java.lang.System.Logger.Level;
@@ -15,7 +19,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -46,6 +52,8 @@ public final class WebSocketImpl implements WebSocket {
     private volatile State state = State.CONNECTING;
     private volatile Object attachment;
     private boolean closeDispatched;
+    private volatile Broker broker;
+    private final Set<String> topics = ConcurrentHashMap.newKeySet();
 
     public WebSocketImpl(
             EventLoop loop,
@@ -70,6 +78,90 @@ public final class WebSocketImpl implements WebSocket {
         this.remote = remote;
         this.local = local;
         this.attachment = attachment;
+    }
+
+    /** Server sockets: the broker their subscriptions live in. */
+    public void broker(Broker broker) {
+        this.broker = broker;
+    }
+
+    public EventLoop loop() {
+        return loop;
+    }
+
+    /** The live set of subscribed topics (maintained by the broker). */
+    @Override
+    public Set<String> topics() {
+        return topics;
+    }
+
+    @Override
+    public void subscribe(String topic) {
+        requireBroker().subscribe(topic, this);
+    }
+
+    @Override
+    public void unsubscribe(String topic) {
+        requireBroker().unsubscribe(topic, this);
+    }
+
+    @Override
+    public int publish(String topic, PreparedMessage message) {
+        return requireBroker().publish(topic, message, this);
+    }
+
+    private Broker requireBroker() {
+        Broker b = broker;
+        if (b == null) {
+            throw new UnsupportedOperationException("publish/subscribe is a server-side feature");
+        }
+        return b;
+    }
+
+    /** Ends the subscriptions of a closed socket. */
+    void releaseSubscriptions() {
+        Broker b = broker;
+        if (b != null && !topics.isEmpty()) {
+            b.unsubscribeAll(this);
+        }
+    }
+
+    @Override
+    public SendResult send(PreparedMessage message) {
+        if (loop.inLoop()) {
+            return deliver(message);
+        }
+        return submit(message.size(), c -> writePrepared(c, message));
+    }
+
+    /**
+     * On the loop: writes a prepared message, applying the outbound limit and slow-consumer
+     * policy for this subscriber alone; the publisher never waits.
+     */
+    public SendResult deliver(PreparedMessage message) {
+        return submit(message.size(), c -> writePrepared(c, message));
+    }
+
+    private static void writePrepared(Connection c, PreparedMessage message) {
+        Protocol p = c.protocol();
+        List<Extension> extensions = p.extensions();
+        if (extensions.isEmpty()) {
+            p.sendPreFramed(message.frame());
+            return;
+        }
+        if (extensions.size() == 1
+                && extensions.get(0) instanceof DeflateExtension deflate
+                && deflate.sharesCompressedPayloads()) {
+            ByteBuffer compressed = message.deflatedFrame();
+            p.sendPreFramed(compressed != null ? compressed : message.frame());
+            return;
+        }
+        // Context takeover (or another extension): this socket needs its own encoding.
+        if (message.isText()) {
+            p.sendTextUtf8(message.payload());
+        } else {
+            p.sendBinary(message.payload());
+        }
     }
 
     /** Called by the connection once the protocol is installed. */
@@ -152,7 +244,14 @@ public final class WebSocketImpl implements WebSocket {
         if (buffered + size > c.config.outboundLimit()) {
             if (c.config.slowConsumerPolicy() == SlowConsumerPolicy.CLOSE) {
                 LOG.log(Level.DEBUG, "slow consumer {0}: outbound limit reached, closing", remote);
-                onLoop(() -> closeNow(CloseCodes.POLICY_VIOLATION, "slow consumer"));
+                // The peer is not reading, so a close handshake cannot complete: free the memory
+                // now (close frame best effort, then abort) rather than after the close timeout.
+                onLoop(() -> {
+                    if (!c.isDestroyed()) {
+                        closeForTimeout(CloseCodes.POLICY_VIOLATION, "slow consumer");
+                        c.abort();
+                    }
+                });
             }
             return SendResult.DROPPED;
         }
@@ -163,18 +262,30 @@ public final class WebSocketImpl implements WebSocket {
             send.apply(c);
             c.touch();
             c.afterProtocol();
-        } else {
-            inFlight.addAndGet(size);
-            loop.execute(() -> {
-                inFlight.addAndGet(-size);
-                if (!c.isDestroyed() && c.protocol().canSend()) {
-                    send.apply(c);
-                    c.touch();
-                    c.afterProtocol();
-                }
-            });
+            // Measured after the send: a large payload the socket took at once is not buffered.
+            return bufferedIf(c, c.bufferedAmount() + inFlight.get() > c.config.highWaterMark());
         }
-        return buffered + size > c.config.highWaterMark() ? SendResult.BUFFERED : SendResult.SENT;
+        boolean above = buffered + size > c.config.highWaterMark();
+        inFlight.addAndGet(size);
+        loop.execute(() -> {
+            inFlight.addAndGet(-size);
+            if (!c.isDestroyed() && c.protocol().canSend()) {
+                send.apply(c);
+                c.touch();
+                c.afterProtocol();
+                bufferedIf(c, above);
+            }
+        });
+        return above ? SendResult.BUFFERED : SendResult.SENT;
+    }
+
+    /** On the loop: a BUFFERED answer promises an {@code onDrain}, whatever the flush finds. */
+    private static SendResult bufferedIf(Connection c, boolean above) {
+        if (above) {
+            c.promiseDrain();
+            return SendResult.BUFFERED;
+        }
+        return SendResult.SENT;
     }
 
     // ------------------------------------------------------------------ closing
@@ -288,6 +399,7 @@ public final class WebSocketImpl implements WebSocket {
             return;
         }
         closeDispatched = true;
+        releaseSubscriptions();
         state = State.CLOSED;
         if (close.violation() != null) {
             dispatchError(new WebSocketException("connection failed: "

@@ -87,6 +87,11 @@ class TlsTransportTest {
             }
             assertThat(((TlsTransport) p.server().transport).sniHostName()).isEqualTo("localhost");
             assertThat(((TlsTransport) p.client().transport).sniHostName()).isNull();
+            // Idle again: no buffer of its own.
+            assertThat(((TlsTransport) p.server().transport).ownedBufferCapacity())
+                    .isZero();
+            assertThat(((TlsTransport) p.client().transport).ownedBufferCapacity())
+                    .isZero();
         }
     }
 
@@ -145,6 +150,10 @@ class TlsTransportTest {
             driver.runUntil("both streams", () -> p.client().endOfStream && p.server().endOfStream);
             assertThat(p.server().bytes()).isEqualTo(fromClient);
             assertThat(p.client().bytes()).isEqualTo(fromServer);
+            assertThat(((TlsTransport) p.server().transport).ownedBufferCapacity())
+                    .isZero();
+            assertThat(((TlsTransport) p.client().transport).ownedBufferCapacity())
+                    .isZero();
         }
     }
 
@@ -165,6 +174,11 @@ class TlsTransportTest {
             ByteBuffer more = ByteBuffer.wrap(new byte[100]);
             assertThat(client.write(new ByteBuffer[] {more}, 0, 1)).isZero();
             assertThat(more.position()).isZero();
+            // What waits is bounded by one write batch of records.
+            int packet = client.session().getPacketBufferSize();
+            assertThat(client.ownedBufferCapacity())
+                    .isPositive()
+                    .isLessThanOrEqualTo(TlsScratch.WRITE_BATCH_RECORDS * packet);
 
             p.server().startReading();
             p.client().shutdownWhenDrained();

@@ -1,0 +1,98 @@
+package io.duplex;
+
+import static io.duplex.Recorder.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** A handler that throws costs its own connection (1011, RFC 6455 §7.4.1), not the server. */
+class HandlerExceptionTest {
+    WebSocketServer server;
+    ExecutorService pool;
+    final Recorder onServer = new Recorder() {
+        @Override
+        public void onText(WebSocket ws, String text) {
+            if (text.equals("boom")) {
+                throw new IllegalStateException("handler bug");
+            }
+            ws.send(text);
+        }
+    };
+
+    @AfterEach
+    void stop() {
+        server.stop(Duration.ofSeconds(5));
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void throwingHandlerClosesWith1011AndOthersAreServed(boolean onExecutor) {
+        WebSocketServer.Builder b = Recorder.server().route("/ws", onServer);
+        if (onExecutor) {
+            pool = Executors.newFixedThreadPool(2);
+            b.handlerExecutor(pool);
+        }
+        server = b.start();
+        try (WebSocketClient client = WebSocketClient.builder().build()) {
+            Recorder bystander = new Recorder();
+            WebSocket other = await(client.connect(Recorder.uri(server, "/ws"), bystander));
+            Recorder victim = new Recorder();
+            WebSocket ws = await(client.connect(Recorder.uri(server, "/ws"), victim));
+            ws.send("boom");
+            assertThat(victim.awaitClose()).isEqualTo(new Recorder.Closed(1011, "internal error", true));
+            assertThat(Recorder.poll(onServer.errors)).isInstanceOf(IllegalStateException.class);
+            other.send("still here");
+            assertThat(bystander.nextText()).isEqualTo("still here");
+            Recorder fresh = new Recorder();
+            await(client.connect(Recorder.uri(server, "/ws"), fresh)).send("new");
+            assertThat(fresh.nextText()).isEqualTo("new");
+        }
+    }
+
+    @Test
+    void jdkClientSees1011() {
+        server = Recorder.server().route("/ws", onServer).start();
+        JdkListener listener = new JdkListener();
+        java.net.http.WebSocket ws =
+                JdkListener.open(HttpClient.newHttpClient(), Recorder.uri(server, "/ws"), listener);
+        await(ws.sendText("boom", true));
+        assertThat(await(listener.closed)).isEqualTo(new Recorder.Closed(1011, "internal error", true));
+    }
+
+    @Test
+    void throwingOnOpenAndOnCloseDoesNotHurtTheLoop() {
+        Recorder onClose = new Recorder();
+        server = Recorder.server()
+                .eventLoops(1)
+                .route("/ws", new WebSocketHandler() {
+                    @Override
+                    public void onOpen(WebSocket ws) {
+                        throw new IllegalStateException("onOpen bug");
+                    }
+
+                    @Override
+                    public void onClose(WebSocket ws, int code, String reason, boolean wasClean) {
+                        throw new IllegalStateException("onClose bug");
+                    }
+                })
+                .route("/echo", WebSocketHandler.echo())
+                .start();
+        try (WebSocketClient client = WebSocketClient.builder().build()) {
+            await(client.connect(Recorder.uri(server, "/ws"), onClose));
+            assertThat(onClose.awaitClose().code()).isEqualTo(1011);
+            Recorder echo = new Recorder();
+            await(client.connect(Recorder.uri(server, "/echo"), echo)).send("alive");
+            assertThat(echo.nextText()).isEqualTo("alive");
+        }
+    }
+}

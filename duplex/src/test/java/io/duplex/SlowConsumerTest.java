@@ -1,0 +1,223 @@
+package io.duplex;
+
+import static io.duplex.Recorder.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A peer that does not read: {@code send} answers BUFFERED above the high-water mark and DROPPED
+ * at the outbound limit, the slow-consumer policy applies, and memory stays bounded by the limit.
+ */
+class SlowConsumerTest {
+    static final int MESSAGE = 64 * 1024;
+    static final long LIMIT = 256 * 1024;
+
+    WebSocketServer server;
+    ExecutorService sender;
+
+    /** What one burst of sends saw. */
+    record Burst(List<SendResult> results, long maxBuffered) {
+        long accepted() {
+            return results.stream().filter(r -> r != SendResult.DROPPED).count();
+        }
+    }
+
+    /** Sends 64 KiB messages until a few are dropped (or 2,000 went out), from onOpen. */
+    static final class Flooder extends Recorder {
+        final CompletableFuture<Burst> burst = new CompletableFuture<>();
+        final Executor executor;
+
+        interface Executor {
+            void execute(Runnable r);
+        }
+
+        Flooder(Executor executor) {
+            this.executor = executor;
+        }
+
+        @Override
+        public void onOpen(WebSocket ws) {
+            super.onOpen(ws);
+            executor.execute(() -> burst.complete(flood(ws)));
+        }
+
+        @Override
+        public void onDrain(WebSocket ws) {
+            super.onDrain(ws);
+            if (drains.get() == 1) {
+                ws.send("drained");
+            }
+        }
+
+        static Burst flood(WebSocket ws) {
+            ByteBuffer message = ByteBuffer.allocate(MESSAGE);
+            List<SendResult> results = new ArrayList<>();
+            long maxBuffered = 0;
+            int dropped = 0;
+            for (int i = 0; i < 2000 && dropped < 5; i++) {
+                SendResult r = ws.send(message.duplicate());
+                results.add(r);
+                dropped += r == SendResult.DROPPED ? 1 : 0;
+                maxBuffered = Math.max(maxBuffered, ws.bufferedAmount());
+            }
+            return new Burst(results, maxBuffered);
+        }
+    }
+
+    @BeforeEach
+    void start() {
+        sender = Executors.newSingleThreadExecutor();
+    }
+
+    @AfterEach
+    void stop() {
+        sender.shutdownNow();
+        if (server != null) {
+            server.stop(Duration.ofSeconds(5));
+        }
+    }
+
+    void start(SlowConsumerPolicy policy, WebSocketHandler handler) {
+        server = Recorder.server()
+                .config(WebSocketConfig.builder()
+                        .outboundLimit(LIMIT)
+                        .slowConsumerPolicy(policy)
+                        .closeTimeout(Duration.ofMillis(300))
+                        .build())
+                .route("/ws", handler)
+                .start();
+    }
+
+    /** A client with a tiny receive window that completes the handshake and then reads nothing. */
+    RawClient nonReader() throws IOException {
+        RawClient raw = RawClient.connect(server.port(), null, 8192);
+        assertThat(raw.upgrade("/ws")).startsWith("HTTP/1.1 101 ");
+        return raw;
+    }
+
+    static void assertBufferedThenDropped(Burst burst) {
+        List<SendResult> r = burst.results();
+        int firstBuffered = r.indexOf(SendResult.BUFFERED);
+        int firstDropped = r.indexOf(SendResult.DROPPED);
+        assertThat(r.get(0)).isEqualTo(SendResult.SENT);
+        assertThat(firstBuffered).isPositive();
+        assertThat(firstDropped).isGreaterThan(firstBuffered);
+        assertThat(r.subList(firstDropped, r.size())).containsOnly(SendResult.DROPPED);
+        assertThat(r.subList(firstBuffered, firstDropped)).containsOnly(SendResult.BUFFERED);
+        // The queue never grows past the limit plus the message that crossed it.
+        assertThat(burst.maxBuffered()).isLessThanOrEqualTo(LIMIT + MESSAGE);
+    }
+
+    @Test
+    void closePolicyCutsOffANonReaderSendingOnTheLoop() throws IOException {
+        Flooder onServer = new Flooder(Runnable::run);
+        start(SlowConsumerPolicy.CLOSE, onServer);
+        try (RawClient raw = nonReader()) {
+            Burst burst = await(onServer.burst);
+            assertBufferedThenDropped(burst);
+            // The close frame waits behind data the peer never reads: the close timeout ends it.
+            assertThat(onServer.awaitClose()).isEqualTo(new Recorder.Closed(1006, "", false));
+            assertThat(raw.awaitEnd(Recorder.WAIT)).isTrue();
+        }
+        Recorder.eventually("the connection is released", () -> server.connectionCount() == 0);
+    }
+
+    @Test
+    void closePolicyCutsOffANonReaderSendingFromAnotherThread() throws IOException {
+        Flooder onServer = new Flooder(sender::execute);
+        start(SlowConsumerPolicy.CLOSE, onServer);
+        try (RawClient raw = nonReader()) {
+            assertBufferedThenDropped(await(onServer.burst));
+            assertThat(onServer.awaitClose()).isEqualTo(new Recorder.Closed(1006, "", false));
+            assertThat(raw.awaitEnd(Recorder.WAIT)).isTrue();
+        }
+    }
+
+    @Test
+    void closePolicyEndsWith1008WhenTheConsumerCatchesUp() throws IOException {
+        Flooder onServer = new Flooder(Runnable::run);
+        server = Recorder.server()
+                .config(WebSocketConfig.builder()
+                        .outboundLimit(LIMIT)
+                        .closeTimeout(Duration.ofSeconds(5))
+                        .build())
+                .route("/ws", onServer)
+                .start();
+        try (RawClient raw = nonReader()) {
+            long accepted = await(onServer.burst).accepted();
+            for (long i = 0; i < accepted; i++) {
+                assertThat(raw.readFrame().opcode()).isEqualTo(RawClient.BINARY);
+            }
+            RawClient.Frame close = raw.readFrame();
+            assertThat(close.opcode()).isEqualTo(RawClient.CLOSE);
+            // RFC 6455 §7.4.1: 1008, the endpoint's policy was violated.
+            assertThat(close.closeCode()).isEqualTo(1008);
+            raw.sendClose(1008, "");
+            assertThat(onServer.awaitClose()).isEqualTo(new Recorder.Closed(1008, "", true));
+            assertThat(raw.awaitEnd(Recorder.WAIT)).isTrue();
+        }
+    }
+
+    @Test
+    void dropPolicyDropsMessagesAndKeepsTheConnection() throws IOException {
+        for (boolean onLoop : new boolean[] {true, false}) {
+            Flooder onServer = new Flooder(onLoop ? Runnable::run : sender::execute);
+            start(SlowConsumerPolicy.DROP, onServer);
+            try (RawClient raw = nonReader()) {
+                Burst burst = await(onServer.burst);
+                assertBufferedThenDropped(burst);
+                WebSocket ws = onServer.awaitOpen();
+                assertThat(ws.readyState()).isEqualTo(io.duplex.protocol.State.OPEN);
+                // Every accepted message arrives, in order, then the text sent from onDrain.
+                for (long i = 0; i < burst.accepted(); i++) {
+                    RawClient.Frame f = raw.readFrame();
+                    assertThat(f.opcode()).isEqualTo(RawClient.BINARY);
+                    assertThat(f.payload()).hasSize(MESSAGE);
+                }
+                RawClient.Frame drained = raw.readFrame();
+                assertThat(drained.text()).isEqualTo("drained");
+                assertThat(onServer.drains).hasPositiveValue();
+                assertThat(onServer.closed).isNotDone();
+                assertThat(ws.send("still open")).isEqualTo(SendResult.SENT);
+                assertThat(raw.readFrame().text()).isEqualTo("still open");
+            }
+            server.stop(Duration.ofSeconds(5));
+            server = null;
+        }
+    }
+
+    @Test
+    void bufferedIsAlwaysFollowedByDrain() {
+        Recorder onServer = new Recorder();
+        server = Recorder.server()
+                .config(WebSocketConfig.builder().outboundLimit(4 << 20).build())
+                .route("/ws", onServer)
+                .start();
+        try (WebSocketClient client = WebSocketClient.builder()
+                .config(WebSocketConfig.builder()
+                        .maxMessageSize(4 << 20)
+                        .maxFrameSize(4 << 20)
+                        .build())
+                .build()) {
+            Recorder onClient = new Recorder();
+            await(client.connect(Recorder.uri(server, "/ws"), onClient));
+            WebSocket ws = onServer.awaitOpen();
+            // One message larger than the high-water mark (1 MiB): BUFFERED, so onDrain must follow
+            // even if the socket takes it at once.
+            assertThat(ws.send(ByteBuffer.allocate(2 << 20))).isEqualTo(SendResult.BUFFERED);
+            Recorder.eventually("onDrain after BUFFERED", () -> onServer.drains.get() == 1);
+            assertThat(Recorder.poll(onClient.binaries).remaining()).isEqualTo(2 << 20);
+        }
+    }
+}

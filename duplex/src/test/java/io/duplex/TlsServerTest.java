@@ -1,0 +1,153 @@
+package io.duplex;
+
+import static io.duplex.Recorder.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** A wss:// server (certificates made at test time) with the JDK client and ours. */
+class TlsServerTest {
+    static WebSocketServer pkcs12Server;
+    static WebSocketServer pemServer;
+    static WebSocketServer otherHostServer;
+    static HttpClient http;
+
+    @BeforeAll
+    static void start() throws IOException {
+        TestCertificates.Generated localhost = TestCertificates.localhost();
+        pkcs12Server = Recorder.server()
+                .tls(TlsConfig.pkcs12(localhost.keyStore(), localhost.password()))
+                .route("/echo", WebSocketHandler.echo())
+                .start();
+        TestCertificates.PemFiles pem = TestCertificates.localhostRsa().writePem();
+        pemServer = Recorder.server()
+                .tls(TlsConfig.pem(pem.certificateChain(), pem.privateKey()))
+                .route("/echo", WebSocketHandler.echo())
+                .start();
+        TestCertificates.Generated other = TestCertificates.otherHost();
+        otherHostServer = Recorder.server()
+                .tls(TlsConfig.pkcs12(other.keyStore(), other.password()))
+                .route("/echo", WebSocketHandler.echo())
+                .start();
+        http = HttpClient.newBuilder()
+                .sslContext(TestCertificates.clientContext())
+                .build();
+    }
+
+    @AfterAll
+    static void stop() {
+        pkcs12Server.stop(Duration.ofSeconds(5));
+        pemServer.stop(Duration.ofSeconds(5));
+        otherHostServer.stop(Duration.ofSeconds(5));
+    }
+
+    static URI wss(WebSocketServer server) {
+        return URI.create("wss://127.0.0.1:" + server.port() + "/echo");
+    }
+
+    static WebSocketServer server(boolean pem) {
+        return pem ? pemServer : pkcs12Server;
+    }
+
+    static ByteBuffer random(int size) {
+        byte[] b = new byte[size];
+        new Random(size).nextBytes(b);
+        return ByteBuffer.wrap(b);
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void jdkClientEchoesOverTls(boolean pem) {
+        JdkListener listener = new JdkListener();
+        java.net.http.WebSocket ws = JdkListener.open(http, wss(server(pem)), listener);
+        for (int size : new int[] {1, 1 << 20}) {
+            String text = "t".repeat(size);
+            await(ws.sendText(text, true));
+            assertThat(Recorder.poll(listener.texts)).isEqualTo(text);
+            await(ws.sendBinary(random(size), true));
+            assertThat(Recorder.poll(listener.binaries)).isEqualTo(random(size));
+        }
+        await(ws.sendClose(1000, "bye"));
+        assertThat(await(listener.closed).code()).isEqualTo(1000);
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void ourClientEchoesOverTls(boolean pem) {
+        TlsConfig trust = TlsConfig.client()
+                .trustCertificates(
+                        TestCertificates.localhost().certificate(),
+                        TestCertificates.localhostRsa().certificate());
+        try (WebSocketClient client = WebSocketClient.builder().tls(trust).build()) {
+            Recorder onClient = new Recorder();
+            WebSocket ws = await(client.connect(wss(server(pem)), onClient));
+            for (int size : new int[] {1, 1 << 20}) {
+                String text = "t".repeat(size);
+                assertThat(ws.send(text)).isNotEqualTo(SendResult.DROPPED);
+                assertThat(onClient.nextText()).isEqualTo(text);
+                assertThat(ws.send(random(size))).isNotEqualTo(SendResult.DROPPED);
+                assertThat(Recorder.poll(onClient.binaries)).isEqualTo(random(size));
+            }
+            ws.close(1000, "bye");
+            assertThat(onClient.awaitClose()).isEqualTo(new Recorder.Closed(1000, "", true));
+        }
+    }
+
+    @Test
+    void ourClientUsingACallersSslContextEchoes() {
+        try (WebSocketClient client = WebSocketClient.builder()
+                .tls(TlsConfig.client(TestCertificates.clientContext()))
+                .build()) {
+            Recorder onClient = new Recorder();
+            await(client.connect(URI.create("wss://localhost:" + pkcs12Server.port() + "/echo"), onClient))
+                    .send("by name");
+            assertThat(onClient.nextText()).isEqualTo("by name");
+        }
+    }
+
+    @Test
+    void certificateForAnotherHostFailsHostnameVerification() {
+        try (WebSocketClient client = WebSocketClient.builder()
+                .tls(TlsConfig.client(TestCertificates.clientContext()))
+                .build()) {
+            Throwable t = Recorder.catchFailure(client.connect(wss(otherHostServer), new Recorder()));
+            assertThat(t).isInstanceOf(IOException.class).hasMessageContaining("hostname verification");
+        }
+        // The server shrugs it off and serves the next (trusting, matching) client.
+        try (WebSocketClient client = WebSocketClient.builder()
+                .tls(TlsConfig.client()
+                        .trustCertificates(TestCertificates.otherHost().certificate()))
+                .build()) {
+            Throwable t = Recorder.catchFailure(client.connect(wss(otherHostServer), new Recorder()));
+            assertThat(t).isInstanceOf(IOException.class).hasMessageContaining("hostname verification");
+        }
+        Recorder.eventually("failed handshakes are released", () -> otherHostServer.connectionCount() == 0);
+    }
+
+    @Test
+    void untrustedCertificateIsRefused() {
+        try (WebSocketClient client = WebSocketClient.builder().build()) {
+            Throwable t = Recorder.catchFailure(client.connect(wss(pkcs12Server), new Recorder()));
+            assertThat(t).isInstanceOf(IOException.class).hasMessageContaining("not trusted");
+        }
+    }
+
+    @Test
+    void plainClientOnATlsPortIsCutOff() throws IOException {
+        try (RawClient raw = RawClient.connect(pkcs12Server.port())) {
+            raw.write(RawClient.upgradeRequest("/echo", pkcs12Server.port()));
+            assertThat(raw.awaitEnd(Recorder.WAIT)).isTrue();
+        }
+        Recorder.eventually("released", () -> pkcs12Server.connectionCount() == 0);
+    }
+}
