@@ -35,6 +35,17 @@ function windowTrap() {
   return b.toString('latin1');
 }
 
+/** How many messages the burst scenario sends back to back. */
+const BURST = 1000;
+
+/** The i-th burst message: short, except every tenth, which is over the 1 KiB deflate threshold. */
+function burst(i) {
+  return i % 10 === 9 ? `burst-${i}|${text(2000)}` : `burst-${i}`;
+}
+
+/** One byte over the default 1 MiB message limit of Duplex (and of Python websockets). */
+const TOO_BIG = (1 << 20) + 1;
+
 /** A highly compressible 48 KiB text. */
 const COMPRESSIBLE = 'compress me '.repeat(4096);
 
@@ -61,4 +72,18 @@ function emit(object, callback) {
   process.stdout.write(JSON.stringify(object) + '\n', callback);
 }
 
-module.exports = { UTF8_SAMPLE, FRAGMENTS_TEXT, COMPRESSIBLE, text, binary, binaryFragments, windowTrap, sha256, describe, emit };
+module.exports = {
+  UTF8_SAMPLE,
+  FRAGMENTS_TEXT,
+  COMPRESSIBLE,
+  BURST,
+  TOO_BIG,
+  burst,
+  text,
+  binary,
+  binaryFragments,
+  windowTrap,
+  sha256,
+  describe,
+  emit,
+};

@@ -150,6 +150,22 @@ async function run() {
       await expectEcho(sent, true);
       return closeNormally();
     }
+    case 'burst': {
+      // Back to back, without waiting: many frames share TCP segments both ways.
+      for (let i = 0; i < P.BURST; i++) ws.send(P.burst(i));
+      for (let i = 0; i < P.BURST; i++) {
+        const got = await nextMessage();
+        if (got.data.toString() !== P.burst(i)) {
+          expect(false, `echo ${i} differs or is out of order`);
+          break;
+        }
+      }
+      return closeNormally();
+    }
+    case 'too-big':
+      ws.send(P.text(P.TOO_BIG));
+      await closed;
+      return;
     case 'deflate':
       ws.send(P.COMPRESSIBLE);
       await expectEcho(P.COMPRESSIBLE, false);

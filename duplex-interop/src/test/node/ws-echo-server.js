@@ -20,7 +20,7 @@ const server =
 
 const wss = new WebSocketServer({
   server,
-  maxPayload: 4 << 20,
+  maxPayload: 1 << 20, // the same limit as Duplex and Python websockets
   perMessageDeflate: true, // negotiated only when the client offers it
   handleProtocols: (protocols) => (protocols.has('chat.v2') ? 'chat.v2' : false),
 });

@@ -105,6 +105,18 @@ async def run(url, scenario, ca, report):
             await ws.send(sent)
             await expect_echo(sent)
             await close_normally()
+        elif scenario == "burst":
+            # Back to back, without waiting: many frames share TCP segments both ways.
+            for i in range(P.BURST):
+                await ws.send(P.burst(i))
+            for i in range(P.BURST):
+                if await receive() != P.burst(i):
+                    expect(False, "echo %d differs or is out of order" % i)
+                    break
+            await close_normally()
+        elif scenario == "too-big":
+            await ws.send(P.text(P.TOO_BIG))
+            await asyncio.wait_for(closed_by_peer(), TIMEOUT)
         elif scenario == "deflate":
             for sent in (P.COMPRESSIBLE, P.window_trap()):
                 await ws.send(sent)

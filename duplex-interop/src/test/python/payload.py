@@ -32,6 +32,14 @@ def window_trap():
 
 COMPRESSIBLE = "compress me " * 4096
 
+BURST = 1000
+TOO_BIG = (1 << 20) + 1  # one byte over the default 1 MiB message limit
+
+
+def burst(i):
+    """The i-th burst message: short, except every tenth, which is over the 1 KiB threshold."""
+    return "burst-%d|%s" % (i, text(2000)) if i % 10 == 9 else "burst-%d" % i
+
 
 def binary_fragments():
     """binary(30) cut into 10-byte pieces."""

@@ -15,7 +15,15 @@ const DEFAULT_SCENARIOS = [
   'close-from-server',
   'subprotocol',
   'deflate',
+  'burst',
+  'too-big',
 ];
+const BURST = 1000;
+const TOO_BIG = (1 << 20) + 1;
+
+function burst(i) {
+  return i % 10 === 9 ? `burst-${i}|${textPayload(2000)}` : `burst-${i}`;
+}
 
 function textPayload(n) {
   const bytes = new Uint8Array(n);
@@ -154,6 +162,21 @@ async function runScenario(scenario) {
       ws.send(sent);
       await echo(sent);
       await closeNormally();
+    } else if (scenario === 'burst') {
+      // Back to back, without waiting: many frames share TCP segments both ways.
+      for (let i = 0; i < BURST; i++) ws.send(burst(i));
+      for (let i = 0; i < BURST; i++) {
+        const got = await next();
+        report.received.push(await describe(got));
+        if (got !== burst(i)) {
+          expect(false, `echo ${i} differs or is out of order`);
+          break;
+        }
+      }
+      await closeNormally();
+    } else if (scenario === 'too-big') {
+      ws.send(textPayload(TOO_BIG));
+      await withTimeout(closed, 'the close');
     } else if (scenario === 'deflate') {
       for (const sent of ['compress me '.repeat(4096), windowTrap()]) {
         ws.send(sent);

@@ -294,8 +294,9 @@ public final class WebSocketServer implements AutoCloseable {
 
     private static void goAway(Connection c) {
         if (c.isOpenPhase() && c.protocol().canSend()) {
-            c.protocol().sendClose(1001, "server shutting down");
-            c.closeWhenFlushed();
+            // RFC 6455 §7.1.1: wait for the peer's Close before closing TCP, so a client that
+            // answers sees a clean close and the handler gets 1001, not 1006.
+            c.startClose(1001, "server shutting down");
         } else if (!c.isOpenPhase()) {
             c.abort();
         }

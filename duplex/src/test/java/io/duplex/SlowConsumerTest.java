@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
 class SlowConsumerTest {
     static final int MESSAGE = 64 * 1024;
     static final long LIMIT = 256 * 1024;
+    /** Long, to show that the CLOSE policy does not wait for it. */
+    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(8);
 
     WebSocketServer server;
     ExecutorService sender;
@@ -93,7 +95,7 @@ class SlowConsumerTest {
                 .config(WebSocketConfig.builder()
                         .outboundLimit(LIMIT)
                         .slowConsumerPolicy(policy)
-                        .closeTimeout(Duration.ofMillis(300))
+                        .closeTimeout(CLOSE_TIMEOUT)
                         .build())
                 .route("/ws", handler)
                 .start();
@@ -110,8 +112,7 @@ class SlowConsumerTest {
         List<SendResult> r = burst.results();
         int firstBuffered = r.indexOf(SendResult.BUFFERED);
         int firstDropped = r.indexOf(SendResult.DROPPED);
-        assertThat(r.get(0)).isEqualTo(SendResult.SENT);
-        assertThat(firstBuffered).isPositive();
+        assertThat(firstBuffered).isNotNegative();
         assertThat(firstDropped).isGreaterThan(firstBuffered);
         assertThat(r.subList(firstDropped, r.size())).containsOnly(SendResult.DROPPED);
         assertThat(r.subList(firstBuffered, firstDropped)).containsOnly(SendResult.BUFFERED);
@@ -124,13 +125,18 @@ class SlowConsumerTest {
         Flooder onServer = new Flooder(Runnable::run);
         start(SlowConsumerPolicy.CLOSE, onServer);
         try (RawClient raw = nonReader()) {
+            long t0 = System.nanoTime();
             Burst burst = await(onServer.burst);
             assertBufferedThenDropped(burst);
-            // The close frame waits behind data the peer never reads: the close timeout ends it.
-            assertThat(onServer.awaitClose()).isEqualTo(new Recorder.Closed(1006, "", false));
+            // The peer is not reading, so no close handshake could finish: the queue is freed at
+            // once (no close timeout) and the handler is told the code this end failed with.
+            assertThat(onServer.awaitClose()).isEqualTo(new Recorder.Closed(1008, "slow consumer", false));
             assertThat(raw.awaitEnd(Recorder.WAIT)).isTrue();
+            assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(CLOSE_TIMEOUT.toMillis());
+            assertThat(onServer.awaitOpen().bufferedAmount()).isZero();
         }
         Recorder.eventually("the connection is released", () -> server.connectionCount() == 0);
+        assertThat(onServer.closeCalls).hasValue(1);
     }
 
     @Test
@@ -139,34 +145,10 @@ class SlowConsumerTest {
         start(SlowConsumerPolicy.CLOSE, onServer);
         try (RawClient raw = nonReader()) {
             assertBufferedThenDropped(await(onServer.burst));
-            assertThat(onServer.awaitClose()).isEqualTo(new Recorder.Closed(1006, "", false));
+            assertThat(onServer.awaitClose()).isEqualTo(new Recorder.Closed(1008, "slow consumer", false));
             assertThat(raw.awaitEnd(Recorder.WAIT)).isTrue();
         }
-    }
-
-    @Test
-    void closePolicyEndsWith1008WhenTheConsumerCatchesUp() throws IOException {
-        Flooder onServer = new Flooder(Runnable::run);
-        server = Recorder.server()
-                .config(WebSocketConfig.builder()
-                        .outboundLimit(LIMIT)
-                        .closeTimeout(Duration.ofSeconds(5))
-                        .build())
-                .route("/ws", onServer)
-                .start();
-        try (RawClient raw = nonReader()) {
-            long accepted = await(onServer.burst).accepted();
-            for (long i = 0; i < accepted; i++) {
-                assertThat(raw.readFrame().opcode()).isEqualTo(RawClient.BINARY);
-            }
-            RawClient.Frame close = raw.readFrame();
-            assertThat(close.opcode()).isEqualTo(RawClient.CLOSE);
-            // RFC 6455 §7.4.1: 1008, the endpoint's policy was violated.
-            assertThat(close.closeCode()).isEqualTo(1008);
-            raw.sendClose(1008, "");
-            assertThat(onServer.awaitClose()).isEqualTo(new Recorder.Closed(1008, "", true));
-            assertThat(raw.awaitEnd(Recorder.WAIT)).isTrue();
-        }
+        Recorder.eventually("the connection is released", () -> server.connectionCount() == 0);
     }
 
     @Test

@@ -79,29 +79,25 @@ public final class TestCertificates {
 
     private TestCertificates() {}
 
-    public static Generated localhost() {
-        return generated()[0];
-    }
-
-    public static Generated localhostRsa() {
-        return generated()[1];
-    }
-
-    public static Generated otherHost() {
-        return generated()[2];
-    }
-
-    /** All three at once: the keytool processes run in parallel, which matters on a busy machine. */
-    private static synchronized Generated[] generated() {
+    public static synchronized Generated localhost() {
         if (localhost == null) {
-            Keytool ec = Keytool.start("localhost", "CN=localhost", LOCALHOST_SAN, false);
-            Keytool rsa = Keytool.start("localhost-rsa", "CN=localhost", LOCALHOST_SAN, true);
-            Keytool other = Keytool.start("other", "CN=other.example", "DNS:other.example", false);
-            localhost = ec.await();
-            localhostRsa = rsa.await();
-            otherHost = other.await();
+            localhost = generate("localhost", "CN=localhost", LOCALHOST_SAN, false);
         }
-        return new Generated[] {localhost, localhostRsa, otherHost};
+        return localhost;
+    }
+
+    public static synchronized Generated localhostRsa() {
+        if (localhostRsa == null) {
+            localhostRsa = generate("localhost-rsa", "CN=localhost", LOCALHOST_SAN, true);
+        }
+        return localhostRsa;
+    }
+
+    public static synchronized Generated otherHost() {
+        if (otherHost == null) {
+            otherHost = generate("other", "CN=other.example", "DNS:other.example", false);
+        }
+        return otherHost;
     }
 
     /**
@@ -167,75 +163,67 @@ public final class TestCertificates {
         return "-----BEGIN " + label + "-----\n" + body + "\n-----END " + label + "-----\n";
     }
 
-    /** One running {@code keytool -genkeypair} into its own PKCS#12 file. */
-    private record Keytool(String alias, Path file, Path log, Process process) {
-        static Keytool start(String alias, String dname, String san, boolean rsa) {
-            Path file = directory().resolve(alias + ".p12");
-            List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                    "-genkeypair",
-                    "-alias",
-                    alias,
-                    "-dname",
-                    dname,
-                    "-ext",
-                    "SAN=" + san,
-                    "-startdate",
-                    "-1d",
-                    "-validity",
-                    "30",
-                    "-keystore",
-                    file.toString(),
-                    "-storetype",
-                    "PKCS12",
-                    "-storepass",
-                    new String(PASSWORD),
-                    "-keypass",
-                    new String(PASSWORD),
-                    "-noprompt"));
-            command.addAll(
-                    rsa
-                            ? List.of("-keyalg", "RSA", "-keysize", "2048", "-sigalg", "SHA256withRSA")
-                            : List.of("-keyalg", "EC", "-groupname", "secp256r1", "-sigalg", "SHA256withECDSA"));
-            try {
-                Path log = Files.createTempFile(directory(), "keytool-", ".log");
-                log.toFile().deleteOnExit();
-                file.toFile().deleteOnExit();
-                Process process = new ProcessBuilder(command)
-                        .redirectErrorStream(true)
-                        .redirectOutput(log.toFile())
-                        .start();
-                return new Keytool(alias, file, log, process);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+    private static Generated generate(String alias, String dname, String san, boolean rsa) {
+        Path file = directory().resolve(alias + ".p12");
+        keytool(file, alias, dname, san, rsa);
+        try (InputStream in = Files.newInputStream(file)) {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(in, PASSWORD);
+            return new Generated(file, alias, (X509Certificate) store.getCertificate(alias), (PrivateKey)
+                    store.getKey(alias, PASSWORD));
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot read generated " + file, e);
         }
+    }
 
-        Generated await() {
-            try {
-                if (!process.waitFor(120, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    throw new IllegalStateException("keytool did not finish within 120 s for " + alias);
-                }
-                if (process.exitValue() != 0) {
-                    throw new IllegalStateException(
-                            "keytool failed (" + process.exitValue() + "): " + Files.readString(log));
-                }
-                try (InputStream in = Files.newInputStream(file)) {
-                    KeyStore store = KeyStore.getInstance("PKCS12");
-                    store.load(in, PASSWORD);
-                    return new Generated(
-                            file,
-                            alias,
-                            (X509Certificate) store.getCertificate(alias),
-                            (PrivateKey) store.getKey(alias, PASSWORD));
-                }
-            } catch (GeneralSecurityException | IOException e) {
-                throw new IllegalStateException("cannot read generated " + file, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
+    private static void keytool(Path file, String alias, String dname, String san, boolean rsa) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair",
+                "-alias",
+                alias,
+                "-dname",
+                dname,
+                "-ext",
+                "SAN=" + san,
+                "-startdate",
+                "-1d",
+                "-validity",
+                "30",
+                "-keystore",
+                file.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                new String(PASSWORD),
+                "-keypass",
+                new String(PASSWORD),
+                "-noprompt"));
+        command.addAll(
+                rsa
+                        ? List.of("-keyalg", "RSA", "-keysize", "2048", "-sigalg", "SHA256withRSA")
+                        : List.of("-keyalg", "EC", "-groupname", "secp256r1", "-sigalg", "SHA256withECDSA"));
+        try {
+            Path log = Files.createTempFile(directory(), "keytool-", ".log");
+            log.toFile().deleteOnExit();
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("keytool did not finish within 60 s: " + command);
             }
+            if (process.exitValue() != 0) {
+                throw new IllegalStateException(
+                        "keytool failed (" + process.exitValue() + "): " + Files.readString(log));
+            }
+            file.toFile().deleteOnExit();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

@@ -143,6 +143,26 @@ class TlsServerTest {
     }
 
     @Test
+    void silentTcpClientIsCutOffByTheHandshakeTimeout() throws IOException {
+        TestCertificates.Generated localhost = TestCertificates.localhost();
+        WebSocketServer strict = Recorder.server()
+                .tls(TlsConfig.pkcs12(localhost.keyStore(), localhost.password()))
+                .config(WebSocketConfig.builder()
+                        .handshakeTimeout(Duration.ofMillis(300))
+                        .build())
+                .route("/echo", WebSocketHandler.echo())
+                .start();
+        try (RawClient silent = RawClient.connect(strict.port())) {
+            long t0 = System.nanoTime();
+            // No ClientHello ever comes: the TLS handshake is part of the opening handshake's budget.
+            assertThat(silent.awaitEnd(Duration.ofSeconds(2))).isTrue();
+            assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(250);
+        } finally {
+            strict.stop(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
     void plainClientOnATlsPortIsCutOff() throws IOException {
         try (RawClient raw = RawClient.connect(pkcs12Server.port())) {
             raw.write(RawClient.upgradeRequest("/echo", pkcs12Server.port()));

@@ -1,48 +1,42 @@
 package io.duplex.cli;
 
+import io.duplex.PreparedMessage;
 import io.duplex.WebSocket;
 import io.duplex.WebSocketHandler;
 import java.nio.ByteBuffer;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The benchmark peers' {@code /bcast} convention: every message received from any member is sent,
- * with the same type, to every member currently open — the sender included, once.
+ * with the same type, to every member currently open — the sender included, once. Members are
+ * subscribers of one topic of the server's broker, so each message is framed (and compressed)
+ * once and written to each loop's subscribers in one pass; a closed socket leaves the topic by
+ * itself.
  *
- * <p>Threading: callbacks run on the members' event loops, several at once; the member set is
- * concurrent and {@link WebSocket#send} is safe from any thread.
+ * <p>Threading: callbacks run on the members' event loops, several at once; the broker and
+ * {@link WebSocket#send} are safe from any thread.
  */
 final class BroadcastHandler implements WebSocketHandler {
-    private final Set<WebSocket> members = ConcurrentHashMap.newKeySet();
-
-    /** The connections currently open on this route. */
-    int size() {
-        return members.size();
-    }
+    /** The broker topic of the {@code /bcast} group. */
+    static final String TOPIC = "/bcast";
 
     @Override
     public void onOpen(WebSocket ws) {
-        members.add(ws);
+        ws.subscribe(TOPIC);
     }
 
     @Override
     public void onText(WebSocket ws, String text) {
-        for (WebSocket member : members) {
-            member.send(text);
-        }
+        broadcast(ws, PreparedMessage.text(text));
     }
 
     @Override
     public void onBinary(WebSocket ws, ByteBuffer data) {
-        for (WebSocket member : members) {
-            // send() on the loop may consume the buffer it is given: each member gets its own view.
-            member.send(data.duplicate());
-        }
+        broadcast(ws, PreparedMessage.binary(data));
     }
 
-    @Override
-    public void onClose(WebSocket ws, int code, String reason, boolean wasClean) {
-        members.remove(ws);
+    /** {@link WebSocket#publish} skips the publisher, as in uWebSockets: add the sender's copy. */
+    private static void broadcast(WebSocket sender, PreparedMessage message) {
+        sender.publish(TOPIC, message);
+        sender.send(message);
     }
 }

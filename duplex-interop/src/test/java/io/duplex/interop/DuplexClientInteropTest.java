@@ -2,8 +2,10 @@ package io.duplex.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.duplex.SendResult;
 import io.duplex.WebSocket;
 import io.duplex.WebSocketClient;
+import io.duplex.WebSocketConfig;
 import io.duplex.interop.Recorder.Closed;
 import io.duplex.interop.Recorder.Message;
 import io.duplex.interop.Recorder.Open;
@@ -218,6 +220,50 @@ abstract class DuplexClientInteropTest {
             s.ws().send("hello");
             assertEchoed(plain, s, Message.text("hello"));
             closeNormally(plain, s);
+        }
+    }
+
+    @Test
+    void burstOfMessagesInOrder() {
+        Session s = connect("/echo", "burst");
+        // Back to back from the test thread: the loop corks them into few writes.
+        for (int i = 0; i < Payload.BURST; i++) {
+            s.ws().send(Payload.burst(i));
+        }
+        String last = Payload.burst(Payload.BURST - 1);
+        s.recorder().await(Message.class, Message.text(last)::equals);
+        List<Message> expected = IntStream.range(0, Payload.BURST)
+                .mapToObj(i -> Message.text(Payload.burst(i)))
+                .toList();
+        assertThat(s.recorder().events().stream()
+                        .filter(Message.class::isInstance)
+                        .map(Message.class::cast))
+                .as("echoes, in order")
+                .containsExactlyElementsOf(expected);
+        plain.awaitEvent(s.id(), "message", e -> Message.text(last).sha256().equals(e.get("sha256")));
+        List<Object> onPeer = plain.events(s.id()).stream()
+                .filter(e -> "message".equals(e.get("event")))
+                .map(e -> e.get("sha256"))
+                .toList();
+        assertThat(onPeer)
+                .as("what the peer received, in order")
+                .containsExactlyElementsOf(
+                        expected.stream().map(Message::sha256).toList());
+        closeNormally(plain, s);
+    }
+
+    @Test
+    void messageOverThePeersLimitIsRefusedWith1009() {
+        // Above the default outbound limit (1 MiB) Duplex refuses to send the message itself.
+        WebSocketConfig roomy = WebSocketConfig.builder().outboundLimit(4 << 20).build();
+        try (WebSocketClient sender = WebSocketClient.builder().config(roomy).build()) {
+            Session s = connect(sender, plain.base("ws", "127.0.0.1"), "/echo", "too-big");
+            assertThat(s.ws().send(Payload.text(Payload.TOO_BIG))).isNotEqualTo(SendResult.DROPPED);
+            Closed closed = s.recorder().await(Closed.class);
+            // RFC 6455 §7.4.1: 1009, the message is too big to process.
+            assertThat(closed.code()).as("the code the peer closed with").isEqualTo(1009);
+            assertThat(plain.awaitEvent(s.id(), "close")).containsEntry("code", 1009L);
+            assertThat(s.recorder().events()).noneMatch(Message.class::isInstance);
         }
     }
 

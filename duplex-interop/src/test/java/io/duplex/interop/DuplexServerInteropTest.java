@@ -189,6 +189,27 @@ abstract class DuplexServerInteropTest {
     }
 
     @Test
+    void burstOfMessagesInOrder() {
+        ClientReport client = scenario("burst");
+        Message[] sent = IntStream.range(0, Payload.BURST)
+                .mapToObj(i -> Message.text(Payload.burst(i)))
+                .toArray(Message[]::new);
+        assertEchoed("burst", client, sent);
+        assertNormalClose("burst", client);
+    }
+
+    @Test
+    void messageOverTheLimitIsRefusedWith1009() {
+        ClientReport client = scenario("too-big");
+        // RFC 6455 §7.4.1: 1009, the message is too big to process.
+        assertThat(client.close()).as("close as the client saw it").isNotNull();
+        assertThat(client.close().code()).isEqualTo(1009);
+        Closed onServer = server.connection("too-big").await(Closed.class);
+        assertThat(onServer.code()).isEqualTo(1009);
+        assertThat(server.connection("too-big").events()).noneMatch(Message.class::isInstance);
+    }
+
+    @Test
     void wssWithTestCertificate() {
         ClientReport client = scenario("tls");
         assertEchoed("tls", client, Message.text(Payload.UTF8_SAMPLE), Message.binary(Payload.binary(64 * 1024)));

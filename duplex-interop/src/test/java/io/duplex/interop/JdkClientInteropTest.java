@@ -143,6 +143,23 @@ class JdkClientInteropTest extends DuplexServerInteropTest {
                     sendAndExpectEcho("hello");
                     closeNormally();
                 }
+                case "burst" -> {
+                    // Back to back, without waiting for echoes (the JDK wants each send done first).
+                    for (int i = 0; i < Payload.BURST; i++) {
+                        await(ws.sendText(Payload.burst(i), true));
+                    }
+                    for (int i = 0; i < Payload.BURST; i++) {
+                        if (!Payload.burst(i).equals(next())) {
+                            expect(false, "echo " + i + " differs or is out of order");
+                            break;
+                        }
+                    }
+                    closeNormally();
+                }
+                case "too-big" -> {
+                    ws.sendText(Payload.text(Payload.TOO_BIG), true);
+                    closed.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                }
                 case "tls" -> {
                     sendAndExpectEcho(Payload.UTF8_SAMPLE);
                     sendAndExpectEcho(Payload.binary(64 * 1024));

@@ -21,10 +21,21 @@ final class Payload {
     static final String UTF8_SAMPLE = "héllo wörld — 你好 🌍";
     static final List<String> FRAGMENTS_TEXT = List.of("frag-one|", "frag-two|", "frag-three");
 
+    /** How many messages the burst scenario sends back to back. */
+    static final int BURST = 1000;
+
+    /** One byte over the default 1 MiB message limit of Duplex (and of Python websockets). */
+    static final int TOO_BIG = (1 << 20) + 1;
+
     /** A highly compressible 48 KiB text. */
     static final String COMPRESSIBLE = "compress me ".repeat(4096);
 
     private Payload() {}
+
+    /** The i-th burst message: short, except every tenth, which is over the 1 KiB deflate threshold. */
+    static String burst(int i) {
+        return i % 10 == 9 ? "burst-" + i + "|" + text(2000) : "burst-" + i;
+    }
 
     /**
      * 12000 lowercase letters: a 6000-letter pseudo-random block twice, so a compressor's matches

@@ -90,18 +90,20 @@ final class PeerProcess implements AutoCloseable {
     /** The first stdout line (from the start) that matches, waiting up to {@code timeout}. */
     String awaitLine(Predicate<String> matches, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        int scanned = 0;
         synchronized (lines) {
             while (true) {
-                for (String line : lines) {
-                    if (matches.test(line)) {
-                        return line;
+                for (; scanned < lines.size(); scanned++) {
+                    if (matches.test(lines.get(scanned))) {
+                        return lines.get(scanned);
                     }
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0 || (!reader.isAlive() && !process.isAlive())) {
                     throw new AssertionError(name + " (PID " + pid() + ") printed no expected line within " + timeout
                             + (process.isAlive() ? "" : ", it exited with " + process.exitValue())
-                            + "\nstdout: " + lines + "\nstderr: " + stderr());
+                            + "\nstdout (last 20 lines): " + lines.subList(Math.max(0, lines.size() - 20), lines.size())
+                            + "\nstderr: " + stderr());
                 }
                 try {
                     TimeUnit.NANOSECONDS.timedWait(lines, left);

@@ -105,7 +105,7 @@ record FuzzInput(int options, int[] chunkLengths, boolean[] chunkFlags, byte[] b
         if (flavor == Flavor.HEAP) {
             return;
         }
-        ByteBuffer outer = window;
+        ByteBuffer outer = window.duplicate().clear(); // absolute gets are bounded by the limit
         int start = GUARD;
         if (flavor == Flavor.SLICE) {
             byte[] a = window.array();

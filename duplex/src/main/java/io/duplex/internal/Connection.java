@@ -370,6 +370,13 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
         }
     }
 
+    /** Starts the close handshake as {@link WebSocketImpl#close} does (on the loop, once open). */
+    public void startClose(int code, String reason) {
+        if (ws != null) {
+            ws.close(code, reason);
+        }
+    }
+
     /** After queued bytes are written, close the transport (server after close, failures). */
     public void closeWhenFlushed() {
         closeWhenFlushed = true;

@@ -60,6 +60,16 @@ final class TlsScratch {
         return scatter;
     }
 
+    /** Copies bytes that must outlive the call behind {@code kept} into an exact-size buffer. */
+    static ByteBuffer keep(ByteBuffer kept, ByteBuffer more) {
+        int size = more.remaining() + (kept == null ? 0 : kept.remaining());
+        ByteBuffer joined = ByteBuffer.allocate(size);
+        if (kept != null) {
+            joined.put(kept);
+        }
+        return joined.put(more).flip();
+    }
+
     /** Drops the references {@link #scatter} took, so no caller buffer is kept alive. */
     void clearScatter() {
         scatter[0] = null;

@@ -18,7 +18,7 @@ import javax.net.ssl.SSLSession;
  * TLS over a non-blocking {@link SocketChannel}, driven through {@link SSLEngine}.
  *
  * <p>Memory: an idle connection (handshake done, nothing in flight) holds no buffer of its own —
- * only this object (~56 bytes) and its {@code SSLEngine}: cipher and record state plus a
+ * this object and its two small helpers (~100 bytes together) and its {@code SSLEngine}: cipher and record state plus a
  * reference to the {@code SSLSession}, measured at ~9 KiB for TLS 1.3 and ~7 KiB for TLS 1.2
  * (JDK 17, EC P-256, AES-256-GCM; the session cache keeps ~0.5 KiB per session on top until
  * sessions expire). Reads, unwraps and wraps run in per-thread scratch buffers ({@link
@@ -49,27 +49,18 @@ public final class TlsTransport implements Transport {
     private final SocketChannel channel;
     private final SSLEngine engine;
 
-    /** Received records not unwrapped yet (read mode); null when none. */
-    private ByteBuffer netIn;
-    /** Decrypted bytes the caller had no room for (read mode); null when none. */
-    private ByteBuffer plainIn;
-    /** Wrapped records the socket did not take yet (read mode); null when none. */
-    private ByteBuffer netOut;
-    /** What unwrap reads from during one call: {@link #netIn} or the thread's scratch. */
-    private ByteBuffer inbound;
+    private final TlsInbound in;
+    private final TlsOutbound out;
 
-    private boolean inboundIsScratch;
     private boolean handshakeStarted;
     private boolean handshakeDone;
-    /** The last unwrap asked for more bytes: {@link #netIn} holds only part of a record. */
+    /** The last unwrap asked for more bytes: what is kept is only part of a record. */
     private boolean partialRecord;
     /** close_notify or end of stream seen. */
     private boolean inboundDone;
 
     private boolean endOfStreamReported;
     private boolean outputShutdown;
-    /** TCP FIN to send once {@link #netOut} is written (after close_notify). */
-    private boolean finPending;
 
     private boolean closed;
     private String sniHostName;
@@ -77,6 +68,8 @@ public final class TlsTransport implements Transport {
     private TlsTransport(SocketChannel channel, SSLEngine engine, boolean clientMode) {
         this.channel = channel;
         this.engine = engine;
+        this.in = new TlsInbound(channel);
+        this.out = new TlsOutbound(channel);
         // Also settles an engine still in "unsure" mode; no-op when the mode is already right.
         engine.setUseClientMode(clientMode);
     }
@@ -146,13 +139,13 @@ public final class TlsTransport implements Transport {
     /** @return false when the socket has no more bytes for now */
     private boolean unwrapHandshake() throws IOException {
         TlsScratch scratch = TlsScratch.current();
-        beginInbound(scratch);
+        in.begin(scratch, packetBufferSize());
         try {
             while (true) {
-                if (inbound.hasRemaining()) {
+                if (in.net().hasRemaining()) {
                     ByteBuffer plain = scratch.plain(applicationBufferSize());
-                    SSLEngineResult result = engine.unwrap(inbound, plain);
-                    keepPlain(plain);
+                    SSLEngineResult result = engine.unwrap(in.net(), plain);
+                    in.keepPlain(plain);
                     Status status = result.getStatus();
                     if (status == Status.OK) {
                         partialRecord = false;
@@ -170,7 +163,7 @@ public final class TlsTransport implements Transport {
                     }
                     partialRecord = true;
                 }
-                int n = readNet();
+                int n = in.read(packetBufferSize());
                 if (n < 0) {
                     inboundDone = true;
                     throw new IOException("TLS handshake failed: the peer closed the connection");
@@ -180,7 +173,7 @@ public final class TlsTransport implements Transport {
                 }
             }
         } finally {
-            endInbound();
+            in.end(packetBufferSize());
         }
     }
 
@@ -220,14 +213,14 @@ public final class TlsTransport implements Transport {
     public int read(ByteBuffer dst) throws IOException {
         requireHandshakeDone();
         int start = dst.position();
-        if (plainIn != null && drainPlain(dst)) {
+        if (in.hasPlain() && in.drainPlain(dst)) {
             return dst.position() - start;
         }
         if (!inboundDone && dst.hasRemaining()) {
             unwrapInto(dst);
         }
         int n = dst.position() - start;
-        if (n > 0 || !inboundDone || plainIn != null) {
+        if (n > 0 || !inboundDone || in.hasPlain()) {
             return n;
         }
         endOfStreamReported = true;
@@ -236,11 +229,11 @@ public final class TlsTransport implements Transport {
 
     private void unwrapInto(ByteBuffer dst) throws IOException {
         TlsScratch scratch = TlsScratch.current();
-        beginInbound(scratch);
+        in.begin(scratch, packetBufferSize());
         try {
             boolean socketDrained = false;
-            while (dst.hasRemaining() && plainIn == null && !inboundDone) {
-                if (inbound.hasRemaining()) {
+            while (dst.hasRemaining() && !in.hasPlain() && !inboundDone) {
+                if (in.net().hasRemaining()) {
                     SSLEngineResult result = unwrapOnce(dst, scratch);
                     if (result.getStatus() != Status.BUFFER_UNDERFLOW) {
                         if (result.bytesConsumed() == 0 && result.getStatus() == Status.OK) {
@@ -254,7 +247,7 @@ public final class TlsTransport implements Transport {
                 if (socketDrained) {
                     return;
                 }
-                int n = readNet();
+                int n = in.read(packetBufferSize());
                 if (n < 0) {
                     // End of stream without close_notify: reported as -1 all the same.
                     inboundDone = true;
@@ -262,26 +255,26 @@ public final class TlsTransport implements Transport {
                     return;
                 } else {
                     // A read that did not fill the buffer emptied the socket; don't ask again.
-                    socketDrained = inbound.limit() < inbound.capacity();
+                    socketDrained = in.net().limit() < in.net().capacity();
                 }
             }
         } catch (SSLException e) {
             throw failure("TLS read failed", e);
         } finally {
-            endInbound();
+            in.end(packetBufferSize());
         }
     }
 
-    /** One record: plaintext to {@code dst} first, the rest into {@link #plainIn}. */
+    /** One record: plaintext to {@code dst} first, the rest kept for the next read. */
     private SSLEngineResult unwrapOnce(ByteBuffer dst, TlsScratch scratch) throws IOException {
         ByteBuffer plain = scratch.plain(applicationBufferSize());
         SSLEngineResult result;
         try {
-            result = engine.unwrap(inbound, scratch.scatter(dst, plain));
+            result = engine.unwrap(in.net(), scratch.scatter(dst, plain));
         } finally {
             scratch.clearScatter();
         }
-        keepPlain(plain);
+        in.keepPlain(plain);
         switch (result.getStatus()) {
             case OK -> {
                 partialRecord = false;
@@ -310,25 +303,6 @@ public final class TlsTransport implements Transport {
         }
     }
 
-    /** @return true when {@code dst} filled up before {@link #plainIn} emptied */
-    private boolean drainPlain(ByteBuffer dst) {
-        int n = Math.min(dst.remaining(), plainIn.remaining());
-        dst.put(dst.position(), plainIn, plainIn.position(), n).position(dst.position() + n);
-        plainIn.position(plainIn.position() + n);
-        if (plainIn.hasRemaining()) {
-            return true;
-        }
-        plainIn = null;
-        return false;
-    }
-
-    private void keepPlain(ByteBuffer plain) {
-        plain.flip();
-        if (plain.hasRemaining()) {
-            plainIn = append(plainIn, plain);
-        }
-    }
-
     @Override
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
         requireHandshakeDone();
@@ -344,14 +318,14 @@ public final class TlsTransport implements Transport {
         }
         TlsScratch scratch = TlsScratch.current();
         int packet = packetBufferSize();
-        ByteBuffer out = scratch.netOut(packet * TlsScratch.WRITE_BATCH_RECORDS);
+        ByteBuffer records = scratch.netOut(packet * TlsScratch.WRITE_BATCH_RECORDS);
         long consumed = 0;
         try {
             while (consumed < remaining) {
-                if (out.remaining() < packet && !sendNet(out)) {
+                if (records.remaining() < packet && !out.send(records)) {
                     return consumed;
                 }
-                SSLEngineResult result = engine.wrap(srcs, offset, length, out);
+                SSLEngineResult result = engine.wrap(srcs, offset, length, records);
                 consumed += result.bytesConsumed();
                 switch (result.getStatus()) {
                     case OK -> {
@@ -363,9 +337,9 @@ public final class TlsTransport implements Transport {
                         }
                     }
                     case BUFFER_OVERFLOW -> {
-                        if (out.position() == 0) {
-                            out = scratch.netOut(out.capacity() * 2);
-                        } else if (!sendNet(out)) {
+                        if (records.position() == 0) {
+                            records = scratch.netOut(records.capacity() * 2);
+                        } else if (!out.send(records)) {
                             return consumed;
                         }
                     }
@@ -373,7 +347,7 @@ public final class TlsTransport implements Transport {
                     case BUFFER_UNDERFLOW -> throw new IllegalStateException("wrap reported BUFFER_UNDERFLOW");
                 }
             }
-            sendNet(out);
+            out.send(records);
         } catch (SSLException e) {
             throw failure("TLS write failed", e);
         }
@@ -384,17 +358,17 @@ public final class TlsTransport implements Transport {
     private void wrapHandshake() throws IOException {
         TlsScratch scratch = TlsScratch.current();
         int packet = packetBufferSize();
-        ByteBuffer out = scratch.netOut(packet * TlsScratch.WRITE_BATCH_RECORDS);
+        ByteBuffer records = scratch.netOut(packet * TlsScratch.WRITE_BATCH_RECORDS);
         do {
-            if (out.remaining() < packet) {
-                sendNet(out);
+            if (records.remaining() < packet) {
+                out.send(records);
             }
-            SSLEngineResult result = engine.wrap(EMPTY, out);
+            SSLEngineResult result = engine.wrap(EMPTY, records);
             if (result.getStatus() == Status.BUFFER_OVERFLOW) {
-                if (out.position() == 0) {
-                    out = scratch.netOut(out.capacity() * 2);
+                if (records.position() == 0) {
+                    records = scratch.netOut(records.capacity() * 2);
                 } else {
-                    sendNet(out);
+                    out.send(records);
                 }
             } else if (result.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_TASK) {
                 runDelegatedTasks();
@@ -402,61 +376,23 @@ public final class TlsTransport implements Transport {
                 break;
             }
         } while (engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP);
-        sendNet(out);
-    }
-
-    /**
-     * Writes {@code out} (write mode) after what is already pending, keeps what the socket does not
-     * take, and clears {@code out}.
-     *
-     * @return true when nothing is left pending
-     */
-    private boolean sendNet(ByteBuffer out) throws IOException {
-        out.flip();
-        try {
-            if (netOut == null || flush()) {
-                writeToSocket(out);
-            }
-            if (out.hasRemaining()) {
-                netOut = append(netOut, out);
-            }
-        } finally {
-            out.clear();
-        }
-        return netOut == null;
-    }
-
-    private void writeToSocket(ByteBuffer buffer) throws IOException {
-        while (buffer.hasRemaining() && channel.write(buffer) > 0) {
-            // A short write means the socket buffer is full; the next write would return 0.
-        }
+        out.send(records);
     }
 
     @Override
     public boolean flush() throws IOException {
-        if (netOut != null) {
-            writeToSocket(netOut);
-            if (netOut.hasRemaining()) {
-                return false;
-            }
-            netOut = null;
-        }
-        if (finPending) {
-            finPending = false;
-            channel.shutdownOutput();
-        }
-        return true;
+        return out.flush();
     }
 
     @Override
     public boolean hasPendingWrites() {
-        return netOut != null || finPending;
+        return out.hasPending();
     }
 
     @Override
     public boolean hasBufferedReads() {
-        return plainIn != null
-                || (netIn != null && !partialRecord && !inboundDone)
+        return in.hasPlain()
+                || (in.hasKept() && !partialRecord && !inboundDone)
                 || (inboundDone && !endOfStreamReported && handshakeDone);
     }
 
@@ -469,19 +405,18 @@ public final class TlsTransport implements Transport {
         outputShutdown = true;
         engine.closeOutbound();
         try {
-            TlsScratch scratch = TlsScratch.current();
-            ByteBuffer out = scratch.netOut(packetBufferSize());
+            ByteBuffer records = TlsScratch.current().netOut(packetBufferSize());
             while (!engine.isOutboundDone()) {
-                SSLEngineResult result = engine.wrap(EMPTY, out);
+                SSLEngineResult result = engine.wrap(EMPTY, records);
                 if (result.getStatus() == Status.BUFFER_OVERFLOW) {
-                    sendNet(out);
+                    out.send(records);
                 } else if (result.bytesProduced() == 0) {
                     break;
                 }
             }
-            sendNet(out);
-            finPending = true;
-            flush();
+            out.send(records);
+            out.finAfterRecords();
+            out.flush();
         } catch (IOException | RuntimeException e) {
             // Best effort: the peer may be gone; close() follows.
             LOG.log(System.Logger.Level.DEBUG, "TLS close_notify not sent", e);
@@ -494,10 +429,8 @@ public final class TlsTransport implements Transport {
             return;
         }
         closed = true;
-        netIn = null;
-        plainIn = null;
-        netOut = null;
-        finPending = false;
+        in.release();
+        out.release();
         try {
             channel.close();
         } catch (IOException e) {
@@ -527,11 +460,7 @@ public final class TlsTransport implements Transport {
 
     /** Bytes of buffers this connection owns right now (0 when idle); for tests and metrics. */
     int ownedBufferCapacity() {
-        return capacity(netIn) + capacity(plainIn) + capacity(netOut);
-    }
-
-    private static int capacity(ByteBuffer buffer) {
-        return buffer == null ? 0 : buffer.capacity();
+        return in.ownedCapacity() + out.ownedCapacity();
     }
 
     private void requireHandshakeDone() {
@@ -548,43 +477,6 @@ public final class TlsTransport implements Transport {
         }
     }
 
-    /** Points {@link #inbound} at the connection's leftover bytes, or else at the thread's scratch. */
-    private void beginInbound(TlsScratch scratch) {
-        inboundIsScratch = netIn == null;
-        inbound = inboundIsScratch ? scratch.netIn(packetBufferSize()) : netIn;
-    }
-
-    /** Keeps what unwrap left (part of a record, or records the caller had no room for). */
-    private void endInbound() {
-        ByteBuffer in = inbound;
-        inbound = null;
-        if (in == null || !in.hasRemaining() || closed) {
-            netIn = null;
-        } else if (inboundIsScratch) {
-            netIn = ByteBuffer.allocate(Math.max(packetBufferSize(), in.remaining()));
-            netIn.put(in).flip();
-        } else {
-            netIn = in;
-        }
-    }
-
-    /** Reads from the socket into {@link #inbound} behind its unread bytes. */
-    private int readNet() throws IOException {
-        ByteBuffer in = inbound.compact();
-        if (!in.hasRemaining()) {
-            // A record longer than the buffer (the packet size grew): move to a bigger one.
-            ByteBuffer bigger = ByteBuffer.allocate(Math.max(packetBufferSize(), in.capacity() * 2));
-            in = bigger.put(in.flip());
-            inbound = in;
-            inboundIsScratch = false;
-        }
-        try {
-            return channel.read(in);
-        } finally {
-            in.flip();
-        }
-    }
-
     private int packetBufferSize() {
         return engine.getSession().getPacketBufferSize();
     }
@@ -593,26 +485,14 @@ public final class TlsTransport implements Transport {
         return engine.getSession().getApplicationBufferSize();
     }
 
-    private static ByteBuffer append(ByteBuffer kept, ByteBuffer more) {
-        if (kept == null) {
-            ByteBuffer copy = ByteBuffer.allocate(more.remaining());
-            return copy.put(more).flip();
-        }
-        ByteBuffer joined = ByteBuffer.allocate(kept.remaining() + more.remaining());
-        return joined.put(kept).put(more).flip();
-    }
-
     /** Lets the engine's alert (it usually has one queued) reach the peer, then wraps the cause. */
     private IOException failure(String phase, SSLException e) {
         try {
             int budget = 4;
             while (budget-- > 0 && engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP) {
-                ByteBuffer out = TlsScratch.current().netOut(packetBufferSize());
-                SSLEngineResult result = engine.wrap(EMPTY, out);
-                out.flip();
-                if (netOut == null) {
-                    writeToSocket(out);
-                }
+                ByteBuffer alert = TlsScratch.current().netOut(packetBufferSize());
+                SSLEngineResult result = engine.wrap(EMPTY, alert);
+                out.sendIfIdle(alert.flip());
                 if (result.bytesProduced() == 0) {
                     break;
                 }

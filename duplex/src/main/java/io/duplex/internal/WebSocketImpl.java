@@ -185,7 +185,10 @@ public final class WebSocketImpl implements WebSocket {
     public SendResult send(ByteBuffer data) {
         long size = data.remaining();
         if (loop.inLoop()) {
-            return submit(size, c -> c.protocol().sendBinary(data));
+            // A view: the caller's position stays put on every thread, so one buffer can be sent
+            // to several sockets.
+            ByteBuffer view = data.duplicate();
+            return submit(size, c -> c.protocol().sendBinary(view));
         }
         // Another thread: the caller may reuse its buffer once we return, so take a copy.
         ByteBuffer copy =

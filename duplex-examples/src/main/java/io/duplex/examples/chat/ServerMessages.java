@@ -1,0 +1,65 @@
+package io.duplex.examples.chat;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The JSON of every server-to-client message except {@code message} ({@link ChatLine#toJson()})
+ * and {@code metrics} ({@link Metrics}); see {@code docs/chat-protocol.md}.
+ *
+ * <p>Threading: stateless.
+ */
+final class ServerMessages {
+    /** Bumped when a message changes incompatibly. */
+    static final int PROTOCOL_VERSION = 1;
+
+    private ServerMessages() {}
+
+    static String welcome(String session, int historySize) {
+        return JsonWriter.message("welcome")
+                .field("protocol", PROTOCOL_VERSION)
+                .field("session", session)
+                .field("maxText", ClientMessage.MAX_TEXT)
+                .field("maxNick", ClientMessage.MAX_NICK)
+                .field("history", historySize)
+                .toString();
+    }
+
+    static String joined(String room, String nick) {
+        return JsonWriter.message("joined").field("room", room).field("nick", nick).toString();
+    }
+
+    static String left(String room, String nick) {
+        return JsonWriter.message("left").field("room", room).field("nick", nick).toString();
+    }
+
+    static String typing(String room, String nick) {
+        return JsonWriter.message("typing").field("room", room).field("nick", nick).toString();
+    }
+
+    static String presence(String room, Collection<String> nicks) {
+        return JsonWriter.message("presence")
+                .field("room", room)
+                .strings("nicks", nicks)
+                .toString();
+    }
+
+    static String history(String room, Collection<ChatLine> lines) {
+        List<JsonWriter> entries = new ArrayList<>(lines.size());
+        for (ChatLine line : lines) {
+            entries.add(line.toHistoryEntry());
+        }
+        return JsonWriter.message("history")
+                .field("room", room)
+                .objects("messages", entries)
+                .toString();
+    }
+
+    static String error(ErrorCode code, String message) {
+        return JsonWriter.message("error")
+                .field("code", code.wire())
+                .field("message", message)
+                .toString();
+    }
+}

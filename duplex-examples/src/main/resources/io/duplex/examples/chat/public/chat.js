@@ -1,0 +1,391 @@
+'use strict';
+// The Duplex chat page: one WebSocket to /chat (protocol: docs/chat-protocol.md).
+// Reconnects by itself with exponential backoff and full jitter, then rejoins its room.
+// Every piece of user text reaches the page through textContent, never innerHTML.
+(() => {
+  const BACKOFF_BASE_MS = 500; // first retry within 0.5 s
+  const BACKOFF_MAX_MS = 8000; // retries never wait more than 8 s
+  const TYPING_EVERY_MS = 2000; // send "typing" at most this often
+  const TYPING_SHOWN_MS = 3000; // show "x is typing" this long after the last one
+  const NO_RETRY = new Set([1008, 4001]); // policy violation, replaced by a newer connection
+
+  const $ = (id) => document.getElementById(id);
+  const ui = {
+    status: $('status'),
+    roomTitle: $('room-title'),
+    joinForm: $('join-form'),
+    nick: $('nick'),
+    room: $('room'),
+    joinButton: $('join-button'),
+    joinError: $('join-error'),
+    chat: $('chat'),
+    presence: $('presence'),
+    count: $('count'),
+    messages: $('messages'),
+    typing: $('typing'),
+    notice: $('notice'),
+    sendForm: $('send-form'),
+    text: $('text'),
+    sendButton: $('send-button'),
+    leaveButton: $('leave-button'),
+  };
+
+  let ws = null; // the current socket, or null between connections
+  let state = 'connecting'; // connecting | open | reconnecting | closed
+  let attempt = 0; // reconnection attempts since the last good connection
+  let retryTimer = null;
+  let session = null; // this connection's session id (from welcome)
+  let wanted = null; // {room, nick} the user asked for; rejoined after every reconnect
+  let membership = null; // {room, nick, session} once the server confirmed the join
+  let joining = false; // a join is in flight
+  let rejoining = false; // that join is an automatic one after a reconnect
+  let lastTypingSent = 0;
+  const typists = new Map(); // nick -> timer
+  const shown = new Set(); // keys of messages on screen, so a replayed history adds no duplicates
+
+  // --- connection ---------------------------------------------------------------------------
+
+  function setState(next, label) {
+    state = next;
+    ui.status.dataset.state = next;
+    ui.status.textContent = label || next;
+    document.body.dataset.connection = next;
+    updateControls();
+  }
+
+  function connect() {
+    retryTimer = null;
+    if (attempt > 0) {
+      setState('reconnecting', `reconnecting (attempt ${attempt})…`);
+    } else {
+      setState('connecting', 'connecting…');
+    }
+    const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/chat`;
+    let sock;
+    try {
+      sock = new WebSocket(url);
+    } catch (e) {
+      scheduleReconnect();
+      return;
+    }
+    ws = sock;
+    sock.onopen = () => {
+      if (ws === sock) setState('open', 'connected');
+    };
+    sock.onmessage = (event) => {
+      if (ws !== sock) return;
+      let msg;
+      try {
+        msg = JSON.parse(event.data);
+      } catch (e) {
+        return; // not ours to show
+      }
+      handle(msg);
+    };
+    sock.onclose = (event) => {
+      if (ws !== sock) return;
+      ws = null;
+      session = null;
+      joining = false;
+      clearTypists();
+      if (NO_RETRY.has(event.code)) {
+        const why = event.code === 4001 ? 'opened again elsewhere' : event.reason || 'closed by the server';
+        setState('closed', `disconnected: ${why}`);
+        showReconnectOffer();
+        return;
+      }
+      scheduleReconnect();
+    };
+  }
+
+  // Exponential backoff with full jitter: wait a random time in [0, min(max, base * 2^n)), so a
+  // server that restarts is not hit by every page at the same instant.
+  function scheduleReconnect() {
+    attempt += 1;
+    const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.min(attempt - 1, 16));
+    const delay = Math.floor(Math.random() * ceiling);
+    setState('reconnecting', `reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${attempt})`);
+    retryTimer = setTimeout(connect, delay);
+  }
+
+  function reconnectNow() {
+    if (retryTimer !== null) {
+      clearTimeout(retryTimer);
+      connect();
+    }
+  }
+
+  function showReconnectOffer() {
+    ui.notice.textContent = '';
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'secondary';
+    button.textContent = 'Reconnect';
+    button.addEventListener('click', () => {
+      ui.notice.textContent = '';
+      attempt = 0;
+      connect();
+    });
+    ui.notice.append('Disconnected. ', button);
+  }
+
+  function send(message) {
+    if (ws && ws.readyState === WebSocket.OPEN) {
+      ws.send(JSON.stringify(message));
+      return true;
+    }
+    return false;
+  }
+
+  // --- server messages ----------------------------------------------------------------------
+
+  function handle(msg) {
+    switch (msg.type) {
+      case 'welcome':
+        session = msg.session;
+        attempt = 0; // the server is back and talking: the next loss starts the backoff afresh
+        if (wanted) join(true);
+        break;
+      case 'joined':
+        if (joining && msg.room === wanted.room && sameNick(msg.nick, wanted.nick)) {
+          const again = rejoining;
+          joining = false;
+          rejoining = false;
+          membership = { room: msg.room, nick: msg.nick, session };
+          enterRoom(again);
+        } else if (membership && msg.room === membership.room) {
+          system(`${msg.nick} joined`);
+        }
+        break;
+      case 'left':
+        if (membership && msg.room === membership.room) {
+          if (sameNick(msg.nick, membership.nick)) {
+            membership = null;
+          } else {
+            system(`${msg.nick} left`);
+            stopTyping(msg.nick);
+          }
+        }
+        break;
+      case 'history':
+        for (const m of msg.messages) addMessage(m);
+        break;
+      case 'message':
+        stopTyping(msg.nick);
+        addMessage(msg);
+        break;
+      case 'presence':
+        if (membership && msg.room === membership.room) showPresence(msg.nicks);
+        break;
+      case 'typing':
+        if (membership && msg.room === membership.room) startTyping(msg.nick);
+        break;
+      case 'error':
+        onError(msg);
+        break;
+      default:
+        break; // a newer server's message: ignore
+    }
+  }
+
+  function onError(msg) {
+    if (joining) {
+      joining = false;
+      rejoining = false;
+      wanted = null;
+      membership = null;
+      showJoinForm(msg.message || msg.code);
+      return;
+    }
+    ui.notice.textContent = msg.code === 'rate_limited' ? 'Slow down a little.' : msg.message || msg.code;
+    setTimeout(() => {
+      if (ui.notice.textContent && !ui.notice.querySelector('button')) ui.notice.textContent = '';
+    }, 4000);
+  }
+
+  function sameNick(a, b) {
+    return a.toLowerCase() === b.toLowerCase();
+  }
+
+  // --- joining and leaving ------------------------------------------------------------------
+
+  function join(automatic) {
+    joining = true;
+    rejoining = automatic && membership !== null;
+    const message = { type: 'join', room: wanted.room, nick: wanted.nick };
+    // After a network drop the server may still hold our nick for the old connection: the old
+    // session id proves the nick is ours.
+    if (membership && membership.session) message.resume = membership.session;
+    send(message);
+  }
+
+  function enterRoom(again) {
+    ui.joinForm.hidden = true;
+    ui.chat.hidden = false;
+    ui.roomTitle.textContent = `#${membership.room}`;
+    document.title = `#${membership.room} · Duplex chat`;
+    system(again ? `Reconnected: back in #${membership.room}` : `You joined #${membership.room} as ${membership.nick}`);
+    try {
+      localStorage.setItem('duplex-chat-nick', membership.nick);
+    } catch (e) {
+      // storage may be disabled; the nick is only a convenience
+    }
+    ui.text.focus();
+  }
+
+  function showJoinForm(error) {
+    ui.chat.hidden = true;
+    ui.joinForm.hidden = false;
+    ui.roomTitle.textContent = '';
+    document.title = 'Duplex chat';
+    ui.joinError.textContent = error || '';
+    ui.messages.replaceChildren();
+    ui.presence.replaceChildren();
+    shown.clear();
+    clearTypists();
+  }
+
+  ui.joinForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const nick = ui.nick.value.trim();
+    const room = ui.room.value.trim().toLowerCase();
+    if (!nick || !/^[a-z0-9-]{1,32}$/.test(room)) {
+      ui.joinError.textContent = 'Pick a nickname and a room (a-z, 0-9 and -).';
+      return;
+    }
+    ui.joinError.textContent = '';
+    wanted = { room, nick };
+    membership = null;
+    if (!send({ type: 'join', room, nick })) {
+      ui.joinError.textContent = 'Not connected yet: joining as soon as the connection is back.';
+      return; // welcome will send it
+    }
+    joining = true;
+    rejoining = false;
+  });
+
+  ui.leaveButton.addEventListener('click', () => {
+    send({ type: 'leave' });
+    wanted = null;
+    membership = null;
+    showJoinForm();
+  });
+
+  // --- conversation -------------------------------------------------------------------------
+
+  ui.sendForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const text = ui.text.value;
+    if (!text.trim() || !membership) return;
+    if (send({ type: 'message', text })) {
+      ui.text.value = '';
+      lastTypingSent = 0;
+    }
+  });
+
+  ui.text.addEventListener('input', () => {
+    const now = Date.now();
+    if (membership && ui.text.value && now - lastTypingSent > TYPING_EVERY_MS) {
+      if (send({ type: 'typing' })) lastTypingSent = now;
+    }
+  });
+
+  function addMessage(m) {
+    const key = `${m.ts}|${m.nick}|${m.text}`;
+    if (shown.has(key)) return;
+    shown.add(key);
+    const li = document.createElement('li');
+    li.className = 'message';
+    if (membership && sameNick(m.nick, membership.nick)) li.classList.add('mine');
+    const meta = document.createElement('span');
+    meta.className = 'meta';
+    const nick = document.createElement('span');
+    nick.className = 'nick';
+    nick.textContent = m.nick;
+    const time = document.createElement('time');
+    const when = new Date(m.ts);
+    time.dateTime = when.toISOString();
+    time.textContent = when.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    meta.append(nick, time);
+    const text = document.createElement('span');
+    text.className = 'text';
+    text.textContent = m.text;
+    li.append(meta, text);
+    append(li);
+  }
+
+  function system(text) {
+    const li = document.createElement('li');
+    li.className = 'system';
+    li.textContent = text;
+    append(li);
+  }
+
+  function append(li) {
+    const list = ui.messages;
+    const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+    list.append(li);
+    while (list.children.length > 500) list.firstElementChild.remove();
+    if (atBottom) list.scrollTop = list.scrollHeight;
+  }
+
+  function showPresence(nicks) {
+    const items = nicks.map((n) => {
+      const li = document.createElement('li');
+      li.textContent = n;
+      if (membership && sameNick(n, membership.nick)) li.classList.add('me');
+      return li;
+    });
+    ui.presence.replaceChildren(...items);
+    ui.count.textContent = String(nicks.length);
+  }
+
+  function startTyping(nick) {
+    clearTimeout(typists.get(nick));
+    typists.set(nick, setTimeout(() => stopTyping(nick), TYPING_SHOWN_MS));
+    showTypists();
+  }
+
+  function stopTyping(nick) {
+    if (typists.has(nick)) {
+      clearTimeout(typists.get(nick));
+      typists.delete(nick);
+      showTypists();
+    }
+  }
+
+  function clearTypists() {
+    for (const timer of typists.values()) clearTimeout(timer);
+    typists.clear();
+    showTypists();
+  }
+
+  function showTypists() {
+    const names = [...typists.keys()];
+    ui.typing.textContent =
+      names.length === 0 ? '' : names.length === 1 ? `${names[0]} is typing…` : `${names.join(', ')} are typing…`;
+  }
+
+  function updateControls() {
+    const open = state === 'open';
+    ui.sendButton.disabled = !open;
+    ui.joinButton.disabled = state === 'closed';
+  }
+
+  // --- start --------------------------------------------------------------------------------
+
+  try {
+    const nick = localStorage.getItem('duplex-chat-nick');
+    if (nick && !ui.nick.value) ui.nick.value = nick;
+  } catch (e) {
+    // no storage: no remembered nick
+  }
+  const fromHash = /^#([a-z0-9-]{1,32})$/.exec(location.hash);
+  if (fromHash) ui.room.value = fromHash[1];
+  // Back online (phones switching networks): do not wait out the backoff.
+  window.addEventListener('online', reconnectNow);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') reconnectNow();
+  });
+  connect();
+})();

@@ -1,0 +1,72 @@
+package io.duplex.redis;
+
+import io.duplex.PreparedMessage;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The bytes a node sends to Redis for one publish: who sent it, whether it is text, and the
+ * payload as is (binary-safe; text is its UTF-8 bytes).
+ *
+ * <pre>
+ *   byte 0        version (high 4 bits, 1) | flags (bit 0: text)
+ *   byte 1        length n of the node id (1..255)
+ *   bytes 2..n+1  node id (UTF-8)
+ *   the rest      payload
+ * </pre>
+ *
+ * <p>Threading: stateless; safe from any thread.
+ */
+final class Envelope {
+    static final int VERSION = 1;
+    static final int MAX_NODE_ID = 255;
+    private static final int TEXT = 0x01;
+    private static final int HEADER = 2;
+
+    private Envelope() {}
+
+    static byte[] encode(byte[] nodeId, PreparedMessage message) {
+        ByteBuffer payload = message.payload();
+        byte[] out = new byte[HEADER + nodeId.length + payload.remaining()];
+        out[0] = (byte) (VERSION << 4 | (message.isText() ? TEXT : 0));
+        out[1] = (byte) nodeId.length;
+        System.arraycopy(nodeId, 0, out, HEADER, nodeId.length);
+        payload.get(out, HEADER + nodeId.length, payload.remaining());
+        return out;
+    }
+
+    /** Whether this is an envelope of a version this node reads (anything else is skipped). */
+    static boolean wellFormed(byte[] envelope) {
+        return envelope.length >= HEADER
+                && (envelope[0] & 0xff) >>> 4 == VERSION
+                && idLength(envelope) > 0
+                && HEADER + idLength(envelope) <= envelope.length;
+    }
+
+    /** Whether a well-formed envelope was sent by the node with this id. */
+    static boolean sentBy(byte[] envelope, byte[] nodeId) {
+        int n = idLength(envelope);
+        return n == nodeId.length && Arrays.equals(envelope, HEADER, HEADER + n, nodeId, 0, n);
+    }
+
+    /** The sender's node id of a well-formed envelope. */
+    static String sender(byte[] envelope) {
+        return new String(envelope, HEADER, idLength(envelope), StandardCharsets.UTF_8);
+    }
+
+    /** The message of a well-formed envelope. */
+    static PreparedMessage message(byte[] envelope) {
+        int offset = HEADER + idLength(envelope);
+        int length = envelope.length - offset;
+        if ((envelope[0] & TEXT) != 0) {
+            // Malformed UTF-8 from a foreign writer becomes U+FFFD, never an invalid text frame.
+            return PreparedMessage.text(new String(envelope, offset, length, StandardCharsets.UTF_8));
+        }
+        return PreparedMessage.binary(ByteBuffer.wrap(envelope, offset, length));
+    }
+
+    private static int idLength(byte[] envelope) {
+        return envelope[1] & 0xff;
+    }
+}
