@@ -9,6 +9,10 @@ const [url, scenario, ...rest] = process.argv.slice(2);
 const options = { handshakeTimeout: 10000, maxPayload: 4 << 20 };
 const ca = rest.indexOf('--ca');
 if (ca >= 0) options.ca = fs.readFileSync(rest[ca + 1]);
+if (scenario === 'deflate-declined') {
+  // Offers only a 10-bit server window, which the JDK's deflater cannot honour.
+  options.perMessageDeflate = { serverMaxWindowBits: 10 };
+}
 const protocols = scenario === 'subprotocol' ? ['chat', 'chat.v2'] : [];
 
 const report = {
@@ -167,6 +171,7 @@ async function run() {
       await closed;
       return;
     case 'deflate':
+    case 'deflate-declined':
       ws.send(P.COMPRESSIBLE);
       await expectEcho(P.COMPRESSIBLE, false);
       ws.send(P.windowTrap());

@@ -10,6 +10,7 @@ import sys
 
 import websockets
 from websockets.exceptions import ConnectionClosed
+from websockets.extensions.permessage_deflate import ClientPerMessageDeflateFactory
 
 import payload as P
 
@@ -31,7 +32,13 @@ async def run(url, scenario, ca, report):
     if url.startswith("wss:"):
         context = ssl.create_default_context(cafile=ca)
     protocols = ["chat", "chat.v2"] if scenario == "subprotocol" else None
+    compression = {"compression": "deflate"}
+    if scenario == "deflate-declined":
+        # Offers only a 10-bit server window, which the JDK's deflater cannot honour.
+        compression = {"compression": None,
+                       "extensions": [ClientPerMessageDeflateFactory(server_max_window_bits=10)]}
     async with websockets.connect(url, ssl=context, subprotocols=protocols, max_size=4 << 20,
+                                  **compression,
                                   open_timeout=TIMEOUT, close_timeout=TIMEOUT,
                                   create_protocol=RecordingClient) as ws:
         report["protocol"] = ws.subprotocol or ""
@@ -117,7 +124,7 @@ async def run(url, scenario, ca, report):
         elif scenario == "too-big":
             await ws.send(P.text(P.TOO_BIG))
             await asyncio.wait_for(closed_by_peer(), TIMEOUT)
-        elif scenario == "deflate":
+        elif scenario in ("deflate", "deflate-declined"):
             for sent in (P.COMPRESSIBLE, P.window_trap()):
                 await ws.send(sent)
                 await expect_echo(sent)

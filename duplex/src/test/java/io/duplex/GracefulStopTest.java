@@ -119,12 +119,9 @@ class GracefulStopTest {
 
     @Test
     void stoppedServerAcceptsNoMore() {
-        long a = System.nanoTime();
         await(client.connect(Recorder.uri(server, "/ws"), new Recorder()));
         int port = server.port();
-        long b = System.nanoTime();
         server.stop(Duration.ofSeconds(1));
-        System.err.println("T connect " + (b - a) / 1000000 + " stop " + (System.nanoTime() - b) / 1000000);
         assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", port).close()).isInstanceOf(IOException.class);
         // A second stop is harmless.
         server.stop(Duration.ofSeconds(1));

@@ -34,9 +34,14 @@ class ChromiumInteropTest extends DuplexServerInteropTest {
     Map<String, String> notApplicable() {
         String noFragments = "the browser WebSocket API cannot send a fragmented message";
         return Map.of(
-                "ping", "the browser WebSocket API cannot send a ping",
-                "fragmented-text", noFragments,
-                "fragmented-binary", noFragments);
+                "deflate-declined",
+                "the browser's permessage-deflate offer cannot be changed",
+                "ping",
+                "the browser WebSocket API cannot send a ping",
+                "fragmented-text",
+                noFragments,
+                "fragmented-binary",
+                noFragments);
     }
 
     @Override

@@ -100,6 +100,13 @@ abstract class DuplexServerInteropTest {
         assertThat(client.close().clean()).isTrue();
         Closed onServer = server.connection(scenario).await(Closed.class);
         assertThat(onServer).isEqualTo(new Closed(1000, "done", true));
+        assertNoErrorOnServer(scenario);
+    }
+
+    void assertNoErrorOnServer(String scenario) {
+        assertThat(server.connection(scenario).events())
+                .as("errors reported to the server's handler")
+                .noneMatch(Recorder.Error.class::isInstance);
     }
 
     @ParameterizedTest(name = "text echo {0} B")
@@ -166,6 +173,7 @@ abstract class DuplexServerInteropTest {
         ClientReport client = scenario("close-from-client");
         Closed onServer = server.connection("close-from-client").await(Closed.class);
         assertThat(onServer).isEqualTo(new Closed(4001, CLIENT_CLOSE_REASON, true));
+        assertNoErrorOnServer("close-from-client");
         // Duplex echoes the code (RFC 6455 §5.5.1) without a reason.
         assertThat(client.close()).isEqualTo(new Closed(4001, "", true));
     }
@@ -177,6 +185,7 @@ abstract class DuplexServerInteropTest {
         Closed onServer = server.connection("close-from-server").await(Closed.class);
         assertThat(onServer.code()).as("the code the client echoed").isEqualTo(4001);
         assertThat(onServer.clean()).isTrue();
+        assertNoErrorOnServer("close-from-server");
     }
 
     @Test
@@ -214,6 +223,21 @@ abstract class DuplexServerInteropTest {
         ClientReport client = scenario("tls");
         assertEchoed("tls", client, Message.text(Payload.UTF8_SAMPLE), Message.binary(Payload.binary(64 * 1024)));
         assertNormalClose("tls", client);
+    }
+
+    /**
+     * RFC 7692 §7.1.2.1: an offer limiting the server's window below 15 bits cannot be honoured
+     * by the JDK's deflater, so the server declines it and the connection goes on uncompressed.
+     */
+    @Test
+    void deflateOfferWithSmallServerWindowIsDeclined() {
+        ClientReport client = scenario("deflate-declined");
+        assertThat(client.extensions()).as("nothing negotiated").isEmpty();
+        assertThat(server.connection("deflate-declined").await(Open.class).extensions())
+                .isEmpty();
+        assertEchoed(
+                "deflate-declined", client, Message.text(Payload.COMPRESSIBLE), Message.text(Payload.windowTrap()));
+        assertNormalClose("deflate-declined", client);
     }
 
     /**

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -37,6 +38,11 @@ class JdkClientInteropTest extends DuplexServerInteropTest {
     @Override
     Peer peer() {
         return Peer.JDK;
+    }
+
+    @Override
+    Map<String, String> notApplicable() {
+        return Map.of("deflate-declined", "the JDK client offers no extensions");
     }
 
     @BeforeAll

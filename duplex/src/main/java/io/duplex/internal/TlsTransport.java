@@ -18,7 +18,7 @@ import javax.net.ssl.SSLSession;
  * TLS over a non-blocking {@link SocketChannel}, driven through {@link SSLEngine}.
  *
  * <p>Memory: an idle connection (handshake done, nothing in flight) holds no buffer of its own —
- * this object and its two small helpers (~100 bytes together) and its {@code SSLEngine}: cipher and record state plus a
+ * this object with its two small helpers (~100 bytes together) and its {@code SSLEngine}: cipher and record state plus a
  * reference to the {@code SSLSession}, measured at ~9 KiB for TLS 1.3 and ~7 KiB for TLS 1.2
  * (JDK 17, EC P-256, AES-256-GCM; the session cache keeps ~0.5 KiB per session on top until
  * sessions expire). Reads, unwraps and wraps run in per-thread scratch buffers ({@link

@@ -1,0 +1,124 @@
+package io.duplex.examples.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chat demo in real headless Chromium: {@code src/test/node/e2e.js} (playwright-core driving
+ * Debian's {@code /usr/bin/chromium}, never a downloaded browser) opens two pages served by the
+ * {@link ChatServer}, has them join one room and chat, asks this test to stop the server and to
+ * start it again on the same port, checks that both pages reconnect and rejoin by themselves, then
+ * watches the dashboard update. This test answers the script's requests and asserts on the JSON
+ * result it prints. Screenshots: {@code target/screenshots/}.
+ */
+class ChatE2ETest {
+    private static final Duration WHOLE_RUN = Duration.ofSeconds(90);
+
+    private ChatServer chat;
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void twoBrowsersChatSurviveARestartAndTheDashboardUpdates() throws Exception {
+        E2EPrerequisites.require();
+        ChatOptions options = ChatOptions.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .eventLoops(2)
+                .build();
+        chat = ChatServer.start(options);
+        int port = chat.port();
+        Path shots = E2EPrerequisites.buildDir().resolve("screenshots");
+        List<String> command = List.of(
+                E2EPrerequisites.node().orElseThrow().toString(),
+                "e2e.js",
+                "http://127.0.0.1:" + port + "/",
+                shots.toString());
+        Map<String, Object> result = null;
+        long deadline = System.nanoTime() + WHOLE_RUN.toNanos();
+        try (ScriptProcess script = ScriptProcess.start(
+                command,
+                E2EPrerequisites.nodeDir(),
+                E2EPrerequisites.buildDir().resolve("e2e/e2e.log"))) {
+            while (result == null) {
+                Duration left = Duration.ofNanos(deadline - System.nanoTime());
+                String line = left.isNegative() ? null : script.nextLine(left);
+                if (line == null) {
+                    throw new AssertionError("e2e.js (PID " + script.pid() + ") gave no result within " + WHOLE_RUN
+                            + "\nstderr: " + script.stderr());
+                }
+                if (!line.startsWith("{")) {
+                    continue;
+                }
+                Map<String, Object> event = TestJson.object(line);
+                switch ((String) event.get("event")) {
+                    case "stop-server" -> {
+                        chat.stop();
+                        script.tell("stopped");
+                    }
+                    case "start-server" -> {
+                        chat = ChatServer.start(options.toBuilder().port(port).build());
+                        script.tell("started");
+                    }
+                    case "result" -> result = event;
+                    default -> throw new AssertionError("unexpected line from e2e.js: " + line);
+                }
+            }
+            assertThat(result.get("ok"))
+                    .as("e2e.js: %s\nstderr: %s", result.get("error"), script.stderr())
+                    .isEqualTo(true);
+        } finally {
+            chat.stop();
+        }
+
+        assertThat((String) result.get("userAgent")).contains("Chrome/");
+        assertThat((List<Object>) result.get("pageErrors")).isEmpty();
+
+        Map<String, Object> first = (Map<String, Object>) result.get("first");
+        assertThat((List<Object>) first.get("adaPresence")).containsExactlyInAnyOrder("ada", "grace");
+        assertThat((List<Object>) first.get("gracePresence")).containsExactlyInAnyOrder("ada", "grace");
+        assertThat((String) first.get("typingSeen")).contains("ada is typing");
+        String hostile = "<img src=x onerror=\"window.__pwned=1\"> Hi Ada — ça va?";
+        assertThat((List<Object>) first.get("graceMessages"))
+                .containsExactly(message("ada", "Hello Grace"), message("grace", hostile));
+        assertThat((List<Object>) first.get("adaMessages"))
+                .containsExactly(message("ada", "Hello Grace"), message("grace", hostile));
+        assertThat(first.get("markupEscaped")).as("user text is shown as text").isEqualTo(true);
+
+        Map<String, Object> restart = (Map<String, Object>) result.get("restart");
+        for (String who : List.of("ada", "grace")) {
+            assertThat((Map<String, Object>) restart.get(who + "WhileDown"))
+                    .containsEntry("state", "reconnecting");
+            assertThat((Map<String, Object>) restart.get(who + "After")).containsEntry("state", "open");
+            assertThat((List<Object>) restart.get(who + "Presence")).containsExactlyInAnyOrder("ada", "grace");
+            assertThat((List<Object>) restart.get(who + "System")).contains("Reconnected: back in #lobby");
+            assertThat((List<Object>) restart.get(who + "Messages"))
+                    .as("messages from before the restart stay on screen, the new ones are added once")
+                    .containsExactly(
+                            message("ada", "Hello Grace"),
+                            message("grace", hostile),
+                            message("ada", "Back after the restart?"),
+                            message("grace", "Yes, rejoined by myself."));
+        }
+
+        Map<String, Object> dashboard = (Map<String, Object>) result.get("dashboard");
+        assertThat((Double) dashboard.get("updates")).isGreaterThanOrEqualTo(2);
+        assertThat((Double) dashboard.get("connections")).isEqualTo(2);
+        assertThat((Double) dashboard.get("total")).isGreaterThanOrEqualTo(2);
+        assertThat((List<Object>) dashboard.get("rooms")).contains(List.of("#lobby", "2"));
+
+        assertThat((List<Object>) result.get("screenshots"))
+                .containsExactly("chat-two-pages.png", "after-restart.png", "chat.png", "dashboard.png");
+        for (String png : List.of("chat-two-pages.png", "after-restart.png", "chat.png", "dashboard.png")) {
+            assertThat(shots.resolve(png)).isNotEmptyFile();
+        }
+    }
+
+    private static Map<String, Object> message(String nick, String text) {
+        return Map.of("nick", nick, "text", text);
+    }
+}

@@ -1,0 +1,282 @@
+'use strict';
+// End-to-end test of the chat demo in Debian's Chromium, driven by playwright-core (which never
+// downloads a browser). Started by ChatE2ETest.java:
+//
+//   node e2e.js <chat-url> <screenshot-dir>
+//
+// Two pages (a desktop and a phone-sized one, separate browser contexts) join one room, see each
+// other in the presence list and chat both ways. Then the script asks the Java side to stop the
+// server ({"event":"stop-server"} on stdout, answered "stopped" on stdin), checks that both pages
+// show "reconnecting", asks for a restart on the same port ({"event":"start-server"} / "started")
+// and checks that both pages reconnect and rejoin by themselves and can chat again. Last, the
+// dashboard must show live updates. Screenshots go to <screenshot-dir>; the outcome is one JSON
+// line {"event":"result", ...} on stdout. Every wait has a timeout.
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const readline = require('node:readline');
+const { chromium } = require('playwright-core');
+
+// Exactly these flags (the machine has no internet: without them Chromium keeps dialling out),
+// plus a fresh profile and the pipe Playwright talks over.
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const STEP_MS = 15000; // the longest any single wait may take
+const RECONNECT_MS = 25000; // backoff is capped at 8 s, so a rejoin takes well under this
+
+const [base, shots] = process.argv.slice(2);
+if (!base || !shots) {
+  process.stderr.write('usage: node e2e.js <chat-url> <screenshot-dir>\n');
+  process.exit(2);
+}
+
+// --- talking to the Java side ----------------------------------------------------------------
+
+const input = readline.createInterface({ input: process.stdin });
+const lines = [];
+const waiters = [];
+input.on('line', (line) => {
+  const waiter = waiters.shift();
+  if (waiter) waiter(line);
+  else lines.push(line);
+});
+
+function emit(object) {
+  process.stdout.write(`${JSON.stringify(object)}\n`);
+}
+
+function ask(event, answer) {
+  emit({ event });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "${answer}" from the test within ${STEP_MS} ms`)), STEP_MS);
+    const take = (line) => {
+      clearTimeout(timer);
+      if (line.trim() === answer) resolve();
+      else reject(new Error(`expected "${answer}", got "${line}"`));
+    };
+    if (lines.length) take(lines.shift());
+    else waiters.push(take);
+  });
+}
+
+// --- page helpers ----------------------------------------------------------------------------
+
+async function open(browser, viewport, name, url = base) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.on('console', (m) => process.stderr.write(`[${name}] console.${m.type()}: ${m.text()}\n`));
+  page.on('pageerror', (e) => {
+    process.stderr.write(`[${name}] page error: ${e.message}\n`);
+    pageErrors.push(`${name}: ${e.message}`);
+  });
+  await page.goto(url, { timeout: STEP_MS });
+  return page;
+}
+
+async function join(page, nick, room) {
+  await page.waitForSelector('#status[data-state="open"]', { timeout: STEP_MS });
+  await page.fill('#nick', nick);
+  await page.fill('#room', room);
+  await page.click('#join-button');
+  await page.waitForSelector('#chat:not([hidden])', { timeout: STEP_MS });
+}
+
+function presence(page) {
+  return page.$$eval('#presence li', (items) => items.map((li) => li.textContent));
+}
+
+async function waitForPresence(page, nicks, timeout = STEP_MS) {
+  await page.waitForFunction(
+    (expected) => {
+      const shown = [...document.querySelectorAll('#presence li')].map((li) => li.textContent).sort();
+      return JSON.stringify(shown) === JSON.stringify(expected);
+    },
+    [...nicks].sort(),
+    { timeout },
+  );
+  return presence(page);
+}
+
+async function say(page, text) {
+  await page.fill('#text', text);
+  await page.press('#text', 'Enter');
+}
+
+async function waitForMessage(page, nick, text) {
+  await page.waitForFunction(
+    ([n, t]) =>
+      [...document.querySelectorAll('#messages li.message')].some(
+        (li) => li.querySelector('.nick').textContent === n && li.querySelector('.text').textContent === t,
+      ),
+    [nick, text],
+    { timeout: STEP_MS },
+  );
+}
+
+function messages(page) {
+  return page.$$eval('#messages li.message', (items) =>
+    items.map((li) => ({ nick: li.querySelector('.nick').textContent, text: li.querySelector('.text').textContent })),
+  );
+}
+
+function systemLines(page) {
+  return page.$$eval('#messages li.system', (items) => items.map((li) => li.textContent));
+}
+
+function status(page) {
+  return page.$eval('#status', (s) => ({ state: s.dataset.state, label: s.textContent }));
+}
+
+/** One picture of several pages side by side, rendered by the browser itself (no image library). */
+async function sideBySide(browser, pages, file) {
+  const images = [];
+  for (const page of pages) images.push((await page.screenshot({ timeout: STEP_MS })).toString('base64'));
+  const context = await browser.newContext({ viewport: { width: 1440, height: 800 } });
+  const sheet = await context.newPage();
+  await sheet.setContent(
+    `<body style="margin:0;padding:16px;background:#d9dde3;display:flex;gap:16px;align-items:flex-start">${images
+      .map((b64) => `<img style="box-shadow:0 2px 12px #0003;border-radius:6px" src="data:image/png;base64,${b64}">`)
+      .join('')}</body>`,
+  );
+  await sheet.waitForFunction(() => [...document.images].every((i) => i.complete), null, { timeout: STEP_MS });
+  await sheet.screenshot({ path: file, fullPage: true, timeout: STEP_MS });
+  await context.close();
+  screenshots.push(path.basename(file));
+}
+
+// --- the scenario ----------------------------------------------------------------------------
+
+const pageErrors = [];
+const screenshots = [];
+
+async function scenario(browser) {
+  const result = { userAgent: '', first: {}, restart: {}, dashboard: {} };
+  const ada = await open(browser, { width: 900, height: 640 }, 'ada');
+  const grace = await open(browser, { width: 390, height: 640 }, 'grace'); // phone-sized
+  result.userAgent = await ada.evaluate(() => navigator.userAgent);
+
+  // 1. Both join #lobby and see each other.
+  await join(ada, 'ada', 'lobby');
+  await join(grace, 'grace', 'lobby');
+  result.first.adaPresence = await waitForPresence(ada, ['ada', 'grace']);
+  result.first.gracePresence = await waitForPresence(grace, ['ada', 'grace']);
+
+  // 2. Typing indicator, then messages both ways; hostile markup must stay text.
+  await ada.fill('#text', 'Hello Grace');
+  await grace.waitForFunction(() => document.querySelector('#typing').textContent.includes('ada is typing'), null, {
+    timeout: STEP_MS,
+  });
+  result.first.typingSeen = await grace.textContent('#typing');
+  await ada.press('#text', 'Enter');
+  await waitForMessage(grace, 'ada', 'Hello Grace');
+  const hostile = '<img src=x onerror="window.__pwned=1"> Hi Ada — ça va?';
+  await say(grace, hostile);
+  await waitForMessage(ada, 'grace', hostile);
+  await waitForMessage(grace, 'grace', hostile); // the sender sees its own message too
+  result.first.adaMessages = await messages(ada);
+  result.first.graceMessages = await messages(grace);
+  result.first.markupEscaped = await ada.evaluate(
+    () => window.__pwned === undefined && document.querySelector('#messages img') === null,
+  );
+  await sideBySide(browser, [ada, grace], path.join(shots, 'chat-two-pages.png'));
+
+  // 3. The server stops: both pages must say so and keep trying.
+  await ask('stop-server', 'stopped');
+  await ada.waitForSelector('#status[data-state="reconnecting"]', { timeout: STEP_MS });
+  await grace.waitForSelector('#status[data-state="reconnecting"]', { timeout: STEP_MS });
+  result.restart.adaWhileDown = await status(ada);
+  result.restart.graceWhileDown = await status(grace);
+
+  // 4. It comes back on the same port: both reconnect and rejoin by themselves.
+  await ask('start-server', 'started');
+  for (const page of [ada, grace]) {
+    await page.waitForSelector('#status[data-state="open"]', { timeout: RECONNECT_MS });
+    await page.waitForFunction(
+      () => [...document.querySelectorAll('#messages li.system')].some((li) => li.textContent.startsWith('Reconnected')),
+      null,
+      { timeout: RECONNECT_MS },
+    );
+  }
+  result.restart.adaPresence = await waitForPresence(ada, ['ada', 'grace'], RECONNECT_MS);
+  result.restart.gracePresence = await waitForPresence(grace, ['ada', 'grace'], RECONNECT_MS);
+  result.restart.adaSystem = await systemLines(ada);
+  result.restart.graceSystem = await systemLines(grace);
+  result.restart.adaAfter = await status(ada);
+  result.restart.graceAfter = await status(grace);
+
+  // 5. And they can chat again, both ways.
+  await say(ada, 'Back after the restart?');
+  await waitForMessage(grace, 'ada', 'Back after the restart?');
+  await say(grace, 'Yes, rejoined by myself.');
+  await waitForMessage(ada, 'grace', 'Yes, rejoined by myself.');
+  result.restart.adaMessages = await messages(ada);
+  result.restart.graceMessages = await messages(grace);
+  await sideBySide(browser, [ada, grace], path.join(shots, 'after-restart.png'));
+  await ada.screenshot({ path: path.join(shots, 'chat.png'), timeout: STEP_MS });
+  screenshots.push('chat.png');
+
+  // 6. The dashboard shows live numbers, pushed every second.
+  const dashboard = await open(browser, { width: 900, height: 640 }, 'dashboard', new URL('dashboard.html', base).href);
+  await dashboard.waitForSelector('#status[data-state="open"]', { timeout: STEP_MS });
+  await say(ada, 'How busy are we?');
+  await say(grace, 'Look at the dashboard.');
+  const firstUpdates = Number(await dashboard.textContent('#updates'));
+  await dashboard.waitForFunction(
+    (n) => Number(document.querySelector('#updates').textContent) >= n + 2,
+    firstUpdates,
+    { timeout: STEP_MS },
+  );
+  result.dashboard = {
+    updates: Number(await dashboard.textContent('#updates')),
+    connections: Number(await dashboard.textContent('#connections')),
+    total: Number(await dashboard.textContent('#total')),
+    rooms: await dashboard.$$eval('#rooms tr', (rows) =>
+      rows.map((r) => [...r.children].map((c) => c.textContent)),
+    ),
+  };
+  await dashboard.screenshot({ path: path.join(shots, 'dashboard.png'), timeout: STEP_MS });
+  screenshots.push('dashboard.png');
+  return result;
+}
+
+async function main() {
+  fs.mkdirSync(shots, { recursive: true });
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'duplex-chat-e2e-'));
+  let browser;
+  try {
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      ignoreDefaultArgs: true,
+      args: [...FLAGS, `--user-data-dir=${profile}`, '--remote-debugging-pipe'],
+      timeout: 30000,
+    });
+    const result = await scenario(browser);
+    emit({ event: 'result', ok: true, ...result, screenshots, pageErrors });
+  } finally {
+    if (browser) await browser.close().catch(() => {});
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+const watchdog = setTimeout(() => {
+  emit({ event: 'result', ok: false, error: 'e2e.js timed out after 80 s', screenshots, pageErrors });
+  process.exit(2);
+}, 80000);
+main().then(
+  () => {
+    clearTimeout(watchdog);
+    process.exit(0);
+  },
+  (e) => {
+    emit({ event: 'result', ok: false, error: String((e && e.stack) || e), screenshots, pageErrors });
+    process.exit(1);
+  },
+);

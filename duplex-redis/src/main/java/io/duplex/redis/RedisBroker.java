@@ -1,0 +1,460 @@
+package io.duplex.redis;
+
+import io.duplex.Broker;
+import io.duplex.InMemoryBroker;
+import io.duplex.PreparedMessage;
+import io.duplex.WebSocket;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.pubsub.api.async.RedisPubSubAsyncCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import io.netty.util.concurrent.EventExecutor;
+import java.lang.System.Logger.Level;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A {@link Broker} whose topics span every server node connected to the same Redis: a publish on
+ * any node reaches the subscribers on all of them.
+ *
+ * <p>Each node keeps its subscribers in a local {@link InMemoryBroker} ({@link #local()}) and
+ * fans out locally. A publish is delivered to the local subscribers at once and sent to Redis as
+ * one PUBLISH of a compact {@link Envelope} (node id, text flag, payload) on the channel {@code
+ * channelPrefix + topic}; the other nodes deliver it to their own subscribers, and the publishing
+ * node skips its own message when Redis hands it back. A node SUBSCRIBEs only to topics that have
+ * local subscribers and UNSUBSCRIBEs when the last one leaves.
+ *
+ * <p>While Redis is unreachable the node keeps serving local traffic: publishing still reaches
+ * local subscribers and never blocks (commands are rejected at once, never queued without bound),
+ * Lettuce reconnects on its own, this broker restores the subscriptions, and the log says what was
+ * lost. Messages are not persisted or replayed: Redis pub/sub is at most once.
+ *
+ * <p>Threading: every method is safe from any thread. Messages published from one thread to one
+ * topic reach every subscriber, on every node, in publication order.
+ */
+public final class RedisBroker implements Broker {
+    private static final System.Logger LOG = System.getLogger(RedisBroker.class.getName());
+    private static final long OVERFLOW_REPORT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private final InMemoryBroker local = new InMemoryBroker();
+    private final String nodeId;
+    private final byte[] nodeIdBytes;
+    private final RedisURI redisUri;
+    private final ClientResources resources;
+    private final RedisClient client;
+    private final EventExecutor serial;
+    private final Subscriptions subscriptions;
+    private final OutageReport outage = new OutageReport();
+    private final StatefulRedisConnection<byte[], byte[]> publisher;
+    private final RedisAsyncCommands<byte[], byte[]> publishCommands;
+    private final StatefulRedisPubSubConnection<byte[], byte[]> subscriber;
+
+    private final LongAdder relayed = new LongAdder();
+    private final LongAdder received = new LongAdder();
+    private final LongAdder droppedWhileDisconnected = new LongAdder();
+    private final LongAdder droppedOverflow = new LongAdder();
+    private final LongAdder overflowSinceReport = new LongAdder();
+    private volatile long lastOverflowReport = System.nanoTime() - OVERFLOW_REPORT_NANOS;
+    private volatile boolean publisherUp;
+    private volatile boolean subscriberUp;
+    private volatile boolean closed;
+
+    private RedisBroker(Builder b) {
+        this.nodeId = b.nodeId != null ? b.nodeId : randomNodeId();
+        this.nodeIdBytes = nodeId.getBytes(StandardCharsets.UTF_8);
+        this.redisUri = RedisURI.create(b.uri);
+        redisUri.setTimeout(b.commandTimeout);
+        if (redisUri.getClientName() == null) {
+            // Shows up in CLIENT LIST: which Duplex node holds which connection.
+            redisUri.setClientName("duplex-" + nodeId.replaceAll("[^A-Za-z0-9._:-]", "_"));
+        }
+        this.resources = DefaultClientResources.builder()
+                .ioThreadPoolSize(2) // one per connection
+                .computationThreadPoolSize(2) // Lettuce's minimum
+                .reconnectDelay(
+                        Delay.equalJitter(Duration.ofMillis(10), b.maxReconnectDelay, 50, TimeUnit.MILLISECONDS))
+                .build();
+        this.serial = resources.eventExecutorGroup().next();
+        this.client = RedisClient.create(resources);
+        client.setOptions(clientOptions(b));
+        this.subscriptions = new Subscriptions(local, b.channelPrefix, this::subscriberCommands);
+        try {
+            this.publisher = client.connect(ByteArrayCodec.INSTANCE, redisUri);
+            this.subscriber = client.connectPubSub(ByteArrayCodec.INSTANCE, redisUri);
+        } catch (RuntimeException e) {
+            shutdownLettuce();
+            throw e;
+        }
+        this.publishCommands = publisher.async();
+        subscriber.addListener(new Messages());
+        publisher.addListener(new ConnectionState(true));
+        subscriber.addListener(new ConnectionState(false));
+        // A drop between connect and addListener has no event of its own.
+        publisherUp = publisher.isOpen();
+        subscriberUp = subscriber.isOpen();
+        if (!publisherUp || !subscriberUp) {
+            outage.down(publisherUp, redisUri);
+        }
+        local.topicListener((topic, active) -> onSerial(() -> subscriptions.reconcile(topic, subscriberUp)));
+        LOG.log(Level.INFO, "node {0} relaying pub/sub through {1}", nodeId, redisUri);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The local broker: this node's subscribers and its fan-out. */
+    public InMemoryBroker local() {
+        return local;
+    }
+
+    /** This node's id, as carried in every message it publishes. */
+    public String nodeId() {
+        return nodeId;
+    }
+
+    @Override
+    public int publish(String topic, PreparedMessage message, WebSocket exclude) {
+        int delivered = local.publish(topic, message, exclude);
+        if (closed) {
+            return delivered;
+        }
+        if (!publisherUp) {
+            // Rejected here rather than by Lettuce: no exception is built for each lost message.
+            droppedWhileDisconnected(topic);
+            return delivered;
+        }
+        publishCommands
+                .publish(subscriptions.channel(topic), Envelope.encode(nodeIdBytes, message))
+                .whenComplete((receivers, e) -> {
+                    if (e == null) {
+                        relayed.increment();
+                    } else if (!publisherUp) {
+                        droppedWhileDisconnected(topic);
+                    } else {
+                        overflow(e);
+                    }
+                });
+        return delivered;
+    }
+
+    @Override
+    public void subscribe(String topic, WebSocket ws) {
+        local.subscribe(topic, ws);
+    }
+
+    @Override
+    public void unsubscribe(String topic, WebSocket ws) {
+        local.unsubscribe(topic, ws);
+    }
+
+    @Override
+    public void unsubscribeAll(WebSocket ws) {
+        local.unsubscribeAll(ws);
+    }
+
+    @Override
+    public int subscriberCount(String topic) {
+        return local.subscriberCount(topic);
+    }
+
+    /** Whether both connections to Redis (publish and subscribe) are up. */
+    public boolean isConnected() {
+        return publisherUp && subscriberUp && !closed;
+    }
+
+    /** Publishes handed to Redis and acknowledged by it. */
+    public long relayed() {
+        return relayed.sum();
+    }
+
+    /** Messages from other nodes delivered to this node's subscribers. */
+    public long received() {
+        return received.sum();
+    }
+
+    /** Publishes not relayed to other nodes because Redis was unreachable (local delivery happened). */
+    public long droppedWhileDisconnected() {
+        return droppedWhileDisconnected.sum();
+    }
+
+    /**
+     * Publishes not relayed although connected: more than {@code requestQueueSize} in flight, or no
+     * answer within {@code commandTimeout}.
+     */
+    public long droppedOverflow() {
+        return droppedOverflow.sum();
+    }
+
+    /** Closes both connections and shuts down the Lettuce threads it created. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        local.topicListener((topic, active) -> {});
+        shutdownLettuce();
+    }
+
+    private void droppedWhileDisconnected(String topic) {
+        droppedWhileDisconnected.increment();
+        outage.dropped(topic);
+    }
+
+    private void overflow(Throwable e) {
+        droppedOverflow.increment();
+        overflowSinceReport.increment();
+        long now = System.nanoTime();
+        if (now - lastOverflowReport >= OVERFLOW_REPORT_NANOS) {
+            lastOverflowReport = now;
+            LOG.log(
+                    Level.WARNING,
+                    "{0} publishes were not relayed to other nodes (Redis too slow: queue full or timed out): {1}",
+                    overflowSinceReport.sumThenReset(),
+                    e.toString());
+        }
+    }
+
+    private RedisPubSubAsyncCommands<byte[], byte[]> subscriberCommands() {
+        return subscriber.async();
+    }
+
+    private void onSerial(Runnable task) {
+        if (closed) {
+            return;
+        }
+        try {
+            serial.execute(task);
+        } catch (RejectedExecutionException e) {
+            // closing: nothing left to keep in sync
+        }
+    }
+
+    private void subscriberRestored() {
+        subscriptions.resync().whenComplete((count, e) -> {
+            if (e == null) {
+                outage.restored(false, count);
+            } else {
+                LOG.log(Level.WARNING, "Redis connection restored, but resubscribing failed: {0}", e.toString());
+            }
+        });
+    }
+
+    private void shutdownLettuce() {
+        try {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "closing the Redis client: {0}", e.toString());
+        }
+        try {
+            resources.shutdown(0, 2, TimeUnit.SECONDS).get(3, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.log(Level.WARNING, "Lettuce threads did not stop in time: {0}", e.toString());
+        }
+    }
+
+    private static ClientOptions clientOptions(Builder b) {
+        SslOptions.Builder ssl = SslOptions.builder().jdkSslProvider();
+        if (b.trustedCertificates != null) {
+            ssl.trustManager(b.trustedCertificates.toFile());
+        }
+        return ClientOptions.builder()
+                .autoReconnect(true)
+                // Never queue commands while disconnected: memory stays bounded, callers never wait.
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .requestQueueSize(b.requestQueueSize)
+                .timeoutOptions(TimeoutOptions.enabled(b.commandTimeout))
+                .socketOptions(SocketOptions.builder()
+                        .connectTimeout(b.connectTimeout)
+                        // Finds a dead peer that never sent FIN/RST (e.g. a partition) in ~30 s.
+                        .keepAlive(SocketOptions.KeepAliveOptions.builder()
+                                .enable()
+                                .idle(Duration.ofSeconds(15))
+                                .interval(Duration.ofSeconds(5))
+                                .count(3)
+                                .build())
+                        .build())
+                .sslOptions(ssl.build())
+                .build();
+    }
+
+    private static String randomNodeId() {
+        byte[] bytes = new byte[9];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** Redis pub/sub messages (Lettuce's I/O thread, in the order Redis sent them). */
+    private final class Messages extends RedisPubSubAdapter<byte[], byte[]> {
+        @Override
+        public void message(byte[] channel, byte[] envelope) {
+            if (!Envelope.wellFormed(envelope)) {
+                LOG.log(
+                        Level.DEBUG,
+                        "skipped a message on {0} that is not a Duplex envelope",
+                        subscriptions.topic(channel));
+                return;
+            }
+            if (Envelope.sentBy(envelope, nodeIdBytes)) {
+                return; // delivered locally when it was published
+            }
+            received.increment();
+            local.publish(subscriptions.topic(channel), Envelope.message(envelope), null);
+        }
+
+        @Override
+        public void subscribed(byte[] channel, long count) {
+            subscriptions.confirmed(channel);
+        }
+
+        @Override
+        public void unsubscribed(byte[] channel, long count) {
+            subscriptions.unconfirmed(channel);
+        }
+    }
+
+    /** Up/down of one connection (Lettuce's I/O thread). */
+    private final class ConnectionState implements RedisConnectionStateListener {
+        private final boolean isPublisher;
+
+        ConnectionState(boolean isPublisher) {
+            this.isPublisher = isPublisher;
+        }
+
+        @Override
+        public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+            if (isPublisher) {
+                publisherUp = true;
+                outage.restored(true, 0);
+            } else {
+                subscriberUp = true;
+                // Lettuce has re-sent SUBSCRIBE for what Redis had confirmed (before this event);
+                // the resync adds what changed while Redis was away.
+                onSerial(RedisBroker.this::subscriberRestored);
+            }
+        }
+
+        @Override
+        public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+            if (closed) {
+                return;
+            }
+            if (isPublisher) {
+                publisherUp = false;
+            } else {
+                subscriberUp = false;
+            }
+            outage.down(isPublisher, redisUri);
+        }
+    }
+
+    /** Builds a {@link RedisBroker}; {@link #build()} connects. */
+    public static final class Builder {
+        private String uri = "redis://localhost:6379";
+        private String channelPrefix = "duplex:";
+        private String nodeId;
+        private int requestQueueSize = 10_000;
+        private Duration commandTimeout = Duration.ofSeconds(5);
+        private Duration connectTimeout = Duration.ofSeconds(5);
+        private Duration maxReconnectDelay = Duration.ofSeconds(5);
+        private Path trustedCertificates;
+
+        private Builder() {}
+
+        /**
+         * Where Redis is, as a Lettuce URI: {@code redis://[[user]:password@]host[:port][/db]},
+         * {@code rediss://…} for TLS, or {@code redis-sentinel://…}.
+         */
+        public Builder uri(String uri) {
+            this.uri = Objects.requireNonNull(uri);
+            return this;
+        }
+
+        /** Prepended to each topic to name its Redis channel (default {@code "duplex:"}). */
+        public Builder channelPrefix(String channelPrefix) {
+            this.channelPrefix = Objects.requireNonNull(channelPrefix);
+            return this;
+        }
+
+        /** This node's id, 1–255 UTF-8 bytes, unique among the nodes (default: random). */
+        public Builder nodeId(String nodeId) {
+            int length = nodeId.getBytes(StandardCharsets.UTF_8).length;
+            if (length == 0 || length > Envelope.MAX_NODE_ID) {
+                throw new IllegalArgumentException("node id must have 1 to 255 UTF-8 bytes");
+            }
+            this.nodeId = nodeId;
+            return this;
+        }
+
+        /** Publishes in flight to Redis at most; beyond it they are not relayed (default 10,000). */
+        public Builder requestQueueSize(int requestQueueSize) {
+            if (requestQueueSize < 1) {
+                throw new IllegalArgumentException("requestQueueSize must be positive");
+            }
+            this.requestQueueSize = requestQueueSize;
+            return this;
+        }
+
+        /** How long a command may wait for Redis's answer (default 5 s). */
+        public Builder commandTimeout(Duration commandTimeout) {
+            this.commandTimeout = Objects.requireNonNull(commandTimeout);
+            return this;
+        }
+
+        /** TCP connect timeout, first connection and reconnects (default 5 s). */
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = Objects.requireNonNull(connectTimeout);
+            return this;
+        }
+
+        /** Longest pause between reconnect attempts; they back off with jitter up to it (default 5 s). */
+        public Builder maxReconnectDelay(Duration maxReconnectDelay) {
+            if (maxReconnectDelay.toMillis() <= 10) {
+                throw new IllegalArgumentException("maxReconnectDelay must be above 10 ms");
+            }
+            this.maxReconnectDelay = maxReconnectDelay;
+            return this;
+        }
+
+        /** PEM certificates to trust for {@code rediss://} instead of the JDK's trust store. */
+        public Builder trustedCertificates(Path pem) {
+            this.trustedCertificates = Objects.requireNonNull(pem);
+            return this;
+        }
+
+        /**
+         * Connects to Redis (both connections, at most {@code connectTimeout} each).
+         *
+         * @throws io.lettuce.core.RedisConnectionException if Redis cannot be reached or refuses
+         *     the credentials; nothing is left running then
+         */
+        public RedisBroker build() {
+            return new RedisBroker(this);
+        }
+    }
+}

@@ -1,0 +1,272 @@
+package io.duplex.redis;
+
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real {@code redis-server} of the test's own on a free loopback port, without persistence.
+ * Missing binary: the test is skipped, except under {@code CI=true} where it fails. Stopped by its
+ * process handle only (never by name); a shutdown hook covers a JVM that dies early.
+ *
+ * <p>Threading: one test thread at a time.
+ */
+final class RedisServer implements AutoCloseable {
+    private static final long START_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    final int port;
+    private final Path executable;
+    private final List<String> extraArgs;
+    private final Path log;
+    private final String password;
+    private Process process;
+
+    private RedisServer(Path executable, int port, String password, List<String> extraArgs) throws IOException {
+        this.executable = executable;
+        this.port = port;
+        this.password = password;
+        this.extraArgs = extraArgs;
+        this.log = Files.createTempFile("redis-" + port + "-", ".log");
+        log.toFile().deleteOnExit();
+    }
+
+    /** Starts a server; {@code password} (may be null) is the one {@link #command} uses to AUTH. */
+    static RedisServer start(String password, String... extraArgs) throws IOException {
+        Path exe = executable();
+        for (int attempt = 0; ; attempt++) {
+            RedisServer server = new RedisServer(exe, freePort(), password, List.of(extraArgs));
+            try {
+                server.launch();
+                return server;
+            } catch (IllegalStateException e) {
+                server.close();
+                if (attempt == 2) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    static Path executable() {
+        Stream<String> dirs = Stream.concat(
+                Stream.of(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)),
+                Stream.of("/usr/bin", "/usr/local/bin", "/usr/sbin", "/opt/homebrew/bin"));
+        Path found = dirs.filter(d -> !d.isEmpty())
+                .map(d -> Path.of(d, "redis-server"))
+                .filter(Files::isExecutable)
+                .findFirst()
+                .orElse(null);
+        if (found == null) {
+            String reason = "redis-server is not installed (Debian: apt-get install redis-server)";
+            if ("true".equals(System.getenv("CI"))) {
+                fail(reason + "; CI must run these tests");
+            }
+            assumeTrue(false, reason);
+        }
+        return found;
+    }
+
+    /** Starts the process again on the same port (after {@link #kill}). */
+    void launch() {
+        List<String> cmd = new ArrayList<>(List.of(
+                executable.toString(),
+                "--port",
+                String.valueOf(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no"));
+        cmd.addAll(extraArgs);
+        try {
+            process = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Process p = process;
+        Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
+        awaitAnswer();
+    }
+
+    /** Kills the process at once (SIGKILL), as a crash would. */
+    void kill() throws InterruptedException {
+        if (process != null) {
+            process.destroyForcibly();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                throw new AssertionError("redis-server did not die");
+            }
+            process = null;
+        }
+    }
+
+    /** Sends SIGSTOP / SIGCONT to our process: it keeps its sockets and stops answering. */
+    void freeze(boolean frozen) throws IOException, InterruptedException {
+        Process signal = new ProcessBuilder("kill", frozen ? "-STOP" : "-CONT", String.valueOf(process.pid()))
+                .inheritIO()
+                .start();
+        if (!signal.waitFor(5, TimeUnit.SECONDS) || signal.exitValue() != 0) {
+            throw new AssertionError("could not signal redis-server");
+        }
+    }
+
+    /** Runs one command and returns the reply: String, Long, List (arrays), null, or throws on error. */
+    Object command(String... args) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+            s.setSoTimeout(5000);
+            OutputStream out = s.getOutputStream();
+            InputStream in = new BufferedInputStream(s.getInputStream());
+            if (password != null) {
+                write(out, "AUTH", password);
+                read(in);
+            }
+            write(out, args);
+            return read(in);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    List<String> channels(String pattern) throws IOException {
+        return ((List<Object>) command("PUBSUB", "CHANNELS", pattern))
+                .stream().map(String::valueOf).sorted().toList();
+    }
+
+    /** Subscriber connections of a channel (one per node that has local subscribers). */
+    long numsub(String channel) throws IOException {
+        List<?> reply = (List<?>) command("PUBSUB", "NUMSUB", channel);
+        return (Long) reply.get(1);
+    }
+
+    String log() throws IOException {
+        return Files.readString(log);
+    }
+
+    @Override
+    public void close() {
+        try {
+            kill();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void awaitAnswer() {
+        long deadline = System.nanoTime() + START_TIMEOUT_NANOS;
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("redis-server exited: " + tail());
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+                s.setSoTimeout(1000);
+                s.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+                int first = s.getInputStream().read();
+                if (first == '+' || first == '-') { // +PONG, or -NOAUTH: up either way
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException("redis-server did not answer PING within 10 s: " + tail());
+    }
+
+    private String tail() {
+        try {
+            String s = log();
+            return s.substring(Math.max(0, s.length() - 600));
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress("127.0.0.1", 0));
+            return s.getLocalPort();
+        }
+    }
+
+    private static void write(OutputStream out, String... args) throws IOException {
+        StringBuilder sb = new StringBuilder("*").append(args.length).append("\r\n");
+        for (String a : args) {
+            byte[] b = a.getBytes(StandardCharsets.UTF_8);
+            sb.append('$').append(b.length).append("\r\n").append(a).append("\r\n");
+        }
+        out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    private static Object read(InputStream in) throws IOException {
+        int type = in.read();
+        String line = line(in);
+        switch (type) {
+            case '+':
+                return line;
+            case '-':
+                throw new IOException("Redis error: " + line);
+            case ':':
+                return Long.parseLong(line);
+            case '$': {
+                int n = Integer.parseInt(line);
+                if (n < 0) {
+                    return null;
+                }
+                byte[] b = in.readNBytes(n + 2);
+                return new String(b, 0, n, StandardCharsets.UTF_8);
+            }
+            case '*': {
+                int n = Integer.parseInt(line);
+                List<Object> items = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    items.add(read(in));
+                }
+                return items;
+            }
+            default:
+                throw new IOException("unexpected reply type " + type);
+        }
+    }
+
+    private static String line(InputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        int c;
+        while ((c = in.read()) != '\r') {
+            if (c < 0) {
+                throw new IOException("connection closed");
+            }
+            sb.append((char) c);
+        }
+        in.read(); // '\n'
+        return sb.toString();
+    }
+}
