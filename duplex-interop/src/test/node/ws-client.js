@@ -170,6 +170,16 @@ async function run() {
       ws.send(P.text(P.TOO_BIG));
       await closed;
       return;
+    case 'context-takeover': {
+      // The same 6000 letters twice: with context takeover the second copy compresses to a
+      // reference into the first message.
+      const block = P.windowTrap().slice(0, 6000);
+      for (const sent of [block, block, P.COMPRESSIBLE]) {
+        ws.send(sent);
+        await expectEcho(sent, false);
+      }
+      return closeNormally();
+    }
     case 'deflate':
     case 'deflate-declined':
       ws.send(P.COMPRESSIBLE);

@@ -124,6 +124,14 @@ async def run(url, scenario, ca, report):
         elif scenario == "too-big":
             await ws.send(P.text(P.TOO_BIG))
             await asyncio.wait_for(closed_by_peer(), TIMEOUT)
+        elif scenario == "context-takeover":
+            # The same 6000 letters twice: with context takeover the second copy compresses to a
+            # reference into the first message.
+            block = P.window_trap()[:6000]
+            for sent in (block, block, P.COMPRESSIBLE):
+                await ws.send(sent)
+                await expect_echo(sent)
+            await close_normally()
         elif scenario in ("deflate", "deflate-declined"):
             for sent in (P.COMPRESSIBLE, P.window_trap()):
                 await ws.send(sent)

@@ -177,6 +177,15 @@ async function runScenario(scenario) {
     } else if (scenario === 'too-big') {
       ws.send(textPayload(TOO_BIG));
       await withTimeout(closed, 'the close');
+    } else if (scenario === 'context-takeover') {
+      // The same 6000 letters twice: with context takeover the second copy compresses to a
+      // reference into the first message.
+      const block = windowTrap().slice(0, 6000);
+      for (const sent of [block, block, 'compress me '.repeat(4096)]) {
+        ws.send(sent);
+        await echo(sent);
+      }
+      await closeNormally();
     } else if (scenario === 'deflate') {
       for (const sent of ['compress me '.repeat(4096), windowTrap()]) {
         ws.send(sent);

@@ -221,6 +221,12 @@ public final class WebSocketServer implements AutoCloseable {
     }
 
     private void register(EventLoop loop, SocketChannel ch, InetAddress address) {
+        if (stopping) {
+            // Accepted just before stop() looked at the connections: it would miss the 1001.
+            release(address);
+            refuse(ch, "server stopping");
+            return;
+        }
         try {
             Transport transport;
             if (config.tls != null) {
@@ -264,12 +270,33 @@ public final class WebSocketServer implements AutoCloseable {
     /**
      * Stops gracefully: stop accepting, send 1001 Going Away to every connection, wait up to
      * {@code timeout} for the close handshakes, then abort the rest and end the loop threads.
+     * Called from a handler on an event loop, it returns at once and stops in the background.
      */
     public void stop(Duration timeout) {
         if (stopping) {
             return;
         }
         stopping = true;
+        if (inOwnLoop()) {
+            // Called from a handler: waiting here would block the very loop that must send the
+            // close frames and end, so the work moves to another thread and this returns at once.
+            Thread stopper = new Thread(() -> drainAndShutdown(timeout), "duplex-stop");
+            stopper.start();
+            return;
+        }
+        drainAndShutdown(timeout);
+    }
+
+    private boolean inOwnLoop() {
+        for (EventLoop loop : loops.loops()) {
+            if (loop.inLoop()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void drainAndShutdown(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         CountDownLatch closed = new CountDownLatch(1);
         acceptLoop.execute(() -> {

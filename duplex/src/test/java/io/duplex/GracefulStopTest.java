@@ -118,6 +118,31 @@ class GracefulStopTest {
     }
 
     @Test
+    void stopCalledFromAHandlerDoesNotBlockTheLoop() {
+        java.util.concurrent.CompletableFuture<Long> stopMillis = new java.util.concurrent.CompletableFuture<>();
+        WebSocketServer self = Recorder.server()
+                .eventLoops(1)
+                .route("/ws", new WebSocketHandler() {
+                    @Override
+                    public void onText(WebSocket ws, String text) {
+                        long t0 = System.nanoTime();
+                        holder[0].stop(Duration.ofSeconds(2));
+                        stopMillis.complete((System.nanoTime() - t0) / 1_000_000);
+                    }
+                })
+                .start();
+        holder[0] = self;
+        Recorder onClient = new Recorder();
+        await(client.connect(Recorder.uri(self, "/ws"), onClient)).send("stop");
+        // On the loop, stop cannot wait for the loop: it hands the work to another thread.
+        assertThat(await(stopMillis)).isLessThan(500);
+        assertThat(onClient.awaitClose()).isEqualTo(new Recorder.Closed(1001, "server shutting down", true));
+        Recorder.eventually("the server released its connection", () -> self.connectionCount() == 0);
+    }
+
+    final WebSocketServer[] holder = new WebSocketServer[1];
+
+    @Test
     void stoppedServerAcceptsNoMore() {
         await(client.connect(Recorder.uri(server, "/ws"), new Recorder()));
         int port = server.port();

@@ -114,8 +114,8 @@ class SlowConsumerTest {
         int firstDropped = r.indexOf(SendResult.DROPPED);
         assertThat(firstBuffered).isNotNegative();
         assertThat(firstDropped).isGreaterThan(firstBuffered);
-        assertThat(r.subList(firstDropped, r.size())).containsOnly(SendResult.DROPPED);
-        assertThat(r.subList(firstBuffered, firstDropped)).containsOnly(SendResult.BUFFERED);
+        // What follows depends on how much the kernel takes meanwhile (its send buffer grows on its
+        // own), so a later message may be accepted again; the bound below is what must hold.
         // The queue never grows past the limit plus the message that crossed it.
         assertThat(burst.maxBuffered()).isLessThanOrEqualTo(LIMIT + MESSAGE);
     }
@@ -161,14 +161,22 @@ class SlowConsumerTest {
                 assertBufferedThenDropped(burst);
                 WebSocket ws = onServer.awaitOpen();
                 assertThat(ws.readyState()).isEqualTo(io.duplex.protocol.State.OPEN);
-                // Every accepted message arrives, in order, then the text sent from onDrain.
-                for (long i = 0; i < burst.accepted(); i++) {
+                // Every accepted message arrives, and the text sent from onDrain (usually last; the
+                // queue may also have drained once while the kernel still took data).
+                long binaries = 0;
+                boolean drained = false;
+                while (binaries < burst.accepted() || !drained) {
                     RawClient.Frame f = raw.readFrame();
-                    assertThat(f.opcode()).isEqualTo(RawClient.BINARY);
-                    assertThat(f.payload()).hasSize(MESSAGE);
+                    if (f.opcode() == RawClient.TEXT) {
+                        assertThat(f.text()).isEqualTo("drained");
+                        drained = true;
+                    } else {
+                        assertThat(f.opcode()).isEqualTo(RawClient.BINARY);
+                        assertThat(f.payload()).hasSize(MESSAGE);
+                        binaries++;
+                    }
                 }
-                RawClient.Frame drained = raw.readFrame();
-                assertThat(drained.text()).isEqualTo("drained");
+                assertThat(binaries).isEqualTo(burst.accepted());
                 assertThat(onServer.drains).hasPositiveValue();
                 assertThat(onServer.closed).isNotDone();
                 assertThat(ws.send("still open")).isEqualTo(SendResult.SENT);

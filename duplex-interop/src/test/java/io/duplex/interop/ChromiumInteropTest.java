@@ -17,10 +17,10 @@ import org.junit.jupiter.api.Test;
  * {@code /usr/bin/chromium}) reads them back and saves a screenshot to {@code
  * target/screenshots/}.
  *
- * <p>One browser start visits the page twice, over http (every plain scenario) and https (wss),
- * so each test here reads its row from those visits. For wss, Chromium trusts exactly the test certificate's key ({@code
- * --ignore-certificate-errors-spki-list}, honoured only with a custom profile directory): the
- * only peer given an exception to certificate checks, and a narrow one.
+ * <p>One browser start visits the page three times — over http (every plain scenario), https
+ * (wss) and from the server allowing context takeover — so each test reads its row from those. For wss, Chromium trusts exactly the test
+ * certificate's key ({@code --ignore-certificate-errors-spki-list}, honoured only with a custom
+ * profile directory): the only peer given an exception to certificate checks, and a narrow one.
  */
 class ChromiumInteropTest extends DuplexServerInteropTest {
     private final Map<String, ClientReport> visits = new HashMap<>();
@@ -57,12 +57,15 @@ class ChromiumInteropTest extends DuplexServerInteropTest {
     }
 
     /**
-     * One browser, two visits: the page over http (every plain scenario) and over https (the wss
-     * scenario); each visit's reports are kept under {@code ws:} or {@code wss:} and the scenario.
+     * One browser, three visits: the page over http (every plain scenario), over https (the wss
+     * scenario) and from the server allowing context takeover; each visit's reports are kept under
+     * {@code ws:} or {@code wss:} and the scenario.
      */
     private void visitPages() {
         URI page = URI.create("http://" + server.ws().getRawAuthority() + "/index.html");
         URI securePage = URI.create("https://" + server.wss().getRawAuthority() + "/index.html?run=tls");
+        URI takeoverPage = URI.create(
+                "http://" + server.wsWithContextTakeover().getRawAuthority() + "/index.html?run=context-takeover");
         Path shots = Peers.buildDir().resolve("screenshots");
         List<String> command = List.of(
                 Peers.node().orElseThrow().toString(),
@@ -72,7 +75,9 @@ class ChromiumInteropTest extends DuplexServerInteropTest {
                 page.toString(),
                 shots.resolve("chromium-ws.png").toString(),
                 securePage.toString(),
-                shots.resolve("chromium-wss.png").toString());
+                shots.resolve("chromium-wss.png").toString(),
+                takeoverPage.toString(),
+                shots.resolve("chromium-context-takeover.png").toString());
         try (PeerProcess process = PeerProcess.start("chromium", command, Peers.nodeDir())) {
             if (!process.awaitExit(Duration.ofSeconds(120))) {
                 throw new AssertionError("chromium-page.js (PID " + process.pid()
@@ -97,6 +102,7 @@ class ChromiumInteropTest extends DuplexServerInteropTest {
         }
         assertThat(shots.resolve("chromium-ws.png")).isRegularFile();
         assertThat(shots.resolve("chromium-wss.png")).isRegularFile();
+        assertThat(shots.resolve("chromium-context-takeover.png")).isRegularFile();
     }
 
     @Test

@@ -5,16 +5,19 @@ import io.duplex.WebSocket;
 import io.duplex.WebSocketConfig;
 import io.duplex.WebSocketHandler;
 import io.duplex.WebSocketServer;
+import io.duplex.deflate.DeflateConfig;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The Duplex side of the "Duplex server × peer client" cells: one plain and one TLS server on
- * 127.0.0.1 with the same endpoints, each connection's events recorded under the {@code ?id=} the
+ * The Duplex side of the "Duplex server × peer client" cells: a plain, a TLS and a plain server
+ * with permessage-deflate context takeover allowed, all on 127.0.0.1 with the same endpoints, each connection's events recorded under the {@code ?id=} the
  * client put in its URL (the scenario name), and the page for Chromium served from the classpath.
  *
  * <ul>
@@ -32,23 +35,30 @@ final class InteropServer implements AutoCloseable {
     private final Map<String, Recorder> connections = new ConcurrentHashMap<>();
     private final WebSocketServer plain;
     private final WebSocketServer secure;
+    private final WebSocketServer takeover;
 
     private InteropServer() {
         // The defaults (permessage-deflate negotiated) plus two subprotocols, preferring chat.v2.
         WebSocketConfig config =
                 WebSocketConfig.builder().subprotocols("chat.v2", "chat").build();
+        WebSocketConfig withTakeover = config.toBuilder()
+                .compression(DeflateConfig.builder().contextTakeover(true).build())
+                .build();
         WebSocketHandler endpoint = new Endpoint();
-        this.plain = builder(config, endpoint).start();
-        WebSocketServer tls;
+        List<WebSocketServer> started = new ArrayList<>();
         try {
-            tls = builder(config, endpoint)
+            started.add(builder(config, endpoint).start());
+            started.add(builder(config, endpoint)
                     .tls(TestCertificate.get().serverTls())
-                    .start();
+                    .start());
+            started.add(builder(withTakeover, endpoint).start());
         } catch (RuntimeException e) {
-            plain.stop(Duration.ofSeconds(1));
+            started.forEach(s -> s.stop(Duration.ofSeconds(1)));
             throw e;
         }
-        this.secure = tls;
+        this.plain = started.get(0);
+        this.secure = started.get(1);
+        this.takeover = started.get(2);
     }
 
     static InteropServer start() {
@@ -78,6 +88,11 @@ final class InteropServer implements AutoCloseable {
         return URI.create("wss://127.0.0.1:" + secure.port());
     }
 
+    /** {@code ws://127.0.0.1:port} of the server that allows context takeover both ways */
+    URI wsWithContextTakeover() {
+        return URI.create("ws://127.0.0.1:" + takeover.port());
+    }
+
     /** What the server saw on the connection whose client used {@code ?id=id}. */
     Recorder connection(String id) {
         return connections.computeIfAbsent(id, k -> new Recorder());
@@ -85,10 +100,8 @@ final class InteropServer implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            plain.stop(Duration.ofSeconds(2));
-        } finally {
-            secure.stop(Duration.ofSeconds(2));
+        for (WebSocketServer s : List.of(plain, secure, takeover)) {
+            s.stop(Duration.ofSeconds(2));
         }
     }
 

@@ -28,7 +28,7 @@ final class Peers {
 
     private Peers() {}
 
-    /** Skips the calling test (or class, from {@code @BeforeAll}) or fails it under CI=true. */
+    /** Skips the calling test with the reason, or fails it under CI=true. */
     static void require(Peer peer) {
         require(peer, missing(peer), System.getenv("CI"));
     }

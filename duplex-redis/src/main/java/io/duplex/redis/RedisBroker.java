@@ -8,6 +8,7 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
@@ -32,6 +33,7 @@ import java.util.Base64;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -55,12 +57,12 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class RedisBroker implements Broker {
     private static final System.Logger LOG = System.getLogger(RedisBroker.class.getName());
-    private static final long OVERFLOW_REPORT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final InMemoryBroker local = new InMemoryBroker();
     private final String nodeId;
     private final byte[] nodeIdBytes;
     private final RedisURI redisUri;
+    private final String endpoint;
     private final ClientResources resources;
     private final RedisClient client;
     private final EventExecutor serial;
@@ -73,18 +75,21 @@ public final class RedisBroker implements Broker {
     private final LongAdder relayed = new LongAdder();
     private final LongAdder received = new LongAdder();
     private final LongAdder droppedWhileDisconnected = new LongAdder();
-    private final LongAdder droppedOverflow = new LongAdder();
-    private final LongAdder overflowSinceReport = new LongAdder();
-    private volatile long lastOverflowReport = System.nanoTime() - OVERFLOW_REPORT_NANOS;
-    private volatile boolean publisherUp;
+    private final LongAdder droppedWhileConnected = new LongAdder();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final int maxInFlight;
     private volatile boolean subscriberUp;
     private volatile boolean closed;
 
     private RedisBroker(Builder b) {
         this.nodeId = b.nodeId != null ? b.nodeId : randomNodeId();
         this.nodeIdBytes = nodeId.getBytes(StandardCharsets.UTF_8);
+        this.maxInFlight = b.maxInFlight;
         this.redisUri = RedisURI.create(b.uri);
-        redisUri.setTimeout(b.commandTimeout);
+        this.endpoint = redisUri.toString(); // without the password
+        if (!b.uri.contains("timeout=")) {
+            redisUri.setTimeout(b.connectTimeout); // for the handshake (HELLO, AUTH, CLIENT SETNAME)
+        }
         if (redisUri.getClientName() == null) {
             // Shows up in CLIENT LIST: which Duplex node holds which connection.
             redisUri.setClientName("duplex-" + nodeId.replaceAll("[^A-Za-z0-9._:-]", "_"));
@@ -111,13 +116,15 @@ public final class RedisBroker implements Broker {
         publisher.addListener(new ConnectionState(true));
         subscriber.addListener(new ConnectionState(false));
         // A drop between connect and addListener has no event of its own.
-        publisherUp = publisher.isOpen();
         subscriberUp = subscriber.isOpen();
-        if (!publisherUp || !subscriberUp) {
-            outage.down(publisherUp, redisUri);
+        if (!publisher.isOpen()) {
+            outage.down(true, endpoint);
+        }
+        if (!subscriberUp) {
+            outage.down(false, endpoint);
         }
         local.topicListener((topic, active) -> onSerial(() -> subscriptions.reconcile(topic, subscriberUp)));
-        LOG.log(Level.INFO, "node {0} relaying pub/sub through {1}", nodeId, redisUri);
+        LOG.log(Level.INFO, "node {0} relaying pub/sub through {1}", nodeId, endpoint);
     }
 
     public static Builder builder() {
@@ -140,20 +147,31 @@ public final class RedisBroker implements Broker {
         if (closed) {
             return delivered;
         }
-        if (!publisherUp) {
-            // Rejected here rather than by Lettuce: no exception is built for each lost message.
-            droppedWhileDisconnected(topic);
+        if (!publisher.isOpen()) {
+            // Refused here rather than by Lettuce, which would build an exception for each one.
+            droppedWhileDisconnected(topic, false);
+            return delivered;
+        }
+        if (inFlight.incrementAndGet() > maxInFlight) {
+            // Redis is not keeping up: refuse rather than queue (memory stays bounded) or wait.
+            inFlight.decrementAndGet();
+            droppedWhileConnected(null);
             return delivered;
         }
         publishCommands
                 .publish(subscriptions.channel(topic), Envelope.encode(nodeIdBytes, message))
                 .whenComplete((receivers, e) -> {
+                    inFlight.decrementAndGet();
                     if (e == null) {
                         relayed.increment();
-                    } else if (!publisherUp) {
-                        droppedWhileDisconnected(topic);
+                        outage.relayed();
+                    } else if (!publisher.isOpen() || lostConnection(e)) {
+                        // Sent just before the connection dropped: with REJECT_COMMANDS Lettuce
+                        // fails it (no replay after the reconnect, so no duplicate either).
+                        droppedWhileDisconnected(
+                                topic, !String.valueOf(e.getMessage()).contains("not connected"));
                     } else {
-                        overflow(e);
+                        droppedWhileConnected(e);
                     }
                 });
         return delivered;
@@ -181,7 +199,7 @@ public final class RedisBroker implements Broker {
 
     /** Whether both connections to Redis (publish and subscribe) are up. */
     public boolean isConnected() {
-        return publisherUp && subscriberUp && !closed;
+        return !closed && publisher.isOpen() && subscriber.isOpen();
     }
 
     /** Publishes handed to Redis and acknowledged by it. */
@@ -200,11 +218,13 @@ public final class RedisBroker implements Broker {
     }
 
     /**
-     * Publishes not relayed although connected: more than {@code requestQueueSize} in flight, or no
-     * answer within {@code commandTimeout}.
+     * Publishes not relayed although connected: {@code maxInFlight} publishes were already waiting
+     * for Redis (it is slow or hung), or Redis answered with an error (e.g. an ACL without
+     * PUBLISH). Logged when it starts (with the reason), every 10 s while it lasts, and when
+     * Redis answers again (with the count).
      */
-    public long droppedOverflow() {
-        return droppedOverflow.sum();
+    public long droppedWhileConnected() {
+        return droppedWhileConnected.sum();
     }
 
     /** Closes both connections and shuts down the Lettuce threads it created. */
@@ -218,23 +238,24 @@ public final class RedisBroker implements Broker {
         shutdownLettuce();
     }
 
-    private void droppedWhileDisconnected(String topic) {
+    private void droppedWhileDisconnected(String topic, boolean unanswered) {
         droppedWhileDisconnected.increment();
-        outage.dropped(topic);
+        outage.dropped(topic, unanswered);
     }
 
-    private void overflow(Throwable e) {
-        droppedOverflow.increment();
-        overflowSinceReport.increment();
-        long now = System.nanoTime();
-        if (now - lastOverflowReport >= OVERFLOW_REPORT_NANOS) {
-            lastOverflowReport = now;
-            LOG.log(
-                    Level.WARNING,
-                    "{0} publishes were not relayed to other nodes (Redis too slow: queue full or timed out): {1}",
-                    overflowSinceReport.sumThenReset(),
-                    e.toString());
-        }
+    private void droppedWhileConnected(Throwable e) {
+        droppedWhileConnected.increment();
+        outage.notRelayed(e == null ? maxInFlight + " publishes in flight" : e.toString());
+    }
+
+    /**
+     * Whether Lettuce failed a command because its connection was gone (checked with its messages:
+     * it has no exception type of its own for this; see DefaultEndpoint#validateWrite).
+     */
+    private static boolean lostConnection(Throwable e) {
+        String m = String.valueOf(e.getMessage());
+        return e.getClass() == RedisException.class
+                && (m.contains("not connected") || m.contains("disconnected") || m.contains("closed"));
     }
 
     private RedisPubSubAsyncCommands<byte[], byte[]> subscriberCommands() {
@@ -287,8 +308,12 @@ public final class RedisBroker implements Broker {
                 .autoReconnect(true)
                 // Never queue commands while disconnected: memory stays bounded, callers never wait.
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .requestQueueSize(b.requestQueueSize)
-                .timeoutOptions(TimeoutOptions.enabled(b.commandTimeout))
+                // A safety net only: publish() keeps at most maxInFlight in flight itself, since
+                // Lettuce's own overflow fails the oldest command in flight (CommandHandler).
+                .requestQueueSize(b.maxInFlight + 64)
+                // No command timeouts: a timed-out command still sits in Lettuce's stack until
+                // Redis answers, so only an answer (or a dropped connection) frees an in-flight slot.
+                .timeoutOptions(TimeoutOptions.builder().timeoutCommands(false).build())
                 .socketOptions(SocketOptions.builder()
                         .connectTimeout(b.connectTimeout)
                         // Finds a dead peer that never sent FIN/RST (e.g. a partition) in ~30 s.
@@ -349,7 +374,6 @@ public final class RedisBroker implements Broker {
         @Override
         public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
             if (isPublisher) {
-                publisherUp = true;
                 outage.restored(true, 0);
             } else {
                 subscriberUp = true;
@@ -364,12 +388,10 @@ public final class RedisBroker implements Broker {
             if (closed) {
                 return;
             }
-            if (isPublisher) {
-                publisherUp = false;
-            } else {
+            if (!isPublisher) {
                 subscriberUp = false;
             }
-            outage.down(isPublisher, redisUri);
+            outage.down(isPublisher, endpoint);
         }
     }
 
@@ -378,8 +400,7 @@ public final class RedisBroker implements Broker {
         private String uri = "redis://localhost:6379";
         private String channelPrefix = "duplex:";
         private String nodeId;
-        private int requestQueueSize = 10_000;
-        private Duration commandTimeout = Duration.ofSeconds(5);
+        private int maxInFlight = 10_000;
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration maxReconnectDelay = Duration.ofSeconds(5);
         private Path trustedCertificates;
@@ -411,22 +432,22 @@ public final class RedisBroker implements Broker {
             return this;
         }
 
-        /** Publishes in flight to Redis at most; beyond it they are not relayed (default 10,000). */
-        public Builder requestQueueSize(int requestQueueSize) {
-            if (requestQueueSize < 1) {
-                throw new IllegalArgumentException("requestQueueSize must be positive");
+        /**
+         * Publishes sent to Redis and not yet answered, at most; beyond it a publish reaches the
+         * local subscribers only (default 10,000). Bounds the memory held for a slow Redis.
+         */
+        public Builder maxInFlight(int maxInFlight) {
+            if (maxInFlight < 1) {
+                throw new IllegalArgumentException("maxInFlight must be positive");
             }
-            this.requestQueueSize = requestQueueSize;
+            this.maxInFlight = maxInFlight;
             return this;
         }
 
-        /** How long a command may wait for Redis's answer (default 5 s). */
-        public Builder commandTimeout(Duration commandTimeout) {
-            this.commandTimeout = Objects.requireNonNull(commandTimeout);
-            return this;
-        }
-
-        /** TCP connect timeout, first connection and reconnects (default 5 s). */
+        /**
+         * Connect timeout, first connection and reconnects, TCP and handshake (default 5 s; a
+         * {@code timeout} parameter in the URI wins for the handshake).
+         */
         public Builder connectTimeout(Duration connectTimeout) {
             this.connectTimeout = Objects.requireNonNull(connectTimeout);
             return this;

@@ -244,7 +244,10 @@ public final class WebSocketImpl implements WebSocket {
             return SendResult.DROPPED;
         }
         long buffered = c.bufferedAmount() + inFlight.get();
-        if (buffered + size > c.config.outboundLimit()) {
+        // A message larger than the limit still goes out on an idle socket: the limit bounds
+        // what a consumer lets pile up, not the size of one message (that is maxMessageSize's
+        // job on the receiving side).
+        if (buffered > 0 && buffered + size > c.config.outboundLimit()) {
             if (c.config.slowConsumerPolicy() == SlowConsumerPolicy.CLOSE) {
                 LOG.log(Level.DEBUG, "slow consumer {0}: outbound limit reached, closing", remote);
                 // The peer is not reading, so a close handshake cannot complete: free the memory

@@ -12,10 +12,13 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The browser chat demo: rooms, nicknames, presence, history and typing indicators over one
@@ -45,6 +48,7 @@ public final class ChatServer implements AutoCloseable {
     private final WebSocketServer server;
     private final Metrics metrics;
     private final ScheduledExecutorService timer;
+    private final ExecutorService handlers;
     private final Broker ownBroker;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -59,26 +63,43 @@ public final class ChatServer implements AutoCloseable {
                 .maxFrameSize(MAX_MESSAGE_BYTES)
                 .originPolicy(originPolicy(options.allowedOrigins()))
                 .build();
+        // The handlers run on a small pool, not on the event loops, for ordering: off its loop,
+        // InMemoryBroker.subscribe is queued behind the fan-out tasks already waiting on the
+        // joiner's loop, so a message published just before a join reaches the joiner once (in
+        // its history), never twice. On the loop the subscriber would be added at once and those
+        // pending tasks would deliver it live as well. They never block, so two threads suffice.
+        this.handlers = Executors.newFixedThreadPool(2, daemon("chat-handler"));
         WebSocketServer.Builder b = WebSocketServer.builder()
                 .host(options.host())
                 .port(options.port())
                 .config(config)
                 .broker(broker)
+                .handlerExecutor(handlers)
                 .staticResources(PAGES)
                 .route("/chat", new ChatHandler(rooms, metrics, options.clock(), options.historySize()))
                 .route("/metrics", new DashboardHandler(metrics));
         if (options.eventLoops() > 0) {
             b.eventLoops(options.eventLoops());
         }
-        this.server = b.start();
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "chat-metrics");
-            t.setDaemon(true);
-            return t;
-        });
+        try {
+            this.server = b.start();
+        } catch (RuntimeException e) {
+            handlers.shutdownNow();
+            throw e;
+        }
+        this.timer = Executors.newSingleThreadScheduledExecutor(daemon("chat-metrics"));
         metrics.snapshot(rooms, options.clock().millis()); // before the timer: snapshots never overlap
         long period = Math.max(1, options.metricsInterval().toMillis());
         timer.scheduleAtFixedRate(() -> publishMetrics(rooms, options), period, period, TimeUnit.MILLISECONDS);
+    }
+
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     /** Binds, starts serving and starts the metrics timer. */
@@ -130,6 +151,7 @@ public final class ChatServer implements AutoCloseable {
         }
         timer.shutdownNow();
         server.stop(Duration.ofSeconds(2));
+        handlers.shutdown();
         if (ownBroker != null) {
             ownBroker.close();
         }

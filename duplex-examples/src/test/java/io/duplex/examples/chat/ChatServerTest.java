@@ -228,9 +228,10 @@ class ChatServerTest {
         bob.ws.abort(); // no close handshake: the server sees the TCP connection drop
         assertThat(ada.next("left")).containsEntry("nick", "bob");
         assertThat(nicks(ada.next("presence"))).containsExactly("ada", "cy");
+        assertThat(cy.next("left")).containsEntry("nick", "bob");
+        cy.next("presence");
 
         cy.send("{\"type\":\"leave\"}");
-        System.err.println("DEBUG " + ada.next() + " " + ada.next() + " " + ada.next());
         assertThat(cy.next("left")).containsEntry("nick", "cy").containsEntry("room", "lobby");
         assertThat(ada.next("left")).containsEntry("nick", "cy");
         assertThat(nicks(ada.next("presence"))).containsExactly("ada");
@@ -300,13 +301,22 @@ class ChatServerTest {
     void browsersFromOtherOriginsAreRefused() throws Exception {
         start(ChatOptions.builder().allowedOrigins(List.of("https://chat.example")));
         int port = chat.port();
-        assertThatThrownBy(() -> ChatPeer.connect(client, port, "/chat", Map.of("Origin", "http://evil.example")))
-                .isInstanceOf(ExecutionException.class)
-                .hasCauseInstanceOf(HandshakeException.class);
-        ChatPeer.connect(client, port, "/chat", Map.of("Origin", "http://127.0.0.1:" + port))
-                .next("welcome");
-        ChatPeer.connect(client, port, "/chat", Map.of("Origin", "https://chat.example"))
-                .next("welcome");
+        try (WebSocketClient evil = browserAt("http://evil.example");
+                WebSocketClient self = browserAt("http://127.0.0.1:" + port);
+                WebSocketClient listed = browserAt("https://chat.example")) {
+            assertThatThrownBy(() -> ChatPeer.connect(evil, port, "/chat", Map.of()))
+                    .isInstanceOf(ExecutionException.class)
+                    .cause()
+                    .isInstanceOf(HandshakeException.class)
+                    .extracting(e -> ((HandshakeException) e).status())
+                    .isEqualTo(403);
+            ChatPeer.connect(self, port, "/chat", Map.of()).next("welcome");
+            ChatPeer.connect(listed, port, "/chat", Map.of()).next("welcome");
+        }
+    }
+
+    private static WebSocketClient browserAt(String origin) {
+        return WebSocketClient.builder().eventLoops(1).origin(origin).build();
     }
 
     @Test
