@@ -28,10 +28,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 
 /**
@@ -52,6 +55,7 @@ import java.util.random.RandomGenerator;
 public final class WebSocketClient implements AutoCloseable {
     private final Builder config;
     private final EventLoopGroup loops;
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final Map<EventLoop, List<ExtensionFactory>> loopExtensions = new IdentityHashMap<>();
 
     private WebSocketClient(Builder b) {
@@ -189,7 +193,13 @@ public final class WebSocketClient implements AutoCloseable {
                     handler,
                     config.handlerExecutor,
                     result);
-            Connection c = new Connection(loop, config.config, transport, upgrade, null);
+            Connection c = new Connection(loop, config.config, transport, upgrade, gone -> {
+                connections.remove(gone);
+                synchronized (connections) {
+                    connections.notifyAll();
+                }
+            });
+            connections.add(c);
             boolean connected = ch.connect(address);
             long budget = config.config.connectTimeout().toNanos()
                     + config.config.handshakeTimeout().toNanos();
@@ -206,9 +216,36 @@ public final class WebSocketClient implements AutoCloseable {
         }
     }
 
-    /** Stops the client's event loops, aborting its connections. */
+    /**
+     * Closes every connection with 1001 Going Away, waits up to 2 s for the close handshakes,
+     * aborts the rest (their handlers see {@code onClose}), then stops the client's event loops.
+     */
     @Override
     public void close() {
+        for (Connection c : connections) {
+            c.loop().execute(() -> {
+                if (c.isOpenPhase()) {
+                    c.startClose(1001, "client closing");
+                } else {
+                    c.abort();
+                }
+            });
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        synchronized (connections) {
+            long left;
+            while (!connections.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(connections, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        for (Connection c : connections) {
+            c.loop().execute(c::abort);
+        }
         loops.shutdown(Duration.ofSeconds(5));
     }
 

@@ -23,7 +23,8 @@ import java.util.Objects;
  * @param pingInterval keepalive ping period; {@link Duration#ZERO} disables keepalive
  * @param pongTimeout time a keepalive ping may wait for its pong before the connection is deemed
  *     half-open and aborted
- * @param idleTimeout close with 1001 after this long without any frame either way; ZERO = off
+ * @param idleTimeout close with 1001 after this long without a data message either way (keepalive
+ *     pings and pongs do not count, or the timeout could never fire with keepalive on); ZERO = off
  * @param connectTimeout client only: time allowed to establish the TCP connection
  * @param outboundLimit most bytes queued for one socket before the slow-consumer policy applies
  * @param highWaterMark above this many queued bytes {@code send} returns BUFFERED

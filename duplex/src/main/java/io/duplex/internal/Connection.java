@@ -367,6 +367,14 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
         if (readPaused != pause && !destroyed) {
             readPaused = pause;
             interest(readInterest() | (writeInterest ? SelectionKey.OP_WRITE : 0));
+            if (!pause && transport.hasBufferedReads()) {
+                // TLS may hold decrypted bytes already: no readiness event will come for them.
+                try {
+                    onReadable();
+                } catch (IOException | RuntimeException e) {
+                    fail(e);
+                }
+            }
         }
     }
 
