@@ -31,6 +31,13 @@ public interface WebSocket {
      */
     SendResult send(PreparedMessage message);
 
+    /**
+     * Sends one frame of a fragmented message (RFC 6455 §5.4), for streaming a message whose size
+     * is not known up front: the first call starts a text or binary message, {@code last} ends
+     * it. Other messages cannot be sent until it ends (control frames can).
+     */
+    SendResult sendFragment(ByteBuffer data, boolean text, boolean last);
+
     /** Sends a text message and completes when it has been written to the socket. */
     CompletableFuture<Void> sendAsync(CharSequence text);
 

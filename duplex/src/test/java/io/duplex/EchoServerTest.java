@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -146,6 +147,21 @@ class EchoServerTest {
             ws.close(1000, "done");
             // onClose reports the peer's close frame, as browsers do: the code echoed, no reason.
             assertThat(closed.get(10, TimeUnit.SECONDS)).isEqualTo("1000  true");
+        }
+    }
+
+    @Test
+    void ourClientStreamsAFragmentedMessage() throws Exception {
+        try (WebSocketClient client = WebSocketClient.builder().build()) {
+            LinkedBlockingQueue<String> got = new LinkedBlockingQueue<>();
+            WebSocket ws = client.connect(uri(), WebSocketHandler.onText((s, t) -> got.add(t)))
+                    .get(10, TimeUnit.SECONDS);
+            ws.sendFragment(ByteBuffer.wrap("stream".getBytes(StandardCharsets.UTF_8)), true, false);
+            ws.ping(ByteBuffer.allocate(0)); // control frames may interleave (RFC 6455 §5.4)
+            ws.sendFragment(ByteBuffer.wrap("ed ".getBytes(StandardCharsets.UTF_8)), true, false);
+            ws.sendFragment(ByteBuffer.wrap("é".getBytes(StandardCharsets.UTF_8)), true, true);
+            assertThat(got.poll(10, TimeUnit.SECONDS)).isEqualTo("streamed é");
+            ws.close();
         }
     }
 }

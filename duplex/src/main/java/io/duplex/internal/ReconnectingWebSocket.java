@@ -282,6 +282,13 @@ public final class ReconnectingWebSocket implements WebSocket {
     }
 
     @Override
+    public SendResult sendFragment(ByteBuffer data, boolean text, boolean last) {
+        WebSocket ws = live();
+        // A fragmented message cannot span a reconnection: no queueing.
+        return ws != null ? ws.sendFragment(data, text, last) : SendResult.DROPPED;
+    }
+
+    @Override
     public CompletableFuture<Void> sendAsync(CharSequence text) {
         WebSocket ws = live();
         return ws != null ? ws.sendAsync(text) : notConnected();

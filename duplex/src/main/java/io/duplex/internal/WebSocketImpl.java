@@ -197,6 +197,13 @@ public final class WebSocketImpl implements WebSocket {
     }
 
     @Override
+    public SendResult sendFragment(ByteBuffer data, boolean text, boolean last) {
+        ByteBuffer copy =
+                ByteBuffer.allocate(data.remaining()).put(data.duplicate()).flip();
+        return submit(copy.remaining(), c -> c.protocol().sendFragment(text, copy, last));
+    }
+
+    @Override
     public CompletableFuture<Void> sendAsync(CharSequence text) {
         return async(send(text));
     }
