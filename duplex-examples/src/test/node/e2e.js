@@ -194,6 +194,7 @@ async function scenario(browser) {
   await grace.waitForSelector('#status[data-state="reconnecting"]', { timeout: STEP_MS });
   result.restart.adaWhileDown = await status(ada);
   result.restart.graceWhileDown = await status(grace);
+  await sideBySide(browser, [ada, grace], path.join(shots, 'reconnecting.png'));
 
   // 4. It comes back on the same port: both reconnect and rejoin by themselves.
   await ask('start-server', 'started');

@@ -135,12 +135,12 @@ public final class InMemoryBroker implements Broker {
         topics.forEach((name, t) -> visitor.accept(name, subscriberCount(name)));
     }
 
+    /**
+     * Always queued, even on the loop itself: fan-out tasks of earlier publishes may still be
+     * waiting in the loop's queue, and a socket subscribing now must not receive them.
+     */
     private static void onLoop(WebSocketImpl ws, Runnable r) {
-        if (ws.loop().inLoop()) {
-            r.run();
-        } else {
-            ws.loop().execute(r);
-        }
+        ws.loop().execute(r);
     }
 
     private static WebSocketImpl impl(WebSocket ws) {

@@ -1,5 +1,8 @@
 package io.duplex.cli;
 
+import io.duplex.ProxyConfig;
+import io.duplex.ReconnectPolicy;
+import io.duplex.SendResult;
 import io.duplex.TlsConfig;
 import io.duplex.WebSocket;
 import io.duplex.WebSocketClient;
@@ -9,13 +12,11 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -31,14 +32,31 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code duplex connect URL}: a WebSocket client for pipes. By default each line of stdin is sent
- * as a text message and each message received is printed on its own line (binary as hex); at the
- * end of stdin it closes with 1000 and waits (bounded) for the server's answer. With {@code --echo}
- * it sends every message back unchanged until the server closes.
+ * {@code duplex connect URL}: a WebSocket client for people and for pipes.
  *
- * <p>Exit status: 0 after a close handshake with 1000 or 1001; 1 when the connection fails (bad
- * host, refused, TLS, rejected handshake with its HTTP status, timeout) or ends otherwise; 2 for a
- * usage error such as a URL that is not {@code ws://} or {@code wss://}.
+ * <ul>
+ *   <li>Interactive (stdin and stdout are a terminal): a {@code > } prompt, each line sent as a
+ *       text message, messages received shown after {@code < }, commands for ping, binary and
+ *       close ({@link InteractiveInput}); colours unless {@code NO_COLOR} is set.
+ *   <li>Piped: each line of stdin is sent as a text message and each message received is printed
+ *       on its own line (binary as hex); at the end of stdin it closes with 1000 and waits
+ *       (bounded) for the server's answer.
+ *   <li>Scripted ({@code -x}, {@code --wait}, {@code --wait-seconds}): sends the {@code -x}
+ *       messages, waits for N messages or S seconds, closes with 1000 and exits.
+ *   <li>Echo ({@code --echo}): sends every message back unchanged until the server closes.
+ * </ul>
+ *
+ * <p>No JLine: arrow-key history would need the terminal in raw mode (JLine and its native
+ * terminal providers, about 1 MB more in the fat jar, and a second line editor to keep working on
+ * every platform) for a convenience {@code rlwrap duplex connect URL} gives for free. The prompt
+ * keeps an in-memory history for {@code !!}, {@code !N} and {@code /history} instead.
+ *
+ * <p>Compression is off unless {@code --compress} (the library's default is on): a debugging
+ * client should put on the wire what was typed, readable by {@code duplex inspect} and tcpdump.
+ *
+ * <p>Exit status: 0 after a close handshake with 1000 or 1001 (or with the code this side chose);
+ * 1 when the connection fails (bad host, refused, TLS, rejected handshake with its HTTP status,
+ * timeout), ends otherwise, or {@code --wait N} saw fewer messages in time; 2 for a usage error.
  *
  * <p>Threading: {@link #call()} blocks until the session ends; stdin is read on its own daemon
  * thread and messages are handled on the client's event loop.
@@ -48,19 +66,30 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {
-            "Connects to a WebSocket server and pipes messages through stdin/stdout.",
+            "Connects to a WebSocket server: interactively at a terminal, or as a pipe.",
             "",
-            "Each line of stdin is sent as a text message; each message received is",
-            "printed on its own line (binary as hex). At the end of stdin it closes",
-            "with 1000 and waits for the server's close. With --echo it sends every",
-            "message back unchanged instead, until the server closes.",
+            "At a terminal: a '> ' prompt; each line typed is sent as a text message,",
+            "messages received are shown after '< ' (/help lists the commands: /ping,",
+            "/binary, /close, /history, !!). Colours unless NO_COLOR is set. For arrow-key",
+            "line editing run it under rlwrap.",
+            "",
+            "In a pipe: each line of stdin is sent as a text message; each message",
+            "received is printed on its own line (binary as hex). At the end of stdin it",
+            "closes with 1000 and waits for the server's close.",
+            "",
+            "With -x it sends those messages instead of reading stdin, then waits for",
+            "--wait N messages and/or --wait-seconds S, closes and exits: for scripts.",
+            "With --echo it sends every message back unchanged until the server closes.",
             ""
         },
         footerHeading = "%nExamples:%n",
         footer = {
+            "  duplex connect ws://localhost:9001/                 # interactive at a terminal",
             "  echo hello | duplex connect ws://localhost:9001/",
+            "  duplex connect -x '{\"op\":\"sub\"}' --wait 1 ws://localhost:9001/feed",
+            "  duplex connect --wait-seconds 10 --show-control ws://localhost:9001/",
             "  duplex connect -H 'Authorization: Bearer t0ken' wss://example.com/ws",
-            "  duplex connect --subprotocol chat --origin https://example.com wss://...",
+            "  duplex connect --proxy http://user:pw@proxy:3128 --reconnect wss://example.com/ws",
             "  duplex connect --echo ws://localhost:9001/test",
             "  duplex connect --insecure wss://localhost:8443/    # self-signed, unsafe"
         })
@@ -69,6 +98,8 @@ public final class ConnectCommand implements Callable<Integer> {
     static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
     /** Stop reading stdin while this many bytes wait to be written (pipes faster than the network). */
     static final long SEND_WINDOW = 1 << 20;
+    /** How long {@code --wait N} waits when {@code --wait-seconds} does not say. */
+    static final double DEFAULT_WAIT_SECONDS = 10;
 
     @Spec
     CommandSpec spec;
@@ -121,6 +152,62 @@ public final class ConnectCommand implements Callable<Integer> {
             description = "Largest message accepted, e.g. 512k, 64m (default: 1m).")
     Long maxMessage;
 
+    @Option(
+            names = "--compress",
+            description = {
+                "Offer permessage-deflate (RFC 7692). Off by default here (the library's",
+                "default is on) so that the wire carries what you typed."
+            })
+    boolean compress;
+
+    @Option(
+            names = "--ping-interval",
+            paramLabel = "SECONDS",
+            defaultValue = "30",
+            description = {
+                "Send a keepalive Ping this often; no Pong within 30 s fails the",
+                "connection (1011). 0 turns keepalive off (default: ${DEFAULT-VALUE})."
+            })
+    double pingIntervalSeconds;
+
+    @Option(
+            names = "--proxy",
+            paramLabel = "URL",
+            description = "Connect through an HTTP proxy (CONNECT): http://[user:password@]host:port")
+    String proxy;
+
+    @Option(
+            names = "--reconnect",
+            description = {
+                "Reconnect when the connection is lost (backoff 0.5 s doubling to 30 s, with",
+                "jitter; 1001, 1006, 1011-1014 and 5xx are retried). Lines typed meanwhile",
+                "are queued (up to 1 MiB). The first connection is retried too, until --timeout."
+            })
+    boolean reconnect;
+
+    @Option(
+            names = "--show-control",
+            description = "Show Pings and Pongs received and the close code and reason (on stderr in a pipe).")
+    boolean showControl;
+
+    @Option(
+            names = {"-x", "--execute"},
+            paramLabel = "MESSAGE",
+            description = "Send this text message instead of reading stdin (repeatable, in order); then wait and exit.")
+    List<String> execute = new ArrayList<>();
+
+    @Option(
+            names = "--wait",
+            paramLabel = "N",
+            description = "Exit once N messages have arrived (1 if they do not arrive within --wait-seconds, default 10).")
+    Integer waitMessages;
+
+    @Option(
+            names = "--wait-seconds",
+            paramLabel = "S",
+            description = "Wait at most S seconds for messages, then close and exit (0 if --wait is not given).")
+    Double waitSeconds;
+
     private final Console console;
 
     public ConnectCommand(Console console) {
@@ -129,20 +216,37 @@ public final class ConnectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        URI uri = parseUrl(url);
+        URI uri = Urls.parseWebSocketUrl(url, spec);
         if (!(timeoutSeconds > 0) || timeoutSeconds > 86_400) {
             throw usage("--timeout must be between 0 and 86400 seconds: " + timeoutSeconds);
+        }
+        if (!(pingIntervalSeconds >= 0) || pingIntervalSeconds > 86_400) {
+            throw usage("--ping-interval must be between 0 and 86400 seconds: " + pingIntervalSeconds);
+        }
+        boolean scripted = !execute.isEmpty() || waitMessages != null || waitSeconds != null;
+        if (echo && scripted) {
+            throw usage("--echo cannot be combined with -x, --wait or --wait-seconds");
+        }
+        if (waitMessages != null && waitMessages < 0) {
+            throw usage("--wait must be at least 0: " + waitMessages);
+        }
+        if (waitSeconds != null && (!(waitSeconds > 0) || waitSeconds > 86_400)) {
+            throw usage("--wait-seconds must be between 0 and 86400: " + waitSeconds);
         }
         Duration timeout = Duration.ofMillis(Math.max(1, Math.round(timeoutSeconds * 1000)));
         boolean secure = uri.getScheme().equalsIgnoreCase("wss");
         Map<String, String> requestHeaders = headerMap();
-        ClientSession session = new ClientSession(console.out(), binaryFormat, echo);
+        boolean interactive = console.terminal() && !echo && !scripted;
+        TerminalView terminal = interactive ? new TerminalView(console.out(), new Style(console.color())) : null;
+        ClientSession.View view = terminal != null ? terminal : new ClientSession.PipeView(console.out(), console.err());
+        ClientSession session = new ClientSession(view, binaryFormat, echo, showControl, reconnect);
         try (WebSocketClient client = client(timeout, secure)) {
             WebSocket ws;
             try {
-                // The client enforces the timeout itself; the extra second only guards against a hang.
-                ws = client.connect(uri, session, requestHeaders)
-                        .get(timeout.toMillis() * 2 + 1000, TimeUnit.MILLISECONDS);
+                // The client enforces the timeout itself; the extra time only guards against a hang.
+                // Reconnecting retries the first connection too: --timeout bounds the attempts.
+                long limit = reconnect ? timeout.toMillis() : timeout.toMillis() * 2 + 1000;
+                ws = client.connect(uri, session, requestHeaders).get(limit, TimeUnit.MILLISECONDS);
             } catch (ExecutionException | TimeoutException e) {
                 Throwable cause = ConnectFailure.unwrap(e);
                 if (cause instanceof IllegalArgumentException) {
@@ -154,8 +258,29 @@ public final class ConnectCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
                 return ExitCode.FAILURE;
             }
-            return echo ? awaitClose(session) : pipe(ws, session);
+            if (terminal != null) {
+                terminal.status("connected to " + uri + describeNegotiated(ws)
+                        + " — /help for commands, Ctrl-D to close");
+            }
+            if (echo) {
+                return finish(session.closed().join(), session);
+            }
+            if (scripted) {
+                return script(ws, session);
+            }
+            return readInput(ws, session, terminal);
         }
+    }
+
+    private static String describeNegotiated(WebSocket ws) {
+        StringBuilder sb = new StringBuilder();
+        if (ws.subprotocol() != null) {
+            sb.append(", subprotocol ").append(ws.subprotocol());
+        }
+        if (!ws.extensions().isEmpty()) {
+            sb.append(", ").append(String.join(", ", ws.extensions()));
+        }
+        return sb.toString();
     }
 
     private WebSocketClient client(Duration timeout, boolean secure) {
@@ -168,6 +293,8 @@ public final class ConnectCommand implements Callable<Integer> {
                     .connectTimeout(timeout)
                     .handshakeTimeout(timeout)
                     .closeTimeout(CLOSE_TIMEOUT)
+                    .compression(compress)
+                    .pingInterval(Duration.ofMillis(Math.round(pingIntervalSeconds * 1000)))
                     // Room for whole pipes and echoes; reading stdin pauses at SEND_WINDOW anyway.
                     .outboundLimit(Math.max(64L << 20, 4 * message))
                     .build();
@@ -187,61 +314,136 @@ public final class ConnectCommand implements Callable<Integer> {
                             + " anyone on the network path can read and change this connection.");
             b.tls(TlsConfig.client().insecure());
         }
+        if (proxy != null) {
+            b.proxy(Urls.parseProxy(proxy, spec));
+        }
+        if (reconnect) {
+            b.reconnect(ReconnectPolicy.defaults()).queueWhileReconnecting(SEND_WINDOW);
+        }
         return b.build();
     }
 
-    /** Piped mode: stdin lines out, messages in, until stdin ends or the server closes. */
-    private int pipe(WebSocket ws, ClientSession session) {
+    /** Piped or interactive: stdin lines out, messages in, until stdin ends or the server closes. */
+    private int readInput(WebSocket ws, ClientSession session, TerminalView terminal) {
         CompletableFuture<Void> inputDone = new CompletableFuture<>();
-        Thread reader = new Thread(() -> pump(ws, session, inputDone), "duplex-stdin");
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader in =
+                            new BufferedReader(new InputStreamReader(console.in(), StandardCharsets.UTF_8))) {
+                        if (terminal != null) {
+                            new InteractiveInput(in, terminal, ws, session, line -> send(ws, session, line))
+                                    .run();
+                        } else {
+                            pump(in, ws, session);
+                        }
+                    } catch (IOException e) {
+                        console.err().println("duplex: cannot read stdin: " + e.getMessage());
+                        session.close(ws, 1000, "");
+                    } finally {
+                        inputDone.complete(null);
+                    }
+                },
+                "duplex-stdin");
         reader.setDaemon(true); // a read of stdin cannot be interrupted; do not let it hold the JVM
         reader.start();
         CompletableFuture.anyOf(inputDone, session.closed()).join();
-        if (!session.closed().isDone()) {
-            try {
-                return finish(session.closed().get(CLOSE_TIMEOUT.toMillis() + 2000, TimeUnit.MILLISECONDS), session);
-            } catch (TimeoutException e) {
-                console.err()
-                        .println("duplex: the server did not answer the close within " + CLOSE_TIMEOUT.toSeconds()
-                                + " s");
-                ws.abort();
-                return ExitCode.FAILURE;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                ws.abort();
-                return ExitCode.FAILURE;
-            } catch (ExecutionException e) {
-                return ExitCode.FAILURE; // never: the future only completes normally
-            }
-        }
-        return finish(session.closed().join(), session);
+        return awaitClosed(ws, session);
     }
 
     /** Sends stdin line by line; at its end starts the close handshake with 1000. */
-    private void pump(WebSocket ws, ClientSession session, CompletableFuture<Void> done) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(console.in(), StandardCharsets.UTF_8))) {
+    private void pump(BufferedReader in, WebSocket ws, ClientSession session) throws IOException {
+        try {
             String line;
             while ((line = in.readLine()) != null && !session.closed().isDone()) {
-                CompletableFuture<Void> written = ws.sendAsync(line);
-                if (ws.bufferedAmount() > SEND_WINDOW) {
-                    try {
-                        written.join(); // backpressure: let the socket catch up before reading on
-                    } catch (CompletionException closed) {
-                        break;
-                    }
+                if (!send(ws, session, line)) {
+                    break;
                 }
             }
-        } catch (IOException e) {
-            console.err().println("duplex: cannot read stdin: " + e.getMessage());
         } finally {
-            ws.close(1000, "");
-            done.complete(null);
+            session.close(ws, 1000, "");
         }
     }
 
-    /** Echo mode: runs until the server ends the connection. */
-    private int awaitClose(ClientSession session) {
-        return finish(session.closed().join(), session);
+    /**
+     * Sends one text message, waiting while more than {@link #SEND_WINDOW} bytes are queued. While
+     * reconnecting the message joins the reconnection queue, or is dropped (with a note) when full.
+     *
+     * @return false when the connection is gone for good
+     */
+    private boolean send(WebSocket ws, ClientSession session, String line) {
+        CompletableFuture<Void> written = ws.sendAsync(line);
+        if (reconnect && written.isCompletedExceptionally()) {
+            if (ws.send(line) == SendResult.DROPPED) {
+                session.view().status("not connected: message dropped");
+            }
+            return !session.closed().isDone();
+        }
+        if (ws.bufferedAmount() > SEND_WINDOW) {
+            try {
+                written.join(); // backpressure: let the socket catch up before reading on
+            } catch (CompletionException closed) {
+                return reconnect && !session.closed().isDone();
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Scripted: send the {@code -x} messages, wait for {@code --wait N} messages and/or {@code
+     * --wait-seconds}, then close.
+     */
+    private int script(WebSocket ws, ClientSession session) {
+        for (String message : execute) {
+            if (!send(ws, session, message)) {
+                break;
+            }
+        }
+        double seconds = waitSeconds != null ? waitSeconds : waitMessages != null ? DEFAULT_WAIT_SECONDS : 0;
+        CompletableFuture<?> enough =
+                waitMessages != null ? session.awaitMessages(waitMessages) : new CompletableFuture<>();
+        try {
+            CompletableFuture.anyOf(enough, session.closed()).get(Math.round(seconds * 1000), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            // The time is up: the messages that came are printed; --wait decides below.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            return ExitCode.FAILURE; // never: neither future fails
+        }
+        boolean serverEnded = session.closed().isDone();
+        if (!serverEnded) {
+            session.close(ws, 1000, "");
+        }
+        int status = awaitClosed(ws, session);
+        if (waitMessages != null && session.received() < waitMessages) {
+            console.err()
+                    .println("duplex: expected " + waitMessages + " message(s), got " + session.received()
+                            + (serverEnded ? " before the connection ended" : " within " + fmt(seconds) + " s"));
+            return ExitCode.FAILURE;
+        }
+        return status;
+    }
+
+    private static String fmt(double seconds) {
+        return seconds == Math.rint(seconds) ? String.valueOf((long) seconds) : String.valueOf(seconds);
+    }
+
+    /** Waits (bounded) for the session to end after a close was started, then judges how. */
+    private int awaitClosed(WebSocket ws, ClientSession session) {
+        try {
+            return finish(session.closed().get(CLOSE_TIMEOUT.toMillis() + 2000, TimeUnit.MILLISECONDS), session);
+        } catch (TimeoutException e) {
+            console.err()
+                    .println("duplex: the server did not answer the close within " + CLOSE_TIMEOUT.toSeconds() + " s");
+            ws.abort();
+            return ExitCode.FAILURE;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ws.abort();
+            return ExitCode.FAILURE;
+        } catch (ExecutionException e) {
+            return ExitCode.FAILURE; // never: the future only completes normally
+        }
     }
 
     private int finish(ClientSession.Closed closed, ClientSession session) {
@@ -268,26 +470,10 @@ public final class ConnectCommand implements Callable<Integer> {
 
     /** Checks the URL up front so that every mistake in it is a usage error (exit 2). */
     URI parseUrl(String text) {
-        URI uri;
-        try {
-            uri = new URI(text);
-        } catch (URISyntaxException e) {
-            throw usage("invalid URL '" + text + "': " + e.getMessage());
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("ws") && !scheme.equals("wss")) {
-            throw usage("URL must start with ws:// or wss://: " + text);
-        }
-        if (uri.getHost() == null || uri.getHost().isEmpty()) {
-            throw usage("URL has no host: " + text);
-        }
-        if (uri.getRawFragment() != null) {
-            throw usage("a WebSocket URL cannot have a #fragment (RFC 6455 §3): " + text);
-        }
-        return uri;
+        return Urls.parseWebSocketUrl(text, spec);
     }
 
-    private static String target(URI uri) {
+    static String target(URI uri) {
         int port = uri.getPort() != -1 ? uri.getPort() : uri.getScheme().equalsIgnoreCase("wss") ? 443 : 80;
         return uri.getHost() + ":" + port;
     }

@@ -50,11 +50,6 @@ final class Envelope {
         return n == nodeId.length && Arrays.equals(envelope, HEADER, HEADER + n, nodeId, 0, n);
     }
 
-    /** The sender's node id of a well-formed envelope. */
-    static String sender(byte[] envelope) {
-        return new String(envelope, HEADER, idLength(envelope), StandardCharsets.UTF_8);
-    }
-
     /** The message of a well-formed envelope. */
     static PreparedMessage message(byte[] envelope) {
         int offset = HEADER + idLength(envelope);

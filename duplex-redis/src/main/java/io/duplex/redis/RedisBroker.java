@@ -4,15 +4,11 @@ import io.duplex.Broker;
 import io.duplex.InMemoryBroker;
 import io.duplex.PreparedMessage;
 import io.duplex.WebSocket;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.SslOptions;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -20,8 +16,6 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.pubsub.api.async.RedisPubSubAsyncCommands;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
-import io.lettuce.core.resource.Delay;
 import io.netty.util.concurrent.EventExecutor;
 import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
@@ -32,7 +26,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -78,7 +71,6 @@ public final class RedisBroker implements Broker {
     private final LongAdder droppedWhileConnected = new LongAdder();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final int maxInFlight;
-    private volatile boolean subscriberUp;
     private volatile boolean closed;
 
     private RedisBroker(Builder b) {
@@ -94,21 +86,16 @@ public final class RedisBroker implements Broker {
             // Shows up in CLIENT LIST: which Duplex node holds which connection.
             redisUri.setClientName("duplex-" + nodeId.replaceAll("[^A-Za-z0-9._:-]", "_"));
         }
-        this.resources = DefaultClientResources.builder()
-                .ioThreadPoolSize(2) // one per connection
-                .computationThreadPoolSize(2) // Lettuce's minimum
-                .reconnectDelay(
-                        Delay.equalJitter(Duration.ofMillis(10), b.maxReconnectDelay, 50, TimeUnit.MILLISECONDS))
-                .build();
+        this.resources = LettuceSetup.resources(b.maxReconnectDelay);
         this.serial = resources.eventExecutorGroup().next();
         this.client = RedisClient.create(resources);
-        client.setOptions(clientOptions(b));
+        client.setOptions(LettuceSetup.clientOptions(b.maxInFlight, b.connectTimeout, b.trustedCertificates));
         this.subscriptions = new Subscriptions(local, b.channelPrefix, this::subscriberCommands);
         try {
             this.publisher = client.connect(ByteArrayCodec.INSTANCE, redisUri);
             this.subscriber = client.connectPubSub(ByteArrayCodec.INSTANCE, redisUri);
         } catch (RuntimeException e) {
-            shutdownLettuce();
+            LettuceSetup.shutdown(client, resources);
             throw e;
         }
         this.publishCommands = publisher.async();
@@ -116,14 +103,13 @@ public final class RedisBroker implements Broker {
         publisher.addListener(new ConnectionState(true));
         subscriber.addListener(new ConnectionState(false));
         // A drop between connect and addListener has no event of its own.
-        subscriberUp = subscriber.isOpen();
         if (!publisher.isOpen()) {
             outage.down(true, endpoint);
         }
-        if (!subscriberUp) {
+        if (!subscriber.isOpen()) {
             outage.down(false, endpoint);
         }
-        local.topicListener((topic, active) -> onSerial(() -> subscriptions.reconcile(topic, subscriberUp)));
+        local.topicListener((topic, active) -> onSerial(() -> subscriptions.reconcile(topic, subscriber.isOpen())));
         LOG.log(Level.INFO, "node {0} relaying pub/sub through {1}", nodeId, endpoint);
     }
 
@@ -235,7 +221,7 @@ public final class RedisBroker implements Broker {
         }
         closed = true;
         local.topicListener((topic, active) -> {});
-        shutdownLettuce();
+        LettuceSetup.shutdown(client, resources);
     }
 
     private void droppedWhileDisconnected(String topic, boolean unanswered) {
@@ -281,51 +267,6 @@ public final class RedisBroker implements Broker {
                 LOG.log(Level.WARNING, "Redis connection restored, but resubscribing failed: {0}", e.toString());
             }
         });
-    }
-
-    private void shutdownLettuce() {
-        try {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        } catch (RuntimeException e) {
-            LOG.log(Level.DEBUG, "closing the Redis client: {0}", e.toString());
-        }
-        try {
-            resources.shutdown(0, 2, TimeUnit.SECONDS).get(3, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            LOG.log(Level.WARNING, "Lettuce threads did not stop in time: {0}", e.toString());
-        }
-    }
-
-    private static ClientOptions clientOptions(Builder b) {
-        SslOptions.Builder ssl = SslOptions.builder().jdkSslProvider();
-        if (b.trustedCertificates != null) {
-            ssl.trustManager(b.trustedCertificates.toFile());
-        }
-        return ClientOptions.builder()
-                .autoReconnect(true)
-                // Never queue commands while disconnected: memory stays bounded, callers never wait.
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                // A safety net only: publish() keeps at most maxInFlight in flight itself, since
-                // Lettuce's own overflow fails the oldest command in flight (CommandHandler).
-                .requestQueueSize(b.maxInFlight + 64)
-                // No command timeouts: a timed-out command still sits in Lettuce's stack until
-                // Redis answers, so only an answer (or a dropped connection) frees an in-flight slot.
-                .timeoutOptions(TimeoutOptions.builder().timeoutCommands(false).build())
-                .socketOptions(SocketOptions.builder()
-                        .connectTimeout(b.connectTimeout)
-                        // Finds a dead peer that never sent FIN/RST (e.g. a partition) in ~30 s.
-                        .keepAlive(SocketOptions.KeepAliveOptions.builder()
-                                .enable()
-                                .idle(Duration.ofSeconds(15))
-                                .interval(Duration.ofSeconds(5))
-                                .count(3)
-                                .build())
-                        .build())
-                .sslOptions(ssl.build())
-                .build();
     }
 
     private static String randomNodeId() {
@@ -376,7 +317,6 @@ public final class RedisBroker implements Broker {
             if (isPublisher) {
                 outage.restored(true, 0);
             } else {
-                subscriberUp = true;
                 // Lettuce has re-sent SUBSCRIBE for what Redis had confirmed (before this event);
                 // the resync adds what changed while Redis was away.
                 onSerial(RedisBroker.this::subscriberRestored);
@@ -387,9 +327,6 @@ public final class RedisBroker implements Broker {
         public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
             if (closed) {
                 return;
-            }
-            if (!isPublisher) {
-                subscriberUp = false;
             }
             outage.down(isPublisher, endpoint);
         }

@@ -148,6 +148,21 @@ class CrossNodeTest {
     }
 
     @Test
+    void aSubscriberConnectionKilledByRedisComesBackSubscribed() throws Exception {
+        Peer a1 = a.connect(client, "k1", "k2");
+        Peer b1 = b.connect(client, "k1");
+        awaitRedis("subscribed", 10, () -> redis.numsub("duplex:k1") == 2);
+        // An operator's CLIENT KILL, or a proxy dropping idle connections: Redis stays up.
+        redis.command("CLIENT", "KILL", "TYPE", "pubsub");
+        awaitRedis("resubscribed", 10, () -> redis.numsub("duplex:k1") == 2 && redis.numsub("duplex:k2") == 1);
+        b1.ws().send("pub:k1:after the kill");
+        assertThat(a1.nextText()).isEqualTo("after the kill");
+        b.server.publish("k2", "k2 too");
+        assertThat(a1.nextText()).isEqualTo("k2 too");
+        assertThat(redis.channels("duplex:*")).containsExactly("duplex:k1", "duplex:k2");
+    }
+
+    @Test
     void closeStopsEveryLettuceThreadItStarted() throws Exception {
         Set<Thread> before = lettuceThreads();
         RedisBroker broker =

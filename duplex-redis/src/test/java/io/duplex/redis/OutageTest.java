@@ -51,7 +51,9 @@ class OutageTest {
         julLogger.removeHandler(capture);
         client.close();
         nodes.forEach(Node::close);
-        redis.close();
+        if (redis != null) {
+            redis.close();
+        }
     }
 
     Node node(String id) {
@@ -88,10 +90,11 @@ class OutageTest {
         }
         // Every publish ends up counted once: answered, or dropped (those still on their way to
         // the socket when it closed fail a little later, on Lettuce's thread).
-        await("all accounted for", 10, () -> a.broker.relayed()
-                        + a.broker.droppedWhileDisconnected()
-                        + a.broker.droppedWhileConnected()
-                == total);
+        await(
+                "all accounted for",
+                10,
+                () -> a.broker.relayed() + a.broker.droppedWhileDisconnected() + a.broker.droppedWhileConnected()
+                        == total);
         long dropped = a.broker.droppedWhileDisconnected();
         assertThat(dropped)
                 .as("dropped; otherwise %d, relayed %d", a.broker.droppedWhileConnected(), a.broker.relayed())

@@ -14,8 +14,8 @@ import java.util.HexFormat;
  * rate-limit abuse closes it (1008).
  *
  * <p>Threading: one instance serves every connection; it keeps no per-connection state of its own
- * (that is the {@link Session} attached to the socket). Callbacks run on the event loops and never
- * block.
+ * (that is the {@link Session} attached to the socket). Callbacks for one connection never overlap;
+ * they run on the server's handler pool (see {@link ChatServer}) and never block.
  */
 final class ChatHandler implements WebSocketHandler {
     /** Close code for a connection whose session was resumed by a newer one (private range, RFC 6455 §7.4.2). */
@@ -98,7 +98,9 @@ final class ChatHandler implements WebSocketHandler {
         } else {
             Room room = roomOf(s);
             String nick = s.nick();
-            room.leave(s);
+            if (nick == null || !room.leave(s)) {
+                throw new ChatException(ErrorCode.NOT_JOINED, "join a room first");
+            }
             s.ws.send(ServerMessages.left(room.name, nick));
         }
     }
@@ -108,8 +110,9 @@ final class ChatHandler implements WebSocketHandler {
         if (current != null && !(current.name.equals(join.room()) && join.nick().equals(s.nick()))) {
             // Moving to another room (or renaming): leave first, so the session is in one room.
             String nick = s.nick();
-            current.leave(s);
-            s.ws.send(ServerMessages.left(current.name, nick));
+            if (nick != null && current.leave(s)) {
+                s.ws.send(ServerMessages.left(current.name, nick));
+            }
         }
         Session replaced = rooms.join(join.room(), s, join.nick(), join.resume(), clock.millis());
         if (replaced != null) {

@@ -119,7 +119,8 @@ public final class ChatServer implements AutoCloseable {
 
     private void publishMetrics(Rooms rooms, ChatOptions options) {
         try {
-            server.publish(Metrics.TOPIC, metrics.snapshot(rooms, options.clock().millis()));
+            server.publish(
+                    Metrics.TOPIC, metrics.snapshot(rooms, options.clock().millis()));
         } catch (RuntimeException e) {
             // A failed tick must not cancel the timer (ScheduledExecutorService would).
             LOG.log(Level.WARNING, "metrics tick failed", e);
@@ -145,7 +146,7 @@ public final class ChatServer implements AutoCloseable {
      * Stops: the metrics timer, then the server gracefully (1001 Going Away to every page, which
      * then reconnects by itself to whatever listens next), at most 2 s.
      */
-    public void stop() {
+    public synchronized void stop() {
         if (stopped.getCount() == 0) {
             return;
         }

@@ -35,8 +35,8 @@ sealed interface ClientMessage {
         }
         String type = string(m, "type");
         return switch (type) {
-            case "join" -> new Join(
-                    Names.room(string(m, "room")), Names.nick(string(m, "nick")), optionalString(m, "resume"));
+            case "join" ->
+                new Join(Names.room(string(m, "room")), Names.nick(string(m, "nick")), optionalString(m, "resume"));
             case "leave" -> new Leave();
             case "message" -> new Say(Names.text(string(m, "text")));
             case "typing" -> new Typing();

@@ -14,9 +14,11 @@ import java.util.Map;
  * (unique case-insensitively) and the last {@code historySize} messages said on this instance.
  *
  * <p>Every change and the message it publishes happen under the room's lock, so every member sees
- * joins, leaves, messages and presence lists in one order, and a joiner's history ends exactly
- * where its subscription starts (it subscribes on its own loop before anything newer is
- * published). Publishing never blocks (the broker queues), so holding the lock is cheap.
+ * joins, leaves, messages and presence lists in one order. A joiner's history ends exactly where
+ * its live messages begin: the join (subscribe, then history) and every message (record, then
+ * publish) are ordered by the lock, and because the handlers run off the event loops the
+ * subscription is queued on the joiner's loop behind the deliveries already waiting there (see
+ * {@link ChatServer}). Publishing never blocks (the broker queues), so holding the lock is cheap.
  *
  * <p>Threading: safe from any thread.
  */
@@ -84,12 +86,19 @@ final class Room {
     }
 
     /** Records and publishes a message to everyone in the room, the sender included. */
-    synchronized void say(Session s, String text, long now) {
-        ChatLine line = new ChatLine(name, s.nick(), text, now);
-        if (history.size() == historySize) {
-            history.removeFirst();
+    synchronized void say(Session s, String text, long now) throws ChatException {
+        String nick = s.nick();
+        if (nick == null || !new Member(s, nick).equals(members.get(nick.toLowerCase(Locale.ROOT)))) {
+            // e.g. a connection whose nick a newer connection has just resumed
+            throw new ChatException(ErrorCode.NOT_JOINED, "join a room first");
         }
-        history.addLast(line);
+        ChatLine line = new ChatLine(name, nick, text, now);
+        if (historySize > 0) {
+            if (history.size() == historySize) {
+                history.removeFirst();
+            }
+            history.addLast(line);
+        }
         lastActive = now;
         broker.publish(topic, PreparedMessage.text(line.toJson()), null);
     }

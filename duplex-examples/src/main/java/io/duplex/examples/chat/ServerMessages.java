@@ -27,15 +27,24 @@ final class ServerMessages {
     }
 
     static String joined(String room, String nick) {
-        return JsonWriter.message("joined").field("room", room).field("nick", nick).toString();
+        return JsonWriter.message("joined")
+                .field("room", room)
+                .field("nick", nick)
+                .toString();
     }
 
     static String left(String room, String nick) {
-        return JsonWriter.message("left").field("room", room).field("nick", nick).toString();
+        return JsonWriter.message("left")
+                .field("room", room)
+                .field("nick", nick)
+                .toString();
     }
 
     static String typing(String room, String nick) {
-        return JsonWriter.message("typing").field("room", room).field("nick", nick).toString();
+        return JsonWriter.message("typing")
+                .field("room", room)
+                .field("nick", nick)
+                .toString();
     }
 
     static String presence(String room, Collection<String> nicks) {

@@ -11,8 +11,8 @@ import java.time.InstantSource;
  * room it is in.
  *
  * <p>Threading: the buckets are used only from the connection's callbacks, which never overlap.
- * {@code room} and {@code nick} are written there too but read by other connections' threads
- * (a room's presence, a resume), hence volatile.
+ * {@code room} and {@code nick} are written there, and by the room (under its lock) when a newer
+ * connection resumes this one; other threads read them, hence volatile.
  */
 final class Session {
     /** 5 messages a second, bursts of 10. */

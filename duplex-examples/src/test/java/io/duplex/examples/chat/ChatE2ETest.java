@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
  */
 class ChatE2ETest {
     private static final Duration WHOLE_RUN = Duration.ofSeconds(90);
+    private static final List<String> SCREENSHOTS =
+            List.of("chat-two-pages.png", "reconnecting.png", "after-restart.png", "chat.png", "dashboard.png");
 
     private ChatServer chat;
 
@@ -25,11 +27,8 @@ class ChatE2ETest {
     @SuppressWarnings("unchecked")
     void twoBrowsersChatSurviveARestartAndTheDashboardUpdates() throws Exception {
         E2EPrerequisites.require();
-        ChatOptions options = ChatOptions.builder()
-                .host("127.0.0.1")
-                .port(0)
-                .eventLoops(2)
-                .build();
+        ChatOptions options =
+                ChatOptions.builder().host("127.0.0.1").port(0).eventLoops(2).build();
         chat = ChatServer.start(options);
         int port = chat.port();
         Path shots = E2EPrerequisites.buildDir().resolve("screenshots");
@@ -41,9 +40,7 @@ class ChatE2ETest {
         Map<String, Object> result = null;
         long deadline = System.nanoTime() + WHOLE_RUN.toNanos();
         try (ScriptProcess script = ScriptProcess.start(
-                command,
-                E2EPrerequisites.nodeDir(),
-                E2EPrerequisites.buildDir().resolve("e2e/e2e.log"))) {
+                command, E2EPrerequisites.nodeDir(), E2EPrerequisites.buildDir().resolve("e2e/e2e.log"))) {
             while (result == null) {
                 Duration left = Duration.ofNanos(deadline - System.nanoTime());
                 String line = left.isNegative() ? null : script.nextLine(left);
@@ -91,8 +88,7 @@ class ChatE2ETest {
 
         Map<String, Object> restart = (Map<String, Object>) result.get("restart");
         for (String who : List.of("ada", "grace")) {
-            assertThat((Map<String, Object>) restart.get(who + "WhileDown"))
-                    .containsEntry("state", "reconnecting");
+            assertThat((Map<String, Object>) restart.get(who + "WhileDown")).containsEntry("state", "reconnecting");
             assertThat((Map<String, Object>) restart.get(who + "After")).containsEntry("state", "open");
             assertThat((List<Object>) restart.get(who + "Presence")).containsExactlyInAnyOrder("ada", "grace");
             assertThat((List<Object>) restart.get(who + "System")).contains("Reconnected: back in #lobby");
@@ -111,9 +107,8 @@ class ChatE2ETest {
         assertThat((Double) dashboard.get("total")).isGreaterThanOrEqualTo(2);
         assertThat((List<Object>) dashboard.get("rooms")).contains(List.of("#lobby", "2"));
 
-        assertThat((List<Object>) result.get("screenshots"))
-                .containsExactly("chat-two-pages.png", "after-restart.png", "chat.png", "dashboard.png");
-        for (String png : List.of("chat-two-pages.png", "after-restart.png", "chat.png", "dashboard.png")) {
+        assertThat((List<Object>) result.get("screenshots")).containsExactly(SCREENSHOTS.toArray());
+        for (String png : SCREENSHOTS) {
             assertThat(shots.resolve(png)).isNotEmptyFile();
         }
     }

@@ -148,10 +148,14 @@ class ChatServerTest {
         }
         p.join("lobby", "ada");
         Map<String, String> afterJoin = Map.of(
-                "{\"type\":\"message\",\"text\":\"" + "t".repeat(1001) + "\"}", "text_too_long",
-                "{\"type\":\"message\",\"text\":\" \\n \"}", "bad_text",
-                "{\"type\":\"message\",\"text\":\"a\\u0000b\"}", "bad_text",
-                "{\"type\":\"message\",\"text\":true}", "wrong_type");
+                "{\"type\":\"message\",\"text\":\"" + "t".repeat(1001) + "\"}",
+                "text_too_long",
+                "{\"type\":\"message\",\"text\":\" \\n \"}",
+                "bad_text",
+                "{\"type\":\"message\",\"text\":\"a\\u0000b\"}",
+                "bad_text",
+                "{\"type\":\"message\",\"text\":true}",
+                "wrong_type");
         for (Map.Entry<String, String> c : afterJoin.entrySet()) {
             clock.advance(Duration.ofSeconds(1));
             p.send(c.getKey());
@@ -339,9 +343,8 @@ class ChatServerTest {
     @Test
     void thePagesAreServedFromTheClasspath() throws Exception {
         start();
-        HttpClient http = HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(10))
-                .build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         for (String page : List.of("/", "/chat.js", "/chat.css", "/dashboard.html", "/dashboard.js")) {
             HttpResponse<String> r = http.send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + chat.port() + page))
@@ -364,6 +367,7 @@ class ChatServerTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ChatServer.parse(new String[] {"--bogus", "1"}))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ChatServer.parse(new String[] {"--port"})).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ChatServer.parse(new String[] {"--port"}))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -21,7 +21,6 @@ class E2EPrerequisitesTest {
         assertThatThrownBy(() -> E2EPrerequisites.require(missing, "true"))
                 .isInstanceOf(AssertionFailedError.class)
                 .hasMessageContaining("CI=true");
-        assertThatCode(() -> E2EPrerequisites.require(Optional.empty(), "true"))
-                .doesNotThrowAnyException();
+        assertThatCode(() -> E2EPrerequisites.require(Optional.empty(), "true")).doesNotThrowAnyException();
     }
 }
