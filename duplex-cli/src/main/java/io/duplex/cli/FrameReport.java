@@ -73,9 +73,12 @@ final class FrameReport {
         return log != null;
     }
 
-    /** How many payload bytes a preview needs: text may take up to 4 bytes per character. */
+    /**
+     * How many payload bytes a preview needs: text may take up to 4 bytes per character, and a
+     * close frame's code and reason up to 125 (RFC 6455 §5.5).
+     */
     int previewBytes() {
-        return Math.max(2, maxPreview * 4);
+        return Math.max(125, maxPreview * 4);
     }
 
     /**

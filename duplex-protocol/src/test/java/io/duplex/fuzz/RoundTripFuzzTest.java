@@ -4,6 +4,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.duplex.deflate.DeflateConfig;
 import io.duplex.deflate.PerMessageDeflate;
 import io.duplex.extension.Extension;
+import io.duplex.extension.ExtensionParameters;
 import io.duplex.frame.FrameEncoder;
 import io.duplex.frame.Masking;
 import io.duplex.frame.Opcode;
@@ -36,8 +37,10 @@ import java.util.List;
  * {@code sendBinary}, {@code sendTextUtf8}, {@code sendFragment}, {@code sendPing} and {@code
  * sendPong} arrives at the other as sent (auto-pongs included), and the close handshake ends with
  * both sides CLOSED, the code and reason delivered, and every pooled codec returned. Input:
- * options (bit 0 deflate, bit 1 context takeover, bit 2 assembly off), threshold, level, chunk
- * size, then commands — bit 0 which side sends, bits 1–3 what — each with its payload.
+ * options (bit 0 deflate, bit 1 context takeover, bit 2 assembly off, bits 3–6 a client window the
+ * server's response limits to 8–15 bits), threshold, level, chunk size, then commands — bit 0
+ * which side sends, bits 1–3 what, bit 4 an invalid fragment tried inside a fragmented text —
+ * each with its payload. A refused {@code sendFragment} must change nothing.
  */
 class RoundTripFuzzTest {
 
@@ -174,6 +177,9 @@ class RoundTripFuzzTest {
         int options = in.nextByte();
         boolean deflate = (options & 1) != 0;
         boolean contextTakeover = (options & 2) != 0;
+        // Bits 3-6: the client's window as the server's response limits it (8 + n), 0 for none;
+        // under 15 bits the client compresses Huffman-only.
+        int clientWindow = (options >>> 3) & 15;
         ProtocolConfig config =
                 ProtocolConfig.builder().assembleMessages((options & 4) == 0).build();
         int threshold = in.nextByte() * 8;
@@ -189,14 +195,20 @@ class RoundTripFuzzTest {
                     .compressionLevel(level)
                     .pool(pool)
                     .build();
-            PerMessageDeflate clientFactory = new PerMessageDeflate(dc);
+            PerMessageDeflate clientFactory = new PerMessageDeflate(
+                    dc.toBuilder().offerClientMaxWindowBits(clientWindow != 0).build());
             PerMessageDeflate serverFactory = new PerMessageDeflate(dc);
             Extension server = serverFactory
                     .serverAccept(clientFactory.clientOffers())
                     .orElseThrow(() -> new AssertionError("server declined our own offer"));
+            ExtensionParameters response = server.negotiated();
+            if (clientWindow != 0) {
+                // Our server never limits the client's window; a peer may (RFC 7692 §7.1.2.2).
+                response = response.with("client_max_window_bits", Integer.toString(Math.min(15, 7 + clientWindow)));
+            }
             Extension client = clientFactory
-                    .clientAccept(server.negotiated())
-                    .orElseThrow(() -> new AssertionError("client refused our own response"));
+                    .clientAccept(response)
+                    .orElseThrow(() -> new AssertionError("client refused the response"));
             pair.build(List.of(client), List.of(server));
         } else {
             pair.build(List.of(), List.of());
@@ -230,12 +242,24 @@ class RoundTripFuzzTest {
                     byte[] b = text ? Cursor.utf8(raw) : raw;
                     int fragments = in.nextByte() % 4 + 1;
                     int[] cuts = cuts(in, b.length, fragments);
-                    for (int f = 0; f < fragments; f++) {
+                    // Bit 4: between the first two fragments, try a fragment of invalid UTF-8.
+                    boolean misuse = text && fragments > 1 && (command & 0x10) != 0;
+                    for (int f = 0; f < fragments && !closed; f++) {
                         sender.protocol.sendFragment(
                                 text, ByteBuffer.wrap(b, cuts[f], cuts[f + 1] - cuts[f]), f == fragments - 1);
+                        if (f == 0 && misuse) {
+                            refusedFragment(sender.protocol);
+                            if (KnownFindings.F2_REFUSED_FRAGMENT_WEDGES_SENDER) {
+                                // The message cannot go on (finding F2): close instead.
+                                pair.close(sender, receiver, in);
+                                closed = true;
+                            }
+                        }
                     }
-                    receiver.expected.add(
-                            text ? "text:" + new String(b, StandardCharsets.UTF_8) : "binary:" + Hex.of(b));
+                    if (!closed) {
+                        receiver.expected.add(
+                                text ? "text:" + new String(b, StandardCharsets.UTF_8) : "binary:" + Hex.of(b));
+                    }
                 }
                 case 5 -> {
                     byte[] b = in.nextBytes(Math.min(125, in.nextByte()));
@@ -266,6 +290,19 @@ class RoundTripFuzzTest {
         Check.that(pair.server.protocol.shouldCloseTransport(), () -> "server keeps the transport after the close");
         pool.checkAllReturned("after the close handshake");
         pool.clear();
+    }
+
+    /**
+     * {@code sendFragment} refuses a fragment that cannot continue the text (RFC 6455 §8.1) with
+     * {@link IllegalArgumentException} and, as documented, sends nothing.
+     */
+    private static void refusedFragment(Protocol sender) {
+        try {
+            sender.sendFragment(true, ByteBuffer.wrap(new byte[] {'!', (byte) 0xFF}), false);
+        } catch (IllegalArgumentException expected) {
+            return;
+        }
+        throw new AssertionError("invalid UTF-8 fragment accepted");
     }
 
     /** One end of the pair: its protocol, what it saw, what it should see, what it wrote. */
