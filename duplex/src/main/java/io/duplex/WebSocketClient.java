@@ -201,9 +201,10 @@ public final class WebSocketClient implements AutoCloseable {
             });
             connections.add(c);
             boolean connected = ch.connect(address);
-            long budget = config.config.connectTimeout().toNanos()
-                    + config.config.handshakeTimeout().toNanos();
-            c.register(connected, budget);
+            // Until connected, the connect timeout; then the handshake timeout (Connection).
+            c.register(
+                    connected,
+                    (connected ? config.config.handshakeTimeout() : config.config.connectTimeout()).toNanos());
         } catch (IOException | RuntimeException e) {
             if (ch != null) {
                 try {

@@ -79,6 +79,11 @@ public final class HttpHeadParser {
         try {
             while (in.hasRemaining()) {
                 byte b = in.get();
+                if (lineLength == limits.maxLineLength() && !sawCr && b != '\r' && b != '\n') {
+                    // The line limit decides first, so an oversized request line gets 414 even
+                    // when it also reaches the head limit (both are 8 KiB by default).
+                    append(b);
+                }
                 if (++headSize > limits.maxHeadSize()) {
                     throw new HandshakeException(431, "head too large");
                 }

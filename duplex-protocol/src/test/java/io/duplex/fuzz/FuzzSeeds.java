@@ -34,6 +34,7 @@ public final class FuzzSeeds {
         seeds.responses();
         seeds.extensionHeaders();
         seeds.inflate();
+        seeds.compressOnce();
         seeds.encodedFrames();
         seeds.protocolPairs();
         seeds.utf8();
@@ -48,6 +49,7 @@ public final class FuzzSeeds {
     private static final int WINDOW = 1 << 5;
     private static final int SLICE = 2 << 5;
     private static final int DIRECT = 3 << 5;
+    private static final int CLOSE_FIRST = 1 << 7;
 
     private void frames() throws IOException {
         String dir = "FrameStreamFuzzTestInputs/frames";
@@ -114,6 +116,9 @@ public final class FuzzSeeds {
         write(dir, "message-too-big", input(CLIENT, "", "02 7e 0f a0 " + "00 ".repeat(4000) + "80 7e 0f a0"));
         write(dir, "frame-too-big", input(CLIENT, "", "82 7e 10 01"));
         write(dir, "rsv-on-continuation", input(CLIENT | DEFLATE, "", "41 03 f2 48 cd c0 04 c9 c9 07 00"));
+        // This end sent its Close first (bit 7): no pong, no second Close, whatever comes.
+        write(dir, "close-first-ping-then-close", input(CLOSE_FIRST | CLIENT, "", "89 01 61 88 02 03 e8"));
+        write(dir, "close-first-then-violation", input(CLOSE_FIRST, "", "81 00"));
     }
 
     private void closeFrames() throws IOException {
@@ -272,6 +277,24 @@ public final class FuzzSeeds {
         write(dir, "deflate", "01 00 00 02 " + commands);
         write(dir, "deflate-takeover-fragments", "07 00 0a 00 " + commands);
         write(dir, "no-commands", "00");
+        // Huffman-only: the response limits the client's window to 9 bits (options bits 3-6 = 2).
+        write(dir, "deflate-client-window-9", "11 00 00 00 " + commands);
+        // A fragmented text from the client with an invalid fragment tried inside (bit 4):
+        // finding F2 (KnownFindings).
+        write(dir, "finding-f2-refused-fragment", "00 00 00 ff 16 00 03 61 62 63 01 80");
+    }
+
+    private void compressOnce() throws IOException {
+        String dir = "InflateFuzzTestInputs/compressOnce";
+        // byte 0: level (mod 11, minus 1); then the message.
+        write(dir, "hello-default-level", "00 " + Hex.of("Hello".getBytes(StandardCharsets.UTF_8)));
+        write(
+                dir,
+                "json-best",
+                "0a " + Hex.of(("{\"id\":1,\"user\":\"alice\"},".repeat(20)).getBytes(StandardCharsets.UTF_8)));
+        write(dir, "counting-stored", "01 " + Hex.of(Hex.counting(300)));
+        write(dir, "huffman-friendly-level-1", "02 " + "61 62 ".repeat(100));
+        write(dir, "empty", "00");
     }
 
     private void utf8() throws IOException {

@@ -2,6 +2,7 @@ package io.duplex.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.duplex.deflate.DeflateConfig;
+import io.duplex.deflate.DeflatedPayload;
 import io.duplex.deflate.PerMessageDeflate;
 import io.duplex.extension.Extension;
 import io.duplex.extension.ExtensionParameters;
@@ -62,6 +63,40 @@ class InflateFuzzTest {
             reference.end();
         }
         pool.checkAllReturned("after close");
+        pool.clear();
+    }
+
+    /**
+     * {@link PerMessageDeflate#compressOnce} (the shared payload of a prepared message) inflates
+     * back to the message through a receiving extension with a limit of exactly its length, and
+     * fails with {@code MESSAGE_TOO_BIG} with one byte less; the message buffer is not changed and
+     * the pool gets everything back. Input: byte 0 the level (mod 11, minus 1), then the message.
+     */
+    @FuzzTest
+    void compressOnce(byte[] data) {
+        int level = data.length > 0 ? (data[0] & 0xFF) % 11 - 1 : -1;
+        byte[] message = data.length > 0 ? Arrays.copyOfRange(data, 1, data.length) : new byte[0];
+        byte[] before = message.clone();
+        CountingDeflaterPool pool = new CountingDeflaterPool();
+        DeflatedPayload compressed = PerMessageDeflate.compressOnce(ByteBuffer.wrap(message), level, pool);
+        Check.that(Arrays.equals(before, message), () -> "compressOnce changed the message");
+        Check.equal(message.length, compressed.uncompressedLength(), "uncompressedLength");
+        Check.equal(compressed.compressedLength() < message.length, compressed.saves(), "saves()");
+        byte[] wire = Observed.bytes(compressed.payload());
+        List<FuzzInput.Chunk> whole = List.of(new FuzzInput.Chunk(0, wire.length, false));
+
+        Extension extension = extension(pool, false);
+        try {
+            Outcome exact = decodeMessage(extension, wire, whole, message.length);
+            Check.equal("ok:" + io.duplex.protocol.Hex.of(message), exact.toString(), "inflated with the exact limit");
+            if (message.length > 0) {
+                Outcome under = decodeMessage(extension, wire, whole, message.length - 1);
+                Check.equal(Violation.MESSAGE_TOO_BIG, under.failure, "inflated with one byte less");
+            }
+        } finally {
+            extension.close();
+        }
+        pool.checkAllReturned("after compressOnce and decode");
         pool.clear();
     }
 

@@ -4,6 +4,7 @@ import io.duplex.WebSocketConfig;
 import io.duplex.extension.Extension;
 import io.duplex.protocol.Event;
 import io.duplex.protocol.Protocol;
+import io.duplex.protocol.ProtocolConfig;
 import io.duplex.protocol.Role;
 import io.duplex.protocol.State;
 import java.io.IOException;
@@ -85,9 +86,13 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
 
     // ------------------------------------------------------------------ lifecycle
 
-    /** Registers the socket; {@code connected} is false for a client whose TCP connect is pending. */
-    public void register(boolean connected, long handshakeTimeoutNanos) throws IOException {
-        handshakeDeadline = System.nanoTime() + handshakeTimeoutNanos;
+    /**
+     * Registers the socket; {@code connected} is false for a client whose TCP connect is pending.
+     * {@code timeoutNanos} bounds the opening handshake, or only the TCP connect when it is pending
+     * (the handshake timeout then starts once connected).
+     */
+    public void register(boolean connected, long timeoutNanos) throws IOException {
+        handshakeDeadline = System.nanoTime() + timeoutNanos;
         key = loop.register(transport.channel(), connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, this);
         loop.addTicking(this);
         if (connected) {
@@ -139,8 +144,15 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
      */
     public void open(Role role, List<Extension> extensions, WebSocketImpl socket, ByteBuffer rest) {
         this.ws = socket;
+        ProtocolConfig protocolConfig = config.protocol();
         this.protocol = Protocol.builder(role)
-                .config(config.protocol())
+                // Pings are answered in onEvent, not by the engine, so that pongs count against the
+                // outbound limit: a peer flooding pings without reading must not grow the queue
+                // without bound (DESIGN invariant 7).
+                .config(
+                        protocolConfig.autoPong()
+                                ? protocolConfig.toBuilder().autoPong(false).build()
+                                : protocolConfig)
                 .extensions(extensions)
                 .events(this::onEvent)
                 .output(this::output)
@@ -180,6 +192,9 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
             }
             if (k.isConnectable()) {
                 if (transport.channel().finishConnect()) {
+                    // The connect timeout covered the TCP connect; the rest of the opening
+                    // handshake (proxy, TLS, HTTP) gets the handshake timeout of its own.
+                    handshakeDeadline(config.handshakeTimeout().toNanos());
                     phase = Phase.TRANSPORT_HANDSHAKE;
                     advanceTransportHandshake();
                 }
@@ -253,7 +268,12 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
             lastActivity = System.nanoTime();
             ws.dispatchBinary(b.data());
         } else if (event instanceof Event.Ping p) {
-            ws.dispatchPing(p.data());
+            if (config.protocol().autoPong()) {
+                ws.answerPing(p.data());
+            }
+            if (!destroyed) {
+                ws.dispatchPing(p.data());
+            }
         } else if (event instanceof Event.Pong p) {
             pongDeadline = 0;
             ws.dispatchPong(p.data());

@@ -292,6 +292,29 @@ public final class WebSocketImpl implements WebSocket {
         return above ? SendResult.BUFFERED : SendResult.SENT;
     }
 
+    /**
+     * On the loop: answers a Ping (RFC 6455 §5.5.2) unless the Pong would pile up behind bytes
+     * the peer is not reading past the outbound limit; then the slow-consumer policy applies as
+     * for a send: CLOSE fails the connection with 1008, DROP skips this Pong (§5.5.3 lets an
+     * endpoint answer only the most recent Ping). Not activity for the idle timer.
+     */
+    void answerPing(ByteBuffer data) {
+        Connection c = connection;
+        if (c == null || c.isDestroyed() || !c.protocol().canSend()) {
+            return;
+        }
+        long buffered = c.bufferedAmount() + inFlight.get();
+        if (buffered > 0 && buffered + 2 + data.remaining() > c.config.outboundLimit()) {
+            if (c.config.slowConsumerPolicy() == SlowConsumerPolicy.CLOSE) {
+                LOG.log(Level.DEBUG, "slow consumer {0}: pongs over the outbound limit, closing", remote);
+                closeForTimeout(CloseCodes.POLICY_VIOLATION, "slow consumer");
+                c.abort();
+            }
+            return;
+        }
+        c.protocol().sendPong(data.duplicate());
+    }
+
     /** On the loop: a BUFFERED answer promises an {@code onDrain}, whatever the flush finds. */
     private static SendResult bufferedIf(Connection c, boolean above) {
         if (above) {
