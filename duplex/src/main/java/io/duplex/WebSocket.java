@@ -20,8 +20,9 @@ public interface WebSocket {
     SendResult send(CharSequence text);
 
     /**
-     * Sends a binary message: the bytes between the buffer's position and limit. Do not modify
-     * the buffer afterwards: large payloads are written from it directly.
+     * Sends a binary message: the bytes between the buffer's position and limit. The buffer is
+     * neither kept nor moved: once this returns the caller may reuse it (what the socket did not
+     * take at once was copied).
      */
     SendResult send(ByteBuffer data);
 

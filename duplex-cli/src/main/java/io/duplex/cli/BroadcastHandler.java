@@ -19,9 +19,20 @@ final class BroadcastHandler implements WebSocketHandler {
     /** The broker topic of the {@code /bcast} group. */
     static final String TOPIC = "/bcast";
 
+    private final String topic;
+
+    BroadcastHandler() {
+        this(TOPIC);
+    }
+
+    /** A broadcast group on its own broker topic (e.g. {@code serve --broadcast} on every path). */
+    BroadcastHandler(String topic) {
+        this.topic = topic;
+    }
+
     @Override
     public void onOpen(WebSocket ws) {
-        ws.subscribe(TOPIC);
+        ws.subscribe(topic);
     }
 
     @Override
@@ -35,8 +46,8 @@ final class BroadcastHandler implements WebSocketHandler {
     }
 
     /** {@link WebSocket#publish} skips the publisher, as in uWebSockets: add the sender's copy. */
-    private static void broadcast(WebSocket sender, PreparedMessage message) {
-        sender.publish(TOPIC, message);
+    private void broadcast(WebSocket sender, PreparedMessage message) {
+        sender.publish(topic, message);
         sender.send(message);
     }
 }

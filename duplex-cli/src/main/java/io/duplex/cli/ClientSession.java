@@ -50,6 +50,11 @@ final class ClientSession implements WebSocketHandler {
 
         /** A note about the session: reconnecting, reconnected, a dropped message. */
         void status(String line);
+
+        /** Whether the close is shown even without {@code --show-control} (a person is watching). */
+        default boolean alwaysShowsClose() {
+            return false;
+        }
     }
 
     /** Messages on stdout, one per line, nothing else; control frames and notes on stderr. */
@@ -199,7 +204,7 @@ final class ClientSession implements WebSocketHandler {
 
     @Override
     public void onClose(WebSocket ws, int code, String reason, boolean wasClean) {
-        if (showControl) {
+        if (showControl || view.alwaysShowsClose()) {
             view.control("close " + PayloadPreview.close(code, reason) + (wasClean ? "" : " (no close handshake)"));
         }
         if (reconnect && !closeRequested && ReconnectPolicy.retriesClose(code)) {

@@ -1,26 +1,18 @@
 package io.duplex.cli;
 
-import io.duplex.ProxyConfig;
 import io.duplex.ReconnectPolicy;
-import io.duplex.SendResult;
 import io.duplex.TlsConfig;
 import io.duplex.WebSocket;
 import io.duplex.WebSocketClient;
 import io.duplex.WebSocketConfig;
 import io.duplex.protocol.ProtocolConfig;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -98,8 +90,6 @@ public final class ConnectCommand implements Callable<Integer> {
     static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
     /** Stop reading stdin while this many bytes wait to be written (pipes faster than the network). */
     static final long SEND_WINDOW = 1 << 20;
-    /** How long {@code --wait N} waits when {@code --wait-seconds} does not say. */
-    static final double DEFAULT_WAIT_SECONDS = 10;
 
     @Spec
     CommandSpec spec;
@@ -199,7 +189,8 @@ public final class ConnectCommand implements Callable<Integer> {
     @Option(
             names = "--wait",
             paramLabel = "N",
-            description = "Exit once N messages have arrived (1 if they do not arrive within --wait-seconds, default 10).")
+            description =
+                    "Exit once N messages have arrived (1 if they do not arrive within --wait-seconds, default 10).")
     Integer waitMessages;
 
     @Option(
@@ -209,9 +200,19 @@ public final class ConnectCommand implements Callable<Integer> {
     Double waitSeconds;
 
     private final Console console;
+    private final boolean shutdownHook;
 
     public ConnectCommand(Console console) {
+        this(console, false);
+    }
+
+    /**
+     * @param shutdownHook whether SIGINT/SIGTERM (Ctrl-C) close the connection with 1001 before the
+     *     process exits (the real process)
+     */
+    public ConnectCommand(Console console, boolean shutdownHook) {
         this.console = console;
+        this.shutdownHook = shutdownHook;
     }
 
     @Override
@@ -238,7 +239,8 @@ public final class ConnectCommand implements Callable<Integer> {
         Map<String, String> requestHeaders = headerMap();
         boolean interactive = console.terminal() && !echo && !scripted;
         TerminalView terminal = interactive ? new TerminalView(console.out(), new Style(console.color())) : null;
-        ClientSession.View view = terminal != null ? terminal : new ClientSession.PipeView(console.out(), console.err());
+        ClientSession.View view =
+                terminal != null ? terminal : new ClientSession.PipeView(console.out(), console.err());
         ClientSession session = new ClientSession(view, binaryFormat, echo, showControl, reconnect);
         try (WebSocketClient client = client(timeout, secure)) {
             WebSocket ws;
@@ -259,16 +261,31 @@ public final class ConnectCommand implements Callable<Integer> {
                 return ExitCode.FAILURE;
             }
             if (terminal != null) {
-                terminal.status("connected to " + uri + describeNegotiated(ws)
-                        + " — /help for commands, Ctrl-D to close");
+                terminal.status(
+                        "connected to " + uri + describeNegotiated(ws) + " — /help for commands, Ctrl-D to close");
             }
-            if (echo) {
-                return finish(session.closed().join(), session);
+            ConnectRun run = new ConnectRun(console, ws, session, reconnect);
+            Thread hook = new Thread(run::goAway, "duplex-connect-shutdown");
+            if (shutdownHook) {
+                Runtime.getRuntime().addShutdownHook(hook);
             }
-            if (scripted) {
-                return script(ws, session);
+            try {
+                if (echo) {
+                    return run.finish(session.closed().join());
+                }
+                if (scripted) {
+                    return run.script(execute, waitMessages, waitSeconds);
+                }
+                return run.readInput(terminal);
+            } finally {
+                if (shutdownHook) {
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(hook);
+                    } catch (IllegalStateException exiting) {
+                        // The hook is running: it closes the connection.
+                    }
+                }
             }
-            return readInput(ws, session, terminal);
         }
     }
 
@@ -321,140 +338,6 @@ public final class ConnectCommand implements Callable<Integer> {
             b.reconnect(ReconnectPolicy.defaults()).queueWhileReconnecting(SEND_WINDOW);
         }
         return b.build();
-    }
-
-    /** Piped or interactive: stdin lines out, messages in, until stdin ends or the server closes. */
-    private int readInput(WebSocket ws, ClientSession session, TerminalView terminal) {
-        CompletableFuture<Void> inputDone = new CompletableFuture<>();
-        Thread reader = new Thread(
-                () -> {
-                    try (BufferedReader in =
-                            new BufferedReader(new InputStreamReader(console.in(), StandardCharsets.UTF_8))) {
-                        if (terminal != null) {
-                            new InteractiveInput(in, terminal, ws, session, line -> send(ws, session, line))
-                                    .run();
-                        } else {
-                            pump(in, ws, session);
-                        }
-                    } catch (IOException e) {
-                        console.err().println("duplex: cannot read stdin: " + e.getMessage());
-                        session.close(ws, 1000, "");
-                    } finally {
-                        inputDone.complete(null);
-                    }
-                },
-                "duplex-stdin");
-        reader.setDaemon(true); // a read of stdin cannot be interrupted; do not let it hold the JVM
-        reader.start();
-        CompletableFuture.anyOf(inputDone, session.closed()).join();
-        return awaitClosed(ws, session);
-    }
-
-    /** Sends stdin line by line; at its end starts the close handshake with 1000. */
-    private void pump(BufferedReader in, WebSocket ws, ClientSession session) throws IOException {
-        try {
-            String line;
-            while ((line = in.readLine()) != null && !session.closed().isDone()) {
-                if (!send(ws, session, line)) {
-                    break;
-                }
-            }
-        } finally {
-            session.close(ws, 1000, "");
-        }
-    }
-
-    /**
-     * Sends one text message, waiting while more than {@link #SEND_WINDOW} bytes are queued. While
-     * reconnecting the message joins the reconnection queue, or is dropped (with a note) when full.
-     *
-     * @return false when the connection is gone for good
-     */
-    private boolean send(WebSocket ws, ClientSession session, String line) {
-        CompletableFuture<Void> written = ws.sendAsync(line);
-        if (reconnect && written.isCompletedExceptionally()) {
-            if (ws.send(line) == SendResult.DROPPED) {
-                session.view().status("not connected: message dropped");
-            }
-            return !session.closed().isDone();
-        }
-        if (ws.bufferedAmount() > SEND_WINDOW) {
-            try {
-                written.join(); // backpressure: let the socket catch up before reading on
-            } catch (CompletionException closed) {
-                return reconnect && !session.closed().isDone();
-            }
-        }
-        return true;
-    }
-
-    /**
-     * Scripted: send the {@code -x} messages, wait for {@code --wait N} messages and/or {@code
-     * --wait-seconds}, then close.
-     */
-    private int script(WebSocket ws, ClientSession session) {
-        for (String message : execute) {
-            if (!send(ws, session, message)) {
-                break;
-            }
-        }
-        double seconds = waitSeconds != null ? waitSeconds : waitMessages != null ? DEFAULT_WAIT_SECONDS : 0;
-        CompletableFuture<?> enough =
-                waitMessages != null ? session.awaitMessages(waitMessages) : new CompletableFuture<>();
-        try {
-            CompletableFuture.anyOf(enough, session.closed()).get(Math.round(seconds * 1000), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            // The time is up: the messages that came are printed; --wait decides below.
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            return ExitCode.FAILURE; // never: neither future fails
-        }
-        boolean serverEnded = session.closed().isDone();
-        if (!serverEnded) {
-            session.close(ws, 1000, "");
-        }
-        int status = awaitClosed(ws, session);
-        if (waitMessages != null && session.received() < waitMessages) {
-            console.err()
-                    .println("duplex: expected " + waitMessages + " message(s), got " + session.received()
-                            + (serverEnded ? " before the connection ended" : " within " + fmt(seconds) + " s"));
-            return ExitCode.FAILURE;
-        }
-        return status;
-    }
-
-    private static String fmt(double seconds) {
-        return seconds == Math.rint(seconds) ? String.valueOf((long) seconds) : String.valueOf(seconds);
-    }
-
-    /** Waits (bounded) for the session to end after a close was started, then judges how. */
-    private int awaitClosed(WebSocket ws, ClientSession session) {
-        try {
-            return finish(session.closed().get(CLOSE_TIMEOUT.toMillis() + 2000, TimeUnit.MILLISECONDS), session);
-        } catch (TimeoutException e) {
-            console.err()
-                    .println("duplex: the server did not answer the close within " + CLOSE_TIMEOUT.toSeconds() + " s");
-            ws.abort();
-            return ExitCode.FAILURE;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            ws.abort();
-            return ExitCode.FAILURE;
-        } catch (ExecutionException e) {
-            return ExitCode.FAILURE; // never: the future only completes normally
-        }
-    }
-
-    private int finish(ClientSession.Closed closed, ClientSession session) {
-        if (closed.isNormal()) {
-            return ExitCode.OK;
-        }
-        Throwable error = session.lastError();
-        console.err()
-                .println("duplex: " + closed.describe()
-                        + (error != null && error.getMessage() != null ? ": " + error.getMessage() : ""));
-        return ExitCode.FAILURE;
     }
 
     private Map<String, String> headerMap() {

@@ -138,9 +138,10 @@ final class FrameReport {
         return switch (opcode) {
             case TEXT -> PayloadPreview.text(head, headLength, length, maxPreview);
             case BINARY -> PayloadPreview.hex(head, headLength, length, maxPreview);
-            case CONTINUATION -> messageType == Opcode.TEXT
-                    ? "(text) " + PayloadPreview.text(head, headLength, length, maxPreview)
-                    : "(binary) " + PayloadPreview.hex(head, headLength, length, maxPreview);
+            case CONTINUATION ->
+                messageType == Opcode.TEXT
+                        ? "(text) " + PayloadPreview.text(head, headLength, length, maxPreview)
+                        : "(binary) " + PayloadPreview.hex(head, headLength, length, maxPreview);
             case CLOSE -> PayloadPreview.closePayload(head, headLength);
             case PING, PONG -> PayloadPreview.textOrHex(head, headLength, length, maxPreview);
         };

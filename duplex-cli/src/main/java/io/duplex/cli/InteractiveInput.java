@@ -43,11 +43,7 @@ final class InteractiveInput {
      * @param sendText sends one text message; false when the session cannot send any more
      */
     InteractiveInput(
-            BufferedReader in,
-            TerminalView view,
-            WebSocket ws,
-            ClientSession session,
-            Predicate<String> sendText) {
+            BufferedReader in, TerminalView view, WebSocket ws, ClientSession session, Predicate<String> sendText) {
         this.in = in;
         this.view = view;
         this.ws = ws;

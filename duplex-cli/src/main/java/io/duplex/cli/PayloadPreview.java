@@ -34,9 +34,8 @@ final class PayloadPreview {
             case 1013 -> "try again later";
             case 1014 -> "bad gateway";
             case 1015 -> "TLS handshake";
-            default -> code >= 3000 && code <= 3999
-                    ? "registered"
-                    : code >= 4000 && code <= 4999 ? "private" : "reserved";
+            default ->
+                code >= 3000 && code <= 3999 ? "registered" : code >= 4000 && code <= 4999 ? "private" : "reserved";
         };
     }
 
@@ -95,7 +94,7 @@ final class PayloadPreview {
      * "more bytes" note.
      */
     static String textOrHex(byte[] bytes, int length, long total, int maxChars) {
-        String text = strictUtf8(bytes, length);
+        String text = strictUtf8(bytes, length, length >= total);
         if (text != null) {
             String q = quote(text, maxChars);
             return total > length && text.length() <= maxChars ? q + "…(+" + (total - length) + " bytes)" : q;
@@ -119,28 +118,26 @@ final class PayloadPreview {
         return total > n ? digits + "…(+" + (total - n) + " bytes)" : digits;
     }
 
-    /** Decodes UTF-8, allowing a sequence cut at the end; null when the bytes are not UTF-8. */
-    private static String strictUtf8(byte[] bytes, int length) {
+    /**
+     * Decodes UTF-8 strictly; a sequence cut at the end is allowed only when the payload goes on
+     * ({@code complete} false). Null when the bytes are not UTF-8, or are mostly control
+     * characters (binary that happens to decode).
+     */
+    private static String strictUtf8(byte[] bytes, int length, boolean complete) {
         CharsetDecoder decoder = StandardCharsets.UTF_8
                 .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         CharBuffer out = CharBuffer.allocate(length);
         ByteBuffer in = ByteBuffer.wrap(bytes, 0, length);
-        var result = decoder.decode(in, out, false);
-        if (result.isError() || in.remaining() > 3) {
-            return null;
-        }
-        try {
-            decoder.flush(out);
-        } catch (IllegalStateException e) {
+        if (decoder.decode(in, out, complete).isError() || (complete ? in.hasRemaining() : in.remaining() > 3)) {
             return null;
         }
         String s = out.flip().toString();
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') {
-                return null; // mostly control characters: binary that happens to be valid UTF-8
+                return null;
             }
         }
         return s;

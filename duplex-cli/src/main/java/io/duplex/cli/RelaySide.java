@@ -124,7 +124,8 @@ final class RelaySide {
             return false;
         }
         byte[] text = reason.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer payload = ByteBuffer.allocate(2 + text.length).putShort((short) code).put(text);
+        ByteBuffer payload =
+                ByteBuffer.allocate(2 + text.length).putShort((short) code).put(text);
         payload.flip();
         header(true, 0, Opcode.CLOSE, payload.remaining());
         return payload(payload) && flush();
@@ -141,8 +142,8 @@ final class RelaySide {
             if (!socket.isClosed() && !socket.isOutputShutdown()) {
                 socket.shutdownOutput();
             }
-        } catch (IOException e) {
-            // Already gone: nothing left to tell it.
+        } catch (IOException | UnsupportedOperationException e) {
+            // Already gone, or TLS (SSLSocket cannot half-close): the socket is closed at the end.
         }
     }
 

@@ -111,6 +111,30 @@ public final class ServeCommand implements Callable<Integer> {
             })
     List<String> origins = new ArrayList<>();
 
+    @Option(
+            names = "--broadcast",
+            description = "Send every message to every client (on any path), the sender included.")
+    boolean broadcast;
+
+    @Option(
+            names = "--topics",
+            description = {"Publish/subscribe: clients send 'subscribe T', 'unsubscribe T', 'publish T MESSAGE'."})
+    boolean topics;
+
+    @Option(
+            names = "--compress",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description = "Negotiate permessage-deflate (RFC 7692) when clients offer it (default: on).")
+    boolean compress;
+
+    @Option(
+            names = "--redis",
+            paramLabel = "URI",
+            description = "Join other nodes through Redis (redis://[user:pass@]host:port, rediss://…).")
+    String redis;
+
     @Option(names = "--event-loops", paramLabel = "N", description = "Event loop threads (default: one per CPU).")
     Integer eventLoops;
 
@@ -232,7 +256,13 @@ public final class ServeCommand implements Callable<Integer> {
                 .port(port)
                 .config(config())
                 .route("/bcast", logged(new BroadcastHandler()))
-                .route("*", logged(echo ? WebSocketHandler.echo() : new WebSocketHandler() {}));
+                .route("*", logged(mainHandler()));
+        if (echo && (broadcast || topics) || (broadcast && topics)) {
+            throw usage("choose one of --echo, --broadcast and --topics");
+        }
+        if (redis != null) {
+            b.broker(redisBroker());
+        }
         if (eventLoops != null) {
             b.eventLoops(eventLoops);
         }
@@ -244,6 +274,29 @@ public final class ServeCommand implements Callable<Integer> {
             b.tls(tls);
         }
         return b;
+    }
+
+    private WebSocketHandler mainHandler() {
+        if (broadcast) {
+            return new BroadcastHandler("*");
+        }
+        if (topics) {
+            return new TopicsHandler();
+        }
+        return echo ? WebSocketHandler.echo() : new WebSocketHandler() {};
+    }
+
+    private io.duplex.Broker redisBroker() {
+        try {
+            io.duplex.redis.RedisBroker broker =
+                    io.duplex.redis.RedisBroker.builder().uri(redis).build();
+            Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "duplex-redis-close"));
+            return broker;
+        } catch (IllegalArgumentException e) {
+            throw usage("--redis: " + e.getMessage());
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot reach Redis at --redis: " + e.getMessage(), e);
+        }
     }
 
     private WebSocketHandler logged(WebSocketHandler handler) {
@@ -263,6 +316,7 @@ public final class ServeCommand implements Callable<Integer> {
                     // An echoed or broadcast message of the largest size must fit the send queue.
                     .outboundLimit(Math.max(ProtocolConfig.DEFAULT_MAX_SIZE, 4 * message))
                     .originPolicy(originPolicy())
+                    .compression(compress)
                     .build();
         } catch (IllegalArgumentException e) {
             throw usage("--max-message/--max-frame: " + e.getMessage());

@@ -52,6 +52,11 @@ final class TerminalView implements ClientSession.View {
         print(style.status(line));
     }
 
+    @Override
+    public boolean alwaysShowsClose() {
+        return true;
+    }
+
     /** An error of the user's making (a bad command), in red. */
     synchronized void error(String line) {
         print(style.error(line));

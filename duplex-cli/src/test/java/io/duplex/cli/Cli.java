@@ -23,10 +23,17 @@ final class Cli {
     private final CommandLine commandLine;
 
     Cli(InputStream in) {
+        this(in, false, false);
+    }
+
+    /** A console that claims to be a terminal (interactive connect, live progress), with or without colour. */
+    Cli(InputStream in, boolean terminal, boolean color) {
         Console console = new Console(
                 in,
                 new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                terminal,
+                color);
         this.commandLine = DuplexCommand.commandLine(console, false);
     }
 

@@ -137,6 +137,37 @@ class LauncherJarIT {
     }
 
     @Test
+    void benchAndInspectRunFromTheJar() throws Exception {
+        Process serve = start("serve", "--port", "0", "--host", "127.0.0.1", "--echo", "--quiet", "--event-loops", "1");
+        LinkedBlockingQueue<String> serveOut = lines(serve.getInputStream());
+        Matcher m = Pattern.compile("^READY duplex port=(\\d+) ")
+                .matcher(awaitLine(serveOut, Pattern.compile("^READY duplex port="), new ArrayList<>()));
+        assertThat(m.find()).isTrue();
+        String url = "ws://127.0.0.1:" + m.group(1) + "/";
+
+        // HdrHistogram is shaded into the jar: a bench run and its JSON work from the jar alone.
+        Process bench = start("bench", url, "-c", "2", "-p", "2", "-d", "0.5", "-w", "0", "--json");
+        String out = readAll(bench.getInputStream());
+        String err = readAll(bench.getErrorStream());
+        assertThat(bench.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(bench.exitValue()).as(err).isEqualTo(ExitCode.OK);
+        assertThat(Json.object(out.strip())).containsEntry("mode", "echo").containsEntry("errors", 0.0);
+
+        Process inspect = start("inspect", "--listen", "0", "--upstream", url);
+        LinkedBlockingQueue<String> inspectOut = lines(inspect.getInputStream());
+        Matcher p = Pattern.compile("^READY duplex-inspect port=(\\d+)$")
+                .matcher(awaitLine(inspectOut, Pattern.compile("^READY duplex-inspect port="), new ArrayList<>()));
+        assertThat(p.find()).isTrue();
+        Process connect = start("connect", "-x", "through", "--wait", "1", "ws://127.0.0.1:" + p.group(1) + "/jar");
+        assertThat(readAll(connect.getInputStream())).isEqualTo("through\n");
+        assertThat(connect.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(connect.exitValue()).isEqualTo(ExitCode.OK);
+        awaitLine(inspectOut, Pattern.compile("client→server  TEXT .* \"through\"$"), new ArrayList<>());
+        assertThat(inspect.toHandle().destroy()).isTrue();
+        assertThat(inspect.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
     void connectionFailuresAndUsageErrorsExitWithTheirCodes() throws Exception {
         Process badUrl = start("connect", "http://x");
         String badUrlErr = readAll(badUrl.getErrorStream());

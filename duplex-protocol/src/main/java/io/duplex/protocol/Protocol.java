@@ -408,7 +408,8 @@ public final class Protocol {
     /** RFC 6455 §5.3 mask keys from a strong source, drawn in batches to amortise its cost. */
     private static final class SecureMaskKeys implements IntSupplier {
         private static final SecureRandom RANDOM = new SecureRandom();
-        private final ByteBuffer batch = ByteBuffer.allocate(256).position(256);
+        // 1,024 keys per refill: the shared SecureRandom is synchronized and costs ~µs a call.
+        private final ByteBuffer batch = ByteBuffer.allocate(4096).position(4096);
 
         @Override
         public int getAsInt() {

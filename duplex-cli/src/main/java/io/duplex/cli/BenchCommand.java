@@ -1,0 +1,323 @@
+package io.duplex.cli;
+
+import io.duplex.TlsConfig;
+import io.duplex.WebSocket;
+import io.duplex.WebSocketClient;
+import io.duplex.WebSocketConfig;
+import io.duplex.WebSocketHandler;
+import io.duplex.protocol.ProtocolConfig;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code duplex bench URL}: a load generator built on the Duplex client and its own event loops.
+ * Echo (closed loop, or open loop at a rate with latency from the intended send time), connect
+ * (handshakes per second) and broadcast (deliveries per second, publish-to-receipt latency).
+ * Percentiles come from an HdrHistogram per event loop, merged at the end.
+ *
+ * <p>Exit status: 0 when the run had no error; 1 when it had any (a connection failed or closed, a
+ * message came back wrong), nothing could connect or nothing was measured; 2 for a usage error.
+ *
+ * <p>Threading: {@link #call()} blocks for the run; the load runs on the client's event loops
+ * (and, at a rate, on a pacer thread).
+ */
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "A WebSocket load generator: opens N connections to URL and measures.",
+            "",
+            "  echo       each connection keeps --pipeline messages in flight to an echo",
+            "             server (duplex serve --echo); msgs/s and round-trip latency.",
+            "             With --rate: open loop at that total rate; latency counts from",
+            "             the time each message was meant to leave (no coordinated omission).",
+            "  connect    N connections at a time open, close with 1000 and open again;",
+            "             handshakes/s and connect-to-open latency.",
+            "  broadcast  N members on URL (path /bcast when the URL has none); member 0",
+            "             also publishes (--pipeline of its own copies outstanding, or",
+            "             --rate); deliveries/s to all members and publish-to-receipt",
+            "             latency. The server must send each message to every member, the",
+            "             sender included, as duplex serve does on /bcast.",
+            "",
+            "Each message carries its send time in its first bytes (8 bytes binary, 16 hex",
+            "digits text), so --size is at least 8 (binary) or 16 (text). Echoes are checked",
+            "for type and size (and content with --verify). Latency in microseconds from an",
+            "HdrHistogram (3 significant digits). Compression is off unless --compress.",
+            ""
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  duplex serve --echo --quiet --port 9001 &",
+            "  duplex bench ws://127.0.0.1:9001/ --connections 100 --pipeline 16 --size 32",
+            "  duplex bench ws://127.0.0.1:9001/ -c 10 -p 4 --size 64k --binary --json",
+            "  duplex bench ws://127.0.0.1:9001/ -c 50 --rate 20000 --duration 30",
+            "  duplex bench ws://127.0.0.1:9001/bcast --mode broadcast -c 1000 --size 64",
+            "  duplex bench ws://127.0.0.1:9001/ --mode connect -c 64 --duration 5"
+        })
+public final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "URL", description = "ws:// or wss:// URL of the server.")
+    String url;
+
+    @Option(
+            names = "--mode",
+            paramLabel = "MODE",
+            defaultValue = "echo",
+            description = "echo, connect or broadcast (default: ${DEFAULT-VALUE}).")
+    BenchMode mode;
+
+    @Option(
+            names = {"-c", "--connections"},
+            paramLabel = "N",
+            defaultValue = "10",
+            description = "Connections (connect mode: handshakes at a time) (default: ${DEFAULT-VALUE}).")
+    int connections;
+
+    @Option(
+            names = {"-p", "--pipeline"},
+            paramLabel = "P",
+            description = {
+                "Messages in flight per connection (broadcast: of the publisher's own copies).",
+                "Default 1; with --rate no limit (a limit there delays sends, which shows as latency)."
+            })
+    Integer pipeline;
+
+    @Option(
+            names = {"-s", "--size"},
+            paramLabel = "BYTES",
+            defaultValue = "32",
+            converter = ByteSize.Converter.class,
+            description = "Message size, e.g. 32, 64k (default: ${DEFAULT-VALUE}).")
+    long size;
+
+    @Option(names = "--binary", description = "Send binary messages (default: text).")
+    boolean binary;
+
+    @Option(
+            names = "--rate",
+            paramLabel = "MSGS_PER_S",
+            description = "Open loop: send this many messages per second in all (default: closed loop).")
+    Double rate;
+
+    @Option(
+            names = {"-d", "--duration"},
+            paramLabel = "S",
+            defaultValue = "10",
+            description = "Seconds measured (default: ${DEFAULT-VALUE}).")
+    double durationSeconds;
+
+    @Option(
+            names = {"-w", "--warmup"},
+            paramLabel = "S",
+            defaultValue = "1",
+            description = "Seconds of load before measuring (default: ${DEFAULT-VALUE}).")
+    double warmupSeconds;
+
+    @Option(
+            names = "--event-loops",
+            paramLabel = "N",
+            description = "Client event loop threads (default: one per CPU).")
+    Integer eventLoops;
+
+    @Option(
+            names = "--verify",
+            description = "Check every byte of every message received, not only type, size and stamp.")
+    boolean verify;
+
+    @Option(names = "--compress", description = "Offer permessage-deflate (off by default, as in wsload).")
+    boolean compress;
+
+    @Option(
+            names = "--progress",
+            description = "Print the live progress line (stderr, once per second) even when not at a terminal.")
+    boolean progress;
+
+    @Option(names = "--json", description = "Print the result as one JSON object instead of the summary.")
+    boolean json;
+
+    @Option(
+            names = {"-H", "--header"},
+            paramLabel = "HEADER",
+            converter = Header.Converter.class,
+            description = "Add a \"Name: value\" header to every upgrade request (repeatable).")
+    List<Header> headers = new ArrayList<>();
+
+    @Option(
+            names = {"-k", "--insecure"},
+            description = "wss://: accept any certificate and host name. Unsafe: for testing only.")
+    boolean insecure;
+
+    @Option(
+            names = "--timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "10",
+            description = "Time allowed for each connection's handshake (default: ${DEFAULT-VALUE}).")
+    double timeoutSeconds;
+
+    private final Console console;
+
+    public BenchCommand(Console console) {
+        this.console = console;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        URI uri = Urls.parseWebSocketUrl(url, spec);
+        if (mode == BenchMode.BROADCAST
+                && (uri.getRawPath() == null
+                        || uri.getRawPath().isEmpty()
+                        || uri.getRawPath().equals("/"))) {
+            uri = uri.resolve("/bcast");
+        }
+        BenchLoad.Plan plan = plan(uri);
+        BenchContext context = new BenchContext();
+        BenchProgress live = new BenchProgress(
+                console.err(), progress || console.terminal(), console.terminal(), new Style(console.color()));
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        BenchResult result;
+        try (WebSocketClient client = client(plan)) {
+            if (mode == BenchMode.CONNECT) {
+                Throwable probe = probe(client, plan);
+                if (probe != null) {
+                    return connectFailed(probe, plan.uri());
+                }
+                result = new BenchConnectLoad(plan, context, live).run(client);
+            } else {
+                BenchPayload payload = new BenchPayload((int) size, binary, verify);
+                result = new BenchLoad(plan, context, payload, live).run(client, failure);
+                if (result == null) {
+                    if (mode == BenchMode.BROADCAST && failure.get() == null) {
+                        console.err().println("duplex: the publisher (connection 0) did not connect in time");
+                        return ExitCode.FAILURE;
+                    }
+                    return connectFailed(failure.get(), plan.uri());
+                }
+            }
+        }
+        if (json) {
+            console.out().println(result.json());
+        } else {
+            result.print(console.out());
+        }
+        if (result.count() == 0) {
+            console.err()
+                    .println("duplex: no " + mode.counted() + " in the measurement window"
+                            + (mode == BenchMode.ECHO ? " (does the server echo? duplex serve needs --echo)" : ""));
+            return ExitCode.FAILURE;
+        }
+        return result.errors() == 0 ? ExitCode.OK : ExitCode.FAILURE;
+    }
+
+    private int connectFailed(Throwable failure, URI uri) {
+        Throwable cause =
+                failure == null ? new TimeoutException("no connection opened") : ConnectFailure.unwrap(failure);
+        if (cause instanceof IllegalArgumentException) {
+            throw usage(cause.getMessage());
+        }
+        console.err().println("duplex: " + ConnectFailure.describe(cause, ConnectCommand.target(uri)));
+        return ExitCode.FAILURE;
+    }
+
+    /** Connect mode: one handshake first, so that a server that is not there fails at once. */
+    private Throwable probe(WebSocketClient client, BenchLoad.Plan plan) throws InterruptedException {
+        try {
+            WebSocket ws = client.connect(plan.uri(), new WebSocketHandler() {}, plan.headers())
+                    .get(plan.connectTimeoutMillis() * 2 + 1000, TimeUnit.MILLISECONDS);
+            ws.close(1000, "");
+            return null;
+        } catch (ExecutionException | TimeoutException e) {
+            return e;
+        }
+    }
+
+    private BenchLoad.Plan plan(URI uri) {
+        if (connections < 1 || connections > 1_000_000) {
+            throw usage("--connections must be between 1 and 1000000: " + connections);
+        }
+        if (pipeline != null && (pipeline < 1 || pipeline > 1 << 16)) {
+            throw usage("--pipeline must be between 1 and 65536: " + pipeline);
+        }
+        int least = binary ? BenchPayload.BINARY_STAMP : BenchPayload.TEXT_STAMP;
+        if (size < least || size > 64L << 20) {
+            throw usage("--size must be between " + least + " (" + (binary ? "binary" : "text")
+                    + ": the send time travels in the payload) and 64m: " + size);
+        }
+        if (rate != null && (!(rate > 0) || rate > 1e9)) {
+            throw usage("--rate must be between 0 and 1e9 messages per second: " + rate);
+        }
+        if (rate != null && mode == BenchMode.CONNECT) {
+            throw usage("--rate applies to echo and broadcast, not to connect");
+        }
+        if (!(durationSeconds > 0) || durationSeconds > 86_400) {
+            throw usage("--duration must be between 0 and 86400 seconds: " + durationSeconds);
+        }
+        if (!(warmupSeconds >= 0) || warmupSeconds > 86_400) {
+            throw usage("--warmup must be between 0 and 86400 seconds: " + warmupSeconds);
+        }
+        if (!(timeoutSeconds > 0) || timeoutSeconds > 86_400) {
+            throw usage("--timeout must be between 0 and 86400 seconds: " + timeoutSeconds);
+        }
+        if (eventLoops != null && (eventLoops < 1 || eventLoops > 1024)) {
+            throw usage("--event-loops must be between 1 and 1024: " + eventLoops);
+        }
+        Map<String, String> headerMap = new LinkedHashMap<>();
+        for (Header h : headers) {
+            headerMap.merge(h.name(), h.value(), (a, b) -> a + ", " + b);
+        }
+        return new BenchLoad.Plan(
+                mode,
+                uri,
+                headerMap,
+                connections,
+                pipeline != null ? pipeline : rate != null ? 0 : 1,
+                rate,
+                Math.round(warmupSeconds * 1e9),
+                Math.round(durationSeconds * 1e9),
+                Math.max(1, Math.round(timeoutSeconds * 1000)),
+                eventLoops != null ? eventLoops : Runtime.getRuntime().availableProcessors());
+    }
+
+    private WebSocketClient client(BenchLoad.Plan plan) {
+        long message = Math.max(ProtocolConfig.DEFAULT_MAX_SIZE, size);
+        Duration timeout = Duration.ofMillis(plan.connectTimeoutMillis());
+        WebSocketConfig config = WebSocketConfig.builder()
+                .maxMessageSize(message)
+                .maxFrameSize(message)
+                .connectTimeout(timeout)
+                .handshakeTimeout(timeout)
+                .closeTimeout(Duration.ofSeconds(5))
+                // No keepalive pings in the measurements.
+                .pingInterval(Duration.ZERO)
+                .compression(compress)
+                // The pipeline must fit the send queue, with room for the pacer catching up.
+                .outboundLimit(Math.max(64L << 20, 4L * plan.pipeline() * size))
+                .build();
+        WebSocketClient.Builder b = WebSocketClient.builder().config(config).eventLoops(plan.eventLoops());
+        if (insecure && plan.uri().getScheme().equalsIgnoreCase("wss")) {
+            b.tls(TlsConfig.client().insecure());
+        }
+        return b.build();
+    }
+
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+}

@@ -1,0 +1,238 @@
+package io.duplex.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.duplex.WebSocket;
+import io.duplex.WebSocketHandler;
+import io.duplex.WebSocketServer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code duplex bench} in-process against {@code duplex serve} on 127.0.0.1: short runs whose
+ * figures must be non-zero and consistent with each other.
+ */
+class BenchCommandTest {
+    private final List<AutoCloseable> resources = new ArrayList<>();
+
+    @AfterEach
+    void close() throws Exception {
+        for (AutoCloseable c : resources) {
+            c.close();
+        }
+    }
+
+    RunningServe serve(String... options) throws Exception {
+        RunningServe s = RunningServe.start(options);
+        resources.add(s::stop);
+        return s;
+    }
+
+    static Map<String, Object> json(Cli.Result r) {
+        assertThat(r.exit()).as(r.err() + r.out()).isEqualTo(ExitCode.OK);
+        return Json.object(r.out().strip());
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> latency(Map<String, Object> result) {
+        return (Map<String, Object>) result.get("latency_us");
+    }
+
+    static double num(Map<String, Object> m, String key) {
+        return (Double) m.get(key);
+    }
+
+    /** Counted events = histogram samples; rate = count / window; percentiles ordered. */
+    static void assertConsistent(Map<String, Object> result) {
+        Map<String, Object> latency = latency(result);
+        double count = num(result, "messages");
+        assertThat(count).isPositive();
+        assertThat(num(latency, "count")).isEqualTo(count);
+        assertThat(num(result, "msgs_per_s")).isCloseTo(count / num(result, "duration_s"), within(0.1 + count * 1e-3));
+        assertThat(num(latency, "p50")).isPositive();
+        assertThat(num(latency, "min")).isLessThanOrEqualTo(num(latency, "p50"));
+        assertThat(num(latency, "p50")).isLessThanOrEqualTo(num(latency, "p90"));
+        assertThat(num(latency, "p90")).isLessThanOrEqualTo(num(latency, "p99"));
+        assertThat(num(latency, "p99")).isLessThanOrEqualTo(num(latency, "p99_9"));
+        // The histogram keeps 3 significant digits: a percentile may round above the exact max.
+        assertThat(num(latency, "p99_9")).isLessThanOrEqualTo(num(latency, "max") * 1.001 + 0.1);
+        assertThat(num(result, "errors")).isZero();
+        assertThat(result.get("first_error")).isNull();
+    }
+
+    @Test
+    void echoClosedLoopFiguresAreConsistent() throws Exception {
+        RunningServe s = serve("--echo", "--quiet");
+        Cli.Result r = Cli.run(
+                "",
+                "bench",
+                s.uri("/").toString(),
+                "--connections",
+                "4",
+                "--pipeline",
+                "4",
+                "--duration",
+                "1",
+                "--warmup",
+                "0.2",
+                "--event-loops",
+                "2",
+                "--json");
+        Map<String, Object> result = json(r);
+        assertConsistent(result);
+        assertThat(result)
+                .containsEntry("mode", "echo")
+                .containsEntry("connections", 4.0)
+                .containsEntry("opened", 4.0)
+                .containsEntry("pipeline", 4.0)
+                .containsEntry("size", 32.0)
+                .containsEntry("binary", false)
+                .containsEntry("rate", null)
+                .containsEntry("event_loops", 2.0);
+        assertThat(num(result, "duration_s")).isEqualTo(1.0);
+        assertThat(num(result, "client_cpu")).isPositive(); // this process's cores over the window
+        assertThat(num(result, "mb_per_s")).isCloseTo(num(result, "msgs_per_s") * 32 / 1e6, within(0.11));
+        assertThat(r.err()).isEmpty(); // no progress line when stderr is not a terminal
+    }
+
+    @Test
+    void binaryEchoWithVerificationAndTheSummaryForPeople() throws Exception {
+        RunningServe s = serve("--echo", "--quiet");
+        Cli.Result r = Cli.run(
+                "",
+                "bench",
+                s.uri("/").toString(),
+                "-c",
+                "2",
+                "-p",
+                "2",
+                "-s",
+                "64k",
+                "--binary",
+                "--verify",
+                "-d",
+                "0.5",
+                "-w",
+                "0",
+                "--progress");
+        assertThat(r.exit()).as(r.err()).isEqualTo(ExitCode.OK);
+        assertThat(r.out())
+                .contains("duplex bench echo " + s.uri("/")
+                        + ": 2 connections × 2 in flight, 65536 B binary, closed loop")
+                .containsPattern("echoes +[0-9,]+ +[0-9,]+ echoes/s +[0-9.]+ MB/s")
+                .contains("errors      0")
+                .containsPattern(
+                        "latency µs +p50 [0-9.,]+ +p90 [0-9.,]+ +p99 [0-9.,]+ +p99\\.9 [0-9.,]+ +max [0-9.,]+");
+        assertThat(r.err()).contains("measuring"); // --progress: one line per second even in a pipe
+    }
+
+    @Test
+    void openLoopSendsAtTheRateAndTimesFromTheIntendedSend() throws Exception {
+        RunningServe s = serve("--echo", "--quiet");
+        Map<String, Object> result = json(Cli.run(
+                "", "bench", s.uri("/").toString(), "-c", "4", "--rate", "2000", "-d", "1", "-w", "0.2", "--json"));
+        assertConsistent(result);
+        assertThat(result).containsEntry("rate", 2000.0).containsEntry("pipeline", null);
+        // Open loop: what is sent does not depend on how fast it comes back.
+        assertThat(num(result, "msgs_per_s")).isBetween(1000.0, 2200.0);
+    }
+
+    @Test
+    void connectModeCountsHandshakes() throws Exception {
+        RunningServe s = serve("--echo", "--quiet");
+        Map<String, Object> result = json(Cli.run(
+                "", "bench", s.uri("/").toString(), "--mode", "connect", "-c", "4", "-d", "1", "-w", "0", "--json"));
+        assertConsistent(result);
+        assertThat(result).containsEntry("mode", "connect");
+        assertThat(result.get("handshakes")).isEqualTo(result.get("messages"));
+        assertThat(num(result, "handshakes_per_s")).isPositive();
+    }
+
+    @Test
+    void broadcastModeCountsDeliveriesToEveryMember() throws Exception {
+        RunningServe s = serve("--echo", "--quiet");
+        // The URL has no path: broadcast uses /bcast.
+        Map<String, Object> result = json(Cli.run(
+                "",
+                "bench",
+                "ws://127.0.0.1:" + s.server().port(),
+                "--mode",
+                "broadcast",
+                "-c",
+                "5",
+                "-p",
+                "2",
+                "-d",
+                "1",
+                "-w",
+                "0.2",
+                "--json"));
+        assertConsistent(result);
+        assertThat(result).containsEntry("url", "ws://127.0.0.1:" + s.server().port() + "/bcast");
+        double publishes = num(result, "publishes");
+        double deliveries = num(result, "deliveries");
+        assertThat(publishes).isPositive();
+        // Each publish reaches all 5 members; the window's edges cut a few off either way.
+        assertThat(deliveries).isCloseTo(5 * publishes, within(5 * 2 * 2 + 0.05 * deliveries));
+    }
+
+    @Test
+    void echoesThatComeBackWrongAreErrors() {
+        WebSocketServer bad = WebSocketServer.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .eventLoops(1)
+                .route("*", WebSocketHandler.onText((WebSocket ws, String text) -> ws.send(text.substring(1))))
+                .start();
+        resources.add(() -> bad.stop(Duration.ofSeconds(2)));
+        Cli.Result r =
+                Cli.run("", "bench", "ws://127.0.0.1:" + bad.port() + "/", "-c", "1", "-d", "0.3", "-w", "0", "--json");
+        assertThat(r.exit()).isEqualTo(ExitCode.FAILURE);
+        Map<String, Object> result = Json.object(r.out().strip());
+        assertThat(num(result, "errors")).isPositive();
+        assertThat((String) result.get("first_error")).contains("not what was sent");
+    }
+
+    @Test
+    void aServerThatDoesNotEchoMeasuresNothingAndFails() throws Exception {
+        RunningServe s = serve("--quiet");
+        Cli.Result r = Cli.run("", "bench", s.uri("/").toString(), "-c", "1", "-d", "0.3", "-w", "0");
+        assertThat(r.exit()).isEqualTo(ExitCode.FAILURE);
+        assertThat(r.err()).contains("no echoes in the measurement window").contains("--echo");
+    }
+
+    @Test
+    void refusedConnectionsSaySoAndExitOne() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            port = probe.getLocalPort();
+        }
+        for (String mode : List.of("echo", "connect", "broadcast")) {
+            Cli.Result r = Cli.run("", "bench", "ws://127.0.0.1:" + port + "/", "--mode", mode, "-c", "2", "-d", "1");
+            assertThat(r.exit()).as(mode).isEqualTo(ExitCode.FAILURE);
+            assertThat(r.err()).as(mode).contains("connection refused").contains("127.0.0.1:" + port);
+            assertThat(r.out()).as(mode).isEmpty();
+        }
+    }
+
+    @Test
+    void optionMistakesAreUsageErrors() {
+        ServeCommandTest.assertUsage("ws:// or wss://", "bench", "http://127.0.0.1:1/");
+        ServeCommandTest.assertUsage("--size must be between 16 (text", "bench", "ws://h/", "--size", "8");
+        ServeCommandTest.assertUsage("--size must be between 8 (binary", "bench", "ws://h/", "--size", "4", "--binary");
+        ServeCommandTest.assertUsage("--rate must be", "bench", "ws://h/", "--rate", "0");
+        ServeCommandTest.assertUsage(
+                "--rate applies to echo and broadcast", "bench", "ws://h/", "--mode", "connect", "--rate", "5");
+        ServeCommandTest.assertUsage("--connections must be", "bench", "ws://h/", "-c", "0");
+        ServeCommandTest.assertUsage("--pipeline must be", "bench", "ws://h/", "-p", "0");
+        ServeCommandTest.assertUsage("--duration must be", "bench", "ws://h/", "-d", "0");
+        ServeCommandTest.assertUsage("Invalid value for option '--mode'", "bench", "ws://h/", "--mode", "storm");
+    }
+}
