@@ -101,6 +101,16 @@ public final class Utf8Validator {
         return state == REJECT;
     }
 
+    /** The DFA state, to {@link #restore} it if the bytes just fed are refused by the caller. */
+    public int state() {
+        return state;
+    }
+
+    /** Returns to a state from {@link #state()}. */
+    public void restore(int saved) {
+        state = saved;
+    }
+
     /** Starts over for a new message. */
     public void reset() {
         state = ACCEPT;

@@ -295,7 +295,10 @@ public final class Protocol {
             sendingText = text;
             sendingUtf8.reset();
         }
+        int saved = sendingUtf8.state();
         if (sendingText && (sendingUtf8.validate(data) >= 0 || (fin && !sendingUtf8.isComplete()))) {
+            // Refused: nothing was sent, so the message can go on with valid text.
+            sendingUtf8.restore(saved);
             throw new IllegalArgumentException("not valid UTF-8");
         }
         Opcode opcode = !first ? Opcode.CONTINUATION : text ? Opcode.TEXT : Opcode.BINARY;

@@ -54,4 +54,16 @@ class ProtocolPreFramedTest {
         assertThatThrownBy(() -> server.sendPreFramed(ByteBuffer.allocate(2)))
                 .isInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    void aRefusedTextFragmentLeavesTheMessageUsable() {
+        Protocol server = protocol(Role.SERVER);
+        server.sendFragment(true, ByteBuffer.wrap("ab".getBytes()), false);
+        assertThatThrownBy(() -> server.sendFragment(true, ByteBuffer.wrap(new byte[] {0x21, (byte) 0xff}), false))
+                .isInstanceOf(IllegalArgumentException.class);
+        written.reset();
+        server.sendFragment(true, ByteBuffer.wrap("d".getBytes()), true);
+        assertThat(HexFormat.of().formatHex(written.toByteArray())).isEqualTo("800164");
+        assertThat(server.isSendingFragments()).isFalse();
+    }
 }
