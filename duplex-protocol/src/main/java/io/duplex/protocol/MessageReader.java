@@ -29,7 +29,9 @@ final class MessageReader implements FrameParser.Listener {
     private final Protocol.EventSink events;
     private final ControlSink control;
     private final Utf8Validator utf8 = new Utf8Validator();
-    private final ByteBuffer controlPayload = ByteBuffer.allocate(125);
+    /** Allocated on the first control frame: most idle connections never see one. */
+    private ByteBuffer controlPayload;
+
     private List<Extension> extensions = List.of();
     private boolean stopped;
     private ByteBuffer viewSource;
@@ -82,6 +84,9 @@ final class MessageReader implements FrameParser.Listener {
                 throw new ProtocolViolationException(Violation.COMPRESSED_CONTROL_OR_CONTINUATION);
             }
             if (opcode.isControl()) {
+                if (controlPayload == null) {
+                    controlPayload = ByteBuffer.allocate(125);
+                }
                 controlPayload.clear();
                 return;
             }

@@ -72,7 +72,8 @@ public final class Protocol {
         this.config = b.config;
         this.events = Objects.requireNonNull(b.events, "events");
         this.output = Objects.requireNonNull(b.output, "output");
-        this.maskKeys = b.maskKeys != null ? b.maskKeys : new SecureMaskKeys();
+        // Servers never mask (RFC 6455 §5.1): only clients need a key source.
+        this.maskKeys = b.maskKeys != null ? b.maskKeys : role == Role.CLIENT ? SecureMaskKeys.INSTANCE : null;
         this.extensions = List.copyOf(b.extensions);
         this.reader = new MessageReader(config, events, this::onControl);
         this.parser = new FrameParser(role == Role.SERVER, config.maxFrameSize(), reader);
@@ -408,14 +409,20 @@ public final class Protocol {
         return c;
     }
 
-    /** RFC 6455 §5.3 mask keys from a strong source, drawn in batches to amortise its cost. */
+    /**
+     * RFC 6455 §5.3 mask keys from a strong source, drawn in batches of 1,024 per thread: the
+     * shared SecureRandom is synchronized and costs about a microsecond a call, and a batch per
+     * thread (not per connection) keeps idle client connections small.
+     */
     private static final class SecureMaskKeys implements IntSupplier {
+        static final SecureMaskKeys INSTANCE = new SecureMaskKeys();
         private static final SecureRandom RANDOM = new SecureRandom();
-        // 1,024 keys per refill: the shared SecureRandom is synchronized and costs ~µs a call.
-        private final ByteBuffer batch = ByteBuffer.allocate(4096).position(4096);
+        private static final ThreadLocal<ByteBuffer> BATCH =
+                ThreadLocal.withInitial(() -> ByteBuffer.allocate(4096).position(4096));
 
         @Override
         public int getAsInt() {
+            ByteBuffer batch = BATCH.get();
             if (!batch.hasRemaining()) {
                 RANDOM.nextBytes(batch.array());
                 batch.clear();

@@ -34,7 +34,9 @@ public final class ServerUpgrade implements Connection.Upgrade {
     /** Where a path leads. */
     public record Route(WebSocketHandler handler, Upgrader upgrader) {}
 
-    private final HttpHeadParser parser;
+    /** Dropped once the head is parsed: an idle connection keeps no handshake state. */
+    private HttpHeadParser parser;
+
     private final ServerHandshake handshake;
     private final Function<String, Route> routes;
     private final StaticFiles staticFiles;
@@ -80,6 +82,7 @@ public final class ServerUpgrade implements Connection.Upgrade {
             return;
         }
         done = true;
+        parser = null;
         HttpHead.Request request = (HttpHead.Request) head;
         // RFC 7230 §6.7: an Upgrade the server does not speak (e.g. h2c from curl or the JDK's
         // HttpClient) may be ignored and the request answered as plain HTTP.
