@@ -322,7 +322,7 @@ class ResourceAttackTest {
         int workers = 4;
         target.assertServes("before churn");
         target.awaitOnlyProbe();
-        long fdsBefore = TargetServer.openFds();
+        long fdsBefore = TargetServer.settledFds();
         long heapBefore = TargetServer.usedHeap(true);
         byte[] close = HostilePeer.masked(0x88, HostilePeer.closePayload(1000, new byte[0]));
         AtomicInteger done = new AtomicInteger();
@@ -388,7 +388,7 @@ class ResourceAttackTest {
                 .closeTimeout(closeTimeout)
                 .build())) {
             assertThat(count).isLessThan(WebSocketConfig.DEFAULT.maxConnections());
-            long fdsBefore = TargetServer.openFds();
+            long fdsBefore = TargetServer.settledFds();
             long heapBefore = TargetServer.usedHeap(true);
             Process child = new ProcessBuilder(
                             Path.of(System.getProperty("java.home"), "bin", "java")

@@ -214,6 +214,25 @@ final class TargetServer implements AutoCloseable {
     }
 
     /** Open file descriptors of this JVM (the server's: it runs in the test JVM). */
+    /**
+     * The file-descriptor count once it stops moving (sockets of an earlier test may still be
+     * closing on their loops): a baseline that later descriptors are counted against.
+     */
+    static long settledFds() throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        long previous = openFds();
+        while (System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(
+                    200_000_000L); // sampling period, not a wait for a condition
+            long now = openFds();
+            if (now == previous) {
+                return now;
+            }
+            previous = now;
+        }
+        return previous;
+    }
+
     static long openFds() {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             return fds.count();
