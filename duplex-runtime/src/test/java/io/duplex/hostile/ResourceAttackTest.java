@@ -322,8 +322,8 @@ class ResourceAttackTest {
         int workers = 4;
         target.assertServes("before churn");
         target.awaitOnlyProbe();
-        long fdsBefore = TargetServer.settledFds();
         long heapBefore = TargetServer.usedHeap(true);
+        long fdsBefore = TargetServer.settledFds();
         byte[] close = HostilePeer.masked(0x88, HostilePeer.closePayload(1000, new byte[0]));
         AtomicInteger done = new AtomicInteger();
         List<Future<?>> all = new ArrayList<>();
@@ -388,8 +388,10 @@ class ResourceAttackTest {
                 .closeTimeout(closeTimeout)
                 .build())) {
             assertThat(count).isLessThan(WebSocketConfig.DEFAULT.maxConnections());
-            long fdsBefore = TargetServer.settledFds();
+            // GC first: it lets Cleaners close sockets earlier tests abandoned, which would
+            // otherwise leave the descriptor baseline while the horde is being counted.
             long heapBefore = TargetServer.usedHeap(true);
+            long fdsBefore = TargetServer.settledFds();
             Process child = new ProcessBuilder(
                             Path.of(System.getProperty("java.home"), "bin", "java")
                                     .toString(),
