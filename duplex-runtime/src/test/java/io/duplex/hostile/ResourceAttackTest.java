@@ -422,7 +422,10 @@ class ResourceAttackTest {
                         .as("the horde must be up well before the idle timeout")
                         .isLessThan(idle.toMillis() / 2);
                 assertThat(held).isGreaterThanOrEqualTo(count);
-                assertThat(fdsHeld - fdsBefore).isGreaterThanOrEqualTo(count);
+                // The test JVM is shared with earlier tests whose abandoned sockets may be closed by
+                // Cleaners meanwhile, so the count is checked with the same slack as the return to
+                // the baseline below; the connection count above is the exact check.
+                assertThat(fdsHeld - fdsBefore).isGreaterThanOrEqualTo(count - FD_SLACK);
                 // ~4 KiB per idle connection measured; 32 KiB would mean per-connection buffers.
                 assertThat((heapHeld - heapBefore) / count).isLessThan(32 * 1024);
                 horde.assertServes("with " + count + " silent connections");
