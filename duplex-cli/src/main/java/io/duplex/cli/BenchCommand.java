@@ -5,6 +5,7 @@ import io.duplex.WebSocket;
 import io.duplex.WebSocketClient;
 import io.duplex.WebSocketConfig;
 import io.duplex.WebSocketHandler;
+import io.duplex.deflate.DeflateConfig;
 import io.duplex.protocol.ProtocolConfig;
 import java.net.URI;
 import java.time.Duration;
@@ -54,6 +55,12 @@ import picocli.CommandLine.Spec;
             "             --rate); deliveries/s to all members and publish-to-receipt",
             "             latency. The server must send each message to every member, the",
             "             sender included, as duplex serve does on /bcast.",
+            "  idle       N connections opened (and with --touch, one message each) and held",
+            "             idle for --hold; handshakes/s and, with --pid (and --hook), the",
+            "             server's memory per connection.",
+            "",
+            "Several URLs (nodes of one cluster, e.g. duplex serve --redis) share the",
+            "connections round-robin; connection 0, the broadcast publisher, goes to the first.",
             "",
             "Each message carries its send time in its first bytes (8 bytes binary, 16 hex",
             "digits text), so --size is at least 8 (binary) or 16 (text). Echoes are checked",
@@ -68,20 +75,25 @@ import picocli.CommandLine.Spec;
             "  duplex bench ws://127.0.0.1:9001/ -c 10 -p 4 --size 64k --binary --json",
             "  duplex bench ws://127.0.0.1:9001/ -c 50 --rate 20000 --duration 30",
             "  duplex bench ws://127.0.0.1:9001/bcast --mode broadcast -c 1000 --size 64",
-            "  duplex bench ws://127.0.0.1:9001/ --mode connect -c 64 --duration 5"
+            "  duplex bench ws://127.0.0.1:9001/ --mode connect -c 64 --duration 5",
+            "  duplex bench ws://127.0.0.1:9001/ --mode idle -c 10000 --compress --touch --size 2k --pid 4242",
+            "  duplex bench ws://127.0.0.1:9001/bcast ws://127.0.0.1:9002/bcast --mode broadcast -c 1000"
         })
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "URL", description = "ws:// or wss:// URL of the server.")
-    String url;
+    @Parameters(
+            arity = "1..*",
+            paramLabel = "URL",
+            description = "ws:// or wss:// URL of the server; several share the connections round-robin.")
+    List<String> urls;
 
     @Option(
             names = "--mode",
             paramLabel = "MODE",
             defaultValue = "echo",
-            description = "echo, connect or broadcast (default: ${DEFAULT-VALUE}).")
+            description = "echo, connect, broadcast or idle (default: ${DEFAULT-VALUE}).")
     BenchMode mode;
 
     @Option(
@@ -146,6 +158,38 @@ public final class BenchCommand implements Callable<Integer> {
     boolean compress;
 
     @Option(
+            names = "--context-takeover",
+            description = "With --compress: allow and use context takeover both ways (RFC 7692 §7.1.1).")
+    boolean contextTakeover;
+
+    @Option(
+            names = "--hold",
+            paramLabel = "S",
+            defaultValue = "5",
+            description = "Idle mode: seconds the connections are held (default: ${DEFAULT-VALUE}).")
+    double holdSeconds;
+
+    @Option(
+            names = "--touch",
+            description = "Idle mode: each connection sends one --size message and waits for its echo first.")
+    boolean touch;
+
+    @Option(
+            names = "--pid",
+            paramLabel = "PID",
+            description = "Idle mode: the local server's process id; its RSS is read from /proc.")
+    Long pid;
+
+    @Option(
+            names = "--hook",
+            paramLabel = "CMD",
+            description = {
+                "Idle mode: shell command run before connecting and after the hold; the first",
+                "number it prints counts as KiB (e.g. a full GC, then the live heap)."
+            })
+    String hook;
+
+    @Option(
             names = "--progress",
             description = "Print the live progress line (stderr, once per second) even when not at a terminal.")
     boolean progress;
@@ -180,14 +224,18 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        URI uri = Urls.parseWebSocketUrl(url, spec);
-        if (mode == BenchMode.BROADCAST
-                && (uri.getRawPath() == null
-                        || uri.getRawPath().isEmpty()
-                        || uri.getRawPath().equals("/"))) {
-            uri = uri.resolve("/bcast");
+        List<URI> uris = new ArrayList<>();
+        for (String url : urls) {
+            URI uri = Urls.parseWebSocketUrl(url, spec);
+            if (mode == BenchMode.BROADCAST
+                    && (uri.getRawPath() == null
+                            || uri.getRawPath().isEmpty()
+                            || uri.getRawPath().equals("/"))) {
+                uri = uri.resolve("/bcast");
+            }
+            uris.add(uri);
         }
-        BenchLoad.Plan plan = plan(uri);
+        BenchLoad.Plan plan = plan(uris);
         BenchContext context = new BenchContext();
         BenchProgress live = new BenchProgress(
                 console.err(), progress || console.terminal(), console.terminal(), new Style(console.color()));
@@ -200,6 +248,13 @@ public final class BenchCommand implements Callable<Integer> {
                     return connectFailed(probe, plan.uri());
                 }
                 result = new BenchConnectLoad(plan, context, live).run(client);
+            } else if (mode == BenchMode.IDLE) {
+                BenchPayload payload = new BenchPayload((int) size, binary, verify);
+                ServerFootprint footprint = new ServerFootprint(pid, hook, context);
+                result = new BenchIdleLoad(plan, context, payload, footprint).run(client, failure);
+                if (result == null) {
+                    return connectFailed(failure.get(), plan.uri());
+                }
             } else {
                 BenchPayload payload = new BenchPayload((int) size, binary, verify);
                 result = new BenchLoad(plan, context, payload, live).run(client, failure);
@@ -248,7 +303,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private BenchLoad.Plan plan(URI uri) {
+    private BenchLoad.Plan plan(List<URI> uris) {
         if (connections < 1 || connections > 1_000_000) {
             throw usage("--connections must be between 1 and 1000000: " + connections);
         }
@@ -263,8 +318,20 @@ public final class BenchCommand implements Callable<Integer> {
         if (rate != null && (!(rate > 0) || rate > 1e9)) {
             throw usage("--rate must be between 0 and 1e9 messages per second: " + rate);
         }
-        if (rate != null && mode == BenchMode.CONNECT) {
-            throw usage("--rate applies to echo and broadcast, not to connect");
+        if (rate != null && (mode == BenchMode.CONNECT || mode == BenchMode.IDLE)) {
+            throw usage("--rate applies to echo and broadcast, not to " + mode.label());
+        }
+        if (mode != BenchMode.IDLE && (touch || pid != null || hook != null)) {
+            throw usage("--touch, --pid and --hook apply to --mode idle");
+        }
+        if (!(holdSeconds >= 0) || holdSeconds > 86_400) {
+            throw usage("--hold must be between 0 and 86400 seconds: " + holdSeconds);
+        }
+        if (pid != null && !ServerFootprint.readable(pid)) {
+            throw usage("--pid: cannot read the resident set size from /proc/" + pid + "/status");
+        }
+        if (contextTakeover && !compress) {
+            throw usage("--context-takeover needs --compress");
         }
         if (!(durationSeconds > 0) || durationSeconds > 86_400) {
             throw usage("--duration must be between 0 and 86400 seconds: " + durationSeconds);
@@ -284,21 +351,24 @@ public final class BenchCommand implements Callable<Integer> {
         }
         return new BenchLoad.Plan(
                 mode,
-                uri,
+                uris,
                 headerMap,
                 connections,
                 pipeline != null ? pipeline : rate != null ? 0 : 1,
                 rate,
-                Math.round(warmupSeconds * 1e9),
+                // Idle mode has no warm-up: it times the handshakes from the first connect.
+                mode == BenchMode.IDLE ? 0 : Math.round(warmupSeconds * 1e9),
                 Math.round(durationSeconds * 1e9),
                 Math.max(1, Math.round(timeoutSeconds * 1000)),
-                eventLoops != null ? eventLoops : Runtime.getRuntime().availableProcessors());
+                eventLoops != null ? eventLoops : Runtime.getRuntime().availableProcessors(),
+                Math.round(holdSeconds * 1e9),
+                touch);
     }
 
     private WebSocketClient client(BenchLoad.Plan plan) {
         long message = Math.max(ProtocolConfig.DEFAULT_MAX_SIZE, size);
         Duration timeout = Duration.ofMillis(plan.connectTimeoutMillis());
-        WebSocketConfig config = WebSocketConfig.builder()
+        WebSocketConfig.Builder cb = WebSocketConfig.builder()
                 .maxMessageSize(message)
                 .maxFrameSize(message)
                 .connectTimeout(timeout)
@@ -306,12 +376,16 @@ public final class BenchCommand implements Callable<Integer> {
                 .closeTimeout(Duration.ofSeconds(5))
                 // No keepalive pings in the measurements.
                 .pingInterval(Duration.ZERO)
-                .compression(compress)
                 // The pipeline must fit the send queue, with room for the pacer catching up.
                 .outboundLimit(Math.max(64L << 20, 4L * plan.pipeline() * size))
-                .build();
+                .compression(false);
+        if (compress) {
+            cb.compression(
+                    DeflateConfig.builder().contextTakeover(contextTakeover).build());
+        }
+        WebSocketConfig config = cb.build();
         WebSocketClient.Builder b = WebSocketClient.builder().config(config).eventLoops(plan.eventLoops());
-        if (insecure && plan.uri().getScheme().equalsIgnoreCase("wss")) {
+        if (insecure && plan.uris().stream().anyMatch(u -> u.getScheme().equalsIgnoreCase("wss"))) {
             b.tls(TlsConfig.client().insecure());
         }
         return b.build();

@@ -3,6 +3,7 @@ package io.duplex.cli;
 import io.duplex.WebSocket;
 import io.duplex.WebSocketClient;
 import io.duplex.WebSocketHandler;
+import java.net.URI;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,6 +30,9 @@ final class BenchConnectLoad {
     private final BenchProgress progress;
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicLong handshakes = new AtomicLong();
+    /** Spreads the attempts over the URLs, round-robin. */
+    private final AtomicLong attempts = new AtomicLong();
+
     private WebSocketClient client;
     private ScheduledExecutorService retries;
 
@@ -75,7 +79,8 @@ final class BenchConnectLoad {
             return;
         }
         long start = context.now();
-        client.connect(plan.uri(), new Probe(start), plan.headers()).whenComplete((ws, e) -> {
+        URI uri = plan.uri((int) (attempts.getAndIncrement() & Integer.MAX_VALUE));
+        client.connect(uri, new Probe(start), plan.headers()).whenComplete((ws, e) -> {
             if (e == null) {
                 return;
             }
@@ -83,7 +88,7 @@ final class BenchConnectLoad {
                 active.decrementAndGet();
                 return;
             }
-            context.error("connect failed: " + ConnectFailure.describe(e, ConnectCommand.target(plan.uri())));
+            context.error("connect failed: " + ConnectFailure.describe(e, ConnectCommand.target(uri)));
             try {
                 retries.schedule(this::attempt, RETRY_MILLIS, TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException stopped) {

@@ -34,11 +34,15 @@ final class BenchLoad {
     /**
      * How the run is set up; see {@link BenchCommand} for each option.
      *
+     * @param uris the servers; connection {@code i} goes to {@code uris[i % n]} (nodes of one
+     *     cluster share the load), so connection 0, the broadcast publisher, to the first
      * @param pipeline messages in flight per connection; 0 for no limit (open loop)
+     * @param holdNanos idle mode: how long the connections are held
+     * @param touch idle mode: whether each connection exchanges one message before the hold
      */
     record Plan(
             BenchMode mode,
-            URI uri,
+            List<URI> uris,
             Map<String, String> headers,
             int connections,
             int pipeline,
@@ -46,7 +50,26 @@ final class BenchLoad {
             long warmupNanos,
             long durationNanos,
             long connectTimeoutMillis,
-            int eventLoops) {}
+            int eventLoops,
+            long holdNanos,
+            boolean touch) {
+        Plan {
+            uris = List.copyOf(uris);
+            if (uris.isEmpty()) {
+                throw new IllegalArgumentException("no URL");
+            }
+        }
+
+        /** The first server's URL. */
+        URI uri() {
+            return uris.get(0);
+        }
+
+        /** The URL of connection {@code i}. */
+        URI uri(int i) {
+            return uris.get(i % uris.size());
+        }
+    }
 
     private final Plan plan;
     private final BenchContext context;
@@ -76,12 +99,13 @@ final class BenchLoad {
             if (!handshakes.tryAcquire(plan.connectTimeoutMillis() * 2 + 1000, TimeUnit.MILLISECONDS)) {
                 break; // the client's own timeouts release permits; this only guards against a hang
             }
-            CompletableFuture<WebSocket> connect = client.connect(plan.uri(), peer, plan.headers());
+            URI uri = plan.uri(i);
+            CompletableFuture<WebSocket> connect = client.connect(uri, peer, plan.headers());
             connect.whenComplete((ws, e) -> {
                 handshakes.release();
                 if (e != null) {
                     failure.compareAndSet(null, e);
-                    context.error("connect failed: " + ConnectFailure.describe(e, ConnectCommand.target(plan.uri())));
+                    context.error("connect failed: " + ConnectFailure.describe(e, ConnectCommand.target(uri)));
                 }
             });
             peers.add(peer);
@@ -171,7 +195,7 @@ final class BenchLoad {
         }
         return new BenchResult(
                 plan.mode(),
-                plan.uri().toString(),
+                plan.uris().stream().map(URI::toString).toList(),
                 plan.connections(),
                 opened,
                 plan.pipeline(),
@@ -187,6 +211,7 @@ final class BenchLoad {
                 context.errors(),
                 context.firstError(),
                 context.clientCpu(),
-                latency);
+                latency,
+                null);
     }
 }

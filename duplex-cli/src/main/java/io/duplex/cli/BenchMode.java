@@ -13,7 +13,9 @@ public enum BenchMode {
     /** Handshakes: connect, open, close, again, on N connections at once: handshakes/s. */
     CONNECT("handshakes", "connect to open"),
     /** One publisher, N members on a broadcast path: deliveries/s and publish-to-receipt latency. */
-    BROADCAST("deliveries", "publish to receipt");
+    BROADCAST("deliveries", "publish to receipt"),
+    /** N connections opened and held idle: handshakes/s and the server's memory per connection. */
+    IDLE("handshakes", "connect to open");
 
     private final String counted;
     private final String latencyMeaning;

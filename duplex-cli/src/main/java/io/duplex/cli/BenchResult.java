@@ -1,6 +1,7 @@
 package io.duplex.cli;
 
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Locale;
 import org.HdrHistogram.Histogram;
 
@@ -15,6 +16,7 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Threading: immutable once built.
  *
+ * @param urls the servers the connections were spread over, round-robin
  * @param pipeline messages in flight per connection; 0 for no limit
  * @param rate the open-loop rate in messages per second, or null for closed loop
  * @param seconds the measurement window as it really was
@@ -22,10 +24,11 @@ import org.HdrHistogram.Histogram;
  * @param firstError the first error's description, or null
  * @param clientCpu cores this process used during the window (CPU time over wall time, every
  *     thread), or NaN when the JVM cannot tell
+ * @param idle idle mode: the server's footprint and what was held; null in the other modes
  */
 record BenchResult(
         BenchMode mode,
-        String url,
+        List<String> urls,
         int connections,
         int opened,
         int pipeline,
@@ -41,7 +44,48 @@ record BenchResult(
         long errors,
         String firstError,
         double clientCpu,
-        Histogram latency) {
+        Histogram latency,
+        BenchIdleLoad.Idle idle) {
+
+    BenchResult withIdle(BenchIdleLoad.Idle idle) {
+        return new BenchResult(
+                mode,
+                urls,
+                connections,
+                opened,
+                pipeline,
+                size,
+                binary,
+                rate,
+                seconds,
+                warmupSeconds,
+                eventLoops,
+                count,
+                bytes,
+                publishes,
+                errors,
+                firstError,
+                clientCpu,
+                latency,
+                idle);
+    }
+
+    /** The server's growth in KiB per opened connection between two readings, or NaN. */
+    private double perConnection(double before, double after) {
+        return opened == 0 || Double.isNaN(before) || Double.isNaN(after) || before < 0 || after < 0
+                ? Double.NaN
+                : (after - before) / opened;
+    }
+
+    /** Idle mode: RSS growth per connection after the hold, or NaN without --pid. */
+    double rssKibPerConnection() {
+        return perConnection(idle.before().rssKib(), idle.held().rssKib());
+    }
+
+    /** Idle mode: the hook's growth per connection after the hold, or NaN without --hook. */
+    double hookKibPerConnection() {
+        return perConnection(idle.before().hookKib(), idle.held().hookKib());
+    }
 
     double perSecond() {
         return seconds > 0 ? count / seconds : 0;
@@ -65,26 +109,36 @@ record BenchResult(
                                 + (pipeline == 0 ? "unlimited" : String.valueOf(pipeline)) + ", " + size + " B "
                                 + (binary ? "binary" : "text");
                     case CONNECT -> connections + " concurrent handshakes";
+                    case IDLE ->
+                        connections + " connections held "
+                                + String.format(Locale.ROOT, "%.1f s", idle.holdSeconds())
+                                + (idle.touched() ? " after one " + size + " B message each" : "");
                 };
-        String loop =
-                mode == BenchMode.CONNECT ? "" : rate == null ? ", closed loop" : ", open loop " + num(rate) + "/s";
-        out.println("duplex bench " + mode.label() + " " + url + ": " + what + loop);
+        String loop = mode == BenchMode.CONNECT || mode == BenchMode.IDLE
+                ? ""
+                : rate == null ? ", closed loop" : ", open loop " + num(rate) + "/s";
+        out.println("duplex bench " + mode.label() + " " + String.join(" ", urls) + ": " + what + loop);
+        String window = mode == BenchMode.IDLE
+                ? String.format(Locale.ROOT, "%.2f s to open them", seconds)
+                : String.format(Locale.ROOT, "%.2f s measured after %.1f s warm-up", seconds, warmupSeconds);
         out.printf(
                 Locale.ROOT,
-                "  %.2f s measured after %.1f s warm-up; %d/%d connections opened; %d event loops; client CPU %s%n",
-                seconds,
-                warmupSeconds,
+                "  %s; %d/%d connections opened; %d event loops; client CPU %s%n",
+                window,
                 opened,
                 connections,
                 eventLoops,
                 Double.isNaN(clientCpu) ? "unknown" : String.format(Locale.ROOT, "%.2f cores", clientCpu));
         out.printf(Locale.ROOT, "  %-11s %,d   %s %s/s", mode.counted(), count, num(perSecond()), mode.counted());
-        if (mode != BenchMode.CONNECT) {
+        if (mode != BenchMode.CONNECT && mode != BenchMode.IDLE) {
             out.printf(Locale.ROOT, "   %.2f MB/s", bytes / seconds / 1e6);
         }
         out.println();
         if (mode == BenchMode.BROADCAST) {
             out.printf(Locale.ROOT, "  %-11s %,d   %s/s%n", "publishes", publishes, num(publishes / seconds));
+        }
+        if (mode == BenchMode.IDLE) {
+            printIdle(out);
         }
         out.printf(
                 Locale.ROOT, "  %-11s %,d%s%n", "errors", errors, firstError != null ? "   first: " + firstError : "");
@@ -101,18 +155,49 @@ record BenchResult(
                 mode.latencyMeaning());
     }
 
+    private void printIdle(PrintStream out) {
+        out.printf(Locale.ROOT, "  %-11s %,d of %,d still open after the hold%n", "held", idle.openAfterHold(), opened);
+        idle.extensions()
+                .forEach((answer, n) -> out.printf(
+                        Locale.ROOT, "  %-11s %,d × %s%n", "extensions", n, answer.isEmpty() ? "none" : answer));
+        if (idle.before().rssKib() >= 0) {
+            out.printf(
+                    Locale.ROOT,
+                    "  %-11s %,d KiB before, %,d open, %,d after the hold: %.2f KiB per connection%n",
+                    "server RSS",
+                    idle.before().rssKib(),
+                    idle.opened().rssKib(),
+                    idle.held().rssKib(),
+                    rssKibPerConnection());
+        }
+        if (!Double.isNaN(idle.before().hookKib()) || !Double.isNaN(idle.held().hookKib())) {
+            out.printf(
+                    Locale.ROOT,
+                    "  %-11s %,.0f KiB before, %,.0f after the hold: %.2f KiB per connection%n",
+                    "hook",
+                    idle.before().hookKib(),
+                    idle.held().hookKib(),
+                    hookKibPerConnection());
+        }
+    }
+
     /** One JSON object on one line. */
     String json() {
         StringBuilder sb = new StringBuilder(512).append('{');
         field(sb, "mode", quote(mode.label()));
-        field(sb, "url", quote(url));
+        field(sb, "url", quote(urls.get(0)));
+        sb.append("\"urls\":[");
+        for (int i = 0; i < urls.size(); i++) {
+            sb.append(i == 0 ? "" : ",").append(quote(urls.get(i)));
+        }
+        sb.append("],");
         field(sb, "connections", connections);
         field(sb, "opened", opened);
         field(sb, "pipeline", pipeline == 0 ? "null" : String.valueOf(pipeline));
         field(sb, "size", size);
         field(sb, "binary", binary);
         field(sb, "rate", rate == null ? "null" : fixed(rate));
-        field(sb, "duration_s", fixed(seconds));
+        field(sb, "duration_s", String.format(Locale.ROOT, "%.6f", seconds));
         field(sb, "warmup_s", fixed(warmupSeconds));
         field(sb, "event_loops", eventLoops);
         field(sb, "client_cpu", Double.isNaN(clientCpu) ? "null" : String.format(Locale.ROOT, "%.2f", clientCpu));
@@ -128,6 +213,27 @@ record BenchResult(
             case CONNECT -> {
                 field(sb, "handshakes", count);
                 field(sb, "handshakes_per_s", fixed(perSecond()));
+            }
+            case IDLE -> {
+                field(sb, "handshakes", count);
+                field(sb, "handshakes_per_s", fixed(perSecond()));
+                field(sb, "hold_s", fixed(idle.holdSeconds()));
+                field(sb, "touched", idle.touched());
+                field(sb, "open_after_hold", idle.openAfterHold());
+                sb.append("\"extensions\":{");
+                String sep = "";
+                for (var e : idle.extensions().entrySet()) {
+                    sb.append(sep).append(quote(e.getKey())).append(':').append(e.getValue());
+                    sep = ",";
+                }
+                sb.append("},");
+                field(sb, "rss_before_kib", idle.before().rssKib());
+                field(sb, "rss_open_kib", idle.opened().rssKib());
+                field(sb, "rss_after_kib", idle.held().rssKib());
+                field(sb, "kib_per_conn", decimal(rssKibPerConnection()));
+                field(sb, "hook_before_kib", decimal(idle.before().hookKib()));
+                field(sb, "hook_after_kib", decimal(idle.held().hookKib()));
+                field(sb, "hook_kib_per_conn", decimal(hookKibPerConnection()));
             }
             case ECHO -> {}
         }
@@ -151,6 +257,11 @@ record BenchResult(
 
     private static String fixed(double v) {
         return String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    /** Two decimals, or null for NaN (JSON has no NaN). */
+    private static String decimal(double v) {
+        return Double.isNaN(v) ? "null" : String.format(Locale.ROOT, "%.2f", v);
     }
 
     private static String num(double v) {

@@ -4,6 +4,8 @@ import io.duplex.TlsConfig;
 import io.duplex.WebSocketConfig;
 import io.duplex.WebSocketHandler;
 import io.duplex.WebSocketServer;
+import io.duplex.deflate.ContextTakeoverBudget;
+import io.duplex.deflate.DeflateConfig;
 import io.duplex.handshake.OriginPolicy;
 import io.duplex.protocol.ProtocolConfig;
 import java.io.IOException;
@@ -128,6 +130,18 @@ public final class ServeCommand implements Callable<Integer> {
             fallbackValue = "true",
             description = "Negotiate permessage-deflate (RFC 7692) when clients offer it (default: on).")
     boolean compress;
+
+    @Option(
+            names = "--context-takeover",
+            paramLabel = "MAX",
+            arity = "0..1",
+            fallbackValue = "-1",
+            description = {
+                "Allow compression context takeover (RFC 7692 §7.1.1), for at most MAX connections",
+                "at a time (default: none; without MAX: no limit). Each costs ~300 KiB of native",
+                "memory for its life; beyond MAX, connections negotiate without it."
+            })
+    Integer contextTakeover;
 
     @Option(
             names = "--redis",
@@ -311,16 +325,39 @@ public final class ServeCommand implements Callable<Integer> {
                     .maxMessageSize(message)
                     .maxFrameSize(frame)
                     .build();
-            return WebSocketConfig.builder()
+            DeflateConfig deflate = deflate();
+            WebSocketConfig.Builder b = WebSocketConfig.builder()
                     .protocol(protocol)
                     // An echoed or broadcast message of the largest size must fit the send queue.
                     .outboundLimit(Math.max(ProtocolConfig.DEFAULT_MAX_SIZE, 4 * message))
                     .originPolicy(originPolicy())
-                    .compression(compress)
-                    .build();
+                    .compression(false);
+            return (deflate != null ? b.compression(deflate) : b).build();
         } catch (IllegalArgumentException e) {
             throw usage("--max-message/--max-frame: " + e.getMessage());
         }
+    }
+
+    /** Compression as configured, or null when off. */
+    private DeflateConfig deflate() {
+        if (contextTakeover != null && !compress) {
+            throw usage("--context-takeover needs compression (drop --no-compress)");
+        }
+        if (contextTakeover != null && contextTakeover < -1) {
+            throw usage("--context-takeover must be at least 0 connections: " + contextTakeover);
+        }
+        if (!compress) {
+            return null;
+        }
+        DeflateConfig.Builder b = DeflateConfig.builder();
+        if (contextTakeover != null) {
+            b.contextTakeover(true)
+                    .budget(
+                            contextTakeover == -1
+                                    ? ContextTakeoverBudget.unlimited()
+                                    : ContextTakeoverBudget.limit(contextTakeover));
+        }
+        return b.build();
     }
 
     private OriginPolicy originPolicy() {

@@ -184,6 +184,147 @@ class BenchCommandTest {
     }
 
     @Test
+    void severalUrlsShareTheConnectionsRoundRobin() throws Exception {
+        // Two servers that do not share their topics: only the members on the publisher's own
+        // server (connections 0, 2, 4 of 6) receive its broadcasts.
+        RunningServe a = serve("--echo", "--quiet");
+        RunningServe b = serve("--echo", "--quiet");
+        Map<String, Object> result = json(Cli.run(
+                "",
+                "bench",
+                a.uri("/bcast").toString(),
+                b.uri("/bcast").toString(),
+                "--mode",
+                "broadcast",
+                "-c",
+                "6",
+                "-p",
+                "2",
+                "-d",
+                "1",
+                "-w",
+                "0.2",
+                "--json"));
+        assertConsistent(result);
+        assertThat(result)
+                .containsEntry("url", a.uri("/bcast").toString())
+                .containsEntry(
+                        "urls",
+                        List.of(a.uri("/bcast").toString(), b.uri("/bcast").toString()))
+                .containsEntry("opened", 6.0);
+        double publishes = num(result, "publishes");
+        assertThat(publishes).isPositive();
+        assertThat(num(result, "deliveries")).isCloseTo(3 * publishes, within(3 * 2 * 2 + 0.05 * 3 * publishes));
+    }
+
+    @Test
+    void idleModeHoldsConnectionsAndReadsTheServersFootprint() throws Exception {
+        RunningServe s = serve("--echo", "--quiet");
+        // The server runs in this JVM, so its RSS is this process's.
+        String pid = Long.toString(ProcessHandle.current().pid());
+        Map<String, Object> result = json(Cli.run(
+                "",
+                "bench",
+                s.uri("/").toString(),
+                "--mode",
+                "idle",
+                "-c",
+                "20",
+                "--hold",
+                "0.3",
+                "--compress",
+                "--touch",
+                "--size",
+                "2k",
+                "--pid",
+                pid,
+                "--hook",
+                "echo used 1234K",
+                "--json"));
+        assertConsistent(result);
+        assertThat(result)
+                .containsEntry("mode", "idle")
+                .containsEntry("opened", 20.0)
+                .containsEntry("handshakes", 20.0)
+                .containsEntry("open_after_hold", 20.0)
+                .containsEntry("touched", true)
+                .containsEntry("hold_s", 0.3)
+                .containsEntry("hook_before_kib", 1234.0)
+                .containsEntry("hook_after_kib", 1234.0)
+                .containsEntry("hook_kib_per_conn", 0.0)
+                // The default: compressed both ways, no codec kept between messages.
+                .containsEntry(
+                        "extensions",
+                        Map.of("permessage-deflate; server_no_context_takeover; client_no_context_takeover", 20.0));
+        assertThat(num(result, "rss_before_kib")).isPositive();
+        assertThat(num(result, "rss_open_kib")).isPositive();
+        assertThat(num(result, "rss_after_kib")).isPositive();
+        assertThat(num(result, "kib_per_conn"))
+                .isCloseTo((num(result, "rss_after_kib") - num(result, "rss_before_kib")) / 20, within(0.01));
+        // Closed with 1000 at the end; the server lets go of each as its close handshake ends.
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (s.server().connectionCount() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(s.server().connectionCount()).isZero();
+    }
+
+    @Test
+    void idleModeShowsTheContextTakeoverBudgetAtWork() throws Exception {
+        RunningServe s = serve("--echo", "--quiet", "--context-takeover", "2");
+        Cli.Result r = Cli.run(
+                "",
+                "bench",
+                s.uri("/").toString(),
+                "--mode",
+                "idle",
+                "-c",
+                "5",
+                "--hold",
+                "0",
+                "--compress",
+                "--context-takeover",
+                "--touch",
+                "--size",
+                "2k");
+        assertThat(r.exit()).as(r.err()).isEqualTo(ExitCode.OK);
+        // Two connections fit the budget and keep context; the others negotiate without it.
+        assertThat(r.out())
+                .contains("5 connections held 0.0 s after one 2048 B message each")
+                .contains("5 of 5 still open after the hold")
+                .contains("2 × permessage-deflate\n".translateEscapes())
+                .contains("3 × permessage-deflate; server_no_context_takeover; client_no_context_takeover")
+                .doesNotContain("server RSS");
+    }
+
+    @Test
+    void idleModeSaysWhatWentWrong() throws Exception {
+        RunningServe s = serve("--quiet"); // no --echo
+        Cli.Result r = Cli.run(
+                "",
+                "bench",
+                s.uri("/").toString(),
+                "--mode",
+                "idle",
+                "-c",
+                "3",
+                "--hold",
+                "0",
+                "--touch",
+                "--timeout",
+                "0.5",
+                "--hook",
+                "exit 3",
+                "--json");
+        assertThat(r.exit()).isEqualTo(ExitCode.FAILURE);
+        Map<String, Object> result = Json.object(r.out().strip());
+        assertThat(result).containsEntry("hook_before_kib", null).containsEntry("hook_kib_per_conn", null);
+        assertThat((String) result.get("first_error")).isEqualTo("--hook exited with 3 and printed no number");
+        // The hook failed twice, and the server echoed none of the three --touch messages.
+        assertThat(num(result, "errors")).isEqualTo(3.0);
+    }
+
+    @Test
     void echoesThatComeBackWrongAreErrors() {
         WebSocketServer bad = WebSocketServer.builder()
                 .host("127.0.0.1")
@@ -234,5 +375,27 @@ class BenchCommandTest {
         ServeCommandTest.assertUsage("--pipeline must be", "bench", "ws://h/", "-p", "0");
         ServeCommandTest.assertUsage("--duration must be", "bench", "ws://h/", "-d", "0");
         ServeCommandTest.assertUsage("Invalid value for option '--mode'", "bench", "ws://h/", "--mode", "storm");
+        ServeCommandTest.assertUsage("--touch, --pid and --hook apply to --mode idle", "bench", "ws://h/", "--touch");
+        ServeCommandTest.assertUsage("--hold must be", "bench", "ws://h/", "--mode", "idle", "--hold", "-1");
+        ServeCommandTest.assertUsage(
+                "--pid: cannot read the resident set size from /proc/0/status",
+                "bench",
+                "ws://h/",
+                "--mode",
+                "idle",
+                "--pid",
+                "0");
+        ServeCommandTest.assertUsage("--context-takeover needs --compress", "bench", "ws://h/", "--context-takeover");
+        ServeCommandTest.assertUsage(
+                "--rate applies to echo and broadcast, not to idle",
+                "bench",
+                "ws://h/",
+                "--mode",
+                "idle",
+                "--rate",
+                "5");
+        ServeCommandTest.assertUsage("ws:// or wss://", "bench", "ws://h/", "http://h/");
+        ServeCommandTest.assertUsage(
+                "--context-takeover needs compression", "serve", "--no-compress", "--context-takeover");
     }
 }

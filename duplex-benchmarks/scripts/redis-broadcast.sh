@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Broadcast to 1,000 members: one `duplex serve` node in memory, one node through Redis, and two
+# nodes through Redis (members split between them, the publisher on the first).
+#
+#   duplex-benchmarks/scripts/redis-broadcast.sh
+#
+# Starts its own redis-server on a free loopback port (no persistence) and the servers (all pinned
+# to CPU 0 when taskset exists: the same server CPU budget in every case); the load generator,
+# `duplex bench --mode broadcast` (pinned to CPU 1), runs the harness's cell (e): 1,000 members,
+# 64 B text, 16 of the publisher's own copies in flight, closed loop. With WSLOAD=path/to/wsload,
+# the single-URL cases are also driven by the C load generator. Env: JAR, CONNS (1000), WINDOW
+# (16), DUR (7), WARM (2), REDIS_SERVER. Stops only what it started, by PID.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+jar="${JAR:-$root/duplex-cli/target/duplex-cli.jar}"
+conns="${CONNS:-1000}"
+window="${WINDOW:-16}"
+dur="${DUR:-7}"
+warm="${WARM:-2}"
+java="${JAVA:-java}"
+redis_server="${REDIS_SERVER:-redis-server}"
+[[ -f "$jar" ]] || { echo "no $jar: run ./duplex --version first (it builds the jar)" >&2; exit 2; }
+command -v "$redis_server" >/dev/null || { echo "no redis-server (apt-get install redis-server)" >&2; exit 2; }
+work="$(mktemp -d)"
+cp "$jar" "$work/duplex.jar"
+pin() { if command -v taskset >/dev/null; then taskset -c "$1" "${@:2}"; else "${@:2}"; fi; }
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+redis_port="$(free_port)"
+pin 0 "$redis_server" --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no >"$work/redis.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do grep -q "Ready to accept" "$work/redis.log" && break; sleep 0.1; done
+grep -q "Ready to accept" "$work/redis.log" || { cat "$work/redis.log" >&2; exit 1; }
+
+# Starts a node; prints its port. Usage: node NAME [serve options...]
+node() {
+  local name="$1" log="$work/serve-$1.log"
+  shift
+  pin 0 "$java" -Xmx2g -XX:+UseG1GC -jar "$work/duplex.jar" serve --echo --quiet --host 127.0.0.1 --port 0 "$@" \
+    >"$log" 2>&1 &
+  pids+=($!)
+  echo $! >"$work/$name.pid"
+  for _ in $(seq 1 200); do
+    local port
+    port="$(grep -oE 'READY duplex port=[0-9]+' "$log" | grep -oE '[0-9]+$' || true)"
+    [[ -n "$port" ]] && { echo "$port"; return 0; }
+    sleep 0.1
+  done
+  cat "$log" >&2
+  exit 1
+}
+
+stop_nodes() {
+  for n in "$@"; do kill "$(cat "$work/$n.pid")"; wait "$(cat "$work/$n.pid")" 2>/dev/null || true; done
+}
+
+bench() {
+  local name="$1"
+  shift
+  pin 1 "$java" -jar "$work/duplex.jar" bench "$@" --mode broadcast -c "$conns" -p "$window" -s 64 \
+    -d "$dur" -w "$warm" --json | sed "s/^{/{\"case\":\"$name\",/" | tee -a "$work/results.jsonl"
+}
+
+wsload() {
+  [[ -n "${WSLOAD:-}" ]] || return 0
+  local name="$1" port="$2"
+  # wsload's key=value line (its JSON line leaves out the publishes), turned into JSON.
+  pin 1 "$WSLOAD" broadcast --port "$port" -c "$conns" -p "$window" --rate 0 -s 64 -d "$dur" -w "$warm" \
+    | grep '^mode=broadcast' | python3 -c 'import json, sys
+kv = dict(f.split("=", 1) for f in sys.stdin.read().split())
+num = lambda v: float(v) if v.replace(".", "", 1).isdigit() else v
+print(json.dumps({"case": sys.argv[1] + " (wsload)", **{k: num(v) for k, v in kv.items()}}))' "$name" \
+    | tee -a "$work/results.jsonl"
+}
+
+redis="redis://127.0.0.1:$redis_port"
+
+a="$(node one)"
+bench "1 node, in memory" "ws://127.0.0.1:$a/bcast"
+wsload "1 node, in memory" "$a"
+stop_nodes one
+
+a="$(node one --redis "$redis")"
+bench "1 node, through Redis" "ws://127.0.0.1:$a/bcast"
+wsload "1 node, through Redis" "$a"
+stop_nodes one
+
+a="$(node a --redis "$redis")"
+b="$(node b --redis "$redis")"
+bench "2 nodes, through Redis" "ws://127.0.0.1:$a/bcast" "ws://127.0.0.1:$b/bcast"
+stop_nodes a b
+
+python3 - "$work/results.jsonl" "$conns" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+n = int(sys.argv[2])
+print()
+print("| case | deliveries/s | publishes/s | delivered per publish | p50 µs | p99 µs | errors |")
+print("|---|---:|---:|---:|---:|---:|---:|")
+for r in rows:
+    if "latency_us" in r:  # duplex bench
+        d, p, secs = r["deliveries"], r["publishes"], r["duration_s"]
+        p50, p99, err = r["latency_us"]["p50"], r["latency_us"]["p99"], r["errors"]
+    else:  # wsload
+        d, p, secs = r["deliveries"], r["published"], r["duration_s"]
+        p50, p99, err = r["p50_us"], r["p99_us"], int(r["errors"])
+    per = d / p if p else 0
+    print(f"| {r['case']} | {d / secs:,.0f} | {p / secs:,.0f} | {per:,.1f} of {n} | {p50:,.0f} | {p99:,.0f} | {err:.0f} |")
+PY
