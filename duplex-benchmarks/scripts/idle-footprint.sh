@@ -24,7 +24,10 @@ jcmd="${JCMD:-jcmd}"
 [[ -f "$jar" ]] || { echo "no $jar: run ./duplex --version first (it builds the jar)" >&2; exit 2; }
 work="$(mktemp -d)"
 cp "$jar" "$work/duplex.jar" # a rebuild during the run must not pull the jar away
-pin() { if command -v taskset >/dev/null; then taskset -c "$1" "${@:2}"; else "${@:2}"; fi; }
+# Pinning by prefix, not by a shell function: a backgrounded function would run in a subshell
+# and $! would be the subshell's PID, not the server's.
+cpu0=() cpu1=()
+if command -v taskset >/dev/null; then cpu0=(taskset -c 0) cpu1=(taskset -c 1); fi
 
 server_pid=""
 cleanup() { [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null || true; rm -rf "$work"; }
@@ -33,7 +36,7 @@ trap cleanup EXIT
 # Starts `duplex serve --echo` with extra options; sets server_pid and server_port.
 start_server() {
   : >"$work/serve.log"
-  pin 0 "$java" -Xmx2g -XX:+UseG1GC -jar "$work/duplex.jar" serve --echo --quiet --host 127.0.0.1 --port 0 "$@" \
+  "${cpu0[@]}" "$java" -Xmx2g -XX:+UseG1GC -jar "$work/duplex.jar" serve --echo --quiet --host 127.0.0.1 --port 0 "$@" \
     >"$work/serve.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 200); do
@@ -57,7 +60,7 @@ run_case() {
   start_server $serve_opts
   local hook="$jcmd $server_pid GC.run >/dev/null && $jcmd $server_pid GC.heap_info | grep -m1 -oE 'used [0-9]+K'"
   # shellcheck disable=SC2086
-  pin 1 "$java" -jar "$work/duplex.jar" bench "ws://127.0.0.1:$server_port/" --mode idle -c "$conns" \
+  "${cpu1[@]}" "$java" -jar "$work/duplex.jar" bench "ws://127.0.0.1:$server_port/" --mode idle -c "$conns" \
     --hold "$hold" --pid "$server_pid" --hook "$hook" --timeout 60 --json $bench_opts \
     | sed "s/^{/{\"case\":\"$name\",/" | tee -a "$work/results.jsonl"
   stop_server

@@ -24,17 +24,21 @@ redis_server="${REDIS_SERVER:-redis-server}"
 command -v "$redis_server" >/dev/null || { echo "no redis-server (apt-get install redis-server)" >&2; exit 2; }
 work="$(mktemp -d)"
 cp "$jar" "$work/duplex.jar"
-pin() { if command -v taskset >/dev/null; then taskset -c "$1" "${@:2}"; else "${@:2}"; fi; }
+# Pinning by prefix, not by a shell function: a backgrounded function would run in a subshell
+# and $! would be the subshell's PID, not the server's.
+cpu0=() cpu1=()
+if command -v taskset >/dev/null; then cpu0=(taskset -c 0) cpu1=(taskset -c 1); fi
 
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+# Every process started here leaves its PID in $work/*.pid (nodes start in command substitutions,
+# subshells, so a shell array would not see them).
+cleanup() { for f in "$work"/*.pid; do [[ -f "$f" ]] && kill "$(cat "$f")" 2>/dev/null; done; rm -rf "$work"; }
 trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 redis_port="$(free_port)"
-pin 0 "$redis_server" --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no >"$work/redis.log" 2>&1 &
-pids+=($!)
+"${cpu0[@]}" "$redis_server" --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no >"$work/redis.log" 2>&1 &
+echo $! >"$work/redis.pid"
 for _ in $(seq 1 100); do grep -q "Ready to accept" "$work/redis.log" && break; sleep 0.1; done
 grep -q "Ready to accept" "$work/redis.log" || { cat "$work/redis.log" >&2; exit 1; }
 
@@ -42,9 +46,8 @@ grep -q "Ready to accept" "$work/redis.log" || { cat "$work/redis.log" >&2; exit
 node() {
   local name="$1" log="$work/serve-$1.log"
   shift
-  pin 0 "$java" -Xmx2g -XX:+UseG1GC -jar "$work/duplex.jar" serve --echo --quiet --host 127.0.0.1 --port 0 "$@" \
+  "${cpu0[@]}" "$java" -Xmx2g -XX:+UseG1GC -jar "$work/duplex.jar" serve --echo --quiet --host 127.0.0.1 --port 0 "$@" \
     >"$log" 2>&1 &
-  pids+=($!)
   echo $! >"$work/$name.pid"
   for _ in $(seq 1 200); do
     local port
@@ -57,13 +60,20 @@ node() {
 }
 
 stop_nodes() {
-  for n in "$@"; do kill "$(cat "$work/$n.pid")"; wait "$(cat "$work/$n.pid")" 2>/dev/null || true; done
+  # Not children of this shell (started in subshells): wait until each is gone.
+  for n in "$@"; do
+    local pid
+    pid="$(cat "$work/$n.pid")"
+    kill "$pid"
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    rm -f "$work/$n.pid"
+  done
 }
 
 bench() {
   local name="$1"
   shift
-  pin 1 "$java" -jar "$work/duplex.jar" bench "$@" --mode broadcast -c "$conns" -p "$window" -s 64 \
+  "${cpu1[@]}" "$java" -jar "$work/duplex.jar" bench "$@" --mode broadcast -c "$conns" -p "$window" -s 64 \
     -d "$dur" -w "$warm" --json | sed "s/^{/{\"case\":\"$name\",/" | tee -a "$work/results.jsonl"
 }
 
@@ -71,7 +81,7 @@ wsload() {
   [[ -n "${WSLOAD:-}" ]] || return 0
   local name="$1" port="$2"
   # wsload's key=value line (its JSON line leaves out the publishes), turned into JSON.
-  pin 1 "$WSLOAD" broadcast --port "$port" -c "$conns" -p "$window" --rate 0 -s 64 -d "$dur" -w "$warm" \
+  "${cpu1[@]}" "$WSLOAD" broadcast --port "$port" -c "$conns" -p "$window" --rate 0 -s 64 -d "$dur" -w "$warm" \
     | grep '^mode=broadcast' | python3 -c 'import json, sys
 kv = dict(f.split("=", 1) for f in sys.stdin.read().split())
 num = lambda v: float(v) if v.replace(".", "", 1).isdigit() else v

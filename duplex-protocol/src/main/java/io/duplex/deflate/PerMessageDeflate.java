@@ -138,6 +138,33 @@ public final class PerMessageDeflate implements ExtensionFactory {
         return Optional.empty();
     }
 
+    /**
+     * The eight answers a server can give, built once and shared by every connection (an idle
+     * compressed connection should cost no more than a plain one; {@link ExtensionParameters} is
+     * immutable). Index bits: 1 = {@code server_no_context_takeover}, 2 = {@code
+     * client_no_context_takeover}, 4 = {@code server_max_window_bits=15} echoed.
+     */
+    private static final ExtensionParameters[] SERVER_RESPONSES = new ExtensionParameters[8];
+
+    static {
+        for (int i = 0; i < SERVER_RESPONSES.length; i++) {
+            ExtensionParameters response = ExtensionParameters.of(NAME);
+            if ((i & 1) != 0) {
+                // §7.1.1.1: required when offered, allowed otherwise.
+                response = response.with(SERVER_NO_CONTEXT_TAKEOVER, null);
+            }
+            if ((i & 2) != 0) {
+                // §7.1.1.2: the client then must not use context takeover.
+                response = response.with(CLIENT_NO_CONTEXT_TAKEOVER, null);
+            }
+            if ((i & 4) != 0) {
+                // §7.1.2.1: accepting this parameter means echoing it (same or smaller value).
+                response = response.with(SERVER_MAX_WINDOW_BITS, Integer.toString(JDK_WINDOW_BITS));
+            }
+            SERVER_RESPONSES[i] = response;
+        }
+    }
+
     private DeflateExtension accept(DeflateParameters offer) {
         boolean send = config.serverContextTakeover() && !offer.serverNoContextTakeover();
         boolean receive = config.clientContextTakeover() && !offer.clientNoContextTakeover();
@@ -147,19 +174,8 @@ public final class PerMessageDeflate implements ExtensionFactory {
             send &= permit;
             receive &= permit;
         }
-        ExtensionParameters response = ExtensionParameters.of(NAME);
-        if (!send) {
-            // §7.1.1.1: required when offered, allowed otherwise.
-            response = response.with(SERVER_NO_CONTEXT_TAKEOVER, null);
-        }
-        if (!receive) {
-            // §7.1.1.2: the client then must not use context takeover.
-            response = response.with(CLIENT_NO_CONTEXT_TAKEOVER, null);
-        }
-        if (offer.serverMaxWindowBits() == JDK_WINDOW_BITS) {
-            // §7.1.2.1: accepting this parameter means echoing it (same or smaller value).
-            response = response.with(SERVER_MAX_WINDOW_BITS, Integer.toString(JDK_WINDOW_BITS));
-        }
+        ExtensionParameters response = SERVER_RESPONSES[
+                (send ? 0 : 1) | (receive ? 0 : 2) | (offer.serverMaxWindowBits() == JDK_WINDOW_BITS ? 4 : 0)];
         return new DeflateExtension(response, config, send, receive, JDK_WINDOW_BITS, permit);
     }
 

@@ -14,6 +14,11 @@ public final class BufferPool {
     private final int maxPooled;
     private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
     private long outstanding;
+    /**
+     * Scratch array for one gathering write at a time, shared by the loop's connections (it is
+     * emptied after each write) so that a connection does not carry its own.
+     */
+    private final ByteBuffer[] gather = new ByteBuffer[16];
 
     public BufferPool(int bufferSize, int maxPooled) {
         this.bufferSize = bufferSize;
@@ -22,6 +27,11 @@ public final class BufferPool {
 
     public int bufferSize() {
         return bufferSize;
+    }
+
+    /** The loop's gathering-write scratch array; null-filled between uses. */
+    ByteBuffer[] gatherArray() {
+        return gather;
     }
 
     public ByteBuffer take() {

@@ -53,7 +53,9 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
 
     final EventLoop loop;
     final WebSocketConfig config;
-    private final Upgrade upgrade;
+    /** The HTTP upgrade; dropped once the protocol is installed, so an idle connection does not keep it. */
+    private Upgrade upgrade;
+
     private final Listener listener;
     private Transport transport;
     private SelectionKey key;
@@ -144,20 +146,14 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
      */
     public void open(Role role, List<Extension> extensions, WebSocketImpl socket, ByteBuffer rest) {
         this.ws = socket;
-        ProtocolConfig protocolConfig = config.protocol();
         this.protocol = Protocol.builder(role)
-                // Pings are answered in onEvent, not by the engine, so that pongs count against the
-                // outbound limit: a peer flooding pings without reading must not grow the queue
-                // without bound (DESIGN invariant 7).
-                .config(
-                        protocolConfig.autoPong()
-                                ? protocolConfig.toBuilder().autoPong(false).build()
-                                : protocolConfig)
+                .config(withoutAutoPong(config.protocol()))
                 .extensions(extensions)
                 .events(this::onEvent)
                 .output(this::output)
                 .build();
         phase = Phase.OPEN;
+        upgrade = null; // only used before the protocol exists (tick, abort and fail check)
         long now = System.nanoTime();
         lastActivity = now;
         if (!config.pingInterval().isZero()) {
@@ -168,6 +164,27 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
             protocol.receive(rest);
             afterProtocol();
         }
+    }
+
+    /** The last config made by {@link #withoutAutoPong}: one per server or client in practice. */
+    private static volatile ProtocolConfig[] lastWithoutAutoPong = {null, null};
+
+    /**
+     * Pings are answered in onEvent, not by the engine, so that pongs count against the outbound
+     * limit: a peer flooding pings without reading must not grow the queue without bound (DESIGN
+     * invariant 7). The derived config is cached rather than built per connection.
+     */
+    private static ProtocolConfig withoutAutoPong(ProtocolConfig config) {
+        if (!config.autoPong()) {
+            return config;
+        }
+        ProtocolConfig[] last = lastWithoutAutoPong;
+        if (last[0] == config) {
+            return last[1];
+        }
+        ProtocolConfig derived = config.toBuilder().autoPong(false).build();
+        lastWithoutAutoPong = new ProtocolConfig[] {config, derived};
+        return derived;
     }
 
     public Protocol protocol() {

@@ -19,18 +19,19 @@ final class Outbound {
     static final int GATHER_THRESHOLD = 8 * 1024;
 
     private final BufferPool pool;
-    private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
+    // Deques start at two slots (the default is 16): most connections are idle most of the
+    // time, and these grow on demand.
+    private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>(1);
     /** Queue entries that came from the pool (identity), returned once written. */
-    private final ArrayDeque<ByteBuffer> pooled = new ArrayDeque<>();
+    private final ArrayDeque<ByteBuffer> pooled = new ArrayDeque<>(1);
 
     private ByteBuffer tail;
-    private ByteBuffer[] gather = new ByteBuffer[16];
     private volatile long queued;
     /** Bytes ever queued / written, to complete {@code sendAsync} futures in order. */
     private long enqueuedTotal;
 
     private long writtenTotal;
-    private final ArrayDeque<WriteMark> marks = new ArrayDeque<>();
+    private final ArrayDeque<WriteMark> marks = new ArrayDeque<>(1);
 
     private record WriteMark(long position, CompletableFuture<Void> future) {}
 
@@ -111,6 +112,7 @@ final class Outbound {
         if (!transport.flush()) {
             return;
         }
+        ByteBuffer[] gather = pool.gatherArray();
         while (true) {
             int n = 0;
             for (ByteBuffer b : queue) {
@@ -127,8 +129,12 @@ final class Outbound {
             if (n == 0) {
                 return;
             }
-            long written = transport.write(gather, 0, n);
-            Arrays.fill(gather, 0, n, null);
+            long written;
+            try {
+                written = transport.write(gather, 0, n);
+            } finally {
+                Arrays.fill(gather, 0, n, null); // shared by the loop: keep no buffer reachable
+            }
             queued -= written;
             writtenTotal += written;
             while (!queue.isEmpty() && !queue.peek().hasRemaining()) {

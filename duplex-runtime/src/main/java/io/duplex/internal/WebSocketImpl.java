@@ -39,7 +39,7 @@ public final class WebSocketImpl implements WebSocket {
     private final WebSocketHandler handler;
     private final String path;
     private final String subprotocol;
-    private final List<String> extensions;
+    private final List<Extension> extensions;
     private final InetSocketAddress remote;
     private final InetSocketAddress local;
     private final SerialExecutor executor;
@@ -70,11 +70,9 @@ public final class WebSocketImpl implements WebSocket {
         this.executor = handlerExecutor == null ? null : new SerialExecutor(handlerExecutor);
         this.path = path;
         this.subprotocol = subprotocol;
-        List<String> names = new ArrayList<>();
-        for (Extension e : extensions) {
-            names.add(e.negotiated().toString());
-        }
-        this.extensions = List.copyOf(names);
+        // Kept as negotiated and formatted on demand: a String per connection would be most of
+        // what an idle compressed connection costs beyond a plain one.
+        this.extensions = List.copyOf(extensions);
         this.remote = remote;
         this.local = local;
         this.attachment = attachment;
@@ -502,7 +500,11 @@ public final class WebSocketImpl implements WebSocket {
 
     @Override
     public List<String> extensions() {
-        return extensions;
+        List<String> names = new ArrayList<>(extensions.size());
+        for (Extension e : extensions) {
+            names.add(e.negotiated().toString());
+        }
+        return List.copyOf(names);
     }
 
     @Override
