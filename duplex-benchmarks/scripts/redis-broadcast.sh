@@ -8,8 +8,9 @@
 # to CPU 0 when taskset exists: the same server CPU budget in every case); the load generator,
 # `duplex bench --mode broadcast` (pinned to CPU 1), runs the harness's cell (e): 1,000 members,
 # 64 B text, 16 of the publisher's own copies in flight, closed loop. With WSLOAD=path/to/wsload,
-# the single-URL cases are also driven by the C load generator. Env: JAR, CONNS (1000), WINDOW
-# (16), DUR (7), WARM (2), REDIS_SERVER. Stops only what it started, by PID.
+# the single-URL cases are also driven by the C load generator. The cases run in turn REPEATS
+# times (default 3); the table shows medians with the range. Env: JAR, CONNS (1000), WINDOW (16),
+# DUR (7), WARM (2), REPEATS, REDIS_SERVER. Stops only what it started, by PID.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -18,6 +19,7 @@ conns="${CONNS:-1000}"
 window="${WINDOW:-16}"
 dur="${DUR:-7}"
 warm="${WARM:-2}"
+repeats="${REPEATS:-3}"
 java="${JAVA:-java}"
 redis_server="${REDIS_SERVER:-redis-server}"
 [[ -f "$jar" ]] || { echo "no $jar: run ./duplex --version first (it builds the jar)" >&2; exit 2; }
@@ -91,35 +93,42 @@ print(json.dumps({"case": sys.argv[1] + " (wsload)", **{k: num(v) for k, v in kv
 
 redis="redis://127.0.0.1:$redis_port"
 
-a="$(node one)"
-bench "1 node, in memory" "ws://127.0.0.1:$a/bcast"
-wsload "1 node, in memory" "$a"
-stop_nodes one
+for round in $(seq 1 "$repeats"); do
+  a="$(node one)"
+  bench "1 node, in memory" "ws://127.0.0.1:$a/bcast"
+  wsload "1 node, in memory" "$a"
+  stop_nodes one
 
-a="$(node one --redis "$redis")"
-bench "1 node, through Redis" "ws://127.0.0.1:$a/bcast"
-wsload "1 node, through Redis" "$a"
-stop_nodes one
+  a="$(node one --redis "$redis")"
+  bench "1 node, through Redis" "ws://127.0.0.1:$a/bcast"
+  wsload "1 node, through Redis" "$a"
+  stop_nodes one
 
-a="$(node a --redis "$redis")"
-b="$(node b --redis "$redis")"
-bench "2 nodes, through Redis" "ws://127.0.0.1:$a/bcast" "ws://127.0.0.1:$b/bcast"
-stop_nodes a b
+  a="$(node a --redis "$redis")"
+  b="$(node b --redis "$redis")"
+  bench "2 nodes, through Redis" "ws://127.0.0.1:$a/bcast" "ws://127.0.0.1:$b/bcast"
+  stop_nodes a b
+done
 
 python3 - "$work/results.jsonl" "$conns" <<'PY'
-import json, sys
-rows = [json.loads(l) for l in open(sys.argv[1])]
+import json, statistics, sys
 n = int(sys.argv[2])
-print()
-print("| case | deliveries/s | publishes/s | delivered per publish | p50 µs | p99 µs | errors |")
-print("|---|---:|---:|---:|---:|---:|---:|")
-for r in rows:
+cases = {}
+for line in open(sys.argv[1]):
+    r = json.loads(line)
     if "latency_us" in r:  # duplex bench
         d, p, secs = r["deliveries"], r["publishes"], r["duration_s"]
         p50, p99, err = r["latency_us"]["p50"], r["latency_us"]["p99"], r["errors"]
     else:  # wsload
         d, p, secs = r["deliveries"], r["published"], r["duration_s"]
-        p50, p99, err = r["p50_us"], r["p99_us"], int(r["errors"])
-    per = d / p if p else 0
-    print(f"| {r['case']} | {d / secs:,.0f} | {p / secs:,.0f} | {per:,.1f} of {n} | {p50:,.0f} | {p99:,.0f} | {err:.0f} |")
+        p50, p99, err = r["p50_us"], r["p99_us"], r["errors"]
+    cases.setdefault(r["case"], []).append((d / secs, p / secs, d / p if p else 0, p50, p99, err))
+print()
+print("| case | deliveries/s, median [min–max] | publishes/s | delivered per publish | p50 µs | p99 µs | errors | runs |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|")
+med = lambda rows, i: statistics.median(r[i] for r in rows)
+for case, rows in cases.items():
+    lo, hi = min(r[0] for r in rows), max(r[0] for r in rows)
+    print(f"| {case} | {med(rows, 0):,.0f} [{lo:,.0f}–{hi:,.0f}] | {med(rows, 1):,.0f} | {med(rows, 2):,.1f} of {n} "
+          f"| {med(rows, 3):,.0f} | {med(rows, 4):,.0f} | {sum(r[5] for r in rows):.0f} | {len(rows)} |")
 PY

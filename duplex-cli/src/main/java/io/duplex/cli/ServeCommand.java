@@ -138,7 +138,7 @@ public final class ServeCommand implements Callable<Integer> {
             fallbackValue = "-1",
             description = {
                 "Allow compression context takeover (RFC 7692 §7.1.1), for at most MAX connections",
-                "at a time (default: none; without MAX: no limit). Each costs ~300 KiB of native",
+                "at a time (default: none; without MAX: no limit). Each costs ~115 KiB of native",
                 "memory for its life; beyond MAX, connections negotiate without it."
             })
     Integer contextTakeover;
