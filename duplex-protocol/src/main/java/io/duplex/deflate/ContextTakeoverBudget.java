@@ -5,8 +5,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Bounds how many connections may keep compression context between messages (RFC 7692 §7.1.1):
  * each such connection holds its own deflater and/or inflater for its whole life (measured: about
- * 114 KiB of native memory for both, see docs/performance.md). When the budget refuses, the connection is negotiated without context takeover
- * instead (as far as this end decides it, see {@link PerMessageDeflate}); it never fails for it.
+ * 114 KiB of native memory for both, see docs/performance.md). When the budget refuses, the
+ * connection is negotiated without context takeover instead (as far as this end decides it, see
+ * {@link PerMessageDeflate}); it never fails for it.
  *
  * <p>A connection acquires at most one permit and releases it exactly once, when its extension is
  * closed.
