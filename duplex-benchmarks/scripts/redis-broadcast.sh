@@ -13,28 +13,15 @@
 # DUR (7), WARM (2), REPEATS, REDIS_SERVER. Stops only what it started, by PID.
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-jar="${JAR:-$root/duplex-cli/target/duplex-cli.jar}"
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 conns="${CONNS:-1000}"
 window="${WINDOW:-16}"
 dur="${DUR:-7}"
 warm="${WARM:-2}"
 repeats="${REPEATS:-3}"
-java="${JAVA:-java}"
 redis_server="${REDIS_SERVER:-redis-server}"
-[[ -f "$jar" ]] || { echo "no $jar: run ./duplex --version first (it builds the jar)" >&2; exit 2; }
 command -v "$redis_server" >/dev/null || { echo "no redis-server (apt-get install redis-server)" >&2; exit 2; }
-work="$(mktemp -d)"
-cp "$jar" "$work/duplex.jar"
-# Pinning by prefix, not by a shell function: a backgrounded function would run in a subshell
-# and $! would be the subshell's PID, not the server's.
-cpu0=() cpu1=()
-if command -v taskset >/dev/null; then cpu0=(taskset -c 0) cpu1=(taskset -c 1); fi
-
-# Every process started here leaves its PID in $work/*.pid (nodes start in command substitutions,
-# subshells, so a shell array would not see them).
-cleanup() { for f in "$work"/*.pid; do [[ -f "$f" ]] && kill "$(cat "$f")" 2>/dev/null; done; rm -rf "$work"; }
-trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
@@ -43,34 +30,6 @@ redis_port="$(free_port)"
 echo $! >"$work/redis.pid"
 for _ in $(seq 1 100); do grep -q "Ready to accept" "$work/redis.log" && break; sleep 0.1; done
 grep -q "Ready to accept" "$work/redis.log" || { cat "$work/redis.log" >&2; exit 1; }
-
-# Starts a node; prints its port. Usage: node NAME [serve options...]
-node() {
-  local name="$1" log="$work/serve-$1.log"
-  shift
-  "${cpu0[@]}" "$java" -Xmx2g -XX:+UseG1GC -jar "$work/duplex.jar" serve --echo --quiet --host 127.0.0.1 --port 0 "$@" \
-    >"$log" 2>&1 &
-  echo $! >"$work/$name.pid"
-  for _ in $(seq 1 200); do
-    local port
-    port="$(grep -oE 'READY duplex port=[0-9]+' "$log" | grep -oE '[0-9]+$' || true)"
-    [[ -n "$port" ]] && { echo "$port"; return 0; }
-    sleep 0.1
-  done
-  cat "$log" >&2
-  exit 1
-}
-
-stop_nodes() {
-  # Not children of this shell (started in subshells): wait until each is gone.
-  for n in "$@"; do
-    local pid
-    pid="$(cat "$work/$n.pid")"
-    kill "$pid"
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    rm -f "$work/$n.pid"
-  done
-}
 
 bench() {
   local name="$1"
@@ -94,20 +53,20 @@ print(json.dumps({"case": sys.argv[1] + " (wsload)", **{k: num(v) for k, v in kv
 redis="redis://127.0.0.1:$redis_port"
 
 for round in $(seq 1 "$repeats"); do
-  a="$(node one)"
+  a="$(serve_start one)"
   bench "1 node, in memory" "ws://127.0.0.1:$a/bcast"
   wsload "1 node, in memory" "$a"
-  stop_nodes one
+  serve_stop one
 
-  a="$(node one --redis "$redis")"
+  a="$(serve_start one --redis "$redis")"
   bench "1 node, through Redis" "ws://127.0.0.1:$a/bcast"
   wsload "1 node, through Redis" "$a"
-  stop_nodes one
+  serve_stop one
 
-  a="$(node a --redis "$redis")"
-  b="$(node b --redis "$redis")"
+  a="$(serve_start a --redis "$redis")"
+  b="$(serve_start b --redis "$redis")"
   bench "2 nodes, through Redis" "ws://127.0.0.1:$a/bcast" "ws://127.0.0.1:$b/bcast"
-  stop_nodes a b
+  serve_stop a b
 done
 
 python3 - "$work/results.jsonl" "$conns" <<'PY'
