@@ -19,12 +19,18 @@ class HandlerExceptionTest {
     final Recorder onServer = new Recorder() {
         @Override
         public void onText(WebSocket ws, String text) {
-            if (text.equals("boom")) {
-                throw new IllegalStateException("handler bug");
+            switch (text) {
+                case "boom" -> throw new IllegalStateException("handler bug");
+                case "assert" -> throw new AssertionError("handler assertion");
+                case "deep" -> recurse(0); // a real StackOverflowError, thrown on the loop thread
+                default -> ws.send(text);
             }
-            ws.send(text);
         }
     };
+
+    private static int recurse(int depth) {
+        return recurse(depth + 1) + 1;
+    }
 
     @AfterEach
     void stop() {
@@ -51,6 +57,31 @@ class HandlerExceptionTest {
             ws.send("boom");
             assertThat(victim.awaitClose()).isEqualTo(new Recorder.Closed(1011, "internal error", true));
             assertThat(Recorder.poll(onServer.errors)).isInstanceOf(IllegalStateException.class);
+            other.send("still here");
+            assertThat(bystander.nextText()).isEqualTo("still here");
+            Recorder fresh = new Recorder();
+            await(client.connect(Recorder.uri(server, "/ws"), fresh)).send("new");
+            assertThat(fresh.nextText()).isEqualTo("new");
+        }
+    }
+
+    /**
+     * Errors too cost only their connection: the one loop (eventLoops 1) goes on serving the
+     * connection it shares with the victim and new ones. Before, an Error killed the loop and
+     * every connection on it, and the server went on handing it connections that never opened.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"assert", "deep"})
+    void handlerErrorsCostOnlyTheirConnection(String trigger) {
+        server = Recorder.server().eventLoops(1).route("/ws", onServer).start();
+        try (WebSocketClient client = WebSocketClient.builder().build()) {
+            Recorder bystander = new Recorder();
+            WebSocket other = await(client.connect(Recorder.uri(server, "/ws"), bystander));
+            Recorder victim = new Recorder();
+            await(client.connect(Recorder.uri(server, "/ws"), victim)).send(trigger);
+            assertThat(victim.awaitClose()).isEqualTo(new Recorder.Closed(1011, "internal error", true));
+            assertThat(Recorder.poll(onServer.errors))
+                    .isInstanceOf(trigger.equals("deep") ? StackOverflowError.class : AssertionError.class);
             other.send("still here");
             assertThat(bystander.nextText()).isEqualTo("still here");
             Recorder fresh = new Recorder();

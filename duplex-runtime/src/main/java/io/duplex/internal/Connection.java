@@ -227,7 +227,9 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
             if (k.isValid() && k.isReadable()) {
                 onReadable();
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (Throwable e) {
+            // Errors too (a StackOverflowError in a parser, an OutOfMemoryError for one message):
+            // they cost this connection, not the loop and its other connections.
             fail(e);
         }
     }

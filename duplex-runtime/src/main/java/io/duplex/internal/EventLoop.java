@@ -156,28 +156,43 @@ public final class EventLoop {
         nextTick = System.nanoTime() + tickNanos;
         try {
             while (!shuttingDown) {
-                long timeoutMillis = selectTimeoutMillis();
-                if (timeoutMillis == 0) {
-                    selector.selectNow();
-                } else {
-                    selector.select(timeoutMillis);
+                try {
+                    pass();
+                } catch (ClosedSelectorException e) {
+                    throw e;
+                } catch (Throwable t) {
+                    // A loop that died would strand every connection on it and every connection
+                    // the server still hands it (Netty and Jetty keep their loops alive too).
+                    // Handlers, tasks, ticks and flushes are guarded one by one; this catches
+                    // the rest (e.g. an OutOfMemoryError in select) and goes on.
+                    LOG.log(Level.ERROR, "event loop " + thread.getName() + " pass failed; going on", t);
                 }
-                wakeupPending.set(false);
-                processKeys();
-                runTasks();
-                runScheduled();
-                flushDirty();
             }
             runTasks();
             flushDirty();
         } catch (ClosedSelectorException e) {
             // Shut down from outside.
         } catch (Throwable t) {
-            LOG.log(Level.ERROR, "event loop " + thread.getName() + " died", t);
+            LOG.log(Level.ERROR, "event loop " + thread.getName() + " failed while stopping", t);
         } finally {
             closeSelector();
             terminated.complete(null);
         }
+    }
+
+    /** One pass: wait for readiness (bounded by the next deadline), then I/O, tasks, timers, flushes. */
+    private void pass() throws IOException {
+        long timeoutMillis = selectTimeoutMillis();
+        if (timeoutMillis == 0) {
+            selector.selectNow();
+        } else {
+            selector.select(timeoutMillis);
+        }
+        wakeupPending.set(false);
+        processKeys();
+        runTasks();
+        runScheduled();
+        flushDirty();
     }
 
     private long selectTimeoutMillis() {
@@ -202,9 +217,11 @@ public final class EventLoop {
             Handler h = (Handler) key.attachment();
             try {
                 h.onReady(key);
-            } catch (RuntimeException e) {
-                LOG.log(Level.ERROR, "unexpected error handling a channel", e);
+            } catch (Throwable e) {
+                // Connections fail themselves on any Throwable; this is for a handler that did not.
+                LOG.log(Level.ERROR, "unexpected error handling a channel; closing it", e);
                 key.cancel();
+                closeQuietly(key);
             }
         }
     }
@@ -233,7 +250,8 @@ public final class EventLoop {
             nextTick = now + tickNanos;
             for (int i = ticking.size() - 1; i >= 0; i--) {
                 if (i < ticking.size()) {
-                    ticking.get(i).tick(now);
+                    Ticking t = ticking.get(i);
+                    safely(() -> t.tick(now));
                 }
             }
         }
@@ -241,17 +259,29 @@ public final class EventLoop {
 
     private void flushDirty() {
         // Flushing may mark more connections dirty (e.g. a close frame after a failed write).
-        for (int i = 0; i < dirty.size(); i++) {
-            dirty.get(i).flush();
+        try {
+            for (int i = 0; i < dirty.size(); i++) {
+                Flushable f = dirty.get(i);
+                safely(f::flush);
+            }
+        } finally {
+            dirty.clear();
         }
-        dirty.clear();
     }
 
     private static void safely(Runnable task) {
         try {
             task.run();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             LOG.log(Level.ERROR, "event loop task failed", e);
+        }
+    }
+
+    private static void closeQuietly(SelectionKey key) {
+        try {
+            key.channel().close();
+        } catch (IOException e) {
+            // already broken; nothing more to free
         }
     }
 

@@ -453,12 +453,13 @@ public final class WebSocketImpl implements WebSocket {
     private void guarded(Runnable r) {
         try {
             r.run();
-        } catch (RuntimeException e) {
-            // A failing handler must not take the loop down: report it and close with 1011.
+        } catch (Throwable e) {
+            // A failing handler must not take the loop down: report it and close with 1011. Errors
+            // too (AssertionError, StackOverflowError, NoClassDefFoundError…), as Netty and Jetty do.
             LOG.log(Level.WARNING, "handler threw; closing the connection with 1011", e);
             try {
                 handler.onError(this, e);
-            } catch (RuntimeException again) {
+            } catch (Throwable again) {
                 LOG.log(Level.WARNING, "onError threw", again);
             }
             if (state == State.OPEN) {
