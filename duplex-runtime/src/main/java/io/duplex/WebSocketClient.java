@@ -13,6 +13,7 @@ import io.duplex.internal.ProxyTunnel;
 import io.duplex.internal.ReconnectingWebSocket;
 import io.duplex.internal.TlsTransport;
 import io.duplex.internal.Transport;
+import io.duplex.protocol.ProtocolConfig;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -54,12 +55,16 @@ import java.util.random.RandomGenerator;
  */
 public final class WebSocketClient implements AutoCloseable {
     private final Builder config;
+    /** The engine configuration of every connection (see {@link Connection#engineConfig}). */
+    private final ProtocolConfig engineConfig;
+
     private final EventLoopGroup loops;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final Map<EventLoop, List<ExtensionFactory>> loopExtensions = new IdentityHashMap<>();
 
     private WebSocketClient(Builder b) {
         this.config = b;
+        this.engineConfig = Connection.engineConfig(b.config.protocol());
         this.loops = new EventLoopGroup("duplex-client", b.eventLoops, Duration.ofMillis(50));
         for (EventLoop loop : loops.loops()) {
             loopExtensions.put(loop, LoopExtensions.forLoop(b.config.extensions()));
@@ -193,7 +198,7 @@ public final class WebSocketClient implements AutoCloseable {
                     handler,
                     config.handlerExecutor,
                     result);
-            Connection c = new Connection(loop, config.config, transport, upgrade, gone -> {
+            Connection c = new Connection(loop, config.config, engineConfig, transport, upgrade, gone -> {
                 connections.remove(gone);
                 synchronized (connections) {
                     connections.notifyAll();

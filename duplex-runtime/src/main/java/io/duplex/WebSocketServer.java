@@ -11,6 +11,7 @@ import io.duplex.internal.ServerUpgrade;
 import io.duplex.internal.StaticFiles;
 import io.duplex.internal.TlsTransport;
 import io.duplex.internal.Transport;
+import io.duplex.protocol.ProtocolConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -53,6 +54,9 @@ public final class WebSocketServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(WebSocketServer.class.getName());
 
     private final Builder config;
+    /** The engine configuration of every connection (see {@link Connection#engineConfig}). */
+    private final ProtocolConfig engineConfig;
+
     private final EventLoopGroup loops;
     private final ServerSocketChannel serverChannel;
     private final EventLoop acceptLoop;
@@ -65,6 +69,7 @@ public final class WebSocketServer implements AutoCloseable {
 
     private WebSocketServer(Builder b) throws IOException {
         this.config = b;
+        this.engineConfig = Connection.engineConfig(b.config.protocol());
         this.loops = new EventLoopGroup("duplex-server", b.eventLoops, tickFor(b.config));
         for (EventLoop loop : loops.loops()) {
             handshakes.put(
@@ -241,7 +246,7 @@ public final class WebSocketServer implements AutoCloseable {
                     config.staticFiles,
                     config.handlerExecutor,
                     config.broker);
-            Connection c = new Connection(loop, config.config, transport, upgrade, gone -> {
+            Connection c = new Connection(loop, config.config, engineConfig, transport, upgrade, gone -> {
                 connections.remove(gone);
                 release(address);
                 synchronized (drainLock) {

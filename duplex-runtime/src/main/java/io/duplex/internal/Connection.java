@@ -53,6 +53,8 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
 
     final EventLoop loop;
     final WebSocketConfig config;
+    /** {@link #engineConfig(ProtocolConfig)} of {@code config.protocol()}, shared by the owner's connections. */
+    private final ProtocolConfig engineConfig;
     /** The HTTP upgrade; dropped once the protocol is installed, so an idle connection does not keep it. */
     private Upgrade upgrade;
 
@@ -77,9 +79,16 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
     private boolean outputShut;
     private boolean destroyed;
 
-    public Connection(EventLoop loop, WebSocketConfig config, Transport transport, Upgrade upgrade, Listener listener) {
+    public Connection(
+            EventLoop loop,
+            WebSocketConfig config,
+            ProtocolConfig engineConfig,
+            Transport transport,
+            Upgrade upgrade,
+            Listener listener) {
         this.loop = loop;
         this.config = config;
+        this.engineConfig = engineConfig;
         this.transport = transport;
         this.upgrade = upgrade;
         this.listener = listener;
@@ -147,7 +156,7 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
     public void open(Role role, List<Extension> extensions, WebSocketImpl socket, ByteBuffer rest) {
         this.ws = socket;
         this.protocol = Protocol.builder(role)
-                .config(withoutAutoPong(config.protocol()))
+                .config(engineConfig)
                 .extensions(extensions)
                 .events(this::onEvent)
                 .output(this::output)
@@ -166,25 +175,14 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
         }
     }
 
-    /** The last config made by {@link #withoutAutoPong}: one per server or client in practice. */
-    private static volatile ProtocolConfig[] lastWithoutAutoPong = {null, null};
-
     /**
-     * Pings are answered in onEvent, not by the engine, so that pongs count against the outbound
-     * limit: a peer flooding pings without reading must not grow the queue without bound (DESIGN
-     * invariant 7). The derived config is cached rather than built per connection.
+     * The engine configuration the runtime uses for {@code config}: the same limits, with the
+     * engine's auto-pong off. Pings are answered in onEvent, not by the engine, so that pongs count
+     * against the outbound limit: a peer flooding pings without reading must not grow the queue
+     * without bound (DESIGN invariant 7). A server or client derives it once, not per connection.
      */
-    private static ProtocolConfig withoutAutoPong(ProtocolConfig config) {
-        if (!config.autoPong()) {
-            return config;
-        }
-        ProtocolConfig[] last = lastWithoutAutoPong;
-        if (last[0] == config) {
-            return last[1];
-        }
-        ProtocolConfig derived = config.toBuilder().autoPong(false).build();
-        lastWithoutAutoPong = new ProtocolConfig[] {config, derived};
-        return derived;
+    public static ProtocolConfig engineConfig(ProtocolConfig config) {
+        return config.autoPong() ? config.toBuilder().autoPong(false).build() : config;
     }
 
     public Protocol protocol() {

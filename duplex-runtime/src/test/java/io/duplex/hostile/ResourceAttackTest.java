@@ -31,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
@@ -336,9 +337,15 @@ class ResourceAttackTest {
                 return null;
             }));
         }
+        // Probes while the churn lasts: one now, then one each time the first worker has not
+        // finished within 200 ms (waiting on it, not sleeping), five at most.
         for (int i = 0; i < 5 && !all.get(0).isDone(); i++) {
             target.assertServes("during churn");
-            Thread.sleep(200);
+            try {
+                all.get(0).get(200, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException stillChurning) {
+                // probe again
+            }
         }
         for (Future<?> f : all) {
             f.get(60, TimeUnit.SECONDS);
