@@ -3,7 +3,6 @@ package io.duplex.cli;
 import io.duplex.WebSocket;
 import io.duplex.WebSocketClient;
 import io.duplex.WebSocketHandler;
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +10,6 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -57,19 +55,15 @@ final class BenchIdleLoad {
         ServerFootprint.Reading before = footprint.read();
         long start = context.now();
         List<Idler> idlers = new ArrayList<>();
-        Semaphore handshakes = new Semaphore(BenchLoad.HANDSHAKES_IN_FLIGHT);
-        for (int i = 0; i < plan.connections(); i++) {
-            if (!handshakes.tryAcquire(plan.connectTimeoutMillis() * 2 + 1000, TimeUnit.MILLISECONDS)) {
-                break; // the client's own timeouts release permits; this only guards against a hang
-            }
+        List<CompletableFuture<WebSocket>> connects = BenchLoad.connectAll(client, plan, context, failure, i -> {
             Idler idler = new Idler(context.now());
             idlers.add(idler);
-            URI uri = plan.uri(i);
-            client.connect(uri, idler, plan.headers()).whenComplete((ws, e) -> {
-                handshakes.release();
+            return idler;
+        });
+        for (int i = 0; i < connects.size(); i++) {
+            Idler idler = idlers.get(i);
+            connects.get(i).whenComplete((ws, e) -> {
                 if (e != null) {
-                    failure.compareAndSet(null, e);
-                    context.error("connect failed: " + ConnectFailure.describe(e, ConnectCommand.target(uri)));
                     idler.ready.complete(null);
                 }
             });

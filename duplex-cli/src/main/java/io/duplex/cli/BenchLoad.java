@@ -2,6 +2,7 @@ package io.duplex.cli;
 
 import io.duplex.WebSocket;
 import io.duplex.WebSocketClient;
+import io.duplex.WebSocketHandler;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
 import org.HdrHistogram.Histogram;
 
@@ -90,27 +92,13 @@ final class BenchLoad {
     BenchResult run(WebSocketClient client, AtomicReference<Throwable> failure) throws InterruptedException {
         boolean broadcast = plan.mode() == BenchMode.BROADCAST;
         List<BenchPeer> peers = new ArrayList<>();
-        List<CompletableFuture<WebSocket>> connects = new ArrayList<>();
-        Semaphore handshakes = new Semaphore(HANDSHAKES_IN_FLIGHT);
-        for (int i = 0; i < plan.connections(); i++) {
+        List<CompletableFuture<WebSocket>> connects = connectAll(client, plan, context, failure, i -> {
             BenchPeer.Role role =
                     !broadcast ? BenchPeer.Role.ECHO : i == 0 ? BenchPeer.Role.PUBLISHER : BenchPeer.Role.MEMBER;
             BenchPeer peer = new BenchPeer(context, payload, role, plan.pipeline(), plan.rate() != null);
-            if (!handshakes.tryAcquire(plan.connectTimeoutMillis() * 2 + 1000, TimeUnit.MILLISECONDS)) {
-                break; // the client's own timeouts release permits; this only guards against a hang
-            }
-            URI uri = plan.uri(i);
-            CompletableFuture<WebSocket> connect = client.connect(uri, peer, plan.headers());
-            connect.whenComplete((ws, e) -> {
-                handshakes.release();
-                if (e != null) {
-                    failure.compareAndSet(null, e);
-                    context.error("connect failed: " + ConnectFailure.describe(e, ConnectCommand.target(uri)));
-                }
-            });
             peers.add(peer);
-            connects.add(connect);
-        }
+            return peer;
+        });
         try {
             CompletableFuture.allOf(connects.toArray(new CompletableFuture<?>[0]))
                     .exceptionally(e -> null)
@@ -140,6 +128,40 @@ final class BenchLoad {
                 plan.connections());
         finish(open);
         return result(plan, context, payload.size, payload.binary, open.size());
+    }
+
+    /**
+     * Opens the plan's connections in order, connection {@code i} to {@code plan.uri(i)} with the
+     * handler {@code handlerFor} makes for it, at most {@link #HANDSHAKES_IN_FLIGHT} handshakes at
+     * a time. A failed connect is counted as an error and kept in {@code failure} (the first).
+     *
+     * @return each connect's future, in order; fewer than planned only if a permit never came back
+     */
+    static List<CompletableFuture<WebSocket>> connectAll(
+            WebSocketClient client,
+            Plan plan,
+            BenchContext context,
+            AtomicReference<Throwable> failure,
+            IntFunction<? extends WebSocketHandler> handlerFor)
+            throws InterruptedException {
+        List<CompletableFuture<WebSocket>> connects = new ArrayList<>(plan.connections());
+        Semaphore handshakes = new Semaphore(HANDSHAKES_IN_FLIGHT);
+        for (int i = 0; i < plan.connections(); i++) {
+            if (!handshakes.tryAcquire(plan.connectTimeoutMillis() * 2 + 1000, TimeUnit.MILLISECONDS)) {
+                break; // the client's own timeouts release permits; this only guards against a hang
+            }
+            URI uri = plan.uri(i);
+            CompletableFuture<WebSocket> connect = client.connect(uri, handlerFor.apply(i), plan.headers());
+            connect.whenComplete((ws, e) -> {
+                handshakes.release();
+                if (e != null) {
+                    failure.compareAndSet(null, e);
+                    context.error("connect failed: " + ConnectFailure.describe(e, ConnectCommand.target(uri)));
+                }
+            });
+            connects.add(connect);
+        }
+        return connects;
     }
 
     private void startSending(List<BenchPeer> open, boolean broadcast) {
