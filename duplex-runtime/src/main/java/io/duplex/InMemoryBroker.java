@@ -59,7 +59,9 @@ public final class InMemoryBroker implements Broker {
                 }
             }
         }));
-        return exclude != null && count > 0 ? count - 1 : count;
+        // The sender is left out only if it is a subscriber: a publisher that did not subscribe
+        // reaches every subscriber.
+        return exclude != null && exclude.topics().contains(topic) ? count - 1 : count;
     }
 
     @Override

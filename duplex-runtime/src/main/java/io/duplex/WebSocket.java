@@ -1,6 +1,5 @@
 package io.duplex;
 
-import io.duplex.protocol.State;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -63,7 +62,7 @@ public interface WebSocket {
     void abort();
 
     /** CONNECTING, OPEN, CLOSING or CLOSED, like the browser's {@code readyState}. */
-    State readyState();
+    ReadyState readyState();
 
     /** Bytes accepted by {@code send} and not yet written to the socket. */
     long bufferedAmount();

@@ -229,13 +229,7 @@ public final class WebSocketClient implements AutoCloseable {
     @Override
     public void close() {
         for (Connection c : connections) {
-            c.loop().execute(() -> {
-                if (c.isOpenPhase()) {
-                    c.startClose(1001, "client closing");
-                } else {
-                    c.abort();
-                }
-            });
+            c.loop().execute(() -> c.goAway(1001, "client closing"));
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         synchronized (connections) {

@@ -20,6 +20,22 @@ public interface WebSocketHandler {
 
     default void onBinary(WebSocket ws, ByteBuffer data) {}
 
+    /**
+     * One data frame of a message, as it arrived, when message assembly is off ({@code
+     * ProtocolConfig.assembleMessages(false)}): for streaming messages too large to hold whole.
+     * {@code text} tells the message's type on every fragment (continuations included), {@code
+     * last} is the frame's FIN (RFC 6455 §5.4). Text fragments are valid UTF-8 so far, but a code
+     * point may span two fragments: decode with a stateful decoder.
+     *
+     * <p>The default throws {@link UnsupportedOperationException}: turning assembly off without
+     * handling fragments would lose messages silently, so the connection is closed with 1011 and
+     * {@link #onError} says why.
+     */
+    default void onFragment(WebSocket ws, ByteBuffer data, boolean text, boolean last) {
+        throw new UnsupportedOperationException(
+                "message assembly is off (assembleMessages(false)) and the handler does not override onFragment");
+    }
+
     /** A Ping arrived; the Pong has already been sent (RFC 6455 §5.5.2). */
     default void onPing(WebSocket ws, ByteBuffer data) {}
 

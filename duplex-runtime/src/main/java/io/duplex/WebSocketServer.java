@@ -310,7 +310,7 @@ public final class WebSocketServer implements AutoCloseable {
         });
         await(closed, deadline);
         for (Connection c : connections) {
-            c.loop().execute(() -> goAway(c));
+            c.loop().execute(() -> c.goAway(1001, "server shutting down"));
         }
         awaitDrained(deadline);
         CountDownLatch aborted = new CountDownLatch(connections.size());
@@ -322,16 +322,6 @@ public final class WebSocketServer implements AutoCloseable {
         }
         await(aborted, System.nanoTime() + TimeUnit.SECONDS.toNanos(2));
         loops.shutdown(Duration.ofSeconds(5));
-    }
-
-    private static void goAway(Connection c) {
-        if (c.isOpenPhase() && c.protocol().canSend()) {
-            // RFC 6455 §7.1.1: wait for the peer's Close before closing TCP, so a client that
-            // answers sees a clean close and the handler gets 1001, not 1006.
-            c.startClose(1001, "server shutting down");
-        } else if (!c.isOpenPhase()) {
-            c.abort();
-        }
     }
 
     private void awaitDrained(long deadline) {

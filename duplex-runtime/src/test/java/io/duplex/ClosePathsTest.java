@@ -4,7 +4,6 @@ import static io.duplex.Recorder.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.duplex.protocol.State;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -76,7 +75,7 @@ class ClosePathsTest {
         ws.close(4001, "done here");
         assertThat(onServer.awaitClose()).isEqualTo(new Recorder.Closed(4001, "done here", true));
         assertThat(onClient.awaitClose()).isEqualTo(new Recorder.Closed(4001, "", true));
-        assertThat(ws.readyState()).isEqualTo(State.CLOSED);
+        assertThat(ws.readyState()).isEqualTo(ReadyState.CLOSED);
         Recorder.eventually("the server forgets the connection", () -> server.connectionCount() == 0);
     }
 
@@ -148,7 +147,7 @@ class ClosePathsTest {
         // RFC 6455 §7.4.1–7.4.2: 1005, 1006 and 1015 never go on the wire; others are reserved.
         assertThatThrownBy(() -> ws.close(code, "")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> onServerSide.close(code, "")).isInstanceOf(IllegalArgumentException.class);
-        assertThat(ws.readyState()).isEqualTo(State.OPEN);
+        assertThat(ws.readyState()).isEqualTo(ReadyState.OPEN);
         ws.send("still open");
         assertThat(onServer.nextText()).isEqualTo("still open");
     }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.duplex.handshake.HandshakeException;
 import io.duplex.handshake.Headers;
-import io.duplex.protocol.State;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -93,7 +92,7 @@ class ReconnectTest {
             server.stop(Duration.ofSeconds(5));
             assertThat(events.next()).isEqualTo("close 1001");
             assertThat(events.next()).isEqualTo("reconnecting 1");
-            assertThat(ws.readyState()).isEqualTo(State.CONNECTING);
+            assertThat(ws.readyState()).isEqualTo(ReadyState.CONNECTING);
             // Sent while disconnected: queued within the bound, delivered after reconnection.
             assertThat(ws.send("queued")).isEqualTo(SendResult.BUFFERED);
             assertThat(ws.send("x".repeat(2000))).isEqualTo(SendResult.DROPPED);

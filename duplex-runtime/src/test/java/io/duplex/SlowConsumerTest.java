@@ -160,7 +160,7 @@ class SlowConsumerTest {
                 Burst burst = await(onServer.burst);
                 assertBufferedThenDropped(burst);
                 WebSocket ws = onServer.awaitOpen();
-                assertThat(ws.readyState()).isEqualTo(io.duplex.protocol.State.OPEN);
+                assertThat(ws.readyState()).isEqualTo(ReadyState.OPEN);
                 // Every accepted message arrives, and the text sent from onDrain (usually last; the
                 // queue may also have drained once while the kernel still took data).
                 long binaries = 0;

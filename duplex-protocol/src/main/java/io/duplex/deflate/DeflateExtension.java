@@ -3,6 +3,7 @@ package io.duplex.deflate;
 import io.duplex.extension.Extension;
 import io.duplex.extension.ExtensionParameters;
 import io.duplex.extension.Rsv;
+import io.duplex.extension.SharedEncoding;
 import java.nio.ByteBuffer;
 
 /**
@@ -39,14 +40,15 @@ public final class DeflateExtension implements Extension {
             boolean sendContextTakeover,
             boolean receiveContextTakeover,
             int sendWindowBits,
-            boolean permit) {
+            boolean permit,
+            SharedDeflate settings) {
         this.negotiated = negotiated;
         this.sendContextTakeover = sendContextTakeover;
         this.receiveContextTakeover = receiveContextTakeover;
         this.sendWindowBits = sendWindowBits;
         this.budget = config.budget();
         this.permit = permit;
-        this.deflater = new MessageDeflater(config, sendContextTakeover, sendWindowBits);
+        this.deflater = new MessageDeflater(config.pool(), settings, sendContextTakeover, sendWindowBits);
         this.inflater = new MessageInflater(config.pool(), receiveContextTakeover);
     }
 
@@ -66,6 +68,12 @@ public final class DeflateExtension implements Extension {
         return deflater.encode(payload);
     }
 
+    /** Without context takeover and with a full window: the {@link SharedDeflate} of the factory. */
+    @Override
+    public SharedEncoding sharedEncoding() {
+        return deflater.shared();
+    }
+
     @Override
     public void decode(ByteBuffer payload, boolean endOfMessage, long maxBytes, DecodedSink out) {
         checkOpen();
@@ -79,7 +87,7 @@ public final class DeflateExtension implements Extension {
      * alone.
      */
     public boolean sharesCompressedPayloads() {
-        return !sendContextTakeover && sendWindowBits == DeflateParameters.JDK_WINDOW_BITS;
+        return deflater.shared() != null;
     }
 
     /** Whether this end keeps its compression context between the messages it sends. */

@@ -21,9 +21,10 @@ final class MessageDeflater {
     private static final byte[] EMPTY_MESSAGE = {0x00};
 
     private final DeflaterPool pool;
-    private final int level;
+    /** Level and threshold, one instance per factory (not per connection). */
+    private final SharedDeflate settings;
+
     private final int strategy;
-    private final int threshold;
     private final boolean contextTakeover;
     /** With context takeover: this connection's deflater, created on first use. */
     private Deflater own;
@@ -32,23 +33,31 @@ final class MessageDeflater {
      * @param windowBits the most window bits the peer allows; under 15 the JDK deflater can only
      *     honour it by using no LZ77 matches at all (Huffman-only), which needs no window
      */
-    MessageDeflater(DeflateConfig config, boolean contextTakeover, int windowBits) {
-        this.pool = config.pool();
-        this.level = config.compressionLevel();
+    MessageDeflater(DeflaterPool pool, SharedDeflate settings, boolean contextTakeover, int windowBits) {
+        this.pool = pool;
+        this.settings = settings;
         this.strategy =
                 windowBits < DeflateParameters.JDK_WINDOW_BITS ? Deflater.HUFFMAN_ONLY : Deflater.DEFAULT_STRATEGY;
-        this.threshold = config.threshold();
         this.contextTakeover = contextTakeover;
+    }
+
+    /**
+     * How every connection sending like this one encodes a message, or {@code null}: with context
+     * takeover each message depends on the ones before it, and under a 15-bit window this end
+     * compresses Huffman-only, which the shared (full-window) encoding would not honour.
+     */
+    SharedDeflate shared() {
+        return contextTakeover || strategy == Deflater.HUFFMAN_ONLY ? null : settings;
     }
 
     Extension.Encoded encode(ByteBuffer payload) {
         int length = payload.remaining();
         // An empty message gains nothing from compression; sending it plain leaves both
         // windows untouched, so it is right with and without context takeover.
-        if (length == 0 || length < threshold) {
+        if (length == 0 || length < settings.threshold()) {
             return new Extension.Encoded(payload, 0);
         }
-        Deflater deflater = contextTakeover ? own() : borrow(pool, level, strategy);
+        Deflater deflater = contextTakeover ? own() : borrow(pool, settings.level(), strategy);
         ByteBuffer chunk = pool.borrowChunk();
         try {
             ByteBuffer compressed = deflate(deflater, payload, chunk);
@@ -71,7 +80,7 @@ final class MessageDeflater {
 
     private Deflater own() {
         if (own == null) {
-            own = borrow(pool, level, strategy);
+            own = borrow(pool, settings.level(), strategy);
         }
         return own;
     }

@@ -52,8 +52,13 @@ public final class PerMessageDeflate implements ExtensionFactory {
 
     private static final System.Logger LOG = System.getLogger(PerMessageDeflate.class.getName());
 
+    /** Idle codecs kept per thread by {@link #forThread()}; beyond it they are ended. */
+    static final int CODECS_PER_THREAD = 8;
+
     private final DeflateConfig config;
     private final List<ExtensionParameters> offers;
+    /** Level and threshold, shared by every extension this factory makes. */
+    private final SharedDeflate settings;
 
     public PerMessageDeflate() {
         this(DeflateConfig.DEFAULT);
@@ -61,6 +66,7 @@ public final class PerMessageDeflate implements ExtensionFactory {
 
     public PerMessageDeflate(DeflateConfig config) {
         this.config = Objects.requireNonNull(config, "config");
+        this.settings = new SharedDeflate(config.compressionLevel(), config.threshold());
         ExtensionParameters offer = ExtensionParameters.of(NAME);
         if (!config.clientContextTakeover()) {
             offer = offer.with(CLIENT_NO_CONTEXT_TAKEOVER, null); // §7.1.1.2: a hint
@@ -81,6 +87,16 @@ public final class PerMessageDeflate implements ExtensionFactory {
     /** The same factory with the extensions it creates using {@code pool} (one per event loop). */
     public PerMessageDeflate withPool(DeflaterPool pool) {
         return new PerMessageDeflate(config.toBuilder().pool(pool).build());
+    }
+
+    /**
+     * A copy whose extensions borrow codecs from a pool of their own (at most {@value
+     * #CODECS_PER_THREAD} idle), for one event loop: an idle connection without context takeover
+     * then holds no codec, and the pool needs no locks.
+     */
+    @Override
+    public PerMessageDeflate forThread() {
+        return withPool(DeflaterPool.bounded(CODECS_PER_THREAD));
     }
 
     @Override
@@ -119,7 +135,7 @@ public final class PerMessageDeflate implements ExtensionFactory {
             send &= permit;
         }
         int sendWindowBits = p.clientMaxWindowBits() == ABSENT ? JDK_WINDOW_BITS : p.clientMaxWindowBits();
-        return Optional.of(new DeflateExtension(response, config, send, receive, sendWindowBits, permit));
+        return Optional.of(new DeflateExtension(response, config, send, receive, sendWindowBits, permit, settings));
     }
 
     @Override
@@ -176,7 +192,7 @@ public final class PerMessageDeflate implements ExtensionFactory {
         }
         ExtensionParameters response = SERVER_RESPONSES[
                 (send ? 0 : 1) | (receive ? 0 : 2) | (offer.serverMaxWindowBits() == JDK_WINDOW_BITS ? 4 : 0)];
-        return new DeflateExtension(response, config, send, receive, JDK_WINDOW_BITS, permit);
+        return new DeflateExtension(response, config, send, receive, JDK_WINDOW_BITS, permit, settings);
     }
 
     private static Optional<Extension> reject(ExtensionParameters response, String why) {

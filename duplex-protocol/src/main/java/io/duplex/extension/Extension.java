@@ -29,6 +29,17 @@ public interface Extension extends AutoCloseable {
     Encoded encode(boolean text, ByteBuffer payload);
 
     /**
+     * The encoding this connection would give any message independently of its own state, or
+     * {@code null} when each message must go through {@link #encode} (state kept between messages,
+     * such as RFC 7692 context takeover, or a window the shared encoding would not honour). When
+     * it is not {@code null}, the engine may send a message encoded once for many connections
+     * instead of calling {@link #encode}. The default: {@code null}.
+     */
+    default SharedEncoding sharedEncoding() {
+        return null;
+    }
+
+    /**
      * Transforms the payload of an incoming message whose first frame carried this extension's
      * RSV bits. Called for each chunk of payload in order, across all the message's frames, and
      * once more with {@code endOfMessage} set (the payload then possibly empty).

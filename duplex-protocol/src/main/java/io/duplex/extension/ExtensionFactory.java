@@ -34,4 +34,14 @@ public interface ExtensionFactory {
      * or empty to decline all of them. Never throws for a malformed offer: it declines it.
      */
     Optional<Extension> serverAccept(List<ExtensionParameters> offers);
+
+    /**
+     * A copy of this factory for one thread to own: a runtime with several event loops takes one
+     * per loop, so per-connection resources (e.g. pooled compression codecs) come from a pool
+     * that thread owns and needs no locks. The default: this factory, for factories without such
+     * resources.
+     */
+    default ExtensionFactory forThread() {
+        return this;
+    }
 }

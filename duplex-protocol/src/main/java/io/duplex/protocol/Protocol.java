@@ -1,6 +1,7 @@
 package io.duplex.protocol;
 
 import io.duplex.extension.Extension;
+import io.duplex.extension.SharedEncoding;
 import io.duplex.frame.FrameEncoder;
 import io.duplex.frame.FrameParser;
 import io.duplex.frame.Masking;
@@ -61,6 +62,9 @@ public final class Protocol {
     private boolean closeReceived;
     private boolean closeDelivered;
     private boolean eof;
+    /** This end failed the connection (RFC 6455 §7.1.7), for a violation or a local reason. */
+    private boolean failed;
+
     private Violation failure;
     /** An outgoing fragmented message is in progress (RFC 6455 §5.4: no interleaving). */
     private boolean sendingFragments;
@@ -156,11 +160,34 @@ public final class Protocol {
             return;
         }
         failure = violation;
+        failWith(violation.closeCode(), violation.reason(), violation);
+    }
+
+    /**
+     * Fails the connection (RFC 6455 §7.1.7) for a reason this end decided rather than a rule the
+     * peer broke: a keepalive Pong that never came (1011), a peer that does not read what it is
+     * sent (1008), a server going away without a handshake. The same single path as a {@link
+     * Violation}: a Close frame with {@code code} unless one was sent already, an {@link
+     * Event.Close} with {@code clean == false} and no violation, state CLOSED, and {@link
+     * #shouldCloseTransport()} true. Does nothing once CLOSED.
+     *
+     * @throws IllegalArgumentException for a code that may not be sent or a reason over 123 bytes
+     */
+    public void fail(int code, String reason) {
+        checkClose(code, reason);
+        if (state == State.CLOSED) {
+            return;
+        }
+        failWith(code, reason, null);
+    }
+
+    private void failWith(int code, String reason, Violation violation) {
+        failed = true;
         if (!closeSent) {
-            writeClose(violation.closeCode(), violation.reason());
+            writeClose(code, reason);
         }
         state = State.CLOSED;
-        deliverClose(violation.closeCode(), violation.reason(), false, violation);
+        deliverClose(code, reason, false, violation);
     }
 
     private void onControl(Opcode opcode, ByteBuffer payload) {
@@ -241,6 +268,35 @@ public final class Protocol {
             throw new IllegalStateException("a fragmented message is in progress");
         }
         output.write(frame, EMPTY);
+    }
+
+    /**
+     * Sends a message framed once for many connections. The server role writes a frame the
+     * message already holds when its extensions allow: none negotiated (the plain frame), or one
+     * whose {@link Extension#sharedEncoding()} is not {@code null} (the frame in that encoding,
+     * built once for all such connections). Otherwise — a client, which must mask every frame with
+     * a fresh key (RFC 6455 §5.3), or an extension that keeps state between messages — the
+     * payload is encoded for this connection as {@link #sendBinary} would.
+     *
+     * @throws IllegalStateException when data may not be sent now
+     */
+    public void sendPrepared(FramedMessage message) {
+        checkCanSendData();
+        if (sendingFragments) {
+            throw new IllegalStateException("a fragmented message is in progress");
+        }
+        if (role == Role.SERVER) {
+            if (extensions.isEmpty()) {
+                output.write(message.frame(), EMPTY);
+                return;
+            }
+            SharedEncoding shared = extensions.size() == 1 ? extensions.get(0).sharedEncoding() : null;
+            if (shared != null) {
+                output.write(message.frame(shared), EMPTY);
+                return;
+            }
+        }
+        sendMessage(message.isText(), message.payload());
     }
 
     /** Whether a fragmented message started with {@link #sendFragment} is still open. */
@@ -333,12 +389,7 @@ public final class Protocol {
      * a Close was already sent.
      */
     public void sendClose(int code, String reason) {
-        if (!CloseCodes.isValidOnWire(code)) {
-            throw new IllegalArgumentException("close code " + code + " may not be sent");
-        }
-        if (reason.getBytes(StandardCharsets.UTF_8).length > CloseCodes.MAX_REASON_BYTES) {
-            throw new IllegalArgumentException("close reason over 123 UTF-8 bytes");
-        }
+        checkClose(code, reason);
         if (closeSent || state == State.CLOSED) {
             return;
         }
@@ -361,7 +412,17 @@ public final class Protocol {
      * completed the handshake waits for the server's FIN, bounded by its close timer.
      */
     public boolean shouldCloseTransport() {
-        return state == State.CLOSED && (role == Role.SERVER || failure != null || eof);
+        return state == State.CLOSED && (role == Role.SERVER || failed || eof);
+    }
+
+    /** RFC 6455 §7.4 and §5.5: a code that may appear on the wire, a reason in a control frame. */
+    private static void checkClose(int code, String reason) {
+        if (!CloseCodes.isValidOnWire(code)) {
+            throw new IllegalArgumentException("close code " + code + " may not be sent");
+        }
+        if (reason.getBytes(StandardCharsets.UTF_8).length > CloseCodes.MAX_REASON_BYTES) {
+            throw new IllegalArgumentException("close reason over 123 UTF-8 bytes");
+        }
     }
 
     private void checkCanSendData() {

@@ -1,30 +1,42 @@
 package io.duplex.internal;
 
+import io.duplex.ReadyState;
+import io.duplex.SendResult;
+import io.duplex.SlowConsumerPolicy;
 import io.duplex.WebSocketConfig;
 import io.duplex.extension.Extension;
+import io.duplex.protocol.CloseCodes;
 import io.duplex.protocol.Event;
 import io.duplex.protocol.Protocol;
 import io.duplex.protocol.ProtocolConfig;
 import io.duplex.protocol.Role;
-import io.duplex.protocol.State;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One socket on one event loop: transport (TCP or TLS) → HTTP upgrade → {@link Protocol}. Reads
- * into the loop's shared buffer (a connection keeps no read buffer of its own), feeds the upgrade
- * or the protocol, dispatches events, and flushes its corked output at the end of the loop pass.
- * Deadlines (handshake, close, keepalive, idle) are checked on the loop's tick.
+ * One socket on one event loop, and the one owner of its WebSocket: transport (TCP or TLS) → HTTP
+ * upgrade → {@link Protocol}. It is the only caller of the engine: it reads into the loop's shared
+ * buffer (a connection keeps no read buffer of its own), feeds the upgrade or the engine, hands
+ * events to its {@link WebSocketImpl}, sends (outbound limit, slow-consumer policy, idle
+ * bookkeeping), answers pings, keeps the connection alive, and flushes its corked output at the
+ * end of the loop pass. Failures this end decides (keepalive timeout 1011, slow consumer 1008) go
+ * through the engine's one failure path, {@link Protocol#fail(int, String)}.
  *
- * <p>Threading: confined to its event loop (DESIGN invariant 5); {@link WebSocketImpl} hands
- * calls from other threads to the loop.
+ * <p>Threading: confined to its event loop (invariant 5, docs/ARCHITECTURE.md), except {@link
+ * #readyState()}, {@link #bufferedAmount()} and {@link #handOver}, which any thread may call: the
+ * lifecycle is volatile, the queued and handed-over byte counts are atomic.
  */
 public final class Connection implements EventLoop.Handler, EventLoop.Ticking, EventLoop.Flushable {
     private static final System.Logger LOG = System.getLogger(Connection.class.getName());
     private static final int READS_PER_PASS = 16;
+    /** After this end shuts its output, the peer's FIN is awaited at most this long. */
+    private static final long FIN_WAIT_NANOS = 1_000_000_000L;
 
     /** The HTTP part of the opening handshake, server or client side. */
     public interface Upgrade {
@@ -43,14 +55,6 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
         void onDestroyed(Connection c);
     }
 
-    enum Phase {
-        CONNECTING,
-        TRANSPORT_HANDSHAKE,
-        UPGRADE,
-        OPEN,
-        CLOSED
-    }
-
     final EventLoop loop;
     final WebSocketConfig config;
     /** {@link #engineConfig(ProtocolConfig)} of {@code config.protocol()}, shared by the owner's connections. */
@@ -59,25 +63,23 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
     private Upgrade upgrade;
 
     private final Listener listener;
+    private final Outbound outbound;
+    /** Bytes handed over by other threads ({@link #handOver}) and not yet queued on the loop. */
+    private final AtomicLong handedOver = new AtomicLong();
+
+    private volatile Lifecycle lifecycle;
     private Transport transport;
     private SelectionKey key;
-    private Phase phase;
-    private Outbound outbound;
     private Protocol protocol;
     private WebSocketImpl ws;
+    private final Keepalive keepalive;
 
     private long handshakeDeadline;
     private long closeDeadline;
-    private long pingDue;
-    private long pongDeadline;
-    private long lastActivity;
     private boolean dirty;
     private boolean writeInterest;
     private boolean readPaused;
     private boolean aboveHighWater;
-    private boolean closeWhenFlushed;
-    private boolean outputShut;
-    private boolean destroyed;
 
     public Connection(
             EventLoop loop,
@@ -93,6 +95,7 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
         this.upgrade = upgrade;
         this.listener = listener;
         this.outbound = new Outbound(loop.pool());
+        this.keepalive = new Keepalive(config);
     }
 
     // ------------------------------------------------------------------ lifecycle
@@ -107,10 +110,10 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
         key = loop.register(transport.channel(), connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, this);
         loop.addTicking(this);
         if (connected) {
-            phase = Phase.TRANSPORT_HANDSHAKE;
+            lifecycle = Lifecycle.TRANSPORT_HANDSHAKE;
             advanceTransportHandshake();
         } else {
-            phase = Phase.CONNECTING;
+            lifecycle = Lifecycle.CONNECTING;
         }
     }
 
@@ -133,10 +136,9 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
     }
 
     private void advanceTransportHandshake() throws IOException {
-        Transport.HandshakeStatus status = transport.handshake();
-        switch (status) {
+        switch (transport.handshake()) {
             case DONE -> {
-                phase = Phase.UPGRADE;
+                lifecycle = Lifecycle.UPGRADE;
                 interest(SelectionKey.OP_READ);
                 upgrade.start(this);
                 flush();
@@ -161,15 +163,11 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
                 .events(this::onEvent)
                 .output(this::output)
                 .build();
-        phase = Phase.OPEN;
+        lifecycle = Lifecycle.OPEN;
         upgrade = null; // only used before the protocol exists (tick, abort and fail check)
-        long now = System.nanoTime();
-        lastActivity = now;
-        if (!config.pingInterval().isZero()) {
-            pingDue = now + config.pingInterval().toNanos();
-        }
+        keepalive.opened(System.nanoTime());
         socket.opened(this);
-        if (rest != null && rest.hasRemaining() && phase == Phase.OPEN) {
+        if (rest != null && rest.hasRemaining() && lifecycle == Lifecycle.OPEN) {
             protocol.receive(rest);
             afterProtocol();
         }
@@ -177,24 +175,23 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
 
     /**
      * The engine configuration the runtime uses for {@code config}: the same limits, with the
-     * engine's auto-pong off. Pings are answered in onEvent, not by the engine, so that pongs count
-     * against the outbound limit: a peer flooding pings without reading must not grow the queue
-     * without bound (DESIGN invariant 7). A server or client derives it once, not per connection.
+     * engine's auto-pong off. Pings are answered in {@link #onEvent}, not by the engine, so that
+     * pongs count against the outbound limit: a peer flooding pings without reading must not grow
+     * the queue without bound (invariant 7). A server or client derives it once, not per
+     * connection.
      */
     public static ProtocolConfig engineConfig(ProtocolConfig config) {
         return config.autoPong() ? config.toBuilder().autoPong(false).build() : config;
     }
 
-    public Protocol protocol() {
-        return protocol;
+    /** The browser's view of the lifecycle; any thread. */
+    ReadyState readyState() {
+        Lifecycle l = lifecycle;
+        return l == null ? ReadyState.CONNECTING : l.readyState();
     }
 
-    public boolean isOpenPhase() {
-        return phase == Phase.OPEN;
-    }
-
-    public boolean isDestroyed() {
-        return destroyed;
+    boolean isDestroyed() {
+        return lifecycle == Lifecycle.DESTROYED;
     }
 
     // ------------------------------------------------------------------ readiness
@@ -210,12 +207,12 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
                     // The connect timeout covered the TCP connect; the rest of the opening
                     // handshake (proxy, TLS, HTTP) gets the handshake timeout of its own.
                     handshakeDeadline(config.handshakeTimeout().toNanos());
-                    phase = Phase.TRANSPORT_HANDSHAKE;
+                    lifecycle = Lifecycle.TRANSPORT_HANDSHAKE;
                     advanceTransportHandshake();
                 }
                 return;
             }
-            if (phase == Phase.TRANSPORT_HANDSHAKE) {
+            if (lifecycle == Lifecycle.TRANSPORT_HANDSHAKE) {
                 advanceTransportHandshake();
                 return;
             }
@@ -234,7 +231,7 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
 
     private void onReadable() throws IOException {
         ByteBuffer buf = loop.readBuffer();
-        for (int i = 0; i < READS_PER_PASS && !destroyed && !readPaused; i++) {
+        for (int i = 0; i < READS_PER_PASS && !isDestroyed() && !readPaused; i++) {
             buf.clear();
             int n = transport.read(buf);
             if (n < 0) {
@@ -255,20 +252,21 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
     }
 
     private void onData(ByteBuffer buf) throws IOException {
-        switch (phase) {
-            case UPGRADE -> upgrade.onData(this, buf);
-            case OPEN -> {
-                protocol.receive(buf);
-                afterProtocol();
-            }
-            default -> buf.position(buf.limit()); // closing: discard (RFC 6455 §5.5.1)
+        Lifecycle l = lifecycle;
+        if (l == Lifecycle.UPGRADE) {
+            upgrade.onData(this, buf);
+        } else if (l.readsFrames()) {
+            protocol.receive(buf);
+            afterProtocol();
+        } else {
+            buf.position(buf.limit()); // closing the transport: discard (RFC 6455 §5.5.1)
         }
     }
 
     private void onEof() {
-        if (phase == Phase.OPEN) {
+        if (protocol != null) {
             protocol.receiveEof();
-        } else if (phase != Phase.CLOSED) {
+        } else if (!lifecycle.closingTransport()) {
             upgrade.onFailure(this, new IOException("connection closed by peer during the handshake"));
         }
         destroy();
@@ -279,30 +277,46 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
     private void onEvent(Event event) {
         // Java 17: no pattern matching for switch yet; the sealed hierarchy keeps this exhaustive.
         if (event instanceof Event.Text t) {
-            lastActivity = System.nanoTime();
+            keepalive.active(System.nanoTime());
             ws.dispatchText(t.text());
         } else if (event instanceof Event.Binary b) {
-            lastActivity = System.nanoTime();
+            keepalive.active(System.nanoTime());
             ws.dispatchBinary(b.data());
+        } else if (event instanceof Event.Fragment f) {
+            keepalive.active(System.nanoTime());
+            ws.dispatchFragment(f.data(), f.text(), f.last());
         } else if (event instanceof Event.Ping p) {
             if (config.protocol().autoPong()) {
-                ws.answerPing(p.data());
+                answerPing(p.data());
             }
-            if (!destroyed) {
+            if (!isDestroyed()) {
                 ws.dispatchPing(p.data());
             }
         } else if (event instanceof Event.Pong p) {
-            pongDeadline = 0;
+            keepalive.ponged();
             ws.dispatchPong(p.data());
         } else if (event instanceof Event.Close c) {
+            if (lifecycle.compareTo(Lifecycle.CLOSED) < 0) {
+                lifecycle = Lifecycle.CLOSED; // the handler sees readyState CLOSED in onClose
+            }
             ws.dispatchClose(c);
-        } else if (event instanceof Event.Fragment f) {
-            ws.dispatchBinary(f.data());
+        }
+    }
+
+    /**
+     * Answers a Ping (RFC 6455 §5.5.2) unless the Pong would pile up behind bytes the peer is not
+     * reading past the outbound limit; then the slow-consumer policy applies as for a send (DROP
+     * skips this Pong: §5.5.3 lets an endpoint answer only the most recent Ping). Not activity
+     * for the idle timer.
+     */
+    private void answerPing(ByteBuffer data) {
+        if (protocol.canSend() && admits(2 + data.remaining())) {
+            protocol.sendPong(data.duplicate());
         }
     }
 
     /** After the protocol consumed input or sent a close: arm or act on the close. */
-    void afterProtocol() {
+    private void afterProtocol() {
         if (protocol.shouldCloseTransport()) {
             closeWhenFlushed();
         } else if (protocol.closeExpected() && closeDeadline == 0) {
@@ -311,12 +325,113 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
         markDirty();
     }
 
-    // ------------------------------------------------------------------ output
+    // ------------------------------------------------------------------ sending
+
+    /**
+     * On the loop: sends {@code message} if the connection is open and the outbound limit admits
+     * it (else the slow-consumer policy applies and it is DROPPED). BUFFERED promises an
+     * {@code onDrain}.
+     */
+    SendResult send(Outgoing message) {
+        if (lifecycle != Lifecycle.OPEN || !protocol.canSend()) {
+            return SendResult.DROPPED;
+        }
+        if (!admits(message.size())) {
+            return SendResult.DROPPED;
+        }
+        write(message);
+        // Measured after the send: a large payload the socket took at once is not buffered.
+        return bufferedIf(bufferedAmount() > config.highWaterMark());
+    }
+
+    /**
+     * From another thread: checks the outbound limit now (so the caller learns DROPPED at once)
+     * and hands {@code message} to the loop, where messages from one thread go out in order.
+     */
+    SendResult handOver(Outgoing message) {
+        if (lifecycle != Lifecycle.OPEN) {
+            return SendResult.DROPPED;
+        }
+        long size = message.size();
+        if (!admits(size)) {
+            return SendResult.DROPPED;
+        }
+        boolean above = bufferedAmount() + size > config.highWaterMark();
+        handedOver.addAndGet(size);
+        loop.execute(() -> {
+            handedOver.addAndGet(-size);
+            if (!isDestroyed() && protocol.canSend()) {
+                write(message);
+                bufferedIf(above);
+            }
+        });
+        return above ? SendResult.BUFFERED : SendResult.SENT;
+    }
+
+    /**
+     * The outbound limit: whether {@code size} more bytes may be queued. A message larger than the
+     * limit still goes out on an idle socket: the limit bounds what a consumer lets pile up, not
+     * the size of one message (that is maxMessageSize's job on the receiving side). Over it, the
+     * slow-consumer policy: CLOSE fails the connection with 1008 on the loop; DROP only refuses.
+     * Any thread.
+     */
+    private boolean admits(long size) {
+        long buffered = bufferedAmount();
+        if (buffered == 0 || buffered + size <= config.outboundLimit()) {
+            return true;
+        }
+        if (config.slowConsumerPolicy() == SlowConsumerPolicy.CLOSE) {
+            LOG.log(Level.DEBUG, "slow consumer {0}: outbound limit reached, closing", ws);
+            onLoop(() -> failNow(CloseCodes.POLICY_VIOLATION, "slow consumer"));
+        }
+        return false;
+    }
+
+    private void write(Outgoing message) {
+        if (message instanceof Outgoing.Text t) {
+            protocol.sendText(t.text());
+        } else if (message instanceof Outgoing.Binary b) {
+            protocol.sendBinary(b.data());
+        } else if (message instanceof Outgoing.Prepared p) {
+            protocol.sendPrepared(p.message());
+        } else if (message instanceof Outgoing.Fragment f) {
+            protocol.sendFragment(f.text(), f.data(), f.last());
+        } else if (message instanceof Outgoing.Ping p) {
+            protocol.sendPing(p.data());
+        }
+        keepalive.active(System.nanoTime());
+        afterProtocol();
+    }
+
+    /** A BUFFERED answer promises an {@code onDrain}, whatever the flush finds. */
+    private SendResult bufferedIf(boolean above) {
+        if (above) {
+            aboveHighWater = true;
+            markDirty();
+            return SendResult.BUFFERED;
+        }
+        return SendResult.SENT;
+    }
+
+    /** Completes when everything queued so far is written (or fails when the connection ends). */
+    void whenWritten(CompletableFuture<Void> future) {
+        if (isDestroyed()) {
+            future.completeExceptionally(new io.duplex.protocol.WebSocketException("connection closed"));
+            return;
+        }
+        outbound.whenWritten(future);
+        markDirty();
+    }
+
+    /** Queued bytes plus bytes handed over and not yet queued; any thread. */
+    long bufferedAmount() {
+        return outbound.bufferedAmount() + handedOver.get();
+    }
 
     private void output(ByteBuffer header, ByteBuffer payload) {
         try {
             outbound.add(header, payload, transport, !writeInterest);
-            if (!writeInterest && outbound.bufferedAmount() >= config.highWaterMark() && phase == Phase.OPEN) {
+            if (!writeInterest && outbound.bufferedAmount() >= config.highWaterMark() && lifecycle == Lifecycle.OPEN) {
                 // Corking batches a burst, but not past the high-water mark: write it out now so a
                 // burst (e.g. many publishes in one loop pass) does not hit the outbound limit of
                 // a consumer that is in fact keeping up.
@@ -334,18 +449,8 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
         output(bytes, ByteBuffer.allocate(0));
     }
 
-    public long bufferedAmount() {
-        return outbound.bufferedAmount();
-    }
-
-    /** Completes when everything queued so far is written (or fails when the connection ends). */
-    void whenWritten(java.util.concurrent.CompletableFuture<Void> future) {
-        outbound.whenWritten(future);
-        markDirty();
-    }
-
     private void markDirty() {
-        if (!dirty && !destroyed) {
+        if (!dirty && !isDestroyed()) {
             dirty = true;
             loop.markDirty(this);
         }
@@ -354,7 +459,7 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
     @Override
     public void flush() {
         dirty = false;
-        if (destroyed) {
+        if (isDestroyed()) {
             return;
         }
         try {
@@ -368,25 +473,19 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
                 aboveHighWater = false;
                 ws.dispatchDrain();
             }
-            if (done && closeWhenFlushed && !outputShut) {
+            if (done && lifecycle == Lifecycle.CLOSING_TRANSPORT) {
                 // RFC 6455 §7.1.1: the server closes TCP first; half-close, then wait for the
                 // peer's FIN (bounded by the close timeout) so the close frame is not lost to RST.
-                outputShut = true;
+                lifecycle = Lifecycle.OUTPUT_SHUT;
                 transport.shutdownOutput();
-                if (closeDeadline == 0 || closeDeadline - System.nanoTime() > 1_000_000_000L) {
+                if (closeDeadline == 0 || closeDeadline - System.nanoTime() > FIN_WAIT_NANOS) {
                     closeDeadline =
-                            System.nanoTime() + Math.min(config.closeTimeout().toNanos(), 1_000_000_000L);
+                            System.nanoTime() + Math.min(config.closeTimeout().toNanos(), FIN_WAIT_NANOS);
                 }
             }
         } catch (IOException e) {
             fail(e);
         }
-    }
-
-    /** {@code send} answered BUFFERED: {@code onDrain} follows once the queue is below the low mark. */
-    void promiseDrain() {
-        aboveHighWater = true;
-        markDirty();
     }
 
     private int readInterest() {
@@ -399,9 +498,9 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
         }
     }
 
-    /** Read backpressure: stop reading while handlers lag (DESIGN §4). */
+    /** Read backpressure: stop reading while handlers lag behind. */
     void pauseReading(boolean pause) {
-        if (readPaused != pause && !destroyed) {
+        if (readPaused != pause && !isDestroyed()) {
             readPaused = pause;
             interest(readInterest() | (writeInterest ? SelectionKey.OP_WRITE : 0));
             if (!pause && transport.hasBufferedReads()) {
@@ -415,73 +514,100 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
         }
     }
 
-    /** Starts the close handshake as {@link WebSocketImpl#close} does (on the loop, once open). */
-    public void startClose(int code, String reason) {
-        if (ws != null) {
-            ws.close(code, reason);
+    // ------------------------------------------------------------------ closing
+
+    /** Starts the close handshake (RFC 6455 §7.1.2) unless a Close was sent already. */
+    void close(int code, String reason) {
+        if (lifecycle != Lifecycle.OPEN || protocol.closeExpected()) {
+            return;
+        }
+        lifecycle = Lifecycle.CLOSING;
+        protocol.sendClose(code, reason);
+        afterProtocol();
+    }
+
+    /**
+     * Server stop or client close: an open connection starts the close handshake with {@code
+     * code} (RFC 6455 §7.1.1: then waits for the peer's Close, so a peer that answers sees a clean
+     * close and the handler gets {@code code}, not 1006); one whose close handshake is under way
+     * goes on; one still in its opening handshake, or already closing its transport, is aborted.
+     */
+    public void goAway(int code, String reason) {
+        if (lifecycle.readsFrames()) {
+            close(code, reason);
+        } else {
+            abort();
         }
     }
 
     /** After queued bytes are written, close the transport (server after close, failures). */
     public void closeWhenFlushed() {
-        closeWhenFlushed = true;
-        phase = Phase.CLOSED;
+        if (!lifecycle.closingTransport()) {
+            lifecycle = Lifecycle.CLOSING_TRANSPORT;
+        }
         if (closeDeadline == 0) {
             closeDeadline = System.nanoTime() + config.closeTimeout().toNanos();
         }
         markDirty();
     }
 
+    /**
+     * This end fails the connection (RFC 6455 §7.1.7) and frees it at once: the Close frame is
+     * written best effort, the handler sees {@code code} with {@code wasClean == false} (not the
+     * 1006 of the abort), and no close handshake is waited for — the peer is not reading or not
+     * there, and waiting would keep the memory a limit is there to free.
+     */
+    void failNow(int code, String reason) {
+        if (isDestroyed()) {
+            return;
+        }
+        if (protocol != null) {
+            protocol.fail(code, reason);
+            flush();
+        }
+        abort();
+    }
+
     // ------------------------------------------------------------------ timers
 
     @Override
     public void tick(long now) {
-        if (destroyed) {
+        if (isDestroyed()) {
             return;
         }
         if (closeDeadline != 0 && now - closeDeadline >= 0) {
             abort();
             return;
         }
-        switch (phase) {
-            case CONNECTING, TRANSPORT_HANDSHAKE, UPGRADE -> {
-                if (now - handshakeDeadline >= 0) {
-                    upgrade.onFailure(this, new java.util.concurrent.TimeoutException("opening handshake timed out"));
-                    destroy();
-                }
+        Lifecycle l = lifecycle;
+        if (l.opening()) {
+            if (now - handshakeDeadline >= 0) {
+                upgrade.onFailure(this, new TimeoutException("opening handshake timed out"));
+                destroy();
             }
-            case OPEN -> tickOpen(now);
-            default -> {}
+        } else if (l == Lifecycle.OPEN || l == Lifecycle.CLOSING) {
+            tickOpen(now);
         }
     }
 
     private void tickOpen(long now) {
-        if (pongDeadline != 0 && now - pongDeadline >= 0) {
+        if (keepalive.pongOverdue(now)) {
             // No pong: the peer or the path is gone (half-open). Fail with 1011 like python
             // websockets' keepalive, and do not wait for a close handshake that cannot happen.
-            LOG.log(Level.DEBUG, "keepalive pong timeout; aborting");
-            ws.closeForTimeout(1011, "keepalive ping timeout");
-            abort();
+            LOG.log(Level.DEBUG, "keepalive pong timeout; failing {0}", ws);
+            failNow(CloseCodes.INTERNAL_ERROR, "keepalive ping timeout");
             return;
         }
-        if (pingDue != 0 && now - pingDue >= 0 && protocol.canSend()) {
-            pingDue = now + config.pingInterval().toNanos();
-            if (pongDeadline == 0) {
-                pongDeadline = now + config.pongTimeout().toNanos();
-                protocol.sendPing(ByteBuffer.allocate(8).putLong(0, now));
-                markDirty();
-            }
+        if (!protocol.canSend()) {
+            return;
         }
-        if (!config.idleTimeout().isZero()
-                && now - lastActivity >= config.idleTimeout().toNanos()
-                && protocol.canSend()) {
-            ws.close(1001, "idle timeout");
+        if (keepalive.pingDue(now)) {
+            protocol.sendPing(ByteBuffer.allocate(Long.BYTES).putLong(0, now));
+            markDirty();
         }
-    }
-
-    /** Records outgoing data for the idle timer. */
-    void touch() {
-        lastActivity = System.nanoTime();
+        if (keepalive.idle(now)) {
+            close(CloseCodes.GOING_AWAY, "idle timeout");
+        }
     }
 
     // ------------------------------------------------------------------ teardown
@@ -490,14 +616,14 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
     public void abort() {
         if (protocol != null) {
             protocol.receiveEof(); // delivers 1006 unless a close was already delivered
-        } else if (!destroyed) {
+        } else if (!isDestroyed()) {
             upgrade.onFailure(this, new IOException("connection aborted"));
         }
         destroy();
     }
 
     private void fail(Throwable e) {
-        if (destroyed) {
+        if (isDestroyed()) {
             return;
         }
         if (ws != null) {
@@ -513,13 +639,12 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
 
     /** Frees the socket and every pooled buffer; idempotent. */
     public void destroy() {
-        if (destroyed) {
+        if (isDestroyed()) {
             return;
         }
-        destroyed = true;
-        phase = Phase.CLOSED;
-        if (protocol != null && protocol.state() != State.CLOSED) {
-            protocol.receiveEof();
+        lifecycle = Lifecycle.DESTROYED;
+        if (protocol != null) {
+            protocol.receiveEof(); // a no-op once the close was delivered
         }
         if (key != null) {
             key.cancel();
@@ -529,6 +654,14 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
         loop.removeTicking(this);
         if (listener != null) {
             listener.onDestroyed(this);
+        }
+    }
+
+    private void onLoop(Runnable r) {
+        if (loop.inLoop()) {
+            r.run();
+        } else {
+            loop.execute(r);
         }
     }
 }

@@ -1,13 +1,13 @@
 package io.duplex.internal;
 
 import io.duplex.PreparedMessage;
+import io.duplex.ReadyState;
 import io.duplex.ReconnectPolicy;
 import io.duplex.Scheduler;
 import io.duplex.SendResult;
 import io.duplex.WebSocket;
 import io.duplex.WebSocketHandler;
 import io.duplex.handshake.HandshakeException;
-import io.duplex.protocol.State;
 import io.duplex.protocol.WebSocketException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -237,7 +237,7 @@ public final class ReconnectingWebSocket implements WebSocket {
     // ------------------------------------------------------------------ WebSocket
 
     private synchronized WebSocket live() {
-        return current != null && current.readyState() == State.OPEN ? current : null;
+        return current != null && current.readyState() == ReadyState.OPEN ? current : null;
     }
 
     @Override
@@ -343,12 +343,12 @@ public final class ReconnectingWebSocket implements WebSocket {
     }
 
     @Override
-    public State readyState() {
+    public ReadyState readyState() {
         WebSocket ws;
         synchronized (this) {
             ws = current;
             if (ws == null) {
-                return givenUp || userClosed ? State.CLOSED : State.CONNECTING;
+                return givenUp || userClosed ? ReadyState.CLOSED : ReadyState.CONNECTING;
             }
         }
         return ws.readyState();

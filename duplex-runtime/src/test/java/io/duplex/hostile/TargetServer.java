@@ -2,12 +2,12 @@ package io.duplex.hostile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.duplex.ReadyState;
 import io.duplex.WebSocket;
 import io.duplex.WebSocketClient;
 import io.duplex.WebSocketConfig;
 import io.duplex.WebSocketHandler;
 import io.duplex.WebSocketServer;
-import io.duplex.protocol.State;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -93,7 +93,7 @@ final class TargetServer implements AutoCloseable {
      */
     void assertServes(String label) {
         WebSocket ws = probe;
-        if (ws == null || ws.readyState() != State.OPEN) {
+        if (ws == null || ws.readyState() != ReadyState.OPEN) {
             ws = client.connect(uri("/echo"), new WebSocketHandler() {
                         @Override
                         public void onText(WebSocket s, String text) {
@@ -151,7 +151,7 @@ final class TargetServer implements AutoCloseable {
     void awaitOnlyProbe() {
         eventually("hostile connections freed (count " + server.connectionCount() + ")", () -> {
             WebSocket p = probe;
-            int expected = p != null && p.readyState() == State.OPEN ? 1 : 0;
+            int expected = p != null && p.readyState() == ReadyState.OPEN ? 1 : 0;
             return server.connectionCount() <= expected;
         });
     }

@@ -167,7 +167,7 @@ class ChatServerTest {
         assertThat(p.next("message")).containsEntry("nick", "ada");
         p.send("{\"type\":\"message\",\"text\":\"ok\",\"future\":[1,2]}"); // unknown members are ignored
         assertThat(p.next("message")).containsEntry("text", "ok");
-        assertThat(p.ws.readyState()).isEqualTo(io.duplex.protocol.State.OPEN);
+        assertThat(p.ws.readyState()).isEqualTo(io.duplex.ReadyState.OPEN);
     }
 
     @Test
