@@ -12,7 +12,7 @@ import java.util.Objects;
 
 /**
  * Every limit and timeout of a server or client. The defaults are safe on the open internet
- * (DESIGN §6); see {@code docs/security.md} for what each one protects against.
+ * (docs/ARCHITECTURE.md, "Defaults"); see {@code docs/security.md} for what each one protects against.
  *
  * <p>Threading: immutable; safe to share.
  *
@@ -139,7 +139,7 @@ public record WebSocketConfig(
         private int maxConnectionsPerAddress = 0;
         private OriginPolicy originPolicy = OriginPolicy.sameOrigin();
         private List<String> subprotocols = List.of();
-        // DESIGN §6: compression negotiated by default, 1 KiB threshold, no context takeover.
+        // docs/ARCHITECTURE.md, "Defaults": compression negotiated by default, 1 KiB threshold, no context takeover.
         private List<ExtensionFactory> extensions = List.of(new PerMessageDeflate());
 
         private Builder() {}

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every wait has a timeout (DESIGN invariant 3): handshake (slowloris), keepalive pong, idle and
+ * Every wait has a timeout (invariant 3 in docs/ARCHITECTURE.md): handshake (slowloris), keepalive pong, idle and
  * close, each with small values so the suite stays fast.
  */
 class TimeoutsTest {

@@ -4,7 +4,7 @@ import java.util.Objects;
 import java.util.zip.Deflater;
 
 /**
- * How {@link PerMessageDeflate} negotiates and compresses. Defaults follow DESIGN §6: compression
+ * How {@link PerMessageDeflate} negotiates and compresses. Defaults follow docs/ARCHITECTURE.md ("Defaults"): compression
  * negotiated, messages under 1 KiB sent uncompressed, no context takeover in either direction.
  *
  * <p>The two context-takeover switches name a direction, whichever role this end plays: {@code

@@ -15,7 +15,7 @@ import java.util.zip.Inflater;
  * lend it to anyone. Every borrowed object is returned exactly once, on every path.
  *
  * <p>Threading: implementations need not be thread-safe, and {@link #bounded} is not: the runtime
- * gives each event loop its own pool and uses it only from that loop (DESIGN §3). {@link
+ * gives each event loop its own pool and uses it only from that loop (docs/ARCHITECTURE.md, "duplex-protocol"). {@link
  * #unpooled()} keeps nothing and is safe from any thread.
  */
 public interface DeflaterPool {

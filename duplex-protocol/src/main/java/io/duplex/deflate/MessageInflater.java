@@ -72,7 +72,7 @@ final class MessageInflater {
         int n;
         do {
             // Room for one byte more than allowed: that byte proves the message too big
-            // without inflating any further (DESIGN invariant 7).
+            // without inflating any further (invariant 7 in docs/ARCHITECTURE.md).
             long left = limit - produced;
             chunk.clear();
             if (left < chunk.capacity()) {

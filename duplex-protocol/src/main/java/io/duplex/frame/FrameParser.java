@@ -11,7 +11,7 @@ import java.nio.ByteBuffer;
  * header is kept in a 14-byte scratch array. Payload bytes are unmasked in place and handed to the
  * {@link Listener} as a window of the caller's buffer (its position and limit temporarily set), so
  * a frame that arrives whole costs no allocation. Every limit is checked on the <em>declared</em>
- * length, before any payload byte is read (DESIGN invariant 7).
+ * length, before any payload byte is read (invariant 7 in docs/ARCHITECTURE.md).
  *
  * <p>Threading: not thread-safe; confined to one connection.
  */

@@ -2,7 +2,7 @@ package io.duplex.handshake;
 
 /**
  * Bounds on an HTTP head read by {@link HttpHeadParser}; checked byte by byte, before memory is
- * committed (DESIGN §5.7).
+ * committed (invariant 7 in docs/ARCHITECTURE.md).
  *
  * <p>Threading: immutable; safe to share.
  *
@@ -13,7 +13,7 @@ package io.duplex.handshake;
  */
 public record HttpHeadLimits(int maxLineLength, int maxHeaders, int maxHeadSize) {
 
-    /** 8 KiB lines, 100 header fields, 8 KiB in all (DESIGN §6). */
+    /** 8 KiB lines, 100 header fields, 8 KiB in all (docs/ARCHITECTURE.md, "Defaults"). */
     public static final HttpHeadLimits DEFAULT = new HttpHeadLimits(8192, 100, 8192);
 
     public HttpHeadLimits {

@@ -108,7 +108,7 @@ final class MessageReader implements FrameParser.Listener {
             decoder = rsv == 0 ? null : decoderFor(rsv);
         }
         if (decoder == null) {
-            // Limits on the declared length, before any byte is stored (DESIGN invariant 7).
+            // Limits on the declared length, before any byte is stored (invariant 7 in docs/ARCHITECTURE.md).
             if (messageSize + length > config.maxMessageSize()) {
                 throw new ProtocolViolationException(Violation.MESSAGE_TOO_BIG);
             }

@@ -1,7 +1,7 @@
 package io.duplex.protocol;
 
 /**
- * Limits and switches of the engine. Defaults are safe for the open internet (DESIGN §6): 1 MiB
+ * Limits and switches of the engine. Defaults are safe for the open internet (docs/ARCHITECTURE.md, "Defaults"): 1 MiB
  * frames and messages (after inflation too) and 1024 fragments per message.
  *
  * <p>Threading: immutable; safe to share.

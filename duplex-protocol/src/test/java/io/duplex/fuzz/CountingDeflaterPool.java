@@ -9,7 +9,7 @@ import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
 /**
- * A {@link DeflaterPool} that checks the pool contract (DESIGN invariant 4): every object lent is
+ * A {@link DeflaterPool} that checks the pool contract (invariant 4 in docs/ARCHITECTURE.md): every object lent is
  * given back exactly once, and nothing that was not lent comes back. It lends from a small
  * bounded pool, so codecs are reused and a missing reset shows up as wrong output.
  */

@@ -5,7 +5,7 @@ import java.util.ArrayDeque;
 
 /**
  * A per-loop pool of equally sized direct buffers for outgoing batches. Buffers come back on every
- * path, errors included (DESIGN invariant 4); beyond {@code maxPooled} they are left to the GC.
+ * path, errors included (invariant 4 in docs/ARCHITECTURE.md); beyond {@code maxPooled} they are left to the GC.
  *
  * <p>Threading: confined to its event loop.
  */

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * One thread, one {@link Selector}, a task queue, scheduled tasks and a periodic tick that checks
  * every connection's deadlines. A connection lives on one loop for life, so its state needs no
- * locks (DESIGN §4, invariant 5).
+ * locks (invariant 5 in docs/ARCHITECTURE.md).
  *
  * <p>Threading: {@link #execute}, {@link #schedule}, {@link #inLoop} and {@link #shutdown} are safe
  * from any thread; everything else must be called on the loop.

@@ -167,7 +167,7 @@ final class Outbound {
         }
     }
 
-    /** Frees every pooled buffer (on close, errors included: DESIGN invariant 4). */
+    /** Frees every pooled buffer (on close, errors included: invariant 4 in docs/ARCHITECTURE.md). */
     void clear(Throwable cause) {
         while (!marks.isEmpty()) {
             marks.poll().future().completeExceptionally(cause);

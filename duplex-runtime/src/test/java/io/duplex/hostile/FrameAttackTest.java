@@ -98,7 +98,7 @@ class FrameAttackTest {
             assertThat(peer.awaitEnd(TargetServer.FREED_WITHIN)).isTrue();
             assertThat(target.serverClose(peer).code()).isEqualTo(1009);
         }
-        // Nothing of the declared size was committed (DESIGN invariant 7).
+        // Nothing of the declared size was committed (invariant 7 in docs/ARCHITECTURE.md).
         assertThat(TargetServer.usedHeap(false) - before).isLessThan(64L << 20);
         target.awaitOnlyProbe();
         target.assertServes("after 2 GiB");
