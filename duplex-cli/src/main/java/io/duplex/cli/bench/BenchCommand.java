@@ -1,18 +1,27 @@
-package io.duplex.cli;
+package io.duplex.cli.bench;
 
-import io.duplex.TlsConfig;
 import io.duplex.WebSocket;
 import io.duplex.WebSocketClient;
 import io.duplex.WebSocketConfig;
 import io.duplex.WebSocketHandler;
+import io.duplex.cli.ConnectFailure;
+import io.duplex.cli.Console;
+import io.duplex.cli.ExitCode;
+import io.duplex.cli.Style;
+import io.duplex.cli.Urls;
+import io.duplex.cli.Usage;
+import io.duplex.cli.VersionProvider;
+import io.duplex.cli.options.ByteSize;
+import io.duplex.cli.options.HeaderOptions;
+import io.duplex.cli.options.InsecureOption;
+import io.duplex.cli.options.OfferCompressionOption;
+import io.duplex.cli.options.TimeoutOption;
 import io.duplex.deflate.DeflateConfig;
 import io.duplex.protocol.ProtocolConfig;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +29,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -154,8 +164,8 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Check every byte of every message received, not only type, size and stamp.")
     boolean verify;
 
-    @Option(names = "--compress", description = "Offer permessage-deflate (off by default, as in wsload).")
-    boolean compress;
+    @Mixin
+    OfferCompressionOption compression = new OfferCompressionOption();
 
     @Option(
             names = "--context-takeover",
@@ -197,24 +207,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as one JSON object instead of the summary.")
     boolean json;
 
-    @Option(
-            names = {"-H", "--header"},
-            paramLabel = "HEADER",
-            converter = Header.Converter.class,
-            description = "Add a \"Name: value\" header to every upgrade request (repeatable).")
-    List<Header> headers = new ArrayList<>();
+    @Mixin
+    HeaderOptions headers = new HeaderOptions();
 
-    @Option(
-            names = {"-k", "--insecure"},
-            description = "wss://: accept any certificate and host name. Unsafe: for testing only.")
-    boolean insecure;
+    @Mixin
+    InsecureOption insecure = new InsecureOption();
 
-    @Option(
-            names = "--timeout",
-            paramLabel = "SECONDS",
-            defaultValue = "10",
-            description = "Time allowed for each connection's handshake (default: ${DEFAULT-VALUE}).")
-    double timeoutSeconds;
+    @Mixin
+    TimeoutOption handshakeTimeout = new TimeoutOption();
 
     private final Console console;
 
@@ -287,7 +287,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (cause instanceof IllegalArgumentException) {
             throw usage(cause.getMessage());
         }
-        console.err().println("duplex: " + ConnectFailure.describe(cause, ConnectCommand.target(uri)));
+        console.err().println("duplex: " + ConnectFailure.describe(cause, ConnectFailure.target(uri)));
         return ExitCode.FAILURE;
     }
 
@@ -324,42 +324,30 @@ public final class BenchCommand implements Callable<Integer> {
         if (mode != BenchMode.IDLE && (touch || pid != null || hook != null)) {
             throw usage("--touch, --pid and --hook apply to --mode idle");
         }
-        if (!(holdSeconds >= 0) || holdSeconds > 86_400) {
-            throw usage("--hold must be between 0 and 86400 seconds: " + holdSeconds);
-        }
+        Usage.seconds(spec, "--hold", holdSeconds, true);
         if (pid != null && !ServerFootprint.readable(pid)) {
             throw usage("--pid: cannot read the resident set size from /proc/" + pid + "/status");
         }
-        if (contextTakeover && !compress) {
+        if (contextTakeover && !compression.compress()) {
             throw usage("--context-takeover needs --compress");
         }
-        if (!(durationSeconds > 0) || durationSeconds > 86_400) {
-            throw usage("--duration must be between 0 and 86400 seconds: " + durationSeconds);
-        }
-        if (!(warmupSeconds >= 0) || warmupSeconds > 86_400) {
-            throw usage("--warmup must be between 0 and 86400 seconds: " + warmupSeconds);
-        }
-        if (!(timeoutSeconds > 0) || timeoutSeconds > 86_400) {
-            throw usage("--timeout must be between 0 and 86400 seconds: " + timeoutSeconds);
-        }
+        Usage.seconds(spec, "--duration", durationSeconds, false);
+        Usage.seconds(spec, "--warmup", warmupSeconds, true);
+        long timeoutMillis = handshakeTimeout.timeout().toMillis();
         if (eventLoops != null && (eventLoops < 1 || eventLoops > 1024)) {
             throw usage("--event-loops must be between 1 and 1024: " + eventLoops);
-        }
-        Map<String, String> headerMap = new LinkedHashMap<>();
-        for (Header h : headers) {
-            headerMap.merge(h.name(), h.value(), (a, b) -> a + ", " + b);
         }
         return new BenchLoad.Plan(
                 mode,
                 uris,
-                headerMap,
+                headers.fields(),
                 connections,
                 pipeline != null ? pipeline : rate != null ? 0 : 1,
                 rate,
                 // Idle mode has no warm-up: it times the handshakes from the first connect.
                 mode == BenchMode.IDLE ? 0 : Math.round(warmupSeconds * 1e9),
                 Math.round(durationSeconds * 1e9),
-                Math.max(1, Math.round(timeoutSeconds * 1000)),
+                timeoutMillis,
                 eventLoops != null ? eventLoops : Runtime.getRuntime().availableProcessors(),
                 Math.round(holdSeconds * 1e9),
                 touch);
@@ -379,19 +367,20 @@ public final class BenchCommand implements Callable<Integer> {
                 // The pipeline must fit the send queue, with room for the pacer catching up.
                 .outboundLimit(Math.max(64L << 20, 4L * plan.pipeline() * size))
                 .compression(false);
-        if (compress) {
+        if (compression.compress()) {
             cb.compression(
                     DeflateConfig.builder().contextTakeover(contextTakeover).build());
         }
         WebSocketConfig config = cb.build();
         WebSocketClient.Builder b = WebSocketClient.builder().config(config).eventLoops(plan.eventLoops());
-        if (insecure && plan.uris().stream().anyMatch(u -> u.getScheme().equalsIgnoreCase("wss"))) {
-            b.tls(TlsConfig.client().insecure());
+        if (insecure.insecure()
+                && plan.uris().stream().anyMatch(u -> u.getScheme().equalsIgnoreCase("wss"))) {
+            b.tls(insecure.clientTls());
         }
         return b.build();
     }
 
     private CommandLine.ParameterException usage(String message) {
-        return new CommandLine.ParameterException(spec.commandLine(), message);
+        return Usage.error(spec, message);
     }
 }

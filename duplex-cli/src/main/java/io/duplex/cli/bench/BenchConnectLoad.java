@@ -1,8 +1,9 @@
-package io.duplex.cli;
+package io.duplex.cli.bench;
 
 import io.duplex.WebSocket;
 import io.duplex.WebSocketClient;
 import io.duplex.WebSocketHandler;
+import io.duplex.cli.ConnectFailure;
 import java.net.URI;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -88,7 +89,7 @@ final class BenchConnectLoad {
                 active.decrementAndGet();
                 return;
             }
-            context.error("connect failed: " + ConnectFailure.describe(e, ConnectCommand.target(uri)));
+            context.error("connect failed: " + ConnectFailure.describe(e, ConnectFailure.target(uri)));
             try {
                 retries.schedule(this::attempt, RETRY_MILLIS, TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException stopped) {

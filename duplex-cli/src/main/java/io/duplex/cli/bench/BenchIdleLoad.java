@@ -1,4 +1,4 @@
-package io.duplex.cli;
+package io.duplex.cli.bench;
 
 import io.duplex.WebSocket;
 import io.duplex.WebSocketClient;

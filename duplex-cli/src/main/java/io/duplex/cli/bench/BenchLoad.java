@@ -1,8 +1,9 @@
-package io.duplex.cli;
+package io.duplex.cli.bench;
 
 import io.duplex.WebSocket;
 import io.duplex.WebSocketClient;
 import io.duplex.WebSocketHandler;
+import io.duplex.cli.ConnectFailure;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -156,7 +157,7 @@ final class BenchLoad {
                 handshakes.release();
                 if (e != null) {
                     failure.compareAndSet(null, e);
-                    context.error("connect failed: " + ConnectFailure.describe(e, ConnectCommand.target(uri)));
+                    context.error("connect failed: " + ConnectFailure.describe(e, ConnectFailure.target(uri)));
                 }
             });
             connects.add(connect);

@@ -1,8 +1,9 @@
-package io.duplex.cli;
+package io.duplex.cli.bench;
 
 import io.duplex.SendResult;
 import io.duplex.WebSocket;
 import io.duplex.WebSocketHandler;
+import io.duplex.cli.PayloadPreview;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;

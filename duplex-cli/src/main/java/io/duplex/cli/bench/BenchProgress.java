@@ -1,5 +1,6 @@
-package io.duplex.cli;
+package io.duplex.cli.bench;
 
+import io.duplex.cli.Style;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.duplex.cli;
+package io.duplex.cli.bench;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package io.duplex.cli;
+package io.duplex.cli.connect;
 
 import java.nio.ByteBuffer;
 import java.util.Base64;

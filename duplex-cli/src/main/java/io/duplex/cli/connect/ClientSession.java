@@ -1,8 +1,9 @@
-package io.duplex.cli;
+package io.duplex.cli.connect;
 
 import io.duplex.ReconnectPolicy;
 import io.duplex.WebSocket;
 import io.duplex.WebSocketHandler;
+import io.duplex.cli.PayloadPreview;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;

@@ -1,15 +1,24 @@
-package io.duplex.cli;
+package io.duplex.cli.connect;
 
 import io.duplex.ReconnectPolicy;
-import io.duplex.TlsConfig;
 import io.duplex.WebSocket;
 import io.duplex.WebSocketClient;
 import io.duplex.WebSocketConfig;
-import io.duplex.protocol.ProtocolConfig;
+import io.duplex.cli.ConnectFailure;
+import io.duplex.cli.Console;
+import io.duplex.cli.ExitCode;
+import io.duplex.cli.Style;
+import io.duplex.cli.Urls;
+import io.duplex.cli.Usage;
+import io.duplex.cli.VersionProvider;
+import io.duplex.cli.options.HeaderOptions;
+import io.duplex.cli.options.InsecureOption;
+import io.duplex.cli.options.MaxMessageOption;
+import io.duplex.cli.options.OfferCompressionOption;
+import io.duplex.cli.options.TimeoutOption;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -18,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -97,12 +107,8 @@ public final class ConnectCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "URL", description = "ws:// or wss:// URL, e.g. ws://localhost:9001/chat")
     String url;
 
-    @Option(
-            names = {"-H", "--header"},
-            paramLabel = "HEADER",
-            converter = Header.Converter.class,
-            description = "Add a \"Name: value\" header to the upgrade request (repeatable).")
-    List<Header> headers = new ArrayList<>();
+    @Mixin
+    HeaderOptions headers = new HeaderOptions();
 
     @Option(
             names = "--subprotocol",
@@ -113,17 +119,11 @@ public final class ConnectCommand implements Callable<Integer> {
     @Option(names = "--origin", paramLabel = "ORIGIN", description = "Send an Origin header, as a browser would.")
     String origin;
 
-    @Option(
-            names = {"-k", "--insecure"},
-            description = "wss://: accept any certificate and host name. Unsafe: for testing only.")
-    boolean insecure;
+    @Mixin
+    InsecureOption insecure = new InsecureOption();
 
-    @Option(
-            names = "--timeout",
-            paramLabel = "SECONDS",
-            defaultValue = "10",
-            description = "Time allowed to connect and complete the handshake (default: ${DEFAULT-VALUE}).")
-    double timeoutSeconds;
+    @Mixin
+    TimeoutOption connectTimeout = new TimeoutOption();
 
     @Option(names = "--echo", description = "Send every message received back unchanged; ignore stdin.")
     boolean echo;
@@ -135,20 +135,11 @@ public final class ConnectCommand implements Callable<Integer> {
             description = "How to print binary messages: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     BinaryFormat binaryFormat;
 
-    @Option(
-            names = "--max-message",
-            paramLabel = "SIZE",
-            converter = ByteSize.Converter.class,
-            description = "Largest message accepted, e.g. 512k, 64m (default: 1m).")
-    Long maxMessage;
+    @Mixin
+    MaxMessageOption maxMessage = new MaxMessageOption();
 
-    @Option(
-            names = "--compress",
-            description = {
-                "Offer permessage-deflate (RFC 7692). Off by default here (the library's",
-                "default is on) so that the wire carries what you typed."
-            })
-    boolean compress;
+    @Mixin
+    OfferCompressionOption compression = new OfferCompressionOption();
 
     @Option(
             names = "--ping-interval",
@@ -218,12 +209,8 @@ public final class ConnectCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         URI uri = Urls.parseWebSocketUrl(url, spec);
-        if (!(timeoutSeconds > 0) || timeoutSeconds > 86_400) {
-            throw usage("--timeout must be between 0 and 86400 seconds: " + timeoutSeconds);
-        }
-        if (!(pingIntervalSeconds >= 0) || pingIntervalSeconds > 86_400) {
-            throw usage("--ping-interval must be between 0 and 86400 seconds: " + pingIntervalSeconds);
-        }
+        Duration timeout = connectTimeout.timeout();
+        Usage.seconds(spec, "--ping-interval", pingIntervalSeconds, true);
         boolean scripted = !execute.isEmpty() || waitMessages != null || waitSeconds != null;
         if (echo && scripted) {
             throw usage("--echo cannot be combined with -x, --wait or --wait-seconds");
@@ -234,7 +221,6 @@ public final class ConnectCommand implements Callable<Integer> {
         if (waitSeconds != null && (!(waitSeconds > 0) || waitSeconds > 86_400)) {
             throw usage("--wait-seconds must be between 0 and 86400: " + waitSeconds);
         }
-        Duration timeout = Duration.ofMillis(Math.max(1, Math.round(timeoutSeconds * 1000)));
         boolean secure = uri.getScheme().equalsIgnoreCase("wss");
         Map<String, String> requestHeaders = headerMap();
         boolean interactive = console.terminal() && !echo && !scripted;
@@ -254,7 +240,7 @@ public final class ConnectCommand implements Callable<Integer> {
                 if (cause instanceof IllegalArgumentException) {
                     throw usage(cause.getMessage());
                 }
-                console.err().println("duplex: " + ConnectFailure.describe(cause, target(uri)));
+                console.err().println("duplex: " + ConnectFailure.describe(cause, ConnectFailure.target(uri)));
                 return ExitCode.FAILURE;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -301,7 +287,7 @@ public final class ConnectCommand implements Callable<Integer> {
     }
 
     private WebSocketClient client(Duration timeout, boolean secure) {
-        long message = maxMessage != null ? maxMessage : ProtocolConfig.DEFAULT_MAX_SIZE;
+        long message = maxMessage.bytes();
         WebSocketConfig config;
         try {
             config = WebSocketConfig.builder()
@@ -310,7 +296,7 @@ public final class ConnectCommand implements Callable<Integer> {
                     .connectTimeout(timeout)
                     .handshakeTimeout(timeout)
                     .closeTimeout(CLOSE_TIMEOUT)
-                    .compression(compress)
+                    .compression(compression.compress())
                     .pingInterval(Duration.ofMillis(Math.round(pingIntervalSeconds * 1000)))
                     // Room for whole pipes and echoes; reading stdin pauses at SEND_WINDOW anyway.
                     .outboundLimit(Math.max(64L << 20, 4 * message))
@@ -325,11 +311,11 @@ public final class ConnectCommand implements Callable<Integer> {
         if (origin != null) {
             b.origin(origin);
         }
-        if (insecure && secure) {
+        if (insecure.insecure() && secure) {
             console.err()
                     .println("WARNING: --insecure: the server's certificate and host name are NOT checked;"
                             + " anyone on the network path can read and change this connection.");
-            b.tls(TlsConfig.client().insecure());
+            b.tls(insecure.clientTls());
         }
         if (proxy != null) {
             b.proxy(Urls.parseProxy(proxy, spec));
@@ -340,28 +326,15 @@ public final class ConnectCommand implements Callable<Integer> {
         return b.build();
     }
 
+    /** The {@code -H} fields; Origin has its own option, which says what a browser would send. */
     private Map<String, String> headerMap() {
-        Map<String, String> map = new LinkedHashMap<>();
-        for (Header h : headers) {
-            if (h.name().equalsIgnoreCase("Origin")) {
-                throw usage("use --origin instead of -H 'Origin: ...'");
-            }
-            map.merge(h.name(), h.value(), (a, b) -> a + ", " + b);
+        if (headers.headers().stream().anyMatch(h -> h.name().equalsIgnoreCase("Origin"))) {
+            throw usage("use --origin instead of -H 'Origin: ...'");
         }
-        return map;
-    }
-
-    /** Checks the URL up front so that every mistake in it is a usage error (exit 2). */
-    URI parseUrl(String text) {
-        return Urls.parseWebSocketUrl(text, spec);
-    }
-
-    static String target(URI uri) {
-        int port = uri.getPort() != -1 ? uri.getPort() : uri.getScheme().equalsIgnoreCase("wss") ? 443 : 80;
-        return uri.getHost() + ":" + port;
+        return headers.fields();
     }
 
     private CommandLine.ParameterException usage(String message) {
-        return new CommandLine.ParameterException(spec.commandLine(), message);
+        return Usage.error(spec, message);
     }
 }

@@ -1,7 +1,9 @@
-package io.duplex.cli;
+package io.duplex.cli.connect;
 
 import io.duplex.SendResult;
 import io.duplex.WebSocket;
+import io.duplex.cli.Console;
+import io.duplex.cli.ExitCode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

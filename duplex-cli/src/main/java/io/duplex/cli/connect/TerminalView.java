@@ -1,5 +1,6 @@
-package io.duplex.cli;
+package io.duplex.cli.connect;
 
+import io.duplex.cli.Style;
 import java.io.PrintStream;
 
 /**

@@ -1,18 +1,20 @@
-package io.duplex.cli;
+package io.duplex.cli.demo;
 
 import io.duplex.Broker;
+import io.duplex.cli.Console;
+import io.duplex.cli.ExitCode;
+import io.duplex.cli.VersionProvider;
+import io.duplex.cli.options.ListenOptions;
+import io.duplex.cli.options.RedisOption;
 import io.duplex.examples.chat.ChatOptions;
 import io.duplex.examples.chat.ChatServer;
-import io.duplex.redis.RedisBroker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code duplex demo}: the browser chat demo (rooms, presence, history, reconnection) and the live
@@ -32,21 +34,11 @@ import picocli.CommandLine.Spec;
             "  duplex demo --port 8081 --redis redis://localhost:6379   # a second node sharing rooms"
         })
 public final class DemoCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    @Mixin
+    ListenOptions listen = new ListenOptions();
 
-    @Option(names = "--host", paramLabel = "HOST", defaultValue = "0.0.0.0", description = "Address to bind.")
-    String host;
-
-    @Option(
-            names = {"-p", "--port"},
-            paramLabel = "PORT",
-            defaultValue = "8080",
-            description = "HTTP and WebSocket port (default: ${DEFAULT-VALUE}).")
-    int port;
-
-    @Option(names = "--redis", paramLabel = "URI", description = "Share rooms with other instances through Redis.")
-    String redis;
+    @Mixin
+    RedisOption redis = new RedisOption();
 
     @Option(
             names = "--origin",
@@ -62,22 +54,20 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        if (port < 0 || port > 65535) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--port must be between 0 and 65535");
-        }
+        int port = listen.port();
         Broker broker = null;
-        if (redis != null) {
+        if (redis.uri() != null) {
             try {
-                broker = RedisBroker.builder().uri(redis).build();
+                broker = redis.connect();
             } catch (RuntimeException e) {
-                console.err().println("duplex: cannot use Redis at " + redis + ": " + e.getMessage());
+                console.err().println("duplex: cannot use Redis at " + redis.uri() + ": " + e.getMessage());
                 return ExitCode.FAILURE;
             }
         }
         ChatServer server;
         try {
             server = ChatServer.start(ChatOptions.builder()
-                    .host(host)
+                    .host(listen.host())
                     .port(port)
                     .broker(broker)
                     .allowedOrigins(origins)

@@ -1,6 +1,6 @@
-package io.duplex.cli;
+package io.duplex.cli.inspect;
 
-import io.duplex.cli.FrameReport.Direction;
+import io.duplex.cli.inspect.FrameReport.Direction;
 import io.duplex.frame.FrameParser;
 import io.duplex.frame.Opcode;
 import io.duplex.frame.ProtocolViolationException;

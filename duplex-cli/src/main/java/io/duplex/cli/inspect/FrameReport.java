@@ -1,5 +1,7 @@
-package io.duplex.cli;
+package io.duplex.cli.inspect;
 
+import io.duplex.cli.PayloadPreview;
+import io.duplex.cli.Style;
 import io.duplex.frame.Opcode;
 import java.io.IOException;
 import java.io.PrintStream;

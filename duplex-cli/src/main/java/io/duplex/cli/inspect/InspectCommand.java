@@ -1,6 +1,14 @@
-package io.duplex.cli;
+package io.duplex.cli.inspect;
 
-import io.duplex.TlsConfig;
+import io.duplex.cli.Console;
+import io.duplex.cli.ExitCode;
+import io.duplex.cli.Style;
+import io.duplex.cli.Urls;
+import io.duplex.cli.Usage;
+import io.duplex.cli.VersionProvider;
+import io.duplex.cli.options.ByteSize;
+import io.duplex.cli.options.InsecureOption;
+import io.duplex.cli.options.TimeoutOption;
 import java.io.IOException;
 import java.io.Writer;
 import java.net.InetSocketAddress;
@@ -19,6 +27,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -113,17 +122,11 @@ public final class InspectCommand implements Callable<Integer> {
             description = "Largest frame relayed; bigger ones fail the connection with 1009 (default: 16m).")
     long maxFrame;
 
-    @Option(
-            names = {"-k", "--insecure"},
-            description = "wss:// upstream: accept any certificate and host name. Unsafe: for testing only.")
-    boolean insecure;
+    @Mixin
+    InsecureOption insecure = new InsecureOption();
 
-    @Option(
-            names = "--timeout",
-            paramLabel = "SECONDS",
-            defaultValue = "10",
-            description = "Time allowed for each opening handshake, both sides (default: ${DEFAULT-VALUE}).")
-    double timeoutSeconds;
+    @Mixin
+    TimeoutOption handshakeTimeout = new TimeoutOption();
 
     private final Console console;
     private final boolean shutdownHook;
@@ -201,7 +204,7 @@ public final class InspectCommand implements Callable<Integer> {
         FrameReport report = new FrameReport(console.out(), new Style(console.color()), maxPreview, log);
         int port = server.getLocalPort();
         console.err()
-                .println("inspecting: ws://" + ServeCommand.hostForUrl(host) + ":" + port + " → " + upstream.uri()
+                .println("inspecting: ws://" + Urls.hostForUrl(host) + ":" + port + " → " + upstream.uri()
                         + (logFile != null ? " (log: " + logFile + ")" : ""));
         console.out().println("READY duplex-inspect port=" + port);
         started.complete(port);
@@ -266,26 +269,19 @@ public final class InspectCommand implements Callable<Integer> {
         if (maxPreview < 1 || maxPreview > 1_000_000) {
             throw usage("--max-preview must be between 1 and 1000000: " + maxPreview);
         }
-        if (!(timeoutSeconds > 0) || timeoutSeconds > 86_400) {
-            throw usage("--timeout must be between 0 and 86400 seconds: " + timeoutSeconds);
-        }
+        Duration timeout = handshakeTimeout.timeout();
         if (maxFrame > Integer.MAX_VALUE - 16 && logFile != null) {
             throw usage("--max-frame: at most 2g with --log (each logged frame is held in memory)");
         }
         boolean secure = uri.getScheme().equalsIgnoreCase("wss");
-        TlsConfig tls = null;
-        if (secure) {
-            tls = TlsConfig.client();
-            if (insecure) {
-                console.err().println("WARNING: --insecure: the upstream's certificate and host name are NOT checked.");
-                tls = tls.insecure();
-            }
+        if (secure && insecure.insecure()) {
+            console.err().println("WARNING: --insecure: the upstream's certificate and host name are NOT checked.");
         }
         return new InspectRelay.Upstream(
                 uri,
-                tls != null ? tls.sslContext().getSocketFactory() : null,
-                !insecure,
-                Duration.ofMillis(Math.max(1, Math.round(timeoutSeconds * 1000))),
+                secure ? insecure.clientTls().sslContext().getSocketFactory() : null,
+                !insecure.insecure(),
+                timeout,
                 maxFrame);
     }
 
@@ -300,6 +296,6 @@ public final class InspectCommand implements Callable<Integer> {
     }
 
     private CommandLine.ParameterException usage(String message) {
-        return new CommandLine.ParameterException(spec.commandLine(), message);
+        return Usage.error(spec, message);
     }
 }

@@ -1,6 +1,7 @@
-package io.duplex.cli;
+package io.duplex.cli.inspect;
 
-import io.duplex.cli.FrameReport.Direction;
+import io.duplex.cli.PayloadPreview;
+import io.duplex.cli.inspect.FrameReport.Direction;
 import io.duplex.frame.ProtocolViolationException;
 import io.duplex.frame.Violation;
 import io.duplex.handshake.ClientHandshake;

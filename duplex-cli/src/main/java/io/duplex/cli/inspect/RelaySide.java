@@ -1,4 +1,4 @@
-package io.duplex.cli;
+package io.duplex.cli.inspect;
 
 import io.duplex.frame.FrameEncoder;
 import io.duplex.frame.Masking;

@@ -1,4 +1,4 @@
-package io.duplex.cli;
+package io.duplex.cli.options;
 
 import java.util.Locale;
 import picocli.CommandLine;

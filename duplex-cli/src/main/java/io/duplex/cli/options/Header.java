@@ -1,4 +1,4 @@
-package io.duplex.cli;
+package io.duplex.cli.options;
 
 import picocli.CommandLine;
 

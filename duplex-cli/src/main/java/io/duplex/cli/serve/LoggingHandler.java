@@ -1,4 +1,4 @@
-package io.duplex.cli;
+package io.duplex.cli.serve;
 
 import io.duplex.WebSocket;
 import io.duplex.WebSocketHandler;

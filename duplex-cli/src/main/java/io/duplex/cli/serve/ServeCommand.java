@@ -1,13 +1,24 @@
-package io.duplex.cli;
+package io.duplex.cli.serve;
 
+import io.duplex.Broker;
 import io.duplex.TlsConfig;
 import io.duplex.WebSocketConfig;
 import io.duplex.WebSocketHandler;
 import io.duplex.WebSocketServer;
+import io.duplex.cli.Console;
+import io.duplex.cli.ExitCode;
+import io.duplex.cli.Urls;
+import io.duplex.cli.Usage;
+import io.duplex.cli.VersionProvider;
+import io.duplex.cli.options.ByteSize;
+import io.duplex.cli.options.ListenOptions;
+import io.duplex.cli.options.MaxMessageOption;
+import io.duplex.cli.options.RedisOption;
 import io.duplex.deflate.ContextTakeoverBudget;
 import io.duplex.deflate.DeflateConfig;
 import io.duplex.handshake.OriginPolicy;
 import io.duplex.protocol.ProtocolConfig;
+import io.duplex.redis.RedisBroker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,6 +32,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -61,29 +73,17 @@ public final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(
-            names = "--host",
-            paramLabel = "HOST",
-            defaultValue = "0.0.0.0",
-            description = "Address to bind (default: ${DEFAULT-VALUE}).")
-    String host;
+    @Mixin
+    ListenOptions listen = new ListenOptions();
 
-    @Option(
-            names = {"-p", "--port"},
-            paramLabel = "PORT",
-            defaultValue = "8080",
-            description = "Port to listen on; 0 picks a free one, printed when ready (default: ${DEFAULT-VALUE}).")
-    int port;
+    @Mixin
+    MaxMessageOption maxMessage = new MaxMessageOption();
+
+    @Mixin
+    RedisOption redis = new RedisOption();
 
     @Option(names = "--echo", description = "Send every message back unchanged (text as text, binary as binary).")
     boolean echo;
-
-    @Option(
-            names = "--max-message",
-            paramLabel = "SIZE",
-            converter = ByteSize.Converter.class,
-            description = "Largest message accepted, e.g. 512k, 64m, 1g (default: 1m).")
-    Long maxMessage;
 
     @Option(
             names = "--max-frame",
@@ -143,12 +143,6 @@ public final class ServeCommand implements Callable<Integer> {
             })
     Integer contextTakeover;
 
-    @Option(
-            names = "--redis",
-            paramLabel = "URI",
-            description = "Join other nodes through Redis (redis://[user:pass@]host:port, rediss://…).")
-    String redis;
-
     @Option(names = "--event-loops", paramLabel = "N", description = "Event loop threads (default: one per CPU).")
     Integer eventLoops;
 
@@ -203,7 +197,7 @@ public final class ServeCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(hook);
         }
         String scheme = tlsCert != null ? "wss" : "ws";
-        console.err().println("listening on " + scheme + "://" + hostForUrl(host) + ":" + server.port());
+        console.err().println("listening on " + scheme + "://" + Urls.hostForUrl(listen.host()) + ":" + server.port());
         if (staticDir != null) {
             console.err().println("serving files from " + staticDir + " on the same port");
         }
@@ -256,9 +250,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     /** Validates the options (each mistake a usage error, exit 2) and builds the server. */
     WebSocketServer.Builder configure() {
-        if (port < 0 || port > 65535) {
-            throw usage("--port must be between 0 and 65535: " + port);
-        }
+        int port = listen.port();
         if (eventLoops != null && eventLoops < 1) {
             throw usage("--event-loops must be at least 1: " + eventLoops);
         }
@@ -266,7 +258,7 @@ public final class ServeCommand implements Callable<Integer> {
             throw usage("--static: not a directory: " + staticDir);
         }
         WebSocketServer.Builder b = WebSocketServer.builder()
-                .host(host)
+                .host(listen.host())
                 .port(port)
                 .config(config())
                 .route("/bcast", logged(new BroadcastHandler()))
@@ -274,7 +266,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (echo && (broadcast || topics) || (broadcast && topics)) {
             throw usage("choose one of --echo, --broadcast and --topics");
         }
-        if (redis != null) {
+        if (redis.uri() != null) {
             b.broker(redisBroker());
         }
         if (eventLoops != null) {
@@ -300,10 +292,9 @@ public final class ServeCommand implements Callable<Integer> {
         return echo ? WebSocketHandler.echo() : new WebSocketHandler() {};
     }
 
-    private io.duplex.Broker redisBroker() {
+    private Broker redisBroker() {
         try {
-            io.duplex.redis.RedisBroker broker =
-                    io.duplex.redis.RedisBroker.builder().uri(redis).build();
+            RedisBroker broker = redis.connect();
             Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "duplex-redis-close"));
             return broker;
         } catch (IllegalArgumentException e) {
@@ -318,7 +309,7 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     WebSocketConfig config() {
-        long message = maxMessage != null ? maxMessage : ProtocolConfig.DEFAULT_MAX_SIZE;
+        long message = maxMessage.bytes();
         long frame = maxFrame != null ? maxFrame : message;
         try {
             ProtocolConfig protocol = ProtocolConfig.DEFAULT.toBuilder()
@@ -390,11 +381,6 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     private CommandLine.ParameterException usage(String message) {
-        return new CommandLine.ParameterException(spec.commandLine(), message);
-    }
-
-    /** An IPv6 literal needs brackets in a URL. */
-    static String hostForUrl(String host) {
-        return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+        return Usage.error(spec, message);
     }
 }
