@@ -55,14 +55,7 @@ final class BenchConnectLoad {
             for (int i = 0; i < plan.connections(); i++) {
                 attempt();
             }
-            progress.run(
-                    context,
-                    plan.warmupNanos(),
-                    plan.durationNanos(),
-                    context::received,
-                    plan.mode().counted(),
-                    active::get,
-                    plan.connections());
+            progress.run(context, plan, active::get);
             // Slots end as their connections close; wait (bounded) for the last ones.
             long deadline = System.nanoTime() + BenchLoad.DRAIN_NANOS;
             while (active.get() > 0 && System.nanoTime() < deadline) {

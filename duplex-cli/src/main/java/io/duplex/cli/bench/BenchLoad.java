@@ -119,14 +119,7 @@ final class BenchLoad {
         startSending(open, broadcast);
         LongSupplier openNow =
                 () -> open.stream().filter(p -> !p.closed().isDone()).count();
-        progress.run(
-                context,
-                plan.warmupNanos(),
-                plan.durationNanos(),
-                context::received,
-                plan.mode().counted(),
-                openNow,
-                plan.connections());
+        progress.run(context, plan, openNow);
         finish(open);
         return result(plan, context, payload.size, payload.binary, open.size());
     }

@@ -45,7 +45,19 @@ final class BenchProgress {
      * @param unit what is counted, e.g. {@code echoes}
      * @param open connections open now, shown as {@code open N/total}; null to leave it out
      */
-    void run(
+    /** {@link #run(BenchContext, long, long, LongSupplier, String, LongSupplier, int)} for a plan. */
+    void run(BenchContext context, BenchLoad.Plan plan, LongSupplier open) {
+        run(
+                context,
+                plan.warmupNanos(),
+                plan.durationNanos(),
+                context::received,
+                plan.mode().counted(),
+                open,
+                plan.connections());
+    }
+
+    private void run(
             BenchContext context,
             long warmupNanos,
             long durationNanos,

@@ -7,6 +7,7 @@ import io.duplex.WebSocketConfig;
 import io.duplex.cli.ConnectFailure;
 import io.duplex.cli.Console;
 import io.duplex.cli.ExitCode;
+import io.duplex.cli.ShutdownHook;
 import io.duplex.cli.Style;
 import io.duplex.cli.Urls;
 import io.duplex.cli.Usage;
@@ -251,11 +252,8 @@ public final class ConnectCommand implements Callable<Integer> {
                         "connected to " + uri + describeNegotiated(ws) + " — /help for commands, Ctrl-D to close");
             }
             ConnectRun run = new ConnectRun(console, ws, session, reconnect);
-            Thread hook = new Thread(run::goAway, "duplex-connect-shutdown");
-            if (shutdownHook) {
-                Runtime.getRuntime().addShutdownHook(hook);
-            }
-            try {
+            // On SIGINT/SIGTERM the hook closes the connection with 1001.
+            try (ShutdownHook hook = ShutdownHook.install(shutdownHook, "duplex-connect-shutdown", run::goAway)) {
                 if (echo) {
                     return run.finish(session.closed().join());
                 }
@@ -263,14 +261,6 @@ public final class ConnectCommand implements Callable<Integer> {
                     return run.script(execute, waitMessages, waitSeconds);
                 }
                 return run.readInput(terminal);
-            } finally {
-                if (shutdownHook) {
-                    try {
-                        Runtime.getRuntime().removeShutdownHook(hook);
-                    } catch (IllegalStateException exiting) {
-                        // The hook is running: it closes the connection.
-                    }
-                }
             }
         }
     }

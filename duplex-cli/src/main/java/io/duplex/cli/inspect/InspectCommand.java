@@ -2,6 +2,7 @@ package io.duplex.cli.inspect;
 
 import io.duplex.cli.Console;
 import io.duplex.cli.ExitCode;
+import io.duplex.cli.ShutdownHook;
 import io.duplex.cli.Style;
 import io.duplex.cli.Urls;
 import io.duplex.cli.Usage;
@@ -197,10 +198,7 @@ public final class InspectCommand implements Callable<Integer> {
             return ExitCode.FAILURE;
         }
         serverSocket = server;
-        Thread hook = new Thread(this::stopAndWait, "duplex-inspect-shutdown");
-        if (shutdownHook) {
-            Runtime.getRuntime().addShutdownHook(hook);
-        }
+        ShutdownHook hook = ShutdownHook.install(shutdownHook, "duplex-inspect-shutdown", this::stopAndWait);
         FrameReport report = new FrameReport(console.out(), new Style(console.color()), maxPreview, log);
         int port = server.getLocalPort();
         console.err()
@@ -239,13 +237,7 @@ public final class InspectCommand implements Callable<Integer> {
             relays.forEach(InspectRelay::abort);
             stopped.countDown();
         }
-        if (shutdownHook) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // The hook is what stopped us.
-            }
-        }
+        hook.close();
         return ExitCode.OK;
     }
 

@@ -7,6 +7,7 @@ import io.duplex.WebSocketHandler;
 import io.duplex.WebSocketServer;
 import io.duplex.cli.Console;
 import io.duplex.cli.ExitCode;
+import io.duplex.cli.ShutdownHook;
 import io.duplex.cli.Urls;
 import io.duplex.cli.Usage;
 import io.duplex.cli.VersionProvider;
@@ -192,10 +193,7 @@ public final class ServeCommand implements Callable<Integer> {
             console.err().println("duplex: " + e.getMessage());
             return ExitCode.FAILURE;
         }
-        Thread hook = new Thread(this::stopAndWait, "duplex-shutdown");
-        if (shutdownHook) {
-            Runtime.getRuntime().addShutdownHook(hook);
-        }
+        ShutdownHook hook = ShutdownHook.install(shutdownHook, "duplex-shutdown", this::stopAndWait);
         String scheme = tlsCert != null ? "wss" : "ws";
         console.err().println("listening on " + scheme + "://" + Urls.hostForUrl(listen.host()) + ":" + server.port());
         if (staticDir != null) {
@@ -216,13 +214,7 @@ public final class ServeCommand implements Callable<Integer> {
             // After this the shutdown hook returns and the JVM may halt at once: print first.
             stopped.countDown();
         }
-        if (shutdownHook) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // The hook is what woke us: the JVM is exiting anyway.
-            }
-        }
+        hook.close();
         return ExitCode.OK;
     }
 
