@@ -4,6 +4,7 @@ import io.duplex.handshake.HandshakeException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.concurrent.CompletionException;
@@ -17,11 +18,11 @@ import javax.net.ssl.SSLException;
  *
  * <p>Threading: stateless.
  */
-final class ConnectFailure {
+public final class ConnectFailure {
     private ConnectFailure() {}
 
     /** The exception a connect future failed with, without its wrappers. */
-    static Throwable unwrap(Throwable t) {
+    public static Throwable unwrap(Throwable t) {
         while ((t instanceof ExecutionException || t instanceof CompletionException) && t.getCause() != null) {
             t = t.getCause();
         }
@@ -31,7 +32,7 @@ final class ConnectFailure {
     /**
      * @param target {@code host:port}, to say where a refused connection went
      */
-    static String describe(Throwable failure, String target) {
+    public static String describe(Throwable failure, String target) {
         Throwable t = unwrap(failure);
         if (t instanceof HandshakeException h) {
             return h.status() == 101
@@ -57,6 +58,12 @@ final class ConnectFailure {
             return "connection to " + target + " failed: " + t.getMessage();
         }
         return "connection to " + target + " failed: " + t;
+    }
+
+    /** {@code host:port} of a WebSocket URL, the port filled in from the scheme when absent. */
+    public static String target(URI uri) {
+        int port = uri.getPort() != -1 ? uri.getPort() : uri.getScheme().equalsIgnoreCase("wss") ? 443 : 80;
+        return uri.getHost() + ":" + port;
     }
 
     private static boolean refused(Throwable t) {

@@ -1,5 +1,10 @@
 package io.duplex.cli;
 
+import io.duplex.cli.bench.BenchCommand;
+import io.duplex.cli.connect.ConnectCommand;
+import io.duplex.cli.demo.DemoCommand;
+import io.duplex.cli.inspect.InspectCommand;
+import io.duplex.cli.serve.ServeCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -13,7 +13,7 @@ import java.util.HexFormat;
  *
  * <p>Threading: stateless.
  */
-final class PayloadPreview {
+public final class PayloadPreview {
     private PayloadPreview() {}
 
     /** RFC 6455 §7.4.1 and the IANA registry: what a close code means, in a few words. */
@@ -40,12 +40,12 @@ final class PayloadPreview {
     }
 
     /** {@code 1000 normal}, plus {@code "reason"} when there is one. */
-    static String close(int code, String reason) {
+    public static String close(int code, String reason) {
         return code + " " + closeCodeName(code) + (reason == null || reason.isEmpty() ? "" : " " + quote(reason, 123));
     }
 
     /** A close frame's payload (RFC 6455 §5.5.1): empty, or a 2-byte code and a UTF-8 reason. */
-    static String closePayload(byte[] payload, int length) {
+    public static String closePayload(byte[] payload, int length) {
         if (length == 0) {
             return "(no code: 1005 no status)";
         }
@@ -93,7 +93,7 @@ final class PayloadPreview {
      * the cut is tolerated), else as hex. {@code total} is the whole payload length, for the
      * "more bytes" note.
      */
-    static String textOrHex(byte[] bytes, int length, long total, int maxChars) {
+    public static String textOrHex(byte[] bytes, int length, long total, int maxChars) {
         String text = strictUtf8(bytes, length, length >= total);
         if (text != null) {
             String q = quote(text, maxChars);
@@ -106,13 +106,13 @@ final class PayloadPreview {
      * A text payload (or its first bytes): decoded as UTF-8 with malformed sequences replaced by
      * U+FFFD (a fragment may end inside a character), quoted and cut after {@code maxChars}.
      */
-    static String text(byte[] bytes, int length, long total, int maxChars) {
+    public static String text(byte[] bytes, int length, long total, int maxChars) {
         String q = quote(new String(bytes, 0, length, StandardCharsets.UTF_8), maxChars);
         return total > length && !q.endsWith(" chars)") ? q + "…(+" + (total - length) + " bytes)" : q;
     }
 
     /** Lower-case hex of the first bytes, at most {@code maxDigits} digits, then how many bytes were left out. */
-    static String hex(byte[] bytes, int length, long total, int maxDigits) {
+    public static String hex(byte[] bytes, int length, long total, int maxDigits) {
         int n = Math.min(length, Math.max(1, maxDigits / 2));
         String digits = HexFormat.of().formatHex(bytes, 0, n);
         return total > n ? digits + "…(+" + (total - n) + " bytes)" : digits;

@@ -7,33 +7,33 @@ package io.duplex.cli;
  *
  * <p>Threading: immutable.
  */
-record Style(boolean on) {
-    static final Style PLAIN = new Style(false);
+public record Style(boolean on) {
+    public static final Style PLAIN = new Style(false);
 
     private static final String RESET = "\033[0m";
 
     /** Erases the current terminal line from the cursor; empty when colour is off. */
-    String clearLine() {
+    public String clearLine() {
         return on ? "\033[K" : "";
     }
 
-    String received(String s) {
+    public String received(String s) {
         return paint("32", s); // green
     }
 
-    String sent(String s) {
+    public String sent(String s) {
         return paint("1;34", s); // bold blue
     }
 
-    String control(String s) {
+    public String control(String s) {
         return paint("33", s); // yellow
     }
 
-    String status(String s) {
+    public String status(String s) {
         return paint("2", s); // dim
     }
 
-    String error(String s) {
+    public String error(String s) {
         return paint("31", s); // red
     }
 

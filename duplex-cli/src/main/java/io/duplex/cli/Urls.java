@@ -13,11 +13,11 @@ import picocli.CommandLine.Model.CommandSpec;
  *
  * <p>Threading: stateless.
  */
-final class Urls {
+public final class Urls {
     private Urls() {}
 
     /** A {@code ws://} or {@code wss://} URL with a host and no fragment (RFC 6455 §3). */
-    static URI parseWebSocketUrl(String text, CommandSpec spec) {
+    public static URI parseWebSocketUrl(String text, CommandSpec spec) {
         URI uri;
         try {
             uri = new URI(text);
@@ -38,7 +38,7 @@ final class Urls {
     }
 
     /** {@code http://[user:password@]host:port}; the scheme may be left out. */
-    static ProxyConfig parseProxy(String text, CommandSpec spec) {
+    public static ProxyConfig parseProxy(String text, CommandSpec spec) {
         String scheme = text.contains("://") ? text.substring(0, text.indexOf("://")) : "http";
         if (!scheme.equalsIgnoreCase("http")) {
             throw usage(spec, "--proxy must be an http:// proxy (HTTP CONNECT): " + text);
@@ -50,7 +50,12 @@ final class Urls {
         }
     }
 
+    /** {@code host} as it goes into a URL: an IPv6 literal gets brackets. */
+    public static String hostForUrl(String host) {
+        return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
     private static CommandLine.ParameterException usage(CommandSpec spec, String message) {
-        return new CommandLine.ParameterException(spec.commandLine(), message);
+        return Usage.error(spec, message);
     }
 }

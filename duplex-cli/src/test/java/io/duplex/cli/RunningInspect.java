@@ -1,5 +1,6 @@
 package io.duplex.cli;
 
+import io.duplex.cli.inspect.InspectCommand;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;

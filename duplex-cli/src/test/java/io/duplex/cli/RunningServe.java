@@ -1,6 +1,7 @@
 package io.duplex.cli;
 
 import io.duplex.WebSocketServer;
+import io.duplex.cli.serve.ServeCommand;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;

@@ -323,8 +323,8 @@ class ServeCommandTest {
 
     @Test
     void hostsAreBracketedInUrlsWhenIpv6() {
-        assertThat(ServeCommand.hostForUrl("::")).isEqualTo("[::]");
-        assertThat(ServeCommand.hostForUrl("[::1]")).isEqualTo("[::1]");
-        assertThat(ServeCommand.hostForUrl("0.0.0.0")).isEqualTo("0.0.0.0");
+        assertThat(Urls.hostForUrl("::")).isEqualTo("[::]");
+        assertThat(Urls.hostForUrl("[::1]")).isEqualTo("[::1]");
+        assertThat(Urls.hostForUrl("0.0.0.0")).isEqualTo("0.0.0.0");
     }
 }

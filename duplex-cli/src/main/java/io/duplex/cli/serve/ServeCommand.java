@@ -1,0 +1,378 @@
+package io.duplex.cli.serve;
+
+import io.duplex.Broker;
+import io.duplex.TlsConfig;
+import io.duplex.WebSocketConfig;
+import io.duplex.WebSocketHandler;
+import io.duplex.WebSocketServer;
+import io.duplex.cli.Console;
+import io.duplex.cli.ExitCode;
+import io.duplex.cli.ShutdownHook;
+import io.duplex.cli.Urls;
+import io.duplex.cli.Usage;
+import io.duplex.cli.VersionProvider;
+import io.duplex.cli.options.ByteSize;
+import io.duplex.cli.options.ListenOptions;
+import io.duplex.cli.options.MaxMessageOption;
+import io.duplex.cli.options.RedisOption;
+import io.duplex.deflate.ContextTakeoverBudget;
+import io.duplex.deflate.DeflateConfig;
+import io.duplex.handshake.OriginPolicy;
+import io.duplex.protocol.ProtocolConfig;
+import io.duplex.redis.RedisBroker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code duplex serve}: a WebSocket server on any path — an echo server with {@code --echo}, a
+ * broadcast group on {@code /bcast} (the benchmark peers' convention), static pages with {@code
+ * --static}, {@code wss://} with a PEM certificate and key. Runs until SIGINT/SIGTERM, then stops
+ * gracefully (1001 to every connection, at most 5 s).
+ *
+ * <p>Threading: {@link #call()} blocks its thread until {@link #stop()} or the shutdown hook;
+ * {@link #started()} and {@link #stop()} are safe from any thread. One instance serves once.
+ */
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "Runs a WebSocket server until interrupted (Ctrl-C, SIGTERM).",
+            "",
+            "Every path is a WebSocket endpoint. With --echo each message comes back",
+            "unchanged (same type, same bytes); without it messages are discarded.",
+            "On /bcast every message goes to all connections open on /bcast, the sender",
+            "included. One line per connection opened and closed goes to stderr.",
+            ""
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  duplex serve --port 9001 --echo",
+            "  duplex serve --port 0 --echo --quiet --max-message 64m",
+            "  duplex serve --port 8443 --echo --tls-cert cert.pem --tls-key key.pem",
+            "  duplex serve --echo --static ./public --origin https://app.example.com"
+        })
+public final class ServeCommand implements Callable<Integer> {
+    /** How long a graceful stop waits for close handshakes before aborting the rest. */
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ListenOptions listen = new ListenOptions();
+
+    @Mixin
+    MaxMessageOption maxMessage = new MaxMessageOption();
+
+    @Mixin
+    RedisOption redis = new RedisOption();
+
+    @Option(names = "--echo", description = "Send every message back unchanged (text as text, binary as binary).")
+    boolean echo;
+
+    @Option(
+            names = "--max-frame",
+            paramLabel = "SIZE",
+            converter = ByteSize.Converter.class,
+            description = "Largest frame accepted (default: --max-message if given, else 1m).")
+    Long maxFrame;
+
+    @Option(
+            names = "--tls-cert",
+            paramLabel = "FILE",
+            description = "PEM certificate chain: serve wss:// (needs --tls-key).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key (PKCS#8) for --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--static", paramLabel = "DIR", description = "Answer plain HTTP GETs with files from DIR.")
+    Path staticDir;
+
+    @Option(
+            names = "--origin",
+            paramLabel = "ORIGIN",
+            description = {
+                "Allow browsers from this origin, e.g. https://app.example.com (repeatable).",
+                "Default: same-origin only; '*' allows any. Clients without Origin are always allowed."
+            })
+    List<String> origins = new ArrayList<>();
+
+    @Option(
+            names = "--broadcast",
+            description = "Send every message to every client (on any path), the sender included.")
+    boolean broadcast;
+
+    @Option(
+            names = "--topics",
+            description = {"Publish/subscribe: clients send 'subscribe T', 'unsubscribe T', 'publish T MESSAGE'."})
+    boolean topics;
+
+    @Option(
+            names = "--compress",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description = "Negotiate permessage-deflate (RFC 7692) when clients offer it (default: on).")
+    boolean compress;
+
+    @Option(
+            names = "--context-takeover",
+            paramLabel = "MAX",
+            arity = "0..1",
+            fallbackValue = "-1",
+            description = {
+                "Allow compression context takeover (RFC 7692 §7.1.1), for at most MAX connections",
+                "at a time (default: none; without MAX: no limit). Each costs ~115 KiB of native",
+                "memory for its life; beyond MAX, connections negotiate without it."
+            })
+    Integer contextTakeover;
+
+    @Option(names = "--event-loops", paramLabel = "N", description = "Event loop threads (default: one per CPU).")
+    Integer eventLoops;
+
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "Do not log connections opened and closed.")
+    boolean quiet;
+
+    private final Console console;
+    private final boolean shutdownHook;
+    private final CompletableFuture<WebSocketServer> started = new CompletableFuture<>();
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    /**
+     * @param shutdownHook whether SIGINT/SIGTERM stop the server gracefully (the real process)
+     */
+    public ServeCommand(Console console, boolean shutdownHook) {
+        this.console = console;
+        this.shutdownHook = shutdownHook;
+    }
+
+    /** Completes with the running server once it listens; fails if it could not start. */
+    public CompletableFuture<WebSocketServer> started() {
+        return started;
+    }
+
+    /** Asks {@link #call()} to stop the server gracefully and return. */
+    public void stop() {
+        stopRequested.countDown();
+    }
+
+    @Override
+    public Integer call() {
+        WebSocketServer.Builder builder;
+        try {
+            builder = configure();
+        } catch (RuntimeException e) {
+            started.completeExceptionally(e);
+            throw e;
+        }
+        WebSocketServer server;
+        try {
+            server = builder.start();
+        } catch (UncheckedIOException | IllegalArgumentException e) {
+            started.completeExceptionally(e);
+            console.err().println("duplex: " + e.getMessage());
+            return ExitCode.FAILURE;
+        }
+        ShutdownHook hook = ShutdownHook.install(shutdownHook, "duplex-shutdown", this::stopAndWait);
+        String scheme = tlsCert != null ? "wss" : "ws";
+        console.err().println("listening on " + scheme + "://" + Urls.hostForUrl(listen.host()) + ":" + server.port());
+        if (staticDir != null) {
+            console.err().println("serving files from " + staticDir + " on the same port");
+        }
+        // The benchmark harness (bench/run-peers.sh) waits for a line starting with READY.
+        console.out()
+                .println("READY duplex port=" + server.port() + " java=" + System.getProperty("java.version") + " cpus="
+                        + Runtime.getRuntime().availableProcessors());
+        started.complete(server);
+        awaitStopRequest();
+        try {
+            server.stop(STOP_TIMEOUT);
+            if (!quiet) {
+                console.err().println("stopped");
+            }
+        } finally {
+            // After this the shutdown hook returns and the JVM may halt at once: print first.
+            stopped.countDown();
+        }
+        hook.close();
+        return ExitCode.OK;
+    }
+
+    /** The shutdown hook: wake {@link #call()} and let it stop the server before the JVM halts. */
+    private void stopAndWait() {
+        stopRequested.countDown();
+        try {
+            stopped.await(STOP_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void awaitStopRequest() {
+        while (true) {
+            try {
+                stopRequested.await();
+                return;
+            } catch (InterruptedException e) {
+                // A stray interrupt must not skip the graceful stop.
+                Thread.interrupted();
+            }
+        }
+    }
+
+    /** Validates the options (each mistake a usage error, exit 2) and builds the server. */
+    WebSocketServer.Builder configure() {
+        int port = listen.port();
+        if (eventLoops != null && eventLoops < 1) {
+            throw usage("--event-loops must be at least 1: " + eventLoops);
+        }
+        if (staticDir != null && !Files.isDirectory(staticDir)) {
+            throw usage("--static: not a directory: " + staticDir);
+        }
+        WebSocketServer.Builder b = WebSocketServer.builder()
+                .host(listen.host())
+                .port(port)
+                .config(config())
+                .route("/bcast", logged(new BroadcastHandler()))
+                .route("*", logged(mainHandler()));
+        if (echo && (broadcast || topics) || (broadcast && topics)) {
+            throw usage("choose one of --echo, --broadcast and --topics");
+        }
+        if (redis.uri() != null) {
+            b.broker(redisBroker());
+        }
+        if (eventLoops != null) {
+            b.eventLoops(eventLoops);
+        }
+        if (staticDir != null) {
+            b.staticFiles(staticDir);
+        }
+        TlsConfig tls = tls();
+        if (tls != null) {
+            b.tls(tls);
+        }
+        return b;
+    }
+
+    private WebSocketHandler mainHandler() {
+        if (broadcast) {
+            return new BroadcastHandler("*");
+        }
+        if (topics) {
+            return new TopicsHandler();
+        }
+        return echo ? WebSocketHandler.echo() : new WebSocketHandler() {};
+    }
+
+    private Broker redisBroker() {
+        try {
+            RedisBroker broker = redis.connect();
+            Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "duplex-redis-close"));
+            return broker;
+        } catch (IllegalArgumentException e) {
+            throw usage("--redis: " + e.getMessage());
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot reach Redis at --redis: " + e.getMessage(), e);
+        }
+    }
+
+    private WebSocketHandler logged(WebSocketHandler handler) {
+        return quiet ? handler : new LoggingHandler(handler, console.err());
+    }
+
+    WebSocketConfig config() {
+        long message = maxMessage.bytes();
+        long frame = maxFrame != null ? maxFrame : message;
+        try {
+            ProtocolConfig protocol = ProtocolConfig.DEFAULT.toBuilder()
+                    .maxMessageSize(message)
+                    .maxFrameSize(frame)
+                    .build();
+            DeflateConfig deflate = deflate();
+            WebSocketConfig.Builder b = WebSocketConfig.builder()
+                    .protocol(protocol)
+                    // An echoed or broadcast message of the largest size must fit the send queue.
+                    .outboundLimit(Math.max(ProtocolConfig.DEFAULT_MAX_SIZE, 4 * message))
+                    .originPolicy(originPolicy())
+                    .compression(false);
+            return (deflate != null ? b.compression(deflate) : b).build();
+        } catch (IllegalArgumentException e) {
+            throw usage("--max-message/--max-frame: " + e.getMessage());
+        }
+    }
+
+    /** Compression as configured, or null when off. */
+    private DeflateConfig deflate() {
+        if (contextTakeover != null && !compress) {
+            throw usage("--context-takeover needs compression (drop --no-compress)");
+        }
+        if (contextTakeover != null && contextTakeover < -1) {
+            throw usage("--context-takeover must be at least 0 connections: " + contextTakeover);
+        }
+        if (!compress) {
+            return null;
+        }
+        DeflateConfig.Builder b = DeflateConfig.builder();
+        if (contextTakeover != null) {
+            b.contextTakeover(true)
+                    .budget(
+                            contextTakeover == -1
+                                    ? ContextTakeoverBudget.unlimited()
+                                    : ContextTakeoverBudget.limit(contextTakeover));
+        }
+        return b.build();
+    }
+
+    private OriginPolicy originPolicy() {
+        if (origins.isEmpty()) {
+            return OriginPolicy.sameOrigin();
+        }
+        if (origins.contains("*")) {
+            return OriginPolicy.any();
+        }
+        return OriginPolicy.allowList(origins);
+    }
+
+    private TlsConfig tls() {
+        if (tlsCert == null && tlsKey == null) {
+            return null;
+        }
+        if (tlsCert == null || tlsKey == null) {
+            throw usage("--tls-cert and --tls-key go together");
+        }
+        for (Path p : List.of(tlsCert, tlsKey)) {
+            if (!Files.isReadable(p)) {
+                throw usage("cannot read " + p);
+            }
+        }
+        try {
+            return TlsConfig.pem(tlsCert, tlsKey);
+        } catch (IOException | RuntimeException e) {
+            throw usage("cannot load the TLS certificate and key: " + e.getMessage());
+        }
+    }
+
+    private CommandLine.ParameterException usage(String message) {
+        return Usage.error(spec, message);
+    }
+}
