@@ -2,9 +2,9 @@ package io.duplex;
 
 import io.duplex.deflate.DeflatedPayload;
 import io.duplex.deflate.PerMessageDeflate;
-import io.duplex.extension.Rsv;
 import io.duplex.frame.FrameEncoder;
 import io.duplex.frame.Opcode;
+import io.duplex.frame.Rsv;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.Deflater;

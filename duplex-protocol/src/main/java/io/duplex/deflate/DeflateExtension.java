@@ -2,7 +2,7 @@ package io.duplex.deflate;
 
 import io.duplex.extension.Extension;
 import io.duplex.extension.ExtensionParameters;
-import io.duplex.extension.Rsv;
+import io.duplex.frame.Rsv;
 import java.nio.ByteBuffer;
 
 /**
