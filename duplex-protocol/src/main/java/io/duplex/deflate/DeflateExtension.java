@@ -2,8 +2,8 @@ package io.duplex.deflate;
 
 import io.duplex.extension.Extension;
 import io.duplex.extension.ExtensionParameters;
-import io.duplex.extension.Rsv;
 import io.duplex.extension.SharedEncoding;
+import io.duplex.frame.Rsv;
 import java.nio.ByteBuffer;
 
 /**

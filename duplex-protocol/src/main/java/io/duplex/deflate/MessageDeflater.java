@@ -1,7 +1,7 @@
 package io.duplex.deflate;
 
 import io.duplex.extension.Extension;
-import io.duplex.extension.Rsv;
+import io.duplex.frame.Rsv;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.zip.Deflater;

@@ -10,7 +10,7 @@ import static io.duplex.deflate.DeflateParameters.SERVER_NO_CONTEXT_TAKEOVER;
 import io.duplex.extension.Extension;
 import io.duplex.extension.ExtensionFactory;
 import io.duplex.extension.ExtensionParameters;
-import io.duplex.extension.Rsv;
+import io.duplex.frame.Rsv;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.util.List;

@@ -15,7 +15,7 @@ public interface Extension extends AutoCloseable {
     /** The parameters as negotiated (what the server put in its response). */
     ExtensionParameters negotiated();
 
-    /** The RSV bits this extension claims, as a mask of {@link Rsv} values. */
+    /** The RSV bits this extension claims, as a mask of {@link io.duplex.frame.Rsv} values. */
     int rsv();
 
     /**

@@ -24,7 +24,7 @@ public final class FrameEncoder {
     /**
      * Writes a header at {@code dst}'s position and advances it.
      *
-     * @param rsv the RSV bits as a mask over the first byte ({@code io.duplex.extension.Rsv})
+     * @param rsv the RSV bits as a mask over the first byte ({@link Rsv})
      * @param masked whether to set the MASK bit and write {@code maskKey} (clients, RFC 6455 §5.3)
      */
     public static void writeHeader(

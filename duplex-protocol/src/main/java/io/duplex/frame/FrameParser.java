@@ -1,6 +1,5 @@
 package io.duplex.frame;
 
-import io.duplex.extension.Rsv;
 import java.nio.ByteBuffer;
 
 /**

@@ -1,7 +1,5 @@
 package io.duplex.frame;
 
-import io.duplex.protocol.WebSocketException;
-
 /**
  * Raised inside the engine when the peer breaks a rule; carries the {@link Violation} that decides
  * the close code. The engine turns it into "fail the WebSocket connection" (RFC 6455 §7.1.7) in one

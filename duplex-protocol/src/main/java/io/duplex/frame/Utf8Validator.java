@@ -52,6 +52,9 @@ public final class Utf8Validator {
 
     private int state = ACCEPT;
 
+    /** A validator at the start of a message: between code points. */
+    public Utf8Validator() {}
+
     /**
      * Feeds {@code buf[from, to)} (absolute indices; position and limit untouched).
      *

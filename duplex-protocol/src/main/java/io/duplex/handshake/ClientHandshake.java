@@ -2,8 +2,6 @@ package io.duplex.handshake;
 
 import io.duplex.extension.Extension;
 import io.duplex.extension.ExtensionFactory;
-import io.duplex.extension.ExtensionHeader;
-import io.duplex.extension.ExtensionNegotiation;
 import io.duplex.extension.ExtensionParameters;
 import java.net.URI;
 import java.nio.ByteBuffer;

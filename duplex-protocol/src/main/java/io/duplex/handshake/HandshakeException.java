@@ -1,6 +1,6 @@
 package io.duplex.handshake;
 
-import io.duplex.protocol.WebSocketException;
+import io.duplex.frame.WebSocketException;
 
 /**
  * The opening handshake failed (RFC 6455 §4). Carries the HTTP status that decides the outcome:

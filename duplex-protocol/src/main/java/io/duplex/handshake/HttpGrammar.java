@@ -2,7 +2,8 @@ package io.duplex.handshake;
 
 /**
  * Character classes of the HTTP/1.1 message grammar (RFC 7230 §3.2, §3.2.6). Kept in one place so
- * that the parser, the value types and the writers agree on what is legal.
+ * that the parser, the value types, the writers and the {@code Sec-WebSocket-Extensions} grammar
+ * ({@link ExtensionHeader}) agree on what is legal.
  *
  * <p>Threading: stateless.
  */

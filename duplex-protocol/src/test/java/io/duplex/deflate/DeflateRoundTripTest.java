@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.duplex.deflate.DeflateTesting.CountingPool;
 import io.duplex.deflate.DeflateTesting.Pair;
 import io.duplex.extension.Extension;
-import io.duplex.extension.Rsv;
+import io.duplex.frame.Rsv;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.duplex.deflate.DeflateTesting.Pair;
 import io.duplex.extension.Extension;
-import io.duplex.extension.Rsv;
+import io.duplex.frame.Rsv;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.duplex.deflate.DeflateTesting.CountingBudget;
 import io.duplex.extension.Extension;
 import io.duplex.extension.ExtensionParameters;
-import io.duplex.extension.Rsv;
+import io.duplex.frame.Rsv;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,6 @@ package io.duplex.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.duplex.extension.Rsv;
 import io.duplex.protocol.Hex;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

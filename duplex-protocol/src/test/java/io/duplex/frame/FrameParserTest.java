@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.duplex.extension.Rsv;
 import io.duplex.protocol.Hex;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;

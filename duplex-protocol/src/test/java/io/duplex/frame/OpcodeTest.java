@@ -55,6 +55,6 @@ class OpcodeTest {
         ProtocolViolationException withDetail =
                 new ProtocolViolationException(Violation.MESSAGE_TOO_BIG, "inflated past the limit");
         assertThat(withDetail.violation()).isEqualTo(Violation.MESSAGE_TOO_BIG);
-        assertThat(withDetail).isInstanceOf(io.duplex.protocol.WebSocketException.class);
+        assertThat(withDetail).isInstanceOf(WebSocketException.class);
     }
 }

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.duplex.extension.Extension;
 import io.duplex.extension.ExtensionParameters;
 import io.duplex.extension.FakeExtensionFactory;
-import io.duplex.extension.Rsv;
+import io.duplex.frame.Rsv;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -3,6 +3,7 @@ package io.duplex.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.duplex.frame.WebSocketException;
 import org.junit.jupiter.api.Test;
 
 class ProtocolConfigTest {

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.duplex.extension.Extension;
 import io.duplex.extension.ExtensionParameters;
-import io.duplex.extension.Rsv;
 import io.duplex.frame.ProtocolViolationException;
+import io.duplex.frame.Rsv;
 import io.duplex.frame.Violation;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

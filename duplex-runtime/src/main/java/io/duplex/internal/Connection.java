@@ -416,7 +416,7 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
     /** Completes when everything queued so far is written (or fails when the connection ends). */
     void whenWritten(CompletableFuture<Void> future) {
         if (isDestroyed()) {
-            future.completeExceptionally(new io.duplex.protocol.WebSocketException("connection closed"));
+            future.completeExceptionally(new io.duplex.frame.WebSocketException("connection closed"));
             return;
         }
         outbound.whenWritten(future);

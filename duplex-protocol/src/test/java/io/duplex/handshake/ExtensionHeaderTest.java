@@ -1,10 +1,10 @@
-package io.duplex.extension;
+package io.duplex.handshake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.duplex.extension.ExtensionParameters;
 import io.duplex.extension.ExtensionParameters.Parameter;
-import io.duplex.handshake.HandshakeException;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

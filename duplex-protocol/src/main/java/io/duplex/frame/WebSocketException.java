@@ -1,8 +1,12 @@
-package io.duplex.protocol;
+package io.duplex.frame;
 
 /**
  * The one unchecked exception root of Duplex. Every failure Duplex raises is, or wraps into, a
  * {@code WebSocketException}.
+ *
+ * <p>It lives in the bottom layer, {@code io.duplex.frame}, because the wire format already raises
+ * failures ({@link ProtocolViolationException}); every package above may use it, none below it
+ * has to reach up for it.
  *
  * <p>Threading: immutable once constructed; safe to share.
  */

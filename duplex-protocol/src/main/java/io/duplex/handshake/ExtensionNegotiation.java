@@ -1,6 +1,8 @@
-package io.duplex.extension;
+package io.duplex.handshake;
 
-import io.duplex.handshake.HandshakeException;
+import io.duplex.extension.Extension;
+import io.duplex.extension.ExtensionFactory;
+import io.duplex.extension.ExtensionParameters;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

@@ -1,9 +1,13 @@
-package io.duplex.extension;
+package io.duplex.handshake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.duplex.handshake.HandshakeException;
+import io.duplex.extension.Extension;
+import io.duplex.extension.ExtensionFactory;
+import io.duplex.extension.ExtensionParameters;
+import io.duplex.extension.FakeExtensionFactory;
+import io.duplex.frame.Rsv;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.duplex.extension;
+package io.duplex.frame;
 
 /**
  * The three reserved bits of the first frame byte (RFC 6455 §5.2), as masks over that byte.

@@ -1,7 +1,7 @@
-package io.duplex.extension;
+package io.duplex.handshake;
 
+import io.duplex.extension.ExtensionParameters;
 import io.duplex.extension.ExtensionParameters.Parameter;
-import io.duplex.handshake.HandshakeException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,22 +30,6 @@ public final class ExtensionHeader {
 
     /** The most parameters accepted on one extension. */
     public static final int MAX_PARAMETERS = 64;
-
-    private static final boolean[] TCHAR = new boolean[128];
-
-    static {
-        // RFC 7230 §3.2.6 tchar
-        for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
-            TCHAR[c] = true;
-        }
-        for (char c = '0'; c <= '9'; c++) {
-            TCHAR[c] = true;
-        }
-        for (char c = 'a'; c <= 'z'; c++) {
-            TCHAR[c] = true;
-            TCHAR[Character.toUpperCase(c)] = true;
-        }
-    }
 
     private final String s;
     private int pos;
@@ -91,7 +75,7 @@ public final class ExtensionHeader {
     }
 
     private static String checkToken(String s) {
-        if (!isToken(s)) {
+        if (!HttpGrammar.isToken(s)) {
             throw new IllegalArgumentException("extension names and values must be tokens");
         }
         return s;
@@ -149,7 +133,7 @@ public final class ExtensionHeader {
 
     private String token() {
         int start = pos;
-        while (pos < s.length() && isTchar(s.charAt(pos))) {
+        while (pos < s.length() && HttpGrammar.isTchar(s.charAt(pos))) {
             pos++;
         }
         if (pos == start) {
@@ -165,7 +149,7 @@ public final class ExtensionHeader {
         while (pos < s.length()) {
             char c = s.charAt(pos++);
             if (c == '"') {
-                if (!isToken(value)) {
+                if (!HttpGrammar.isToken(value)) {
                     throw malformed("quoted extension value is not a token");
                 }
                 return value.toString();
@@ -179,22 +163,9 @@ public final class ExtensionHeader {
     }
 
     private void skipOws() {
-        while (pos < s.length() && (s.charAt(pos) == ' ' || s.charAt(pos) == '\t')) {
+        while (pos < s.length() && HttpGrammar.isOws(s.charAt(pos))) {
             pos++;
         }
-    }
-
-    private static boolean isTchar(char c) {
-        return c < 128 && TCHAR[c];
-    }
-
-    private static boolean isToken(CharSequence s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (!isTchar(s.charAt(i))) {
-                return false;
-            }
-        }
-        return s.length() > 0;
     }
 
     private static HandshakeException malformed(String message) {
