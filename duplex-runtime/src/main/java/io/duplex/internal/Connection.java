@@ -21,11 +21,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One socket on one event loop, and the one owner of its WebSocket: transport (TCP or TLS) → HTTP
- * upgrade → {@link Protocol}. It is the only caller of the engine: it reads into the loop's shared
- * buffer (a connection keeps no read buffer of its own), feeds the upgrade or the engine, hands
- * events to its {@link WebSocketImpl}, sends (outbound limit, slow-consumer policy, idle
- * bookkeeping), answers pings, keeps the connection alive, and flushes its corked output at the
- * end of the loop pass. Failures this end decides (keepalive timeout 1011, slow consumer 1008) go
+ * upgrade → {@link Protocol}. It is the only caller of the engine: it feeds what its {@link
+ * SocketIo} reads to the upgrade or the engine, hands events to its {@link WebSocketImpl}, sends
+ * (outbound limit, slow-consumer policy, idle bookkeeping), answers pings, keeps the connection
+ * alive, and owns the lifecycle, the timers and the teardown. The socket mechanics (interest ops,
+ * the read loop, the corked output flushed at the end of the loop pass) are its {@link SocketIo}'s,
+ * which it drives. Failures this end decides (keepalive timeout 1011, slow consumer 1008) go
  * through the engine's one failure path, {@link Protocol#fail(int, String)}.
  *
  * <p>Threading: confined to its event loop (invariant 5, docs/ARCHITECTURE.md), except {@link
@@ -34,7 +35,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Connection implements EventLoop.Handler, EventLoop.Ticking, EventLoop.Flushable {
     private static final System.Logger LOG = System.getLogger(Connection.class.getName());
-    private static final int READS_PER_PASS = 16;
     /** After this end shuts its output, the peer's FIN is awaited at most this long. */
     private static final long FIN_WAIT_NANOS = 1_000_000_000L;
 
@@ -63,23 +63,17 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
     private Upgrade upgrade;
 
     private final Listener listener;
-    private final Outbound outbound;
+    private final SocketIo io;
     /** Bytes handed over by other threads ({@link #handOver}) and not yet queued on the loop. */
     private final AtomicLong handedOver = new AtomicLong();
 
     private volatile Lifecycle lifecycle;
-    private Transport transport;
-    private SelectionKey key;
     private Protocol protocol;
     private WebSocketImpl ws;
     private final Keepalive keepalive;
 
     private long handshakeDeadline;
     private long closeDeadline;
-    private boolean dirty;
-    private boolean writeInterest;
-    private boolean readPaused;
-    private boolean aboveHighWater;
 
     public Connection(
             EventLoop loop,
@@ -91,10 +85,9 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
         this.loop = loop;
         this.config = config;
         this.engineConfig = engineConfig;
-        this.transport = transport;
         this.upgrade = upgrade;
         this.listener = listener;
-        this.outbound = new Outbound(loop.pool());
+        this.io = new SocketIo(this, loop, config, transport);
         this.keepalive = new Keepalive(config);
     }
 
@@ -107,7 +100,7 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
      */
     public void register(boolean connected, long timeoutNanos) throws IOException {
         handshakeDeadline = System.nanoTime() + timeoutNanos;
-        key = loop.register(transport.channel(), connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, this);
+        io.register(connected);
         loop.addTicking(this);
         if (connected) {
             lifecycle = Lifecycle.TRANSPORT_HANDSHAKE;
@@ -119,11 +112,11 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
 
     /** Swaps the transport (e.g. TLS over a tunnel established through a proxy). */
     public void transport(Transport t) {
-        this.transport = t;
+        io.transport(t);
     }
 
     public Transport transport() {
-        return transport;
+        return io.transport();
     }
 
     public EventLoop loop() {
@@ -136,18 +129,13 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
     }
 
     private void advanceTransportHandshake() throws IOException {
-        switch (transport.handshake()) {
-            case DONE -> {
-                lifecycle = Lifecycle.UPGRADE;
-                interest(SelectionKey.OP_READ);
-                upgrade.start(this);
-                flush();
-                if (transport.hasBufferedReads()) {
-                    onReadable();
-                }
+        if (io.handshake()) {
+            lifecycle = Lifecycle.UPGRADE;
+            upgrade.start(this);
+            flush();
+            if (io.hasBufferedReads()) {
+                io.read();
             }
-            case NEED_READ -> interest(SelectionKey.OP_READ);
-            case NEED_WRITE -> interest(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
         }
     }
 
@@ -157,6 +145,7 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
      */
     public void open(Role role, List<Extension> extensions, WebSocketImpl socket, ByteBuffer rest) {
         this.ws = socket;
+        io.onDrain(socket::dispatchDrain);
         this.protocol = Protocol.builder(role)
                 .config(engineConfig)
                 .extensions(extensions)
@@ -203,7 +192,7 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
                 return;
             }
             if (k.isConnectable()) {
-                if (transport.channel().finishConnect()) {
+                if (io.finishConnect()) {
                     // The connect timeout covered the TCP connect; the rest of the opening
                     // handshake (proxy, TLS, HTTP) gets the handshake timeout of its own.
                     handshakeDeadline(config.handshakeTimeout().toNanos());
@@ -220,7 +209,7 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
                 flush();
             }
             if (k.isValid() && k.isReadable()) {
-                onReadable();
+                io.read();
             }
         } catch (Throwable e) {
             // Errors too (a StackOverflowError in a parser, an OutOfMemoryError for one message):
@@ -229,29 +218,8 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
         }
     }
 
-    private void onReadable() throws IOException {
-        ByteBuffer buf = loop.readBuffer();
-        for (int i = 0; i < READS_PER_PASS && !isDestroyed() && !readPaused; i++) {
-            buf.clear();
-            int n = transport.read(buf);
-            if (n < 0) {
-                onEof();
-                return;
-            }
-            if (n == 0 && !transport.hasBufferedReads()) {
-                break;
-            }
-            buf.flip();
-            onData(buf);
-            buf.clear();
-            if (n < buf.capacity() && !transport.hasBufferedReads()) {
-                break;
-            }
-        }
-        markDirty();
-    }
-
-    private void onData(ByteBuffer buf) throws IOException {
+    /** What {@link SocketIo#read} read: to the upgrade, the engine, or (closing TCP) nowhere. */
+    void onData(ByteBuffer buf) throws IOException {
         Lifecycle l = lifecycle;
         if (l == Lifecycle.UPGRADE) {
             upgrade.onData(this, buf);
@@ -263,7 +231,8 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
         }
     }
 
-    private void onEof() {
+    /** The peer closed its output (or the socket ended); from {@link SocketIo#read}. */
+    void onEof() {
         if (protocol != null) {
             protocol.receiveEof();
         } else if (!lifecycle.closingTransport()) {
@@ -322,7 +291,7 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
         } else if (protocol.closeExpected() && closeDeadline == 0) {
             closeDeadline = System.nanoTime() + config.closeTimeout().toNanos();
         }
-        markDirty();
+        io.markDirty();
     }
 
     // ------------------------------------------------------------------ sending
@@ -406,8 +375,7 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
     /** A BUFFERED answer promises an {@code onDrain}, whatever the flush finds. */
     private SendResult bufferedIf(boolean above) {
         if (above) {
-            aboveHighWater = true;
-            markDirty();
+            io.promiseDrain();
             return SendResult.BUFFERED;
         }
         return SendResult.SENT;
@@ -419,19 +387,18 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
             future.completeExceptionally(new io.duplex.frame.WebSocketException("connection closed"));
             return;
         }
-        outbound.whenWritten(future);
-        markDirty();
+        io.whenWritten(future);
     }
 
     /** Queued bytes plus bytes handed over and not yet queued; any thread. */
     long bufferedAmount() {
-        return outbound.bufferedAmount() + handedOver.get();
+        return io.bufferedAmount() + handedOver.get();
     }
 
+    /** The engine's output, and raw bytes: queued on the socket. */
     private void output(ByteBuffer header, ByteBuffer payload) {
         try {
-            outbound.add(header, payload, transport, !writeInterest);
-            if (!writeInterest && outbound.bufferedAmount() >= config.highWaterMark() && lifecycle == Lifecycle.OPEN) {
+            if (io.add(header, payload) && lifecycle == Lifecycle.OPEN) {
                 // Corking batches a burst, but not past the high-water mark: write it out now so a
                 // burst (e.g. many publishes in one loop pass) does not hit the outbound limit of
                 // a consumer that is in fact keeping up.
@@ -441,7 +408,7 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
             // The write failed: the socket is gone. Finish on the loop, not inside the protocol.
             loop.execute(() -> fail(e));
         }
-        markDirty();
+        io.markDirty();
     }
 
     /** Queues raw bytes (HTTP responses during the upgrade). */
@@ -449,35 +416,15 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
         output(bytes, ByteBuffer.allocate(0));
     }
 
-    private void markDirty() {
-        if (!dirty && !isDestroyed()) {
-            dirty = true;
-            loop.markDirty(this);
-        }
-    }
-
+    /** Writes what the socket takes; once all is written while closing TCP, half-closes. */
     @Override
     public void flush() {
-        dirty = false;
-        if (isDestroyed()) {
-            return;
-        }
         try {
-            boolean done = outbound.write(transport);
-            interest(done ? readInterest() : readInterest() | SelectionKey.OP_WRITE);
-            writeInterest = !done;
-            long buffered = outbound.bufferedAmount();
-            if (buffered > config.highWaterMark()) {
-                aboveHighWater = true;
-            } else if (aboveHighWater && buffered <= config.lowWaterMark() && ws != null) {
-                aboveHighWater = false;
-                ws.dispatchDrain();
-            }
-            if (done && lifecycle == Lifecycle.CLOSING_TRANSPORT) {
+            if (io.flush() && lifecycle == Lifecycle.CLOSING_TRANSPORT) {
                 // RFC 6455 §7.1.1: the server closes TCP first; half-close, then wait for the
                 // peer's FIN (bounded by the close timeout) so the close frame is not lost to RST.
                 lifecycle = Lifecycle.OUTPUT_SHUT;
-                transport.shutdownOutput();
+                io.shutdownOutput();
                 if (closeDeadline == 0 || closeDeadline - System.nanoTime() > FIN_WAIT_NANOS) {
                     closeDeadline =
                             System.nanoTime() + Math.min(config.closeTimeout().toNanos(), FIN_WAIT_NANOS);
@@ -488,28 +435,14 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
         }
     }
 
-    private int readInterest() {
-        return readPaused ? 0 : SelectionKey.OP_READ;
-    }
-
-    private void interest(int ops) {
-        if (key.isValid() && key.interestOps() != ops) {
-            key.interestOps(ops);
-        }
-    }
-
     /** Read backpressure: stop reading while handlers lag behind. */
     void pauseReading(boolean pause) {
-        if (readPaused != pause && !isDestroyed()) {
-            readPaused = pause;
-            interest(readInterest() | (writeInterest ? SelectionKey.OP_WRITE : 0));
-            if (!pause && transport.hasBufferedReads()) {
-                // TLS may hold decrypted bytes already: no readiness event will come for them.
-                try {
-                    onReadable();
-                } catch (IOException | RuntimeException e) {
-                    fail(e);
-                }
+        if (io.pauseReading(pause)) {
+            // TLS may hold decrypted bytes already: no readiness event will come for them.
+            try {
+                io.read();
+            } catch (IOException | RuntimeException e) {
+                fail(e);
             }
         }
     }
@@ -548,7 +481,7 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
         if (closeDeadline == 0) {
             closeDeadline = System.nanoTime() + config.closeTimeout().toNanos();
         }
-        markDirty();
+        io.markDirty();
     }
 
     /**
@@ -603,7 +536,7 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
         }
         if (keepalive.pingDue(now)) {
             protocol.sendPing(ByteBuffer.allocate(Long.BYTES).putLong(0, now));
-            markDirty();
+            io.markDirty();
         }
         if (keepalive.idle(now)) {
             close(CloseCodes.GOING_AWAY, "idle timeout");
@@ -646,11 +579,7 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
         if (protocol != null) {
             protocol.receiveEof(); // a no-op once the close was delivered
         }
-        if (key != null) {
-            key.cancel();
-        }
-        transport.close();
-        outbound.clear(new IOException("connection closed"));
+        io.close(); // key, socket, queued buffers
         loop.removeTicking(this);
         if (listener != null) {
             listener.onDestroyed(this);

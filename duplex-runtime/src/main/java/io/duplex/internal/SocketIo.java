@@ -1,0 +1,226 @@
+package io.duplex.internal;
+
+import io.duplex.WebSocketConfig;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The socket under one {@link Connection}: its {@link Transport} and selection key, the interest
+ * ops, the read loop into the loop's shared buffer, and the corked output ({@link Outbound})
+ * written when the connection flushes — at the end of the loop pass, on OP_WRITE, or early at the
+ * high-water mark. It moves bytes and knows nothing of frames: it never calls the engine, and
+ * every decision above the bytes (lifecycle, limits, timers, failures, teardown) is its
+ * connection's, which drives it.
+ *
+ * <p>Threading: confined to the connection's event loop (invariant 5, docs/ARCHITECTURE.md),
+ * except {@link #bufferedAmount()}, which any thread may call (the queued byte count is volatile).
+ */
+final class SocketIo {
+    /** Reads per readiness event, so one busy socket cannot hold the loop from the others. */
+    private static final int READS_PER_PASS = 16;
+
+    private final Connection owner;
+    private final EventLoop loop;
+    private final Outbound outbound;
+    private final long highWaterMark;
+    private final long lowWaterMark;
+
+    private Transport transport;
+    private SelectionKey key;
+    /** Tells the handler the queue drained ({@code onDrain}); set once the connection is open. */
+    private Runnable drain;
+
+    private boolean dirty;
+    private boolean writeInterest;
+    private boolean readPaused;
+    private boolean aboveHighWater;
+
+    SocketIo(Connection owner, EventLoop loop, WebSocketConfig config, Transport transport) {
+        this.owner = owner;
+        this.loop = loop;
+        this.outbound = new Outbound(loop.pool());
+        this.highWaterMark = config.highWaterMark();
+        this.lowWaterMark = config.lowWaterMark();
+        this.transport = transport;
+    }
+
+    Transport transport() {
+        return transport;
+    }
+
+    void transport(Transport t) {
+        this.transport = t;
+    }
+
+    /** Registers the channel with the loop, for OP_READ, or OP_CONNECT while the connect is pending. */
+    void register(boolean connected) throws IOException {
+        key = loop.register(transport.channel(), connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, owner);
+    }
+
+    /** Completes a pending TCP connect; true once connected. */
+    boolean finishConnect() throws IOException {
+        return transport.channel().finishConnect();
+    }
+
+    /**
+     * Advances the transport's own handshake (TLS), asking for the readiness it needs next.
+     *
+     * @return true when the transport carries application bytes (then only OP_READ is asked for)
+     */
+    boolean handshake() throws IOException {
+        switch (transport.handshake()) {
+            case DONE -> {
+                interest(SelectionKey.OP_READ);
+                return true;
+            }
+            case NEED_READ -> interest(SelectionKey.OP_READ);
+            case NEED_WRITE -> interest(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+        }
+        return false;
+    }
+
+    /** Sets who hears that the queue drained below the low-water mark after passing the high one. */
+    void onDrain(Runnable drain) {
+        this.drain = drain;
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    /**
+     * Reads what the socket has into the loop's shared buffer (a connection keeps no read buffer
+     * of its own) and hands each chunk to {@link Connection#onData}, or the end of the stream to
+     * {@link Connection#onEof}; stops once the connection is destroyed or reading is paused. A
+     * short read ends the pass unless TLS still holds decrypted bytes.
+     */
+    void read() throws IOException {
+        ByteBuffer buf = loop.readBuffer();
+        for (int i = 0; i < READS_PER_PASS && !owner.isDestroyed() && !readPaused; i++) {
+            buf.clear();
+            int n = transport.read(buf);
+            if (n < 0) {
+                owner.onEof();
+                return;
+            }
+            if (n == 0 && !transport.hasBufferedReads()) {
+                break;
+            }
+            buf.flip();
+            owner.onData(buf);
+            buf.clear();
+            if (n < buf.capacity() && !transport.hasBufferedReads()) {
+                break;
+            }
+        }
+        markDirty();
+    }
+
+    /** Whether the transport holds decrypted bytes (TLS) that no readiness event will announce. */
+    boolean hasBufferedReads() {
+        return transport.hasBufferedReads();
+    }
+
+    /**
+     * Read backpressure: stops or resumes asking for OP_READ (not after destroy).
+     *
+     * @return true when reading resumed and TLS holds decrypted bytes: the caller reads them now,
+     *     since no readiness event will come for them
+     */
+    boolean pauseReading(boolean pause) {
+        if (readPaused == pause || owner.isDestroyed()) {
+            return false;
+        }
+        readPaused = pause;
+        interest(readInterest() | (writeInterest ? SelectionKey.OP_WRITE : 0));
+        return !pause && transport.hasBufferedReads();
+    }
+
+    private int readInterest() {
+        return readPaused ? 0 : SelectionKey.OP_READ;
+    }
+
+    private void interest(int ops) {
+        if (key.isValid() && key.interestOps() != ops) {
+            key.interestOps(ops);
+        }
+    }
+
+    // ------------------------------------------------------------------ writing
+
+    /**
+     * Queues one frame (or raw bytes); a large payload may be written at once if the socket is
+     * not waiting for OP_WRITE (see {@link Outbound#add}).
+     *
+     * @return true when the queue reached the high-water mark and the socket is not waiting for
+     *     OP_WRITE: a flush now may write it out
+     * @throws IOException when a write failed (the socket is gone)
+     */
+    boolean add(ByteBuffer header, ByteBuffer payload) throws IOException {
+        outbound.add(header, payload, transport, !writeInterest);
+        return !writeInterest && outbound.bufferedAmount() >= highWaterMark;
+    }
+
+    /** Queued bytes not yet written; any thread. */
+    long bufferedAmount() {
+        return outbound.bufferedAmount();
+    }
+
+    /** A BUFFERED send promises an {@code onDrain}, whatever the flush finds. */
+    void promiseDrain() {
+        aboveHighWater = true;
+        markDirty();
+    }
+
+    /** Completes {@code future} when everything queued so far is written. */
+    void whenWritten(CompletableFuture<Void> future) {
+        outbound.whenWritten(future);
+        markDirty();
+    }
+
+    /** Asks the loop to flush the connection at the end of this pass; never after destroy. */
+    void markDirty() {
+        if (!dirty && !owner.isDestroyed()) {
+            dirty = true;
+            loop.markDirty(owner);
+        }
+    }
+
+    /**
+     * Writes what the socket takes, asks for OP_WRITE while bytes remain, and runs the drain
+     * callback once the queue falls to the low-water mark after passing the high-water mark.
+     *
+     * @return true when everything queued is written; false after destroy, when nothing is done
+     */
+    boolean flush() throws IOException {
+        dirty = false;
+        if (owner.isDestroyed()) {
+            return false;
+        }
+        boolean done = outbound.write(transport);
+        interest(done ? readInterest() : readInterest() | SelectionKey.OP_WRITE);
+        writeInterest = !done;
+        long buffered = outbound.bufferedAmount();
+        if (buffered > highWaterMark) {
+            aboveHighWater = true;
+        } else if (aboveHighWater && buffered <= lowWaterMark && drain != null) {
+            aboveHighWater = false;
+            drain.run();
+        }
+        return done;
+    }
+
+    /** Half-close: ends the outgoing direction (TLS close_notify, then TCP FIN), best effort. */
+    void shutdownOutput() {
+        transport.shutdownOutput();
+    }
+
+    /** Cancels the key, closes the socket and frees every queued buffer, failing pending futures. */
+    void close() {
+        if (key != null) {
+            key.cancel();
+        }
+        transport.close();
+        outbound.clear(new IOException("connection closed"));
+    }
+}
