@@ -1,10 +1,7 @@
 package io.duplex;
 
-import io.duplex.internal.EventLoop;
+import io.duplex.internal.Topics;
 import io.duplex.internal.WebSocketImpl;
-import java.util.ArrayList;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 
 /**
@@ -13,6 +10,11 @@ import java.util.function.BiConsumer;
  * writes are corked: everything published during one loop pass leaves each subscriber in one
  * write. A subscriber over its outbound limit gets the slow-consumer policy (drop the message, or
  * close with 1008) and the publisher is never blocked (after uWebSockets' pub/sub).
+ *
+ * <p>Subscribe and unsubscribe are always queued on the socket's loop, even when called on it,
+ * behind the fan-out tasks of earlier publishes: a socket never receives a message published before
+ * it subscribed. The per-loop lists and the fan-out live in {@code io.duplex.internal.Topics} and
+ * {@code Topic}; this class is their public face.
  *
  * <p>Threading: safe from any thread. Per-loop subscriber lists are only touched on their loop.
  */
@@ -23,16 +25,7 @@ public final class InMemoryBroker implements Broker {
         void onTopic(String topic, boolean active);
     }
 
-    private static final class LoopSubscribers {
-        final ArrayList<WebSocketImpl> sockets = new ArrayList<>();
-    }
-
-    private static final class Topic {
-        int count;
-        final Map<EventLoop, LoopSubscribers> byLoop = new ConcurrentHashMap<>();
-    }
-
-    private final ConcurrentHashMap<String, Topic> topics = new ConcurrentHashMap<>();
+    private final Topics topics = new Topics();
     private volatile TopicListener listener = (t, active) -> {};
 
     /** Sets the listener for topic activity (one; used by scale-out brokers). */
@@ -42,45 +35,20 @@ public final class InMemoryBroker implements Broker {
 
     @Override
     public int publish(String topic, PreparedMessage message, WebSocket exclude) {
-        Topic t = topics.get(topic);
-        if (t == null) {
-            return 0;
-        }
-        int count;
-        synchronized (t) {
-            count = t.count;
-        }
-        t.byLoop.forEach((loop, subscribers) -> loop.execute(() -> {
-            ArrayList<WebSocketImpl> list = subscribers.sockets;
-            for (int i = 0, n = list.size(); i < n; i++) {
-                WebSocketImpl ws = list.get(i);
-                if (ws != exclude) {
-                    ws.deliver(message);
-                }
-            }
-        }));
+        int count = topics.publish(topic, message, exclude);
         // The sender is left out only if it is a subscriber: a publisher that did not subscribe
         // reaches every subscriber.
-        return exclude != null && exclude.topics().contains(topic) ? count - 1 : count;
+        return exclude != null && count > 0 && exclude.topics().contains(topic) ? count - 1 : count;
     }
 
     @Override
     public void subscribe(String topic, WebSocket ws) {
         WebSocketImpl impl = impl(ws);
+        // The socket's own set makes a second subscribe a no-op, and ends its topics on close.
         if (!impl.topics().add(topic)) {
             return;
         }
-        boolean[] first = {false};
-        Topic t = topics.compute(topic, (name, existing) -> {
-            Topic topicState = existing != null ? existing : new Topic();
-            synchronized (topicState) {
-                first[0] = topicState.count++ == 0;
-            }
-            return topicState;
-        });
-        LoopSubscribers subscribers = t.byLoop.computeIfAbsent(impl.loop(), l -> new LoopSubscribers());
-        onLoop(impl, () -> subscribers.sockets.add(impl));
-        if (first[0]) {
+        if (topics.subscribe(topic, impl)) {
             listener.onTopic(topic, true);
         }
     }
@@ -91,20 +59,7 @@ public final class InMemoryBroker implements Broker {
         if (!impl.topics().remove(topic)) {
             return;
         }
-        boolean[] last = {false};
-        LoopSubscribers[] mine = {null};
-        topics.computeIfPresent(topic, (name, t) -> {
-            mine[0] = t.byLoop.get(impl.loop());
-            synchronized (t) {
-                last[0] = --t.count == 0;
-            }
-            return last[0] ? null : t;
-        });
-        if (mine[0] != null) {
-            LoopSubscribers subscribers = mine[0];
-            onLoop(impl, () -> subscribers.sockets.remove(impl));
-        }
-        if (last[0]) {
+        if (topics.unsubscribe(topic, impl)) {
             listener.onTopic(topic, false);
         }
     }
@@ -118,13 +73,7 @@ public final class InMemoryBroker implements Broker {
 
     @Override
     public int subscriberCount(String topic) {
-        Topic t = topics.get(topic);
-        if (t == null) {
-            return 0;
-        }
-        synchronized (t) {
-            return t.count;
-        }
+        return topics.subscriberCount(topic);
     }
 
     /** Topics with at least one local subscriber. */
@@ -134,15 +83,7 @@ public final class InMemoryBroker implements Broker {
 
     /** Visits each active topic and its subscriber count. */
     public void forEachTopic(BiConsumer<String, Integer> visitor) {
-        topics.forEach((name, t) -> visitor.accept(name, subscriberCount(name)));
-    }
-
-    /**
-     * Always queued, even on the loop itself: fan-out tasks of earlier publishes may still be
-     * waiting in the loop's queue, and a socket subscribing now must not receive them.
-     */
-    private static void onLoop(WebSocketImpl ws, Runnable r) {
-        ws.loop().execute(r);
+        topics.forEach(visitor);
     }
 
     private static WebSocketImpl impl(WebSocket ws) {

@@ -1,41 +1,19 @@
 package io.duplex;
 
 import io.duplex.extension.ExtensionFactory;
-import io.duplex.handshake.ClientHandshake;
-import io.duplex.handshake.HttpHeadParser;
-import io.duplex.internal.ClientUpgrade;
-import io.duplex.internal.Connection;
-import io.duplex.internal.EventLoop;
-import io.duplex.internal.EventLoopGroup;
-import io.duplex.internal.LoopExtensions;
-import io.duplex.internal.PlainTransport;
-import io.duplex.internal.ProxyTunnel;
+import io.duplex.internal.ClientSettings;
+import io.duplex.internal.Dialer;
 import io.duplex.internal.ReconnectingWebSocket;
-import io.duplex.internal.TlsTransport;
-import io.duplex.internal.Transport;
-import io.duplex.protocol.ProtocolConfig;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.net.URI;
-import java.net.UnknownHostException;
-import java.nio.channels.SocketChannel;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 
 /**
@@ -51,24 +29,19 @@ import java.util.random.RandomGenerator;
  * }
  * }</pre>
  *
+ * <p>The builder is read once, by {@link Builder#build()}: changing it afterwards does not affect
+ * the client. Dialing (DNS, sockets, proxy and TLS transports) and the tracking of connections live
+ * in {@code io.duplex.internal.Dialer}; this class is its public face.
+ *
  * <p>Threading: safe from any thread.
  */
 public final class WebSocketClient implements AutoCloseable {
-    private final Builder config;
-    /** The engine configuration of every connection (see {@link Connection#engineConfig}). */
-    private final ProtocolConfig engineConfig;
+    private final ClientSettings settings;
+    private final Dialer dialer;
 
-    private final EventLoopGroup loops;
-    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
-    private final Map<EventLoop, List<ExtensionFactory>> loopExtensions = new IdentityHashMap<>();
-
-    private WebSocketClient(Builder b) {
-        this.config = b;
-        this.engineConfig = Connection.engineConfig(b.config.protocol());
-        this.loops = new EventLoopGroup("duplex-client", b.eventLoops, Duration.ofMillis(50));
-        for (EventLoop loop : loops.loops()) {
-            loopExtensions.put(loop, LoopExtensions.forLoop(b.config.extensions()));
-        }
+    private WebSocketClient(ClientSettings settings) {
+        this.settings = settings;
+        this.dialer = new Dialer(settings);
     }
 
     public static Builder builder() {
@@ -87,139 +60,18 @@ public final class WebSocketClient implements AutoCloseable {
      * TLS fails, or a {@link java.util.concurrent.TimeoutException}.
      */
     public CompletableFuture<WebSocket> connect(URI uri, WebSocketHandler handler, Map<String, String> headers) {
-        if (config.reconnect == null) {
-            return connectOnce(uri, handler, headers);
+        if (settings.reconnect() == null) {
+            return dialer.dial(uri, handler, headers);
         }
-        Scheduler scheduler = config.scheduler != null ? config.scheduler : this::scheduleOnLoop;
+        Scheduler scheduler = settings.scheduler() != null ? settings.scheduler() : dialer::schedule;
         return new ReconnectingWebSocket(
-                        h -> connectOnce(uri, h, headers),
+                        h -> dialer.dial(uri, h, headers),
                         handler,
-                        config.reconnect,
+                        settings.reconnect(),
                         scheduler,
-                        config.random,
-                        config.queueWhileReconnecting)
+                        settings.random(),
+                        settings.queueWhileReconnecting())
                 .start();
-    }
-
-    private Scheduler.Cancellable scheduleOnLoop(Runnable task, Duration delay) {
-        EventLoop.Cancellable c = loops.next().schedule(task, delay.toNanos());
-        return c::cancel;
-    }
-
-    private CompletableFuture<WebSocket> connectOnce(URI uri, WebSocketHandler handler, Map<String, String> headers) {
-        CompletableFuture<WebSocket> result = new CompletableFuture<>();
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("ws") && !scheme.equals("wss")) {
-            result.completeExceptionally(new IllegalArgumentException("not a ws:// or wss:// URI: " + uri));
-            return result;
-        }
-        if (uri.getHost() == null) {
-            result.completeExceptionally(new IllegalArgumentException("no host in " + uri));
-            return result;
-        }
-        boolean secure = scheme.equals("wss");
-        int port = uri.getPort() != -1 ? uri.getPort() : secure ? 443 : 80;
-        String host = uri.getHost();
-        String bareHost = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-        EventLoop loop = loops.next();
-        ClientHandshake handshake;
-        try {
-            ClientHandshake.Builder hb = ClientHandshake.builder(uri)
-                    .subprotocols(config.config.subprotocols())
-                    .extensions(loopExtensions.get(loop));
-            if (config.origin != null) {
-                hb.origin(config.origin);
-            }
-            Map<String, String> all = new LinkedHashMap<>(config.headers);
-            all.putAll(headers);
-            all.forEach(hb::header);
-            handshake = hb.build();
-        } catch (RuntimeException e) {
-            result.completeExceptionally(e);
-            return result;
-        }
-        // DNS may block: resolve off the event loop. Through a proxy, the proxy resolves the host.
-        String connectHost = config.proxy != null ? config.proxy.host() : bareHost;
-        int connectPort = config.proxy != null ? config.proxy.port() : port;
-        CompletableFuture.supplyAsync(() -> resolve(connectHost))
-                .thenAccept(address -> {
-                    loop.execute(() -> open(
-                            loop,
-                            new InetSocketAddress(address, connectPort),
-                            bareHost,
-                            port,
-                            secure,
-                            handshake,
-                            handler,
-                            result));
-                })
-                .exceptionally(e -> {
-                    result.completeExceptionally(e instanceof CompletionException ? e.getCause() : e);
-                    return null;
-                });
-        return result;
-    }
-
-    private static InetAddress resolve(String host) {
-        try {
-            return InetAddress.getByName(host);
-        } catch (UnknownHostException e) {
-            throw new CompletionException(new UnknownHostException("unknown host: " + host));
-        }
-    }
-
-    private void open(
-            EventLoop loop,
-            InetSocketAddress address,
-            String host,
-            int port,
-            boolean secure,
-            ClientHandshake handshake,
-            WebSocketHandler handler,
-            CompletableFuture<WebSocket> result) {
-        SocketChannel ch = null;
-        try {
-            ch = SocketChannel.open();
-            ch.configureBlocking(false);
-            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            Transport transport;
-            if (secure) {
-                TlsConfig tls = config.tls != null ? config.tls : TlsConfig.client();
-                transport = TlsTransport.client(ch, tls.newEngine(host, port, true));
-            } else {
-                transport = new PlainTransport(ch);
-            }
-            if (config.proxy != null) {
-                transport = new ProxyTunnel(transport, config.proxy, host, port);
-            }
-            ClientUpgrade upgrade = new ClientUpgrade(
-                    handshake,
-                    new HttpHeadParser(config.config.headLimits(), HttpHeadParser.Kind.RESPONSE),
-                    handler,
-                    config.handlerExecutor,
-                    result);
-            Connection c = new Connection(loop, config.config, engineConfig, transport, upgrade, gone -> {
-                connections.remove(gone);
-                synchronized (connections) {
-                    connections.notifyAll();
-                }
-            });
-            connections.add(c);
-            boolean connected = ch.connect(address);
-            // Until connected, the connect timeout; then the handshake timeout (Connection).
-            c.register(
-                    connected,
-                    (connected ? config.config.handshakeTimeout() : config.config.connectTimeout()).toNanos());
-        } catch (IOException | RuntimeException e) {
-            if (ch != null) {
-                try {
-                    ch.close();
-                } catch (IOException ignored) {
-                    // already failing
-                }
-            }
-            result.completeExceptionally(e);
-        }
     }
 
     /**
@@ -228,25 +80,7 @@ public final class WebSocketClient implements AutoCloseable {
      */
     @Override
     public void close() {
-        for (Connection c : connections) {
-            c.loop().execute(() -> c.goAway(1001, "client closing"));
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        synchronized (connections) {
-            long left;
-            while (!connections.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(connections, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-        }
-        for (Connection c : connections) {
-            c.loop().execute(c::abort);
-        }
-        loops.shutdown(Duration.ofSeconds(5));
+        dialer.close();
     }
 
     /** Builds a {@link WebSocketClient}; not thread-safe. */
@@ -345,8 +179,23 @@ public final class WebSocketClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Builds a client with the builder's current settings, which are copied: later changes to
+         * this builder (headers, TLS, proxy...) do not reach it (but may build another).
+         */
         public WebSocketClient build() {
-            return new WebSocketClient(this);
+            return new WebSocketClient(new ClientSettings(
+                    config,
+                    eventLoops,
+                    handlerExecutor,
+                    tls,
+                    origin,
+                    headers,
+                    proxy,
+                    reconnect,
+                    scheduler,
+                    random,
+                    queueWhileReconnecting));
         }
     }
 }

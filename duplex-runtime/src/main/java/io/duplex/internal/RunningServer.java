@@ -1,0 +1,90 @@
+package io.duplex.internal;
+
+import io.duplex.protocol.ProtocolConfig;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/**
+ * A started server: its event loops, its {@link Acceptor}, the {@link ConnectionSet} and
+ * {@link ConnectionLimits} of its connections, and its graceful stop. Everything it does is decided
+ * by the {@link ServerSettings} it was started with.
+ *
+ * <p>Threading: safe from any thread; {@link #stop} called on one of its own loops returns at once
+ * and stops in the background.
+ */
+public final class RunningServer {
+    /** How long the loop threads get to end once every connection is gone or aborted. */
+    private static final Duration LOOP_SHUTDOWN = Duration.ofSeconds(5);
+
+    private final EventLoopGroup loops;
+    private final ConnectionSet connections = new ConnectionSet();
+    private final ConnectionLimits limits;
+    private final Acceptor acceptor;
+    private volatile boolean stopping;
+
+    /**
+     * Starts the loops and binds.
+     *
+     * @throws IOException if the address cannot be bound (the loops are shut down again)
+     */
+    public RunningServer(ServerSettings settings) throws IOException {
+        // Derived once for every connection of this server (see Connection#engineConfig).
+        ProtocolConfig engineConfig = Connection.engineConfig(settings.config().protocol());
+        this.limits = new ConnectionLimits(
+                settings.config().maxConnections(), settings.config().maxConnectionsPerAddress());
+        this.loops = new EventLoopGroup("duplex-server", settings.eventLoops(), settings.tick());
+        try {
+            this.acceptor = new Acceptor(settings, engineConfig, loops, connections, limits);
+        } catch (IOException | RuntimeException e) {
+            loops.shutdown(LOOP_SHUTDOWN);
+            throw e;
+        }
+    }
+
+    public InetSocketAddress address() {
+        return acceptor.address();
+    }
+
+    /** Open connections, those still in the handshake included. */
+    public int connectionCount() {
+        return limits.open();
+    }
+
+    /**
+     * Stops gracefully: stop accepting, send 1001 Going Away to every connection (RFC 6455 §7.4.1),
+     * wait up to {@code timeout} for the close handshakes, then abort the rest and end the loop
+     * threads. Only the first call does anything.
+     */
+    public void stop(Duration timeout) {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        acceptor.refuseNew();
+        if (inOwnLoop()) {
+            // Called from a handler: waiting here would block the very loop that must send the
+            // close frames and end, so the work moves to another thread and this returns at once.
+            Thread stopper = new Thread(() -> drainAndShutdown(timeout), "duplex-stop");
+            stopper.start();
+            return;
+        }
+        drainAndShutdown(timeout);
+    }
+
+    private boolean inOwnLoop() {
+        for (EventLoop loop : loops.loops()) {
+            if (loop.inLoop()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void drainAndShutdown(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        acceptor.stopAccepting(deadline);
+        connections.drain(1001, "server shutting down", deadline);
+        loops.shutdown(LOOP_SHUTDOWN);
+    }
+}

@@ -1,0 +1,64 @@
+package io.duplex.internal;
+
+import io.duplex.Broker;
+import io.duplex.TlsConfig;
+import io.duplex.WebSocketConfig;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+
+/**
+ * A server's configuration, frozen when {@code WebSocketServer.Builder.start()} runs: the builder
+ * stays mutable, and nothing done to it afterwards reaches the running server.
+ *
+ * <p>Threading: immutable (the broker, executor, TLS and static-file objects it names are the
+ * application's own and thread-safe by their contracts).
+ *
+ * @param routes exact path ({@code "*"} for any other path) to route, every route already carrying
+ *     its upgrader (its own or the server-wide one)
+ * @param handlerExecutor runs handlers instead of the event loops, or null
+ * @param tls TLS for every accepted connection, or null for plain TCP
+ * @param staticFiles answers non-upgrade GET/HEAD requests, or null
+ */
+public record ServerSettings(
+        String host,
+        int port,
+        int backlog,
+        int eventLoops,
+        WebSocketConfig config,
+        Map<String, ServerUpgrade.Route> routes,
+        Executor handlerExecutor,
+        TlsConfig tls,
+        StaticFiles staticFiles,
+        Broker broker) {
+
+    public ServerSettings {
+        Objects.requireNonNull(host);
+        Objects.requireNonNull(config);
+        Objects.requireNonNull(broker);
+        // Order does not matter: routes are looked up by exact path, then "*".
+        routes = Map.copyOf(routes);
+    }
+
+    /** The route for a request path: the exact one, else {@code "*"}, else null (404). */
+    public ServerUpgrade.Route route(String path) {
+        ServerUpgrade.Route r = routes.get(path);
+        return r != null ? r : routes.get("*");
+    }
+
+    /** Deadlines are checked on a tick; a tenth of the shortest timeout keeps them accurate. */
+    public Duration tick() {
+        WebSocketConfig c = config;
+        long shortest =
+                Math.min(c.handshakeTimeout().toMillis(), c.closeTimeout().toMillis());
+        shortest = Math.min(shortest, c.pongTimeout().toMillis());
+        if (!c.pingInterval().isZero()) {
+            shortest = Math.min(shortest, c.pingInterval().toMillis());
+        }
+        if (!c.idleTimeout().isZero()) {
+            shortest = Math.min(shortest, c.idleTimeout().toMillis());
+        }
+        return Duration.ofMillis(Math.max(5, Math.min(250, shortest / 10)));
+    }
+}
