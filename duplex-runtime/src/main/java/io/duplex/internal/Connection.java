@@ -328,10 +328,15 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
         boolean above = bufferedAmount() + size > config.highWaterMark();
         handedOver.addAndGet(size);
         loop.execute(() -> {
-            handedOver.addAndGet(-size);
-            if (!isDestroyed() && protocol.canSend()) {
-                write(message);
-                bufferedIf(above);
+            try {
+                if (!isDestroyed() && protocol.canSend()) {
+                    write(message);
+                    bufferedIf(above);
+                }
+            } finally {
+                // Uncounted only once queued: in between, another thread's admits() would see
+                // neither the handed-over nor the queued bytes and let the queue pass its limit.
+                handedOver.addAndGet(-size);
             }
         });
         return above ? SendResult.BUFFERED : SendResult.SENT;
