@@ -1,144 +1,145 @@
-package io.duplex.testkit;
+package io.duplex;
 
-import io.duplex.protocol.Event;
-import io.duplex.protocol.Protocol;
-import java.io.ByteArrayOutputStream;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.List;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Records what a {@link Protocol} emits: the {@link Event}s it delivers (as an {@link
- * Protocol.EventSink}) and the bytes it writes (as a {@link Protocol.Output}).
+ * A {@link WebSocketHandler} that records every event of one connection (or of every connection
+ * of a route, when the test opens one at a time), for tests on real sockets. Waits are bounded.
  *
- * <p>Event buffers are only valid during delivery, so every buffer is copied on arrival into a
- * fresh read-only heap buffer; recorded events therefore compare by content ({@link
- * ByteBuffer#equals} compares the remaining bytes), e.g. {@code new
- * Event.Binary(ByteBuffer.wrap(bytes))}. Reading a recorded buffer moves its position and changes
- * what it equals; {@code duplicate()} it first.
- *
- * <p>Tests consume events with {@link #takeEvent()}, {@link #takeEvent(Class)} or {@link
- * #takeEvents()} and end with {@link #assertNoMoreEvents()}, or use the handler in
- * try-with-resources so that {@link #close()} fails the test if an event was left unexamined:
- *
- * <pre>{@code
- * try (RecordingHandler server = new RecordingHandler()) {
- *     Protocol p = Protocol.builder(Role.SERVER).events(server).output(server).build();
- *     p.receive(ByteBuffer.wrap(FrameBuilder.text("hi").masked(1).build()));
- *     assertEquals(new Event.Text("hi"), server.takeEvent());
- * }
- * }</pre>
- *
- * <p>Threading: not thread-safe; use it on the thread that drives the protocol.
+ * <p>Threading: callbacks may run on any thread; the queues and futures are thread-safe.
  */
-public final class RecordingHandler implements Protocol.EventSink, Protocol.Output, AutoCloseable {
+class Recorder implements WebSocketHandler {
+    static final Duration WAIT = Duration.ofSeconds(10);
 
-    private final Deque<Event> events = new ArrayDeque<>();
-    private final ByteArrayOutputStream written = new ByteArrayOutputStream();
+    /** How a connection ended, as {@code onClose} reported it. */
+    record Closed(int code, String reason, boolean clean) {}
 
-    /** Creates an empty recorder. */
-    public RecordingHandler() {}
+    final CompletableFuture<WebSocket> opened = new CompletableFuture<>();
+    final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
+    final BlockingQueue<ByteBuffer> binaries = new LinkedBlockingQueue<>();
+    final BlockingQueue<ByteBuffer> pings = new LinkedBlockingQueue<>();
+    final BlockingQueue<ByteBuffer> pongs = new LinkedBlockingQueue<>();
+    final BlockingQueue<Throwable> errors = new LinkedBlockingQueue<>();
+    final CompletableFuture<Closed> closed = new CompletableFuture<>();
+    final AtomicInteger closeCalls = new AtomicInteger();
+    final AtomicInteger drains = new AtomicInteger();
 
     @Override
-    public void onEvent(Event event) {
-        events.addLast(copyOf(event));
+    public void onOpen(WebSocket ws) {
+        opened.complete(ws);
     }
 
-    /** Appends the header and payload bytes; moves neither buffer's position. */
     @Override
-    public void write(ByteBuffer header, ByteBuffer payload) {
-        written.writeBytes(bytesOf(header));
-        written.writeBytes(bytesOf(payload));
+    public void onText(WebSocket ws, String text) {
+        texts.add(text);
     }
 
-    /** Every byte written so far, in order. */
-    public byte[] written() {
-        return written.toByteArray();
-    }
-
-    /** Every byte written since the last call (or since creation), then forgets them. */
-    public byte[] takeWritten() {
-        byte[] bytes = written.toByteArray();
-        written.reset();
-        return bytes;
-    }
-
-    /** The events recorded and not yet taken, oldest first; does not consume them. */
-    public List<Event> events() {
-        return List.copyOf(events);
-    }
-
-    /** The events recorded and not yet taken, oldest first, marking them consumed. */
-    public List<Event> takeEvents() {
-        List<Event> taken = new ArrayList<>(events);
-        events.clear();
-        return taken;
-    }
-
-    /**
-     * The oldest unconsumed event.
-     *
-     * @throws AssertionError if there is none
-     */
-    public Event takeEvent() {
-        Event event = events.pollFirst();
-        if (event == null) {
-            throw new AssertionError("expected an event but none was recorded");
-        }
-        return event;
-    }
-
-    /**
-     * The oldest unconsumed event, which must be of type {@code type}.
-     *
-     * @throws AssertionError if there is none or it has another type (it is consumed anyway)
-     */
-    public <T extends Event> T takeEvent(Class<T> type) {
-        Event event = takeEvent();
-        if (!type.isInstance(event)) {
-            throw new AssertionError("expected " + type.getSimpleName() + " but got " + event);
-        }
-        return type.cast(event);
-    }
-
-    /**
-     * @throws AssertionError listing the events that were recorded but never taken
-     */
-    public void assertNoMoreEvents() {
-        if (!events.isEmpty()) {
-            throw new AssertionError("unexpected events left unconsumed: " + events);
-        }
-    }
-
-    /** Teardown check: the same as {@link #assertNoMoreEvents()}. */
     @Override
-    public void close() {
-        assertNoMoreEvents();
+    public void onBinary(WebSocket ws, ByteBuffer data) {
+        binaries.add(copy(data));
     }
 
-    private static Event copyOf(Event event) {
-        // Java 17: no pattern matching for switch yet.
-        if (event instanceof Event.Binary b) {
-            return new Event.Binary(copy(b.data()));
-        } else if (event instanceof Event.Fragment f) {
-            return new Event.Fragment(f.text(), copy(f.data()), f.last());
-        } else if (event instanceof Event.Ping p) {
-            return new Event.Ping(copy(p.data()));
-        } else if (event instanceof Event.Pong p) {
-            return new Event.Pong(copy(p.data()));
+    @Override
+    public void onPing(WebSocket ws, ByteBuffer data) {
+        pings.add(copy(data));
+    }
+
+    @Override
+    public void onPong(WebSocket ws, ByteBuffer data) {
+        pongs.add(copy(data));
+    }
+
+    @Override
+    public void onClose(WebSocket ws, int code, String reason, boolean wasClean) {
+        closeCalls.incrementAndGet();
+        closed.complete(new Closed(code, reason, wasClean));
+    }
+
+    @Override
+    public void onError(WebSocket ws, Throwable error) {
+        errors.add(error);
+    }
+
+    @Override
+    public void onDrain(WebSocket ws) {
+        drains.incrementAndGet();
+    }
+
+    WebSocket awaitOpen() {
+        return await(opened);
+    }
+
+    Closed awaitClose() {
+        return await(closed);
+    }
+
+    String nextText() {
+        return poll(texts);
+    }
+
+    static ByteBuffer copy(ByteBuffer data) {
+        return ByteBuffer.allocate(data.remaining()).put(data.duplicate()).flip();
+    }
+
+    static <T> T await(CompletableFuture<T> future) {
+        return future.orTimeout(WAIT.toMillis(), TimeUnit.MILLISECONDS).join();
+    }
+
+    /** The exception {@code future} fails with (unwrapped), failing the test if it succeeds. */
+    static Throwable catchFailure(CompletableFuture<?> future) {
+        try {
+            future.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            return e.getCause();
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("neither completed nor failed within " + WAIT, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
-        return event; // Text and Close hold no buffers.
+        throw new AssertionError("expected a failure but it completed");
     }
 
-    private static ByteBuffer copy(ByteBuffer buffer) {
-        return ByteBuffer.wrap(bytesOf(buffer)).asReadOnlyBuffer();
+    static <T> T poll(BlockingQueue<T> queue) {
+        try {
+            T item = queue.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(item).as("nothing arrived within %s", WAIT).isNotNull();
+            return item;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
-    private static byte[] bytesOf(ByteBuffer buffer) {
-        byte[] bytes = new byte[buffer.remaining()];
-        buffer.duplicate().get(bytes);
-        return bytes;
+    /** Polls {@code condition} until it holds or {@link #WAIT} passes (then fails with {@code what}). */
+    static void eventually(String what, java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("not within " + WAIT + ": " + what);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+        }
+    }
+
+    /** A server on 127.0.0.1, an ephemeral port and two loops. */
+    static WebSocketServer.Builder server() {
+        return WebSocketServer.builder().host("127.0.0.1").port(0).eventLoops(2);
+    }
+
+    static java.net.URI uri(WebSocketServer server, String path) {
+        return java.net.URI.create("ws://127.0.0.1:" + server.port() + path);
+    }
+
+    static ByteBuffer bytes(String ascii) {
+        return ByteBuffer.wrap(ascii.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
 }
