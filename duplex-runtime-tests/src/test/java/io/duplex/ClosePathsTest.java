@@ -1,10 +1,13 @@
 package io.duplex;
 
-import static io.duplex.Recorder.await;
+import static io.duplex.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.duplex.protocol.State;
+import io.duplex.testkit.Await;
+import io.duplex.testkit.Loopback;
+import io.duplex.testkit.RecordingHandler;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -20,13 +23,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ClosePathsTest {
     WebSocketServer server;
-    Recorder onServer;
+    RecordingHandler onServer;
     WebSocketClient client;
     HttpClient http;
 
     @BeforeEach
     void start() {
-        onServer = new Recorder() {
+        onServer = new RecordingHandler() {
             @Override
             public void onText(WebSocket ws, String text) {
                 super.onText(ws, text);
@@ -37,7 +40,7 @@ class ClosePathsTest {
                 }
             }
         };
-        server = Recorder.server()
+        server = Loopback.server()
                 .config(WebSocketConfig.builder()
                         .closeTimeout(Duration.ofSeconds(2))
                         .build())
@@ -54,7 +57,7 @@ class ClosePathsTest {
     }
 
     URI uri() {
-        return Recorder.uri(server, "/ws");
+        return Loopback.uri(server, "/ws");
     }
 
     @Test
@@ -63,7 +66,7 @@ class ClosePathsTest {
         java.net.http.WebSocket ws = JdkListener.open(http, uri(), listener);
         onServer.awaitOpen();
         await(ws.sendClose(4000, "client says bye"));
-        assertThat(onServer.awaitClose()).isEqualTo(new Recorder.Closed(4000, "client says bye", true));
+        assertThat(onServer.awaitClose()).isEqualTo(new RecordingHandler.Closed(4000, "client says bye", true));
         // RFC 6455 §5.5.1: the server answers with a Close frame echoing the code.
         assertThat(await(listener.closed).code()).isEqualTo(4000);
         assertThat(onServer.closeCalls).hasValue(1);
@@ -71,13 +74,13 @@ class ClosePathsTest {
 
     @Test
     void ourClientCloseReachesTheServerWithCodeAndReason() {
-        Recorder onClient = new Recorder();
+        RecordingHandler onClient = new RecordingHandler();
         WebSocket ws = await(client.connect(uri(), onClient));
         ws.close(4001, "done here");
-        assertThat(onServer.awaitClose()).isEqualTo(new Recorder.Closed(4001, "done here", true));
-        assertThat(onClient.awaitClose()).isEqualTo(new Recorder.Closed(4001, "", true));
+        assertThat(onServer.awaitClose()).isEqualTo(new RecordingHandler.Closed(4001, "done here", true));
+        assertThat(onClient.awaitClose()).isEqualTo(new RecordingHandler.Closed(4001, "", true));
         assertThat(ws.readyState()).isEqualTo(State.CLOSED);
-        Recorder.eventually("the server forgets the connection", () -> server.connectionCount() == 0);
+        Await.eventually("the server forgets the connection", () -> server.connectionCount() == 0);
     }
 
     @Test
@@ -85,31 +88,31 @@ class ClosePathsTest {
         JdkListener listener = new JdkListener();
         java.net.http.WebSocket ws = JdkListener.open(http, uri(), listener);
         await(ws.sendText("close 4002", true));
-        assertThat(await(listener.closed)).isEqualTo(new Recorder.Closed(4002, "server says bye", true));
-        Recorder.Closed onServerSide = onServer.awaitClose();
+        assertThat(await(listener.closed)).isEqualTo(new RecordingHandler.Closed(4002, "server says bye", true));
+        RecordingHandler.Closed onServerSide = onServer.awaitClose();
         assertThat(onServerSide.clean()).isTrue();
         assertThat(onServerSide.code()).isEqualTo(4002);
     }
 
     @Test
     void serverCloseReachesOurClient() {
-        Recorder onClient = new Recorder();
+        RecordingHandler onClient = new RecordingHandler();
         WebSocket ws = await(client.connect(uri(), onClient));
         ws.send("close 1001");
-        assertThat(onClient.awaitClose()).isEqualTo(new Recorder.Closed(1001, "server says bye", true));
-        assertThat(onServer.awaitClose()).isEqualTo(new Recorder.Closed(1001, "", true));
+        assertThat(onClient.awaitClose()).isEqualTo(new RecordingHandler.Closed(1001, "server says bye", true));
+        assertThat(onServer.awaitClose()).isEqualTo(new RecordingHandler.Closed(1001, "", true));
         assertThat(ws.send("too late")).isEqualTo(SendResult.DROPPED);
-        Recorder.eventually("the server forgets the connection", () -> server.connectionCount() == 0);
+        Await.eventually("the server forgets the connection", () -> server.connectionCount() == 0);
     }
 
     @Test
     void clientAbortIsSeenAs1006OnTheServer() {
-        Recorder onClient = new Recorder();
+        RecordingHandler onClient = new RecordingHandler();
         WebSocket ws = await(client.connect(uri(), onClient));
         onServer.awaitOpen();
         ws.abort();
-        assertThat(onClient.awaitClose()).isEqualTo(new Recorder.Closed(1006, "", false));
-        assertThat(onServer.awaitClose()).isEqualTo(new Recorder.Closed(1006, "", false));
+        assertThat(onClient.awaitClose()).isEqualTo(new RecordingHandler.Closed(1006, "", false));
+        assertThat(onServer.awaitClose()).isEqualTo(new RecordingHandler.Closed(1006, "", false));
     }
 
     @Test
@@ -117,16 +120,16 @@ class ClosePathsTest {
         java.net.http.WebSocket ws = JdkListener.open(http, uri(), new JdkListener());
         onServer.awaitOpen();
         ws.abort();
-        assertThat(onServer.awaitClose()).isEqualTo(new Recorder.Closed(1006, "", false));
+        assertThat(onServer.awaitClose()).isEqualTo(new RecordingHandler.Closed(1006, "", false));
     }
 
     @Test
     void serverAbortIsSeenAs1006ByOurClient() {
-        Recorder onClient = new Recorder();
+        RecordingHandler onClient = new RecordingHandler();
         WebSocket ws = await(client.connect(uri(), onClient));
         ws.send("abort");
-        assertThat(onClient.awaitClose()).isEqualTo(new Recorder.Closed(1006, "", false));
-        assertThat(onServer.awaitClose()).isEqualTo(new Recorder.Closed(1006, "", false));
+        assertThat(onClient.awaitClose()).isEqualTo(new RecordingHandler.Closed(1006, "", false));
+        assertThat(onServer.awaitClose()).isEqualTo(new RecordingHandler.Closed(1006, "", false));
         assertThat(onClient.closeCalls).hasValue(1);
     }
 
@@ -137,13 +140,13 @@ class ClosePathsTest {
         await(ws.sendText("abort", true));
         // The JDK client reports a connection lost without a Close frame as onClose(1006).
         assertThat(await(listener.closed).code()).isEqualTo(1006);
-        assertThat(onServer.awaitClose()).isEqualTo(new Recorder.Closed(1006, "", false));
+        assertThat(onServer.awaitClose()).isEqualTo(new RecordingHandler.Closed(1006, "", false));
     }
 
     @ParameterizedTest
     @ValueSource(ints = {0, 999, 1004, 1005, 1006, 1015, 1016, 2999, 5000})
     void codesThatMayNotBeSentAreRefused(int code) {
-        WebSocket ws = await(client.connect(uri(), new Recorder()));
+        WebSocket ws = await(client.connect(uri(), new RecordingHandler()));
         WebSocket onServerSide = onServer.awaitOpen();
         // RFC 6455 §7.4.1–7.4.2: 1005, 1006 and 1015 never go on the wire; others are reserved.
         assertThatThrownBy(() -> ws.close(code, "")).isInstanceOf(IllegalArgumentException.class);
@@ -155,19 +158,19 @@ class ClosePathsTest {
 
     @Test
     void reasonOver123BytesIsRefused() {
-        WebSocket ws = await(client.connect(uri(), new Recorder()));
+        WebSocket ws = await(client.connect(uri(), new RecordingHandler()));
         assertThatThrownBy(() -> ws.close(1000, "é".repeat(62))).isInstanceOf(IllegalArgumentException.class);
         ws.close(1000, "x".repeat(123));
-        assertThat(onServer.awaitClose()).isEqualTo(new Recorder.Closed(1000, "x".repeat(123), true));
+        assertThat(onServer.awaitClose()).isEqualTo(new RecordingHandler.Closed(1000, "x".repeat(123), true));
     }
 
     @Test
     void closingTwiceIsHarmless() {
-        Recorder onClient = new Recorder();
+        RecordingHandler onClient = new RecordingHandler();
         WebSocket ws = await(client.connect(uri(), onClient));
         ws.close(4003, "first");
         ws.close(4004, "second");
-        assertThat(onServer.awaitClose()).isEqualTo(new Recorder.Closed(4003, "first", true));
+        assertThat(onServer.awaitClose()).isEqualTo(new RecordingHandler.Closed(4003, "first", true));
         assertThat(onClient.awaitClose().code()).isEqualTo(4003);
         assertThat(onClient.closeCalls).hasValue(1);
     }

@@ -2,6 +2,8 @@ package io.duplex;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.duplex.testkit.Await;
+import io.duplex.testkit.Loopback;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +54,7 @@ class ConcurrencyTest {
 
     @Test
     void thousandConnectionsExchangeMessages() throws Exception {
-        WebSocketServer server = Recorder.server()
+        WebSocketServer server = Loopback.server()
                 .config(WebSocketConfig.builder().maxConnections(CONNECTIONS).build())
                 .route("/echo", WebSocketHandler.echo())
                 .start();
@@ -62,7 +64,7 @@ class ConcurrencyTest {
             AtomicInteger closed = new AtomicInteger();
             List<CompletableFuture<WebSocket>> connecting = new ArrayList<>();
             for (int i = 0; i < CONNECTIONS; i++) {
-                connecting.add(client.connect(Recorder.uri(server, "/echo"), new Counter(done, problems, closed)));
+                connecting.add(client.connect(Loopback.uri(server, "/echo"), new Counter(done, problems, closed)));
             }
             CompletableFuture.allOf(connecting.toArray(CompletableFuture[]::new))
                     .get(30, TimeUnit.SECONDS);
@@ -79,8 +81,8 @@ class ConcurrencyTest {
             for (CompletableFuture<WebSocket> f : connecting) {
                 f.join().close();
             }
-            Recorder.eventually("every connection closed", () -> closed.get() == CONNECTIONS);
-            Recorder.eventually("the server released every connection", () -> server.connectionCount() == 0);
+            Await.eventually("every connection closed", () -> closed.get() == CONNECTIONS);
+            Await.eventually("the server released every connection", () -> server.connectionCount() == 0);
             assertThat(problems).isEmpty();
         } finally {
             server.stop(Duration.ofSeconds(5));

@@ -1,9 +1,13 @@
 package io.duplex;
 
-import static io.duplex.Recorder.await;
+import static io.duplex.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.duplex.testkit.Await;
+import io.duplex.testkit.Loopback;
+import io.duplex.testkit.RawClient;
+import io.duplex.testkit.RecordingHandler;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -22,12 +26,12 @@ import org.junit.jupiter.api.Test;
 class GracefulStopTest {
     WebSocketServer server;
     WebSocketClient client;
-    final Queue<Recorder.Closed> serverCloses = new ConcurrentLinkedQueue<>();
+    final Queue<RecordingHandler.Closed> serverCloses = new ConcurrentLinkedQueue<>();
     volatile String loopThread;
 
     @BeforeEach
     void start() {
-        server = Recorder.server()
+        server = Loopback.server()
                 .route("/ws", new WebSocketHandler() {
                     @Override
                     public void onOpen(WebSocket ws) {
@@ -41,7 +45,7 @@ class GracefulStopTest {
 
                     @Override
                     public void onClose(WebSocket ws, int code, String reason, boolean wasClean) {
-                        serverCloses.add(new Recorder.Closed(code, reason, wasClean));
+                        serverCloses.add(new RecordingHandler.Closed(code, reason, wasClean));
                     }
                 })
                 .start();
@@ -68,19 +72,19 @@ class GracefulStopTest {
 
     @Test
     void everyClientSeesGoingAwayAndNoLoopThreadRemains() {
-        List<Recorder> ours = new ArrayList<>();
+        List<RecordingHandler> ours = new ArrayList<>();
         List<JdkListener> jdks = new ArrayList<>();
         HttpClient http = HttpClient.newHttpClient();
         for (int i = 0; i < 10; i++) {
-            Recorder r = new Recorder();
-            await(client.connect(Recorder.uri(server, "/ws"), r)).send("hi");
+            RecordingHandler r = new RecordingHandler();
+            await(client.connect(Loopback.uri(server, "/ws"), r)).send("hi");
             assertThat(r.nextText()).isEqualTo("hi");
             ours.add(r);
             JdkListener j = new JdkListener();
-            JdkListener.open(http, Recorder.uri(server, "/ws"), j);
+            JdkListener.open(http, Loopback.uri(server, "/ws"), j);
             jdks.add(j);
         }
-        Recorder.eventually("20 connections", () -> server.connectionCount() == 20);
+        Await.eventually("20 connections", () -> server.connectionCount() == 20);
         String prefix = loopPrefix();
 
         long t0 = System.nanoTime();
@@ -88,39 +92,39 @@ class GracefulStopTest {
         long stopMillis = (System.nanoTime() - t0) / 1_000_000;
 
         assertThat(stopMillis).isLessThan(2_000 + 1_000);
-        for (Recorder r : ours) {
-            assertThat(r.awaitClose()).isEqualTo(new Recorder.Closed(1001, "server shutting down", true));
+        for (RecordingHandler r : ours) {
+            assertThat(r.awaitClose()).isEqualTo(new RecordingHandler.Closed(1001, "server shutting down", true));
         }
         for (JdkListener j : jdks) {
-            assertThat(await(j.closed)).isEqualTo(new Recorder.Closed(1001, "server shutting down", true));
+            assertThat(await(j.closed)).isEqualTo(new RecordingHandler.Closed(1001, "server shutting down", true));
         }
         // Every client answered the close: each handshake completed cleanly on the server too.
-        assertThat(serverCloses).hasSize(20).containsOnly(new Recorder.Closed(1001, "", true));
+        assertThat(serverCloses).hasSize(20).containsOnly(new RecordingHandler.Closed(1001, "", true));
         assertThat(server.connectionCount()).isZero();
-        Recorder.eventually("no " + prefix + "* thread left", () -> !threadsAlive(prefix));
+        Await.eventually("no " + prefix + "* thread left", () -> !threadsAlive(prefix));
     }
 
     @Test
     void stopReturnsWithinItsBoundWhenAPeerNeverAnswers() throws IOException {
         try (RawClient mute = RawClient.connect(server.port())) {
             assertThat(mute.upgrade("/ws")).startsWith("HTTP/1.1 101 ");
-            await(client.connect(Recorder.uri(server, "/ws"), new Recorder()));
+            await(client.connect(Loopback.uri(server, "/ws"), new RecordingHandler()));
             String prefix = loopPrefix();
             long t0 = System.nanoTime();
             server.stop(Duration.ofMillis(300));
             long stopMillis = (System.nanoTime() - t0) / 1_000_000;
             assertThat(stopMillis).isLessThan(300 + 1_500);
             assertThat(mute.readFrame().closeCode()).isEqualTo(1001);
-            assertThat(mute.awaitEnd(Recorder.WAIT)).isTrue();
-            assertThat(serverCloses).contains(new Recorder.Closed(1006, "", false));
-            Recorder.eventually("no " + prefix + "* thread left", () -> !threadsAlive(prefix));
+            assertThat(mute.awaitEnd(Await.WAIT)).isTrue();
+            assertThat(serverCloses).contains(new RecordingHandler.Closed(1006, "", false));
+            Await.eventually("no " + prefix + "* thread left", () -> !threadsAlive(prefix));
         }
     }
 
     @Test
     void stopCalledFromAHandlerDoesNotBlockTheLoop() {
         java.util.concurrent.CompletableFuture<Long> stopMillis = new java.util.concurrent.CompletableFuture<>();
-        WebSocketServer self = Recorder.server()
+        WebSocketServer self = Loopback.server()
                 .eventLoops(1)
                 .route("/ws", new WebSocketHandler() {
                     @Override
@@ -132,19 +136,19 @@ class GracefulStopTest {
                 })
                 .start();
         holder[0] = self;
-        Recorder onClient = new Recorder();
-        await(client.connect(Recorder.uri(self, "/ws"), onClient)).send("stop");
+        RecordingHandler onClient = new RecordingHandler();
+        await(client.connect(Loopback.uri(self, "/ws"), onClient)).send("stop");
         // On the loop, stop cannot wait for the loop: it hands the work to another thread.
         assertThat(await(stopMillis)).isLessThan(500);
-        assertThat(onClient.awaitClose()).isEqualTo(new Recorder.Closed(1001, "server shutting down", true));
-        Recorder.eventually("the server released its connection", () -> self.connectionCount() == 0);
+        assertThat(onClient.awaitClose()).isEqualTo(new RecordingHandler.Closed(1001, "server shutting down", true));
+        Await.eventually("the server released its connection", () -> self.connectionCount() == 0);
     }
 
     final WebSocketServer[] holder = new WebSocketServer[1];
 
     @Test
     void stoppedServerAcceptsNoMore() {
-        await(client.connect(Recorder.uri(server, "/ws"), new Recorder()));
+        await(client.connect(Loopback.uri(server, "/ws"), new RecordingHandler()));
         int port = server.port();
         server.stop(Duration.ofSeconds(1));
         assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", port).close()).isInstanceOf(IOException.class);
@@ -156,9 +160,9 @@ class GracefulStopTest {
     void connectionInTheHandshakeIsAbortedByStop() throws IOException {
         try (RawClient half = RawClient.connect(server.port())) {
             half.write("GET /ws HTTP/1.1\r\n");
-            Recorder.eventually("registered", () -> server.connectionCount() == 1);
+            Await.eventually("registered", () -> server.connectionCount() == 1);
             server.stop(Duration.ofSeconds(1));
-            assertThat(half.awaitEnd(Recorder.WAIT)).isTrue();
+            assertThat(half.awaitEnd(Await.WAIT)).isTrue();
         }
     }
 }

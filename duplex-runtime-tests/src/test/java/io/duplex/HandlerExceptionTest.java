@@ -1,8 +1,11 @@
 package io.duplex;
 
-import static io.duplex.Recorder.await;
+import static io.duplex.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.duplex.testkit.Await;
+import io.duplex.testkit.Loopback;
+import io.duplex.testkit.RecordingHandler;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -16,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class HandlerExceptionTest {
     WebSocketServer server;
     ExecutorService pool;
-    final Recorder onServer = new Recorder() {
+    final RecordingHandler onServer = new RecordingHandler() {
         @Override
         public void onText(WebSocket ws, String text) {
             switch (text) {
@@ -43,24 +46,24 @@ class HandlerExceptionTest {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void throwingHandlerClosesWith1011AndOthersAreServed(boolean onExecutor) {
-        WebSocketServer.Builder b = Recorder.server().route("/ws", onServer);
+        WebSocketServer.Builder b = Loopback.server().route("/ws", onServer);
         if (onExecutor) {
             pool = Executors.newFixedThreadPool(2);
             b.handlerExecutor(pool);
         }
         server = b.start();
         try (WebSocketClient client = WebSocketClient.builder().build()) {
-            Recorder bystander = new Recorder();
-            WebSocket other = await(client.connect(Recorder.uri(server, "/ws"), bystander));
-            Recorder victim = new Recorder();
-            WebSocket ws = await(client.connect(Recorder.uri(server, "/ws"), victim));
+            RecordingHandler bystander = new RecordingHandler();
+            WebSocket other = await(client.connect(Loopback.uri(server, "/ws"), bystander));
+            RecordingHandler victim = new RecordingHandler();
+            WebSocket ws = await(client.connect(Loopback.uri(server, "/ws"), victim));
             ws.send("boom");
-            assertThat(victim.awaitClose()).isEqualTo(new Recorder.Closed(1011, "internal error", true));
-            assertThat(Recorder.poll(onServer.errors)).isInstanceOf(IllegalStateException.class);
+            assertThat(victim.awaitClose()).isEqualTo(new RecordingHandler.Closed(1011, "internal error", true));
+            assertThat(Await.poll(onServer.errors)).isInstanceOf(IllegalStateException.class);
             other.send("still here");
             assertThat(bystander.nextText()).isEqualTo("still here");
-            Recorder fresh = new Recorder();
-            await(client.connect(Recorder.uri(server, "/ws"), fresh)).send("new");
+            RecordingHandler fresh = new RecordingHandler();
+            await(client.connect(Loopback.uri(server, "/ws"), fresh)).send("new");
             assertThat(fresh.nextText()).isEqualTo("new");
         }
     }
@@ -73,37 +76,37 @@ class HandlerExceptionTest {
     @ParameterizedTest
     @ValueSource(strings = {"assert", "deep"})
     void handlerErrorsCostOnlyTheirConnection(String trigger) {
-        server = Recorder.server().eventLoops(1).route("/ws", onServer).start();
+        server = Loopback.server().eventLoops(1).route("/ws", onServer).start();
         try (WebSocketClient client = WebSocketClient.builder().build()) {
-            Recorder bystander = new Recorder();
-            WebSocket other = await(client.connect(Recorder.uri(server, "/ws"), bystander));
-            Recorder victim = new Recorder();
-            await(client.connect(Recorder.uri(server, "/ws"), victim)).send(trigger);
-            assertThat(victim.awaitClose()).isEqualTo(new Recorder.Closed(1011, "internal error", true));
-            assertThat(Recorder.poll(onServer.errors))
+            RecordingHandler bystander = new RecordingHandler();
+            WebSocket other = await(client.connect(Loopback.uri(server, "/ws"), bystander));
+            RecordingHandler victim = new RecordingHandler();
+            await(client.connect(Loopback.uri(server, "/ws"), victim)).send(trigger);
+            assertThat(victim.awaitClose()).isEqualTo(new RecordingHandler.Closed(1011, "internal error", true));
+            assertThat(Await.poll(onServer.errors))
                     .isInstanceOf(trigger.equals("deep") ? StackOverflowError.class : AssertionError.class);
             other.send("still here");
             assertThat(bystander.nextText()).isEqualTo("still here");
-            Recorder fresh = new Recorder();
-            await(client.connect(Recorder.uri(server, "/ws"), fresh)).send("new");
+            RecordingHandler fresh = new RecordingHandler();
+            await(client.connect(Loopback.uri(server, "/ws"), fresh)).send("new");
             assertThat(fresh.nextText()).isEqualTo("new");
         }
     }
 
     @Test
     void jdkClientSees1011() {
-        server = Recorder.server().route("/ws", onServer).start();
+        server = Loopback.server().route("/ws", onServer).start();
         JdkListener listener = new JdkListener();
         java.net.http.WebSocket ws =
-                JdkListener.open(HttpClient.newHttpClient(), Recorder.uri(server, "/ws"), listener);
+                JdkListener.open(HttpClient.newHttpClient(), Loopback.uri(server, "/ws"), listener);
         await(ws.sendText("boom", true));
-        assertThat(await(listener.closed)).isEqualTo(new Recorder.Closed(1011, "internal error", true));
+        assertThat(await(listener.closed)).isEqualTo(new RecordingHandler.Closed(1011, "internal error", true));
     }
 
     @Test
     void throwingOnOpenAndOnCloseDoesNotHurtTheLoop() {
-        Recorder onClose = new Recorder();
-        server = Recorder.server()
+        RecordingHandler onClose = new RecordingHandler();
+        server = Loopback.server()
                 .eventLoops(1)
                 .route("/ws", new WebSocketHandler() {
                     @Override
@@ -119,10 +122,10 @@ class HandlerExceptionTest {
                 .route("/echo", WebSocketHandler.echo())
                 .start();
         try (WebSocketClient client = WebSocketClient.builder().build()) {
-            await(client.connect(Recorder.uri(server, "/ws"), onClose));
+            await(client.connect(Loopback.uri(server, "/ws"), onClose));
             assertThat(onClose.awaitClose().code()).isEqualTo(1011);
-            Recorder echo = new Recorder();
-            await(client.connect(Recorder.uri(server, "/echo"), echo)).send("alive");
+            RecordingHandler echo = new RecordingHandler();
+            await(client.connect(Loopback.uri(server, "/echo"), echo)).send("alive");
             assertThat(echo.nextText()).isEqualTo("alive");
         }
     }

@@ -1,8 +1,10 @@
 package io.duplex;
 
-import static io.duplex.Recorder.await;
+import static io.duplex.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.duplex.testkit.Loopback;
+import io.duplex.testkit.RecordingHandler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +27,7 @@ class HandlerExecutorTest {
     @BeforeEach
     void start() {
         pool = Executors.newFixedThreadPool(4);
-        server = Recorder.server()
+        server = Loopback.server()
                 .handlerExecutor(pool)
                 .route("/ws", new WebSocketHandler() {
                     @Override
@@ -64,12 +66,12 @@ class HandlerExecutorTest {
     @Test
     void perConnectionOrderIsKeptOnAThreadPool() {
         try (WebSocketClient client = WebSocketClient.builder().build()) {
-            List<Recorder> recorders = new ArrayList<>();
+            List<RecordingHandler> recorders = new ArrayList<>();
             List<WebSocket> sockets = new ArrayList<>();
             for (int c = 0; c < 4; c++) {
-                Recorder r = new Recorder();
+                RecordingHandler r = new RecordingHandler();
                 recorders.add(r);
-                sockets.add(await(client.connect(Recorder.uri(server, "/ws"), r)));
+                sockets.add(await(client.connect(Loopback.uri(server, "/ws"), r)));
             }
             for (int i = 0; i < MESSAGES; i++) {
                 for (int c = 0; c < sockets.size(); c++) {

@@ -1,5 +1,7 @@
 package io.duplex;
 
+import io.duplex.testkit.Await;
+import io.duplex.testkit.RecordingHandler;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocketHandshakeException;
@@ -22,7 +24,7 @@ final class JdkListener implements java.net.http.WebSocket.Listener {
     final BlockingQueue<ByteBuffer> binaries = new LinkedBlockingQueue<>();
     final BlockingQueue<ByteBuffer> pings = new LinkedBlockingQueue<>();
     final BlockingQueue<ByteBuffer> pongs = new LinkedBlockingQueue<>();
-    final CompletableFuture<Recorder.Closed> closed = new CompletableFuture<>();
+    final CompletableFuture<RecordingHandler.Closed> closed = new CompletableFuture<>();
     final CompletableFuture<Throwable> error = new CompletableFuture<>();
     private StringBuilder text = new StringBuilder();
     private ByteBuffer binary = ByteBuffer.allocate(0);
@@ -33,7 +35,7 @@ final class JdkListener implements java.net.http.WebSocket.Listener {
         for (int i = 0; i < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
         }
-        return Recorder.await(b.buildAsync(uri, listener));
+        return Await.await(b.buildAsync(uri, listener));
     }
 
     /** The HTTP status the JDK client saw when the upgrade was refused. */
@@ -43,7 +45,7 @@ final class JdkListener implements java.net.http.WebSocket.Listener {
             b.header(headers[i], headers[i + 1]);
         }
         try {
-            b.buildAsync(uri, new JdkListener()).get(Recorder.WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            b.buildAsync(uri, new JdkListener()).get(Await.WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             Throwable t = e instanceof java.util.concurrent.ExecutionException || e instanceof CompletionException
                     ? e.getCause()
@@ -83,21 +85,21 @@ final class JdkListener implements java.net.http.WebSocket.Listener {
 
     @Override
     public CompletionStage<?> onPing(java.net.http.WebSocket ws, ByteBuffer message) {
-        pings.add(Recorder.copy(message));
+        pings.add(RecordingHandler.copy(message));
         ws.request(1);
         return null;
     }
 
     @Override
     public CompletionStage<?> onPong(java.net.http.WebSocket ws, ByteBuffer message) {
-        pongs.add(Recorder.copy(message));
+        pongs.add(RecordingHandler.copy(message));
         ws.request(1);
         return null;
     }
 
     @Override
     public CompletionStage<?> onClose(java.net.http.WebSocket ws, int statusCode, String reason) {
-        closed.complete(new Recorder.Closed(statusCode, reason, true));
+        closed.complete(new RecordingHandler.Closed(statusCode, reason, true));
         return null;
     }
 

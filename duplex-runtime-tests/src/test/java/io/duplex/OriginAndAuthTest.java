@@ -1,11 +1,14 @@
 package io.duplex;
 
-import static io.duplex.Recorder.await;
+import static io.duplex.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.duplex.handshake.HandshakeException;
 import io.duplex.handshake.OriginPolicy;
+import io.duplex.testkit.Await;
+import io.duplex.testkit.Loopback;
+import io.duplex.testkit.RecordingHandler;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -35,13 +38,13 @@ class OriginAndAuthTest {
 
     WebSocketServer server;
     WebSocketServer allowListServer;
-    Recorder onServer;
+    RecordingHandler onServer;
     WebSocketClient client;
     HttpClient http;
 
     @BeforeEach
     void start() {
-        onServer = new Recorder() {
+        onServer = new RecordingHandler() {
             @Override
             public void onOpen(WebSocket ws) {
                 super.onOpen(ws);
@@ -49,11 +52,11 @@ class OriginAndAuthTest {
                 ws.send("hello " + (user == null ? "anonymous" : user.name()));
             }
         };
-        server = Recorder.server()
+        server = Loopback.server()
                 .route("/open", onServer)
                 .route("/private", onServer, TOKEN)
                 .start();
-        allowListServer = Recorder.server()
+        allowListServer = Loopback.server()
                 .config(WebSocketConfig.builder()
                         .originPolicy(OriginPolicy.allowList(List.of("https://app.example")))
                         .build())
@@ -71,7 +74,7 @@ class OriginAndAuthTest {
     }
 
     static int status(CompletableFuture<WebSocket> connecting) {
-        Throwable t = Recorder.catchFailure(connecting);
+        Throwable t = Await.catchFailure(connecting);
         assertThat(t).isInstanceOf(HandshakeException.class);
         return ((HandshakeException) t).status();
     }
@@ -84,36 +87,36 @@ class OriginAndAuthTest {
 
     @Test
     void foreignOriginIsRefusedWith403ByDefault() {
-        URI uri = Recorder.uri(server, "/open");
+        URI uri = Loopback.uri(server, "/open");
         assertThat(JdkListener.refusedStatus(http, uri, "Origin", "http://evil.example"))
                 .isEqualTo(403);
-        assertThat(status(clientWithOrigin("http://evil.example").connect(uri, new Recorder())))
+        assertThat(status(clientWithOrigin("http://evil.example").connect(uri, new RecordingHandler())))
                 .isEqualTo(403);
         assertThat(onServer.opened).isNotDone();
     }
 
     @Test
     void sameOriginIsAllowed() {
-        URI uri = Recorder.uri(server, "/open");
+        URI uri = Loopback.uri(server, "/open");
         JdkListener listener = new JdkListener();
         JdkListener.open(http, uri, listener, "Origin", "http://127.0.0.1:" + server.port());
-        assertThat(Recorder.poll(listener.texts)).isEqualTo("hello anonymous");
-        Recorder onClient = new Recorder();
+        assertThat(Await.poll(listener.texts)).isEqualTo("hello anonymous");
+        RecordingHandler onClient = new RecordingHandler();
         await(clientWithOrigin("http://127.0.0.1:" + server.port()).connect(uri, onClient));
         assertThat(onClient.nextText()).isEqualTo("hello anonymous");
     }
 
     @Test
     void requestWithoutOriginIsAllowed() {
-        Recorder onClient = new Recorder();
-        await(client.connect(Recorder.uri(server, "/open"), onClient));
+        RecordingHandler onClient = new RecordingHandler();
+        await(client.connect(Loopback.uri(server, "/open"), onClient));
         assertThat(onClient.nextText()).isEqualTo("hello anonymous");
     }
 
     @Test
     void allowListAdmitsExactlyItsOrigins() {
-        URI uri = Recorder.uri(allowListServer, "/open");
-        Recorder onClient = new Recorder();
+        URI uri = Loopback.uri(allowListServer, "/open");
+        RecordingHandler onClient = new RecordingHandler();
         await(clientWithOrigin("https://app.example").connect(uri, onClient));
         assertThat(onClient.nextText()).isEqualTo("hello anonymous");
         assertThat(JdkListener.refusedStatus(http, uri, "Origin", "http://evil.example"))
@@ -121,52 +124,54 @@ class OriginAndAuthTest {
         // Same-origin is not implied by an allow-list.
         assertThat(JdkListener.refusedStatus(http, uri, "Origin", "http://127.0.0.1:" + allowListServer.port()))
                 .isEqualTo(403);
-        assertThat(status(clientWithOrigin("https://app.example:8443").connect(uri, new Recorder())))
+        assertThat(status(clientWithOrigin("https://app.example:8443").connect(uri, new RecordingHandler())))
                 .isEqualTo(403);
     }
 
     @Test
     void wrongOrMissingTokenIsRefusedWith401() {
-        assertThat(status(
-                        client.connect(URI.create(Recorder.uri(server, "/private") + "?token=wrong"), new Recorder())))
+        assertThat(status(client.connect(
+                        URI.create(Loopback.uri(server, "/private") + "?token=wrong"), new RecordingHandler())))
                 .isEqualTo(401);
-        assertThat(status(client.connect(Recorder.uri(server, "/private"), new Recorder())))
+        assertThat(status(client.connect(Loopback.uri(server, "/private"), new RecordingHandler())))
                 .isEqualTo(401);
         assertThat(status(client.connect(
-                        Recorder.uri(server, "/private"), new Recorder(), Map.of("Authorization", "Bearer nope"))))
+                        Loopback.uri(server, "/private"),
+                        new RecordingHandler(),
+                        Map.of("Authorization", "Bearer nope"))))
                 .isEqualTo(401);
-        assertThat(JdkListener.refusedStatus(http, Recorder.uri(server, "/private"), "Authorization", "Bearer nope"))
+        assertThat(JdkListener.refusedStatus(http, Loopback.uri(server, "/private"), "Authorization", "Bearer nope"))
                 .isEqualTo(401);
         assertThat(onServer.opened).isNotDone();
     }
 
     @Test
     void rightQueryTokenAttachesTheUser() {
-        Recorder onClient = new Recorder();
-        await(client.connect(URI.create(Recorder.uri(server, "/private") + "?token=secret"), onClient));
+        RecordingHandler onClient = new RecordingHandler();
+        await(client.connect(URI.create(Loopback.uri(server, "/private") + "?token=secret"), onClient));
         assertThat(onClient.nextText()).isEqualTo("hello alice");
         assertThat(onServer.awaitOpen().<User>attachment()).isEqualTo(new User("alice"));
     }
 
     @Test
     void rightAuthorizationHeaderAttachesTheUser() {
-        Recorder onClient = new Recorder();
-        await(client.connect(Recorder.uri(server, "/private"), onClient, Map.of("Authorization", "Bearer secret")));
+        RecordingHandler onClient = new RecordingHandler();
+        await(client.connect(Loopback.uri(server, "/private"), onClient, Map.of("Authorization", "Bearer secret")));
         assertThat(onClient.nextText()).isEqualTo("hello alice");
         JdkListener listener = new JdkListener();
-        JdkListener.open(http, Recorder.uri(server, "/private"), listener, "Authorization", "Bearer secret");
-        assertThat(Recorder.poll(listener.texts)).isEqualTo("hello alice");
+        JdkListener.open(http, Loopback.uri(server, "/private"), listener, "Authorization", "Bearer secret");
+        assertThat(Await.poll(listener.texts)).isEqualTo("hello alice");
     }
 
     @Test
     void upgraderThatThrowsAnswers500() {
-        WebSocketServer failing = Recorder.server()
+        WebSocketServer failing = Loopback.server()
                 .route("/ws", onServer, request -> {
                     throw new IllegalStateException("bug in the upgrader");
                 })
                 .start();
         try {
-            assertThat(status(client.connect(Recorder.uri(failing, "/ws"), new Recorder())))
+            assertThat(status(client.connect(Loopback.uri(failing, "/ws"), new RecordingHandler())))
                     .isEqualTo(500);
         } finally {
             failing.stop(Duration.ofSeconds(5));
@@ -175,7 +180,7 @@ class OriginAndAuthTest {
 
     @Test
     void refusedUpgradeThrowsForJoin() {
-        CompletableFuture<WebSocket> f = client.connect(Recorder.uri(server, "/private"), new Recorder());
+        CompletableFuture<WebSocket> f = client.connect(Loopback.uri(server, "/private"), new RecordingHandler());
         assertThatThrownBy(f::join)
                 .isInstanceOf(CompletionException.class)
                 .hasCauseInstanceOf(HandshakeException.class);

@@ -1,11 +1,13 @@
 package io.duplex;
 
-import static io.duplex.Recorder.await;
-import static io.duplex.Recorder.bytes;
-import static io.duplex.Recorder.poll;
+import static io.duplex.testkit.Await.await;
+import static io.duplex.testkit.Await.poll;
+import static io.duplex.testkit.RecordingHandler.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.duplex.testkit.Loopback;
+import io.duplex.testkit.RecordingHandler;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.ByteBuffer;
@@ -17,14 +19,14 @@ import org.junit.jupiter.api.Test;
 /** Pings and pongs both ways (RFC 6455 §5.5.2–5.5.3) with the JDK client and ours. */
 class PingTest {
     WebSocketServer server;
-    Recorder onServer;
+    RecordingHandler onServer;
     WebSocketClient client;
     HttpClient http;
 
     @BeforeEach
     void start() {
-        onServer = new Recorder();
-        server = Recorder.server().route("/ws", onServer).start();
+        onServer = new RecordingHandler();
+        server = Loopback.server().route("/ws", onServer).start();
         client = WebSocketClient.builder().build();
         http = HttpClient.newHttpClient();
     }
@@ -36,7 +38,7 @@ class PingTest {
     }
 
     URI uri() {
-        return Recorder.uri(server, "/ws");
+        return Loopback.uri(server, "/ws");
     }
 
     @Test
@@ -62,7 +64,7 @@ class PingTest {
 
     @Test
     void ourClientPingGetsItsPong() {
-        Recorder onClient = new Recorder();
+        RecordingHandler onClient = new RecordingHandler();
         WebSocket ws = await(client.connect(uri(), onClient));
         assertThat(ws.ping(bytes("p1"))).isEqualTo(SendResult.SENT);
         assertThat(poll(onClient.pongs)).isEqualTo(bytes("p1"));
@@ -74,7 +76,7 @@ class PingTest {
 
     @Test
     void serverPingIsAnsweredByOurClient() {
-        Recorder onClient = new Recorder();
+        RecordingHandler onClient = new RecordingHandler();
         await(client.connect(uri(), onClient));
         onServer.awaitOpen().ping(bytes("srv"));
         assertThat(poll(onClient.pings)).isEqualTo(bytes("srv"));
@@ -83,7 +85,7 @@ class PingTest {
 
     @Test
     void pingOver125BytesIsRefused() {
-        WebSocket ws = await(client.connect(uri(), new Recorder()));
+        WebSocket ws = await(client.connect(uri(), new RecordingHandler()));
         // RFC 6455 §5.5: control frames carry at most 125 bytes.
         assertThatThrownBy(() -> ws.ping(ByteBuffer.allocate(126))).isInstanceOf(IllegalArgumentException.class);
         assertThat(ws.ping(ByteBuffer.allocate(125))).isEqualTo(SendResult.SENT);

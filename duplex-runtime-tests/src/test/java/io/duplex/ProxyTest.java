@@ -3,6 +3,8 @@ package io.duplex;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.duplex.testing.TestCertificates;
+import io.duplex.testkit.ConnectProxy;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;

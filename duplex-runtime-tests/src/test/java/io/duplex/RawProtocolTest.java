@@ -2,6 +2,10 @@ package io.duplex;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.duplex.testkit.Await;
+import io.duplex.testkit.Loopback;
+import io.duplex.testkit.RawClient;
+import io.duplex.testkit.RecordingHandler;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,18 +17,18 @@ import org.junit.jupiter.api.Test;
 /** The server against hand-made bytes: what a well-behaved library client would never send. */
 class RawProtocolTest {
     WebSocketServer server;
-    Recorder onServer;
+    RecordingHandler onServer;
 
     @BeforeEach
     void start() {
-        onServer = new Recorder() {
+        onServer = new RecordingHandler() {
             @Override
             public void onText(WebSocket ws, String text) {
                 super.onText(ws, text);
                 ws.send(text);
             }
         };
-        server = Recorder.server().route("/ws", onServer).start();
+        server = Loopback.server().route("/ws", onServer).start();
     }
 
     @AfterEach
@@ -58,9 +62,9 @@ class RawProtocolTest {
             RawClient.Frame close = raw.readFrame();
             assertThat(close.opcode()).isEqualTo(RawClient.CLOSE);
             assertThat(close.closeCode()).isEqualTo(1002);
-            assertThat(raw.awaitEnd(Recorder.WAIT)).isTrue();
+            assertThat(raw.awaitEnd(Await.WAIT)).isTrue();
         }
-        Recorder.Closed closed = onServer.awaitClose();
+        RecordingHandler.Closed closed = onServer.awaitClose();
         assertThat(closed.code()).isEqualTo(1002);
         assertThat(closed.clean()).isFalse();
         assertThat(onServer.texts).isEmpty();
@@ -75,9 +79,9 @@ class RawProtocolTest {
             assertThat(answer.opcode()).isEqualTo(RawClient.CLOSE);
             assertThat(answer.closeCode()).isEqualTo(4100);
             // RFC 6455 §7.1.1: the server closes the TCP connection first.
-            assertThat(raw.awaitEnd(Recorder.WAIT)).isTrue();
+            assertThat(raw.awaitEnd(Await.WAIT)).isTrue();
         }
-        assertThat(onServer.awaitClose()).isEqualTo(new Recorder.Closed(4100, "raw bye", true));
+        assertThat(onServer.awaitClose()).isEqualTo(new RecordingHandler.Closed(4100, "raw bye", true));
     }
 
     @Test
@@ -86,6 +90,6 @@ class RawProtocolTest {
             raw.write("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
             assertThat(raw.readToEnd()).matches("(?s)HTTP/1\\.1 (400|426) .*");
         }
-        Recorder.eventually("released", () -> server.connectionCount() == 0);
+        Await.eventually("released", () -> server.connectionCount() == 0);
     }
 }

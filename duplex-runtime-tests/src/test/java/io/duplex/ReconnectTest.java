@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.duplex.handshake.HandshakeException;
 import io.duplex.handshake.Headers;
 import io.duplex.protocol.State;
+import io.duplex.testkit.ManualScheduler;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

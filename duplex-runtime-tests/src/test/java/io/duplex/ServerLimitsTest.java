@@ -1,9 +1,13 @@
 package io.duplex;
 
-import static io.duplex.Recorder.await;
+import static io.duplex.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.duplex.handshake.HandshakeException;
+import io.duplex.testkit.Await;
+import io.duplex.testkit.Loopback;
+import io.duplex.testkit.RawClient;
+import io.duplex.testkit.RecordingHandler;
 import java.net.InetAddress;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -30,49 +34,49 @@ class ServerLimitsTest {
     }
 
     static HandshakeException refusal(java.util.concurrent.CompletableFuture<WebSocket> connecting) {
-        Throwable t = Recorder.catchFailure(connecting);
+        Throwable t = Await.catchFailure(connecting);
         assertThat(t).isInstanceOf(HandshakeException.class);
         return (HandshakeException) t;
     }
 
     @Test
     void connectionsOverTheLimitGet503WithRetryAfter() throws Exception {
-        server = Recorder.server()
+        server = Loopback.server()
                 .config(WebSocketConfig.builder().maxConnections(2).build())
                 .route("/ws", WebSocketHandler.echo())
                 .start();
-        WebSocket first = await(client.connect(Recorder.uri(server, "/ws"), new Recorder()));
-        await(client.connect(Recorder.uri(server, "/ws"), new Recorder()));
-        HandshakeException third = refusal(client.connect(Recorder.uri(server, "/ws"), new Recorder()));
+        WebSocket first = await(client.connect(Loopback.uri(server, "/ws"), new RecordingHandler()));
+        await(client.connect(Loopback.uri(server, "/ws"), new RecordingHandler()));
+        HandshakeException third = refusal(client.connect(Loopback.uri(server, "/ws"), new RecordingHandler()));
         assertThat(third.status()).isEqualTo(503);
         assertThat(third.headers().first("Retry-After")).isEqualTo("1");
         // The JDK client sees the same answer.
-        assertThat(JdkListener.refusedStatus(HttpClient.newHttpClient(), Recorder.uri(server, "/ws")))
+        assertThat(JdkListener.refusedStatus(HttpClient.newHttpClient(), Loopback.uri(server, "/ws")))
                 .isEqualTo(503);
         try (RawClient raw = RawClient.connect(server.port())) {
             assertThat(raw.upgrade("/ws")).startsWith("HTTP/1.1 503 ").contains("Retry-After: 1\r\n");
         }
         // A freed slot can be used again.
         first.close();
-        Recorder.eventually("the closed connection is released", () -> server.connectionCount() == 1);
-        Recorder onClient = new Recorder();
-        WebSocket again = await(client.connect(Recorder.uri(server, "/ws"), onClient));
+        Await.eventually("the closed connection is released", () -> server.connectionCount() == 1);
+        RecordingHandler onClient = new RecordingHandler();
+        WebSocket again = await(client.connect(Loopback.uri(server, "/ws"), onClient));
         again.send("echo");
         assertThat(onClient.nextText()).isEqualTo("echo");
     }
 
     @Test
     void connectionsPerAddressAreLimited() throws Exception {
-        server = Recorder.server()
+        server = Loopback.server()
                 .config(WebSocketConfig.builder()
                         .maxConnections(10)
                         .maxConnectionsPerAddress(2)
                         .build())
                 .route("/ws", WebSocketHandler.echo())
                 .start();
-        await(client.connect(Recorder.uri(server, "/ws"), new Recorder()));
-        await(client.connect(Recorder.uri(server, "/ws"), new Recorder()));
-        assertThat(refusal(client.connect(Recorder.uri(server, "/ws"), new Recorder()))
+        await(client.connect(Loopback.uri(server, "/ws"), new RecordingHandler()));
+        await(client.connect(Loopback.uri(server, "/ws"), new RecordingHandler()));
+        assertThat(refusal(client.connect(Loopback.uri(server, "/ws"), new RecordingHandler()))
                         .status())
                 .isEqualTo(503);
         // Another address (all of 127.0.0.0/8 is loopback) still gets in.
@@ -84,23 +88,23 @@ class ServerLimitsTest {
 
     @Test
     void unknownPathGets404() {
-        server = Recorder.server().route("/ws", WebSocketHandler.echo()).start();
-        assertThat(refusal(client.connect(Recorder.uri(server, "/nope"), new Recorder()))
+        server = Loopback.server().route("/ws", WebSocketHandler.echo()).start();
+        assertThat(refusal(client.connect(Loopback.uri(server, "/nope"), new RecordingHandler()))
                         .status())
                 .isEqualTo(404);
-        assertThat(JdkListener.refusedStatus(HttpClient.newHttpClient(), Recorder.uri(server, "/nope")))
+        assertThat(JdkListener.refusedStatus(HttpClient.newHttpClient(), Loopback.uri(server, "/nope")))
                 .isEqualTo(404);
-        Recorder.eventually("refused connections are released", () -> server.connectionCount() == 0);
+        Await.eventually("refused connections are released", () -> server.connectionCount() == 0);
     }
 
     @Test
     void wildcardRouteCatchesOtherPaths() {
-        Recorder onServer = new Recorder();
-        server = Recorder.server()
+        RecordingHandler onServer = new RecordingHandler();
+        server = Loopback.server()
                 .route("/ws", WebSocketHandler.echo())
                 .route("*", onServer)
                 .start();
-        await(client.connect(Recorder.uri(server, "/anything/else?x=1"), new Recorder()));
+        await(client.connect(Loopback.uri(server, "/anything/else?x=1"), new RecordingHandler()));
         assertThat(onServer.awaitOpen().path()).isEqualTo("/anything/else");
     }
 }

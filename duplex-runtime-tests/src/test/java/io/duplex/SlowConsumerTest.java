@@ -1,8 +1,12 @@
 package io.duplex;
 
-import static io.duplex.Recorder.await;
+import static io.duplex.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.duplex.testkit.Await;
+import io.duplex.testkit.Loopback;
+import io.duplex.testkit.RawClient;
+import io.duplex.testkit.RecordingHandler;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -36,7 +40,7 @@ class SlowConsumerTest {
     }
 
     /** Sends 64 KiB messages until a few are dropped (or 2,000 went out), from onOpen. */
-    static final class Flooder extends Recorder {
+    static final class Flooder extends RecordingHandler {
         final CompletableFuture<Burst> burst = new CompletableFuture<>();
         final Executor executor;
 
@@ -91,7 +95,7 @@ class SlowConsumerTest {
     }
 
     void start(SlowConsumerPolicy policy, WebSocketHandler handler) {
-        server = Recorder.server()
+        server = Loopback.server()
                 .config(WebSocketConfig.builder()
                         .outboundLimit(LIMIT)
                         .slowConsumerPolicy(policy)
@@ -130,12 +134,12 @@ class SlowConsumerTest {
             assertBufferedThenDropped(burst);
             // The peer is not reading, so no close handshake could finish: the queue is freed at
             // once (no close timeout) and the handler is told the code this end failed with.
-            assertThat(onServer.awaitClose()).isEqualTo(new Recorder.Closed(1008, "slow consumer", false));
-            assertThat(raw.awaitEnd(Recorder.WAIT)).isTrue();
+            assertThat(onServer.awaitClose()).isEqualTo(new RecordingHandler.Closed(1008, "slow consumer", false));
+            assertThat(raw.awaitEnd(Await.WAIT)).isTrue();
             assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(CLOSE_TIMEOUT.toMillis());
             assertThat(onServer.awaitOpen().bufferedAmount()).isZero();
         }
-        Recorder.eventually("the connection is released", () -> server.connectionCount() == 0);
+        Await.eventually("the connection is released", () -> server.connectionCount() == 0);
         assertThat(onServer.closeCalls).hasValue(1);
     }
 
@@ -145,10 +149,10 @@ class SlowConsumerTest {
         start(SlowConsumerPolicy.CLOSE, onServer);
         try (RawClient raw = nonReader()) {
             assertBufferedThenDropped(await(onServer.burst));
-            assertThat(onServer.awaitClose()).isEqualTo(new Recorder.Closed(1008, "slow consumer", false));
-            assertThat(raw.awaitEnd(Recorder.WAIT)).isTrue();
+            assertThat(onServer.awaitClose()).isEqualTo(new RecordingHandler.Closed(1008, "slow consumer", false));
+            assertThat(raw.awaitEnd(Await.WAIT)).isTrue();
         }
-        Recorder.eventually("the connection is released", () -> server.connectionCount() == 0);
+        Await.eventually("the connection is released", () -> server.connectionCount() == 0);
     }
 
     @Test
@@ -189,8 +193,8 @@ class SlowConsumerTest {
 
     @Test
     void bufferedIsAlwaysFollowedByDrain() {
-        Recorder onServer = new Recorder();
-        server = Recorder.server()
+        RecordingHandler onServer = new RecordingHandler();
+        server = Loopback.server()
                 .config(WebSocketConfig.builder().outboundLimit(4 << 20).build())
                 .route("/ws", onServer)
                 .start();
@@ -200,14 +204,14 @@ class SlowConsumerTest {
                         .maxFrameSize(4 << 20)
                         .build())
                 .build()) {
-            Recorder onClient = new Recorder();
-            await(client.connect(Recorder.uri(server, "/ws"), onClient));
+            RecordingHandler onClient = new RecordingHandler();
+            await(client.connect(Loopback.uri(server, "/ws"), onClient));
             WebSocket ws = onServer.awaitOpen();
             // One message larger than the high-water mark (1 MiB): BUFFERED, so onDrain must follow
             // even if the socket takes it at once.
             assertThat(ws.send(ByteBuffer.allocate(2 << 20))).isEqualTo(SendResult.BUFFERED);
-            Recorder.eventually("onDrain after BUFFERED", () -> onServer.drains.get() == 1);
-            assertThat(Recorder.poll(onClient.binaries).remaining()).isEqualTo(2 << 20);
+            Await.eventually("onDrain after BUFFERED", () -> onServer.drains.get() == 1);
+            assertThat(Await.poll(onClient.binaries).remaining()).isEqualTo(2 << 20);
         }
     }
 }

@@ -1,8 +1,11 @@
 package io.duplex;
 
-import static io.duplex.Recorder.await;
+import static io.duplex.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.duplex.testkit.Loopback;
+import io.duplex.testkit.RawClient;
+import io.duplex.testkit.RecordingHandler;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,7 +33,7 @@ class StaticFilesTest {
         Files.createDirectory(root.resolve("sub"));
         Files.writeString(root.resolve("sub").resolve("index.html"), "<p>sub</p>");
         Files.writeString(temp.resolve("secret.txt"), "do not serve");
-        server = Recorder.server()
+        server = Loopback.server()
                 .staticFiles(root)
                 .route("/ws", WebSocketHandler.echo())
                 .start();
@@ -115,8 +118,8 @@ class StaticFilesTest {
     @Test
     void webSocketRoutesWorkAlongside() throws IOException {
         try (WebSocketClient client = WebSocketClient.builder().build()) {
-            Recorder onClient = new Recorder();
-            await(client.connect(Recorder.uri(server, "/ws"), onClient)).send("ws too");
+            RecordingHandler onClient = new RecordingHandler();
+            await(client.connect(Loopback.uri(server, "/ws"), onClient)).send("ws too");
             assertThat(onClient.nextText()).isEqualTo("ws too");
         }
         assertThat(new String(

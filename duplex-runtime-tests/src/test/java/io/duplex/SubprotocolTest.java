@@ -1,8 +1,10 @@
 package io.duplex;
 
-import static io.duplex.Recorder.await;
+import static io.duplex.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.duplex.testkit.Loopback;
+import io.duplex.testkit.RecordingHandler;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -12,13 +14,13 @@ import org.junit.jupiter.api.Test;
 /** RFC 6455 §4.2.2: the server picks one subprotocol the client offered, by its own preference. */
 class SubprotocolTest {
     WebSocketServer server;
-    Recorder onServer;
+    RecordingHandler onServer;
     WebSocketClient client;
 
     @BeforeEach
     void start() {
-        onServer = new Recorder();
-        server = Recorder.server()
+        onServer = new RecordingHandler();
+        server = Loopback.server()
                 .config(WebSocketConfig.builder()
                         .subprotocols("chat.v2", "chat")
                         .build())
@@ -40,7 +42,7 @@ class SubprotocolTest {
         java.net.http.WebSocket ws = await(HttpClient.newHttpClient()
                 .newWebSocketBuilder()
                 .subprotocols("chat", "chat.v2")
-                .buildAsync(Recorder.uri(server, "/ws"), new JdkListener()));
+                .buildAsync(Loopback.uri(server, "/ws"), new JdkListener()));
         assertThat(ws.getSubprotocol()).isEqualTo("chat.v2");
         assertThat(onServer.awaitOpen().subprotocol()).isEqualTo("chat.v2");
     }
@@ -48,7 +50,7 @@ class SubprotocolTest {
     @Test
     void ourClientGetsTheServersPreference() {
         client = WebSocketClient.builder().subprotocols("chat", "chat.v2").build();
-        WebSocket ws = await(client.connect(Recorder.uri(server, "/ws"), new Recorder()));
+        WebSocket ws = await(client.connect(Loopback.uri(server, "/ws"), new RecordingHandler()));
         assertThat(ws.subprotocol()).isEqualTo("chat.v2");
         assertThat(onServer.awaitOpen().subprotocol()).isEqualTo("chat.v2");
     }
@@ -56,7 +58,7 @@ class SubprotocolTest {
     @Test
     void noCommonSubprotocolMeansNone() {
         client = WebSocketClient.builder().subprotocols("mqtt").build();
-        WebSocket ws = await(client.connect(Recorder.uri(server, "/ws"), new Recorder()));
+        WebSocket ws = await(client.connect(Loopback.uri(server, "/ws"), new RecordingHandler()));
         assertThat(ws.subprotocol()).isNull();
         assertThat(onServer.awaitOpen().subprotocol()).isNull();
     }
@@ -64,14 +66,14 @@ class SubprotocolTest {
     @Test
     void clientOfferingOnlyTheOlderOneGetsIt() {
         client = WebSocketClient.builder().subprotocols("chat").build();
-        WebSocket ws = await(client.connect(Recorder.uri(server, "/ws"), new Recorder()));
+        WebSocket ws = await(client.connect(Loopback.uri(server, "/ws"), new RecordingHandler()));
         assertThat(ws.subprotocol()).isEqualTo("chat");
     }
 
     @Test
     void upgraderMayOverrideTheChoice() {
         client = WebSocketClient.builder().subprotocols("chat", "chat.v2").build();
-        WebSocket ws = await(client.connect(Recorder.uri(server, "/legacy"), new Recorder()));
+        WebSocket ws = await(client.connect(Loopback.uri(server, "/legacy"), new RecordingHandler()));
         assertThat(ws.subprotocol()).isEqualTo("chat");
         assertThat(onServer.awaitOpen().subprotocol()).isEqualTo("chat");
     }

@@ -1,8 +1,12 @@
 package io.duplex;
 
-import static io.duplex.Recorder.await;
+import static io.duplex.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.duplex.testkit.Await;
+import io.duplex.testkit.Loopback;
+import io.duplex.testkit.RawClient;
+import io.duplex.testkit.RecordingHandler;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -41,7 +45,7 @@ class TimeoutsTest {
     }
 
     void start(WebSocketConfig config, WebSocketHandler handler) {
-        server = Recorder.server().config(config).route("/ws", handler).start();
+        server = Loopback.server().config(config).route("/ws", handler).start();
     }
 
     static long millisSince(long startNanos) {
@@ -56,8 +60,8 @@ class TimeoutsTest {
                 RawClient silent = RawClient.connect(server.port())) {
             slow.write("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n");
             // A well-behaved client is served meanwhile.
-            Recorder onClient = new Recorder();
-            WebSocket ws = await(client.connect(Recorder.uri(server, "/ws"), onClient));
+            RecordingHandler onClient = new RecordingHandler();
+            WebSocket ws = await(client.connect(Loopback.uri(server, "/ws"), onClient));
             ws.send("still served");
             assertThat(onClient.nextText()).isEqualTo("still served");
             assertThat(slow.awaitEnd(Duration.ofMillis(300).plus(SLACK))).isTrue();
@@ -66,7 +70,7 @@ class TimeoutsTest {
             ws.send("and after");
             assertThat(onClient.nextText()).isEqualTo("and after");
         }
-        Recorder.eventually("slow connections are released", () -> server.connectionCount() == 1);
+        Await.eventually("slow connections are released", () -> server.connectionCount() == 1);
     }
 
     @Test
@@ -97,7 +101,7 @@ class TimeoutsTest {
 
     @Test
     void peerThatNeverAnswersPingsIsFailedWith1011() throws IOException {
-        Recorder onServer = new Recorder();
+        RecordingHandler onServer = new RecordingHandler();
         start(
                 WebSocketConfig.builder()
                         .pingInterval(Duration.ofMillis(200))
@@ -111,7 +115,8 @@ class TimeoutsTest {
             assertThat(ping.opcode()).isEqualTo(RawClient.PING);
             // RFC 6455 §7.1.7: this end fails the connection; 1011 like python websockets'
             // keepalive. The handler is told the code it failed with; the handshake did not finish.
-            assertThat(onServer.awaitClose()).isEqualTo(new Recorder.Closed(1011, "keepalive ping timeout", false));
+            assertThat(onServer.awaitClose())
+                    .isEqualTo(new RecordingHandler.Closed(1011, "keepalive ping timeout", false));
             assertThat(millisSince(t0))
                     .isLessThan(Duration.ofMillis(500).plus(SLACK).toMillis());
             RawClient.Frame close = mute.readFrame();
@@ -124,19 +129,19 @@ class TimeoutsTest {
 
     @Test
     void peersThatAnswerPingsStayOpen() {
-        Recorder onServer = new Recorder();
+        RecordingHandler onServer = new RecordingHandler();
         start(
                 WebSocketConfig.builder()
                         .pingInterval(Duration.ofMillis(100))
                         .pongTimeout(Duration.ofMillis(300))
                         .build(),
                 onServer);
-        await(client.connect(Recorder.uri(server, "/ws"), new Recorder()));
+        await(client.connect(Loopback.uri(server, "/ws"), new RecordingHandler()));
         JdkListener jdk = new JdkListener();
-        JdkListener.open(HttpClient.newHttpClient(), Recorder.uri(server, "/ws"), jdk);
+        JdkListener.open(HttpClient.newHttpClient(), Loopback.uri(server, "/ws"), jdk);
         // Six keepalive rounds answered by both clients: three pong timeouts have passed.
         for (int i = 0; i < 6; i++) {
-            Recorder.poll(onServer.pongs);
+            Await.poll(onServer.pongs);
         }
         assertThat(onServer.closed).isNotDone();
         assertThat(jdk.closed).isNotDone();
@@ -144,31 +149,31 @@ class TimeoutsTest {
 
     @Test
     void idleConnectionIsClosedWith1001() {
-        Recorder onServer = new Recorder();
+        RecordingHandler onServer = new RecordingHandler();
         start(
                 WebSocketConfig.builder()
                         .idleTimeout(Duration.ofMillis(300))
                         .pingInterval(Duration.ofMillis(50))
                         .build(),
                 onServer);
-        Recorder onClient = new Recorder();
+        RecordingHandler onClient = new RecordingHandler();
         long t0 = System.nanoTime();
-        await(client.connect(Recorder.uri(server, "/ws"), onClient));
+        await(client.connect(Loopback.uri(server, "/ws"), onClient));
         // Keepalive pings and pongs are not activity.
-        assertThat(onClient.awaitClose()).isEqualTo(new Recorder.Closed(1001, "idle timeout", true));
+        assertThat(onClient.awaitClose()).isEqualTo(new RecordingHandler.Closed(1001, "idle timeout", true));
         assertThat(millisSince(t0))
                 .isBetween(290L, Duration.ofMillis(300).plus(SLACK).toMillis());
-        assertThat(onServer.awaitClose()).isEqualTo(new Recorder.Closed(1001, "", true));
+        assertThat(onServer.awaitClose()).isEqualTo(new RecordingHandler.Closed(1001, "", true));
         JdkListener jdk = new JdkListener();
-        JdkListener.open(HttpClient.newHttpClient(), Recorder.uri(server, "/ws"), jdk);
-        assertThat(await(jdk.closed)).isEqualTo(new Recorder.Closed(1001, "idle timeout", true));
+        JdkListener.open(HttpClient.newHttpClient(), Loopback.uri(server, "/ws"), jdk);
+        assertThat(await(jdk.closed)).isEqualTo(new RecordingHandler.Closed(1001, "idle timeout", true));
     }
 
     @Test
     void messagesKeepAConnectionFromIdling() {
         start(WebSocketConfig.builder().idleTimeout(Duration.ofMillis(500)).build(), WebSocketHandler.echo());
-        Recorder onClient = new Recorder();
-        WebSocket ws = await(client.connect(Recorder.uri(server, "/ws"), onClient));
+        RecordingHandler onClient = new RecordingHandler();
+        WebSocket ws = await(client.connect(Loopback.uri(server, "/ws"), onClient));
         AtomicInteger n = new AtomicInteger();
         timer.scheduleAtFixedRate(() -> ws.send("tick " + n.getAndIncrement()), 0, 100, TimeUnit.MILLISECONDS);
         // Twelve echoes span more than twice the idle timeout.
@@ -182,7 +187,7 @@ class TimeoutsTest {
 
     @Test
     void peerThatNeverAnswersACloseIsAbortedAfterTheCloseTimeout() throws IOException {
-        Recorder onServer = new Recorder() {
+        RecordingHandler onServer = new RecordingHandler() {
             @Override
             public void onOpen(WebSocket ws) {
                 super.onOpen(ws);
@@ -198,7 +203,7 @@ class TimeoutsTest {
             assertThat(mute.awaitEnd(Duration.ofMillis(300).plus(SLACK))).isTrue();
             // The close timer starts after t0, when the server sends its Close.
             assertThat(millisSince(t0)).isGreaterThanOrEqualTo(290);
-            assertThat(onServer.awaitClose()).isEqualTo(new Recorder.Closed(1006, "", false));
+            assertThat(onServer.awaitClose()).isEqualTo(new RecordingHandler.Closed(1006, "", false));
         }
     }
 }

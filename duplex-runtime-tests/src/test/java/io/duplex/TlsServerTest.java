@@ -1,8 +1,13 @@
 package io.duplex;
 
-import static io.duplex.Recorder.await;
+import static io.duplex.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.duplex.testing.TestCertificates;
+import io.duplex.testkit.Await;
+import io.duplex.testkit.Loopback;
+import io.duplex.testkit.RawClient;
+import io.duplex.testkit.RecordingHandler;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,17 +30,17 @@ class TlsServerTest {
     @BeforeAll
     static void start() throws IOException {
         TestCertificates.Generated localhost = TestCertificates.localhost();
-        pkcs12Server = Recorder.server()
+        pkcs12Server = Loopback.server()
                 .tls(TlsConfig.pkcs12(localhost.keyStore(), localhost.password()))
                 .route("/echo", WebSocketHandler.echo())
                 .start();
         TestCertificates.PemFiles pem = TestCertificates.localhostRsa().writePem();
-        pemServer = Recorder.server()
+        pemServer = Loopback.server()
                 .tls(TlsConfig.pem(pem.certificateChain(), pem.privateKey()))
                 .route("/echo", WebSocketHandler.echo())
                 .start();
         TestCertificates.Generated other = TestCertificates.otherHost();
-        otherHostServer = Recorder.server()
+        otherHostServer = Loopback.server()
                 .tls(TlsConfig.pkcs12(other.keyStore(), other.password()))
                 .route("/echo", WebSocketHandler.echo())
                 .start();
@@ -73,9 +78,9 @@ class TlsServerTest {
         for (int size : new int[] {1, 1 << 20}) {
             String text = "t".repeat(size);
             await(ws.sendText(text, true));
-            assertThat(Recorder.poll(listener.texts)).isEqualTo(text);
+            assertThat(Await.poll(listener.texts)).isEqualTo(text);
             await(ws.sendBinary(random(size), true));
-            assertThat(Recorder.poll(listener.binaries)).isEqualTo(random(size));
+            assertThat(Await.poll(listener.binaries)).isEqualTo(random(size));
         }
         await(ws.sendClose(1000, "bye"));
         assertThat(await(listener.closed).code()).isEqualTo(1000);
@@ -89,17 +94,17 @@ class TlsServerTest {
                         TestCertificates.localhost().certificate(),
                         TestCertificates.localhostRsa().certificate());
         try (WebSocketClient client = WebSocketClient.builder().tls(trust).build()) {
-            Recorder onClient = new Recorder();
+            RecordingHandler onClient = new RecordingHandler();
             WebSocket ws = await(client.connect(wss(server(pem)), onClient));
             for (int size : new int[] {1, 1 << 20}) {
                 String text = "t".repeat(size);
                 assertThat(ws.send(text)).isNotEqualTo(SendResult.DROPPED);
                 assertThat(onClient.nextText()).isEqualTo(text);
                 assertThat(ws.send(random(size))).isNotEqualTo(SendResult.DROPPED);
-                assertThat(Recorder.poll(onClient.binaries)).isEqualTo(random(size));
+                assertThat(Await.poll(onClient.binaries)).isEqualTo(random(size));
             }
             ws.close(1000, "bye");
-            assertThat(onClient.awaitClose()).isEqualTo(new Recorder.Closed(1000, "", true));
+            assertThat(onClient.awaitClose()).isEqualTo(new RecordingHandler.Closed(1000, "", true));
         }
     }
 
@@ -108,7 +113,7 @@ class TlsServerTest {
         try (WebSocketClient client = WebSocketClient.builder()
                 .tls(TlsConfig.client(TestCertificates.clientContext()))
                 .build()) {
-            Recorder onClient = new Recorder();
+            RecordingHandler onClient = new RecordingHandler();
             await(client.connect(URI.create("wss://localhost:" + pkcs12Server.port() + "/echo"), onClient))
                     .send("by name");
             assertThat(onClient.nextText()).isEqualTo("by name");
@@ -120,7 +125,7 @@ class TlsServerTest {
         try (WebSocketClient client = WebSocketClient.builder()
                 .tls(TlsConfig.client(TestCertificates.clientContext()))
                 .build()) {
-            Throwable t = Recorder.catchFailure(client.connect(wss(otherHostServer), new Recorder()));
+            Throwable t = Await.catchFailure(client.connect(wss(otherHostServer), new RecordingHandler()));
             assertThat(t).isInstanceOf(IOException.class).hasMessageContaining("hostname verification");
         }
         // The server shrugs it off and serves the next (trusting, matching) client.
@@ -128,16 +133,16 @@ class TlsServerTest {
                 .tls(TlsConfig.client()
                         .trustCertificates(TestCertificates.otherHost().certificate()))
                 .build()) {
-            Throwable t = Recorder.catchFailure(client.connect(wss(otherHostServer), new Recorder()));
+            Throwable t = Await.catchFailure(client.connect(wss(otherHostServer), new RecordingHandler()));
             assertThat(t).isInstanceOf(IOException.class).hasMessageContaining("hostname verification");
         }
-        Recorder.eventually("failed handshakes are released", () -> otherHostServer.connectionCount() == 0);
+        Await.eventually("failed handshakes are released", () -> otherHostServer.connectionCount() == 0);
     }
 
     @Test
     void untrustedCertificateIsRefused() {
         try (WebSocketClient client = WebSocketClient.builder().build()) {
-            Throwable t = Recorder.catchFailure(client.connect(wss(pkcs12Server), new Recorder()));
+            Throwable t = Await.catchFailure(client.connect(wss(pkcs12Server), new RecordingHandler()));
             assertThat(t).isInstanceOf(IOException.class).hasMessageContaining("not trusted");
         }
     }
@@ -145,7 +150,7 @@ class TlsServerTest {
     @Test
     void silentTcpClientIsCutOffByTheHandshakeTimeout() throws IOException {
         TestCertificates.Generated localhost = TestCertificates.localhost();
-        WebSocketServer strict = Recorder.server()
+        WebSocketServer strict = Loopback.server()
                 .tls(TlsConfig.pkcs12(localhost.keyStore(), localhost.password()))
                 .config(WebSocketConfig.builder()
                         .handshakeTimeout(Duration.ofMillis(300))
@@ -166,8 +171,8 @@ class TlsServerTest {
     void plainClientOnATlsPortIsCutOff() throws IOException {
         try (RawClient raw = RawClient.connect(pkcs12Server.port())) {
             raw.write(RawClient.upgradeRequest("/echo", pkcs12Server.port()));
-            assertThat(raw.awaitEnd(Recorder.WAIT)).isTrue();
+            assertThat(raw.awaitEnd(Await.WAIT)).isTrue();
         }
-        Recorder.eventually("released", () -> pkcs12Server.connectionCount() == 0);
+        Await.eventually("released", () -> pkcs12Server.connectionCount() == 0);
     }
 }

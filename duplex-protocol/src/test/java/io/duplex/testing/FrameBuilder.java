@@ -1,4 +1,4 @@
-package io.duplex.testkit;
+package io.duplex.testing;
 
 import io.duplex.frame.Masking;
 import java.io.ByteArrayOutputStream;

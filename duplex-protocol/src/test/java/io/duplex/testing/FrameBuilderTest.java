@@ -1,6 +1,6 @@
-package io.duplex.testkit;
+package io.duplex.testing;
 
-import static io.duplex.testkit.Hex.bytes;
+import static io.duplex.testing.Hex.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,7 +8,7 @@ import io.duplex.frame.Violation;
 import io.duplex.protocol.Event;
 import io.duplex.protocol.Protocol;
 import io.duplex.protocol.Role;
-import io.duplex.testkit.FrameBuilder.LengthEncoding;
+import io.duplex.testing.FrameBuilder.LengthEncoding;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -192,7 +192,7 @@ class FrameBuilderTest {
     @ParameterizedTest(name = "{1}")
     @MethodSource("invalidClientFrames")
     void serverFailsTheConnectionWithThePreciseViolation(FrameBuilder frame, Violation expected) {
-        try (RecordingHandler recorder = new RecordingHandler()) {
+        try (ProtocolRecorder recorder = new ProtocolRecorder()) {
             Protocol server = Protocol.builder(Role.SERVER)
                     .events(recorder)
                     .output(recorder)
@@ -206,7 +206,7 @@ class FrameBuilderTest {
 
     @Test
     void serverReadsTheRfcMaskedHello() {
-        try (RecordingHandler recorder = new RecordingHandler()) {
+        try (ProtocolRecorder recorder = new ProtocolRecorder()) {
             Protocol server = Protocol.builder(Role.SERVER)
                     .events(recorder)
                     .output(recorder)

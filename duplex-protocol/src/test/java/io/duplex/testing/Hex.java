@@ -1,5 +1,6 @@
-package io.duplex.protocol;
+package io.duplex.testing;
 
+import io.duplex.protocol.Role;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.HexFormat;
@@ -9,7 +10,7 @@ import java.util.HexFormat;
  * client applies, written naively (byte by byte) so fixtures never depend on the code under test.
  */
 public final class Hex {
-    /** The key fixtures are masked with; equal to the seeded key {@link Recorder} gives clients. */
+    /** The key fixtures are masked with; equal to the seeded key {@link ProtocolRecorder} gives clients. */
     public static final int MASK_KEY = 0x37fa213d;
 
     private static final HexFormat FORMAT = HexFormat.ofDelimiter(" ");

@@ -1,4 +1,4 @@
-package io.duplex.testkit;
+package io.duplex.testing;
 
 import io.duplex.extension.Extension;
 import io.duplex.protocol.Protocol;
@@ -21,7 +21,7 @@ import java.util.function.IntSupplier;
  * until both directions are idle, or {@link #deliverToServer()} / {@link #deliverToClient()} for
  * one direction. With {@link Builder#chunkSize(int)} the bytes arrive in reads of at most that
  * size, to exercise split frames. Each side's events and written bytes are recorded by a {@link
- * RecordingHandler}:
+ * ProtocolRecorder}:
  *
  * <pre>{@code
  * try (ProtocolPair pair = ProtocolPair.create()) {
@@ -44,8 +44,8 @@ public final class ProtocolPair implements AutoCloseable {
 
     private final Protocol client;
     private final Protocol server;
-    private final RecordingHandler clientRecorder = new RecordingHandler();
-    private final RecordingHandler serverRecorder = new RecordingHandler();
+    private final ProtocolRecorder clientRecorder = new ProtocolRecorder();
+    private final ProtocolRecorder serverRecorder = new ProtocolRecorder();
     private final ByteArrayOutputStream toServer = new ByteArrayOutputStream();
     private final ByteArrayOutputStream toClient = new ByteArrayOutputStream();
     private final int chunkSize;
@@ -95,12 +95,12 @@ public final class ProtocolPair implements AutoCloseable {
     }
 
     /** The client's events and every byte the client wrote. */
-    public RecordingHandler clientRecorder() {
+    public ProtocolRecorder clientRecorder() {
         return clientRecorder;
     }
 
     /** The server's events and every byte the server wrote. */
-    public RecordingHandler serverRecorder() {
+    public ProtocolRecorder serverRecorder() {
         return serverRecorder;
     }
 

@@ -1,4 +1,4 @@
-package io.duplex.testkit;
+package io.duplex.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -24,9 +24,9 @@ class ProtocolPairTest {
             pair.flush();
             assertThat(pair.hasPending()).isFalse();
 
-            assertThat(pair.serverRecorder().takeEvents())
+            assertThat(pair.serverRecorder().takeAll())
                     .containsExactly(new Event.Text("héllo"), new Event.Binary(ByteBuffer.wrap(new byte[] {1, 2, 3})));
-            assertThat(pair.clientRecorder().takeEvents())
+            assertThat(pair.clientRecorder().takeAll())
                     .containsExactly(new Event.Text("wörld"), new Event.Binary(ByteBuffer.wrap(new byte[300])));
         }
     }
@@ -94,7 +94,7 @@ class ProtocolPairTest {
             pair.client().sendBinary(ByteBuffer.wrap(new byte[70_000]));
             pair.client().sendText("after");
             assertThat(pair.deliverToServer()).isEqualTo(10 + 4 + 70_000 + 2 + 4 + 5);
-            assertThat(pair.serverRecorder().takeEvents())
+            assertThat(pair.serverRecorder().takeAll())
                     .containsExactly(new Event.Binary(ByteBuffer.wrap(new byte[70_000])), new Event.Text("after"));
             assertThat(pair.deliverToClient()).isZero();
         }

@@ -1,8 +1,11 @@
-package io.duplex.protocol;
+package io.duplex.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.duplex.frame.Violation;
+import io.duplex.protocol.Event;
+import io.duplex.protocol.Protocol;
+import io.duplex.protocol.Role;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -13,11 +16,31 @@ import java.util.List;
 import java.util.zip.CRC32;
 
 /**
- * Records what a {@link Protocol} emits: events (buffers copied, since they only live during the
- * call) and the bytes it writes. Tests take what they expect and end with {@link #assertDone()}, so
- * nothing unexpected goes unnoticed.
+ * Records what a {@link Protocol} emits: the {@link Event}s it delivers (as an {@link
+ * Protocol.EventSink}) and the bytes it writes (as a {@link Protocol.Output}).
+ *
+ * <p>Event buffers are only valid during delivery, so every buffer is copied on arrival into a
+ * fresh read-only heap buffer; recorded events therefore compare by content ({@link
+ * ByteBuffer#equals} compares the remaining bytes). Reading a recorded buffer moves its position
+ * and changes what it equals; {@code duplicate()} it first.
+ *
+ * <p>Tests take what they expect ({@link #takeEvent()}, {@link #takeEvents()} as {@link
+ * #describe} strings, {@link #takeAll()}, {@link #takeFrames()}, {@link #takeOutput()}) and end
+ * with {@link #assertDone()} (no event and no byte left) or {@link #assertNoMoreEvents()}, or use
+ * the recorder in try-with-resources so that {@link #close()} fails the test if an event was left
+ * unexamined: nothing unexpected goes unnoticed.
+ *
+ * <pre>{@code
+ * try (ProtocolRecorder server = new ProtocolRecorder()) {
+ *     Protocol p = server.protocol(Role.SERVER);
+ *     p.receive(ByteBuffer.wrap(FrameBuilder.text("hi").masked(1).build()));
+ *     assertEquals(new Event.Text("hi"), server.takeEvent());
+ * }
+ * }</pre>
+ *
+ * <p>Threading: not thread-safe; use it on the thread that drives the protocol.
  */
-public final class Recorder implements Protocol.EventSink, Protocol.Output {
+public final class ProtocolRecorder implements Protocol.EventSink, Protocol.Output, AutoCloseable {
 
     /** A frame this end wrote, unmasked. */
     public record Frame(boolean fin, int rsv, int opcode, boolean masked, byte[] payload) {
@@ -40,9 +63,12 @@ public final class Recorder implements Protocol.EventSink, Protocol.Output {
         return builder(role).build();
     }
 
+    /** Creates an empty recorder. */
+    public ProtocolRecorder() {}
+
     @Override
     public void onEvent(Event event) {
-        events.add(snapshot(event));
+        events.addLast(snapshot(event));
     }
 
     @Override
@@ -51,23 +77,59 @@ public final class Recorder implements Protocol.EventSink, Protocol.Output {
         wire.writeBytes(Hex.toArray(payload));
     }
 
-    /** The next event, which must exist. */
-    public Event next() {
-        assertThat(events).as("events").isNotEmpty();
-        return events.poll();
+    /**
+     * The oldest unconsumed event.
+     *
+     * @throws AssertionError if there is none
+     */
+    public Event takeEvent() {
+        Event event = events.pollFirst();
+        if (event == null) {
+            throw new AssertionError("expected an event but none was recorded");
+        }
+        return event;
     }
 
+    /**
+     * The oldest unconsumed event, which must be of type {@code type}.
+     *
+     * @throws AssertionError if there is none or it has another type (it is consumed anyway)
+     */
+    public <T extends Event> T takeEvent(Class<T> type) {
+        Event event = takeEvent();
+        if (!type.isInstance(event)) {
+            throw new AssertionError("expected " + type.getSimpleName() + " but got " + event);
+        }
+        return type.cast(event);
+    }
+
+    /** Short for {@link #takeEvent()}. */
+    public Event next() {
+        return takeEvent();
+    }
+
+    /** Short for {@link #takeEvent(Class)}. */
     public <T extends Event> T next(Class<T> type) {
-        Event e = next();
-        assertThat(e).isInstanceOf(type);
-        return type.cast(e);
+        return takeEvent(type);
+    }
+
+    /** The events recorded and not yet taken, oldest first; does not consume them. */
+    public List<Event> events() {
+        return List.copyOf(events);
+    }
+
+    /** The events recorded and not yet taken, oldest first, marking them consumed. */
+    public List<Event> takeAll() {
+        List<Event> taken = new ArrayList<>(events);
+        events.clear();
+        return taken;
     }
 
     /** All events not taken yet, as {@link #describe} strings. */
     public List<String> takeEvents() {
         List<String> list = new ArrayList<>();
         while (!events.isEmpty()) {
-            list.add(describe(events.poll()));
+            list.add(describe(events.pollFirst()));
         }
         return list;
     }
@@ -77,6 +139,17 @@ public final class Recorder implements Protocol.EventSink, Protocol.Output {
         return Hex.of(takeBytes());
     }
 
+    /** Every byte written since the last take, without taking it. */
+    public byte[] written() {
+        return wire.toByteArray();
+    }
+
+    /** Same as {@link #takeBytes()}. */
+    public byte[] takeWritten() {
+        return takeBytes();
+    }
+
+    /** Everything written since the last take, then forgets it. */
     public byte[] takeBytes() {
         byte[] b = wire.toByteArray();
         wire.reset();
@@ -140,6 +213,21 @@ public final class Recorder implements Protocol.EventSink, Protocol.Output {
     }
 
     /**
+     * @throws AssertionError listing the events that were recorded but never taken
+     */
+    public void assertNoMoreEvents() {
+        if (!events.isEmpty()) {
+            throw new AssertionError("unexpected events left unconsumed: " + events);
+        }
+    }
+
+    /** Teardown check: the same as {@link #assertNoMoreEvents()} (written bytes may be left). */
+    @Override
+    public void close() {
+        assertNoMoreEvents();
+    }
+
+    /**
      * A compact, comparable description: {@code text:Hello}, {@code binary[3]:01 02 03} (long
      * payloads by length and CRC), {@code close:1000,reason,clean,null}.
      */
@@ -183,7 +271,7 @@ public final class Recorder implements Protocol.EventSink, Protocol.Output {
     }
 
     private static ByteBuffer copy(ByteBuffer b) {
-        return ByteBuffer.wrap(Hex.toArray(b));
+        return ByteBuffer.wrap(Hex.toArray(b)).asReadOnlyBuffer();
     }
 
     /** UTF-8 text as hex, for fixtures. */

@@ -1,4 +1,4 @@
-package io.duplex.testkit;
+package io.duplex.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,11 +7,11 @@ import io.duplex.protocol.Event;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 
-class RecordingHandlerTest {
+class ProtocolRecorderTest {
 
     @Test
     void copiesEventBuffersBecauseTheyAreOnlyValidDuringTheCall() {
-        RecordingHandler recorder = new RecordingHandler();
+        ProtocolRecorder recorder = new ProtocolRecorder();
         byte[] wire = {1, 2, 3, 4};
         ByteBuffer window = ByteBuffer.wrap(wire, 1, 2);
         recorder.onEvent(new Event.Binary(window));
@@ -34,28 +34,28 @@ class RecordingHandlerTest {
 
     @Test
     void recordedBuffersAreReadOnly() {
-        RecordingHandler recorder = new RecordingHandler();
+        ProtocolRecorder recorder = new ProtocolRecorder();
         recorder.onEvent(new Event.Binary(ByteBuffer.allocate(1)));
         assertThat(recorder.takeEvent(Event.Binary.class).data().isReadOnly()).isTrue();
     }
 
     @Test
     void eventsPeeksAndTakeEventsConsumes() {
-        RecordingHandler recorder = new RecordingHandler();
+        ProtocolRecorder recorder = new ProtocolRecorder();
         Event text = new Event.Text("a");
         Event close = new Event.Close(1000, "", true, null);
         recorder.onEvent(text);
         recorder.onEvent(close);
         assertThat(recorder.events()).containsExactly(text, close);
         assertThat(recorder.events()).containsExactly(text, close);
-        assertThat(recorder.takeEvents()).containsExactly(text, close);
-        assertThat(recorder.takeEvents()).isEmpty();
+        assertThat(recorder.takeAll()).containsExactly(text, close);
+        assertThat(recorder.takeAll()).isEmpty();
         recorder.close();
     }
 
     @Test
     void closeFailsWhenEventsAreLeft() {
-        RecordingHandler recorder = new RecordingHandler();
+        ProtocolRecorder recorder = new ProtocolRecorder();
         recorder.onEvent(new Event.Text("forgotten"));
         assertThatThrownBy(recorder::close).isInstanceOf(AssertionError.class).hasMessageContaining("forgotten");
         assertThatThrownBy(recorder::assertNoMoreEvents).isInstanceOf(AssertionError.class);
@@ -63,7 +63,7 @@ class RecordingHandlerTest {
 
     @Test
     void takeEventFailsWhenNoneOrOfAnotherType() {
-        RecordingHandler recorder = new RecordingHandler();
+        ProtocolRecorder recorder = new ProtocolRecorder();
         assertThatThrownBy(recorder::takeEvent).isInstanceOf(AssertionError.class);
         recorder.onEvent(new Event.Text("t"));
         assertThatThrownBy(() -> recorder.takeEvent(Event.Binary.class))
@@ -74,7 +74,7 @@ class RecordingHandlerTest {
 
     @Test
     void recordsWrittenBytesWithoutMovingTheBuffers() {
-        RecordingHandler recorder = new RecordingHandler();
+        ProtocolRecorder recorder = new ProtocolRecorder();
         ByteBuffer header = ByteBuffer.wrap(new byte[] {(byte) 0x82, 2});
         ByteBuffer payload = ByteBuffer.wrap(new byte[] {5, 6});
         recorder.write(header, payload);

@@ -1,4 +1,4 @@
-package io.duplex;
+package io.duplex.testing;
 
 import java.io.IOException;
 import java.io.InputStream;

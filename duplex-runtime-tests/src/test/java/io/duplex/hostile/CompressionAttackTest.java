@@ -1,9 +1,10 @@
 package io.duplex.hostile;
 
-import static io.duplex.hostile.HostilePeer.hex;
+import static io.duplex.testkit.RawClient.hex;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.duplex.WebSocketConfig;
+import io.duplex.testkit.RawClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
@@ -78,9 +79,9 @@ class CompressionAttackTest {
     void decompressionBombFailsWith1009WithoutInflatingIt() throws IOException {
         byte[] bomb = deflatedZeros(16L << 20);
         assertThat(bomb.length).isLessThan(64 * 1024); // 16 MiB of zeros in ~16 KiB
-        byte[] frame = HostilePeer.masked(0xC2, bomb); // FIN, RSV1, binary
+        byte[] frame = RawClient.masked(0xC2, bomb); // FIN, RSV1, binary
         long before = TargetServer.usedHeap(true);
-        try (HostilePeer peer = HostilePeer.connect(target.port())) {
+        try (RawClient peer = RawClient.connect(target.port())) {
             assertThat(peer.upgrade("/echo", OFFER)).contains(NEGOTIATED);
             long allocatedBefore = TargetServer.allocatedByServerLoops();
             peer.write(frame);
@@ -103,17 +104,17 @@ class CompressionAttackTest {
         byte[] bomb = deflatedZeros(4L << 20);
         int half = bomb.length / 2;
         ByteArrayOutputStream frames = new ByteArrayOutputStream();
-        frames.writeBytes(HostilePeer.masked(0x42, Arrays.copyOf(bomb, half))); // RSV1 on the first only
-        frames.writeBytes(HostilePeer.masked(0x80, Arrays.copyOfRange(bomb, half, bomb.length)));
+        frames.writeBytes(RawClient.masked(0x42, Arrays.copyOf(bomb, half))); // RSV1 on the first only
+        frames.writeBytes(RawClient.masked(0x80, Arrays.copyOfRange(bomb, half, bomb.length)));
         target.assertFails("fragmented bomb", frames.toByteArray(), 1009, OFFER);
     }
 
     @Test
     void compressedMessageUnderTheLimitIsAccepted() throws IOException {
-        try (HostilePeer peer = HostilePeer.connect(target.port())) {
+        try (RawClient peer = RawClient.connect(target.port())) {
             assertThat(peer.upgrade("/echo", OFFER)).contains(NEGOTIATED);
-            peer.sendFrame(0xC1, deflated(HostilePeer.utf8("squeezed")));
-            HostilePeer.Frame echo = peer.readFrame();
+            peer.sendFrame(0xC1, deflated(RawClient.utf8("squeezed")));
+            RawClient.Frame echo = peer.readFrame();
             assertThat(echo.b0()).isEqualTo(0x81); // under the 1 KiB threshold: sent uncompressed
             assertThat(echo.text()).isEqualTo("squeezed");
         }
@@ -134,7 +135,7 @@ class CompressionAttackTest {
     @ParameterizedTest(name = "{0} → {2}")
     @MethodSource("compressionErrors")
     void compressionRuleBreaksFailTheConnection(String name, String frames, int code) throws IOException {
-        byte[] attack = frames != null ? hex(frames) : HostilePeer.masked(0xC1, deflated(hex("C0AF")));
+        byte[] attack = frames != null ? hex(frames) : RawClient.masked(0xC1, deflated(hex("C0AF")));
         target.assertFails(name, attack, code, OFFER);
     }
 
@@ -166,12 +167,12 @@ class CompressionAttackTest {
     @ParameterizedTest(name = "{0} → 101 without the extension")
     @MethodSource("abusiveOffers")
     void unacceptableOffersAreDeclined(String name, String offer) throws IOException {
-        try (HostilePeer peer = HostilePeer.connect(target.port())) {
+        try (RawClient peer = RawClient.connect(target.port())) {
             String response = peer.upgrade("/echo", "Sec-WebSocket-Extensions: " + offer);
             assertThat(response).startsWith("HTTP/1.1 101 ").doesNotContainIgnoringCase("Sec-WebSocket-Extensions");
-            peer.sendFrame(0x81, HostilePeer.utf8(name));
+            peer.sendFrame(0x81, RawClient.utf8(name));
             assertThat(peer.readFrame().text()).isEqualTo(name);
-            peer.sendFrame(0xC1, deflated(HostilePeer.utf8("not negotiated")));
+            peer.sendFrame(0xC1, deflated(RawClient.utf8("not negotiated")));
             assertThat(peer.expectClose().closeCode()).isEqualTo(1002);
             assertThat(peer.awaitEnd(TargetServer.FREED_WITHIN)).isTrue();
         }
@@ -193,11 +194,11 @@ class CompressionAttackTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("acceptableOffers")
     void fallbackAndValidWindowOffersAreAccepted(String offer, String negotiated) throws IOException {
-        try (HostilePeer peer = HostilePeer.connect(target.port())) {
+        try (RawClient peer = RawClient.connect(target.port())) {
             assertThat(peer.upgrade("/echo", "Sec-WebSocket-Extensions: " + offer))
                     .startsWith("HTTP/1.1 101 ")
                     .contains(negotiated);
-            peer.sendFrame(0xC1, deflated(HostilePeer.utf8("inflated")));
+            peer.sendFrame(0xC1, deflated(RawClient.utf8("inflated")));
             assertThat(peer.readFrame().text()).isEqualTo("inflated");
         }
         target.awaitOnlyProbe();
@@ -205,9 +206,9 @@ class CompressionAttackTest {
 
     @Test
     void hugeExtensionsHeaderGets431() throws IOException {
-        try (HostilePeer peer = HostilePeer.connect(target.port())) {
+        try (RawClient peer = RawClient.connect(target.port())) {
             String offer = "Sec-WebSocket-Extensions: permessage-deflate" + "; client_max_window_bits".repeat(400);
-            peer.write(HostilePeer.upgradeRequest("/echo", target.port(), offer));
+            peer.write(RawClient.upgradeRequest("/echo", target.port(), offer));
             assertThat(peer.readHead()).startsWith("HTTP/1.1 431 ");
             assertThat(peer.awaitEnd(TargetServer.FREED_WITHIN)).isTrue();
         }
@@ -220,7 +221,7 @@ class CompressionAttackTest {
         // 63 offers to decline, then one to take: the most ExtensionHeader parses (MAX_ELEMENTS).
         String offer = "Sec-WebSocket-Extensions: " + "permessage-deflate; server_max_window_bits=9, ".repeat(63)
                 + "permessage-deflate";
-        try (HostilePeer peer = HostilePeer.connect(target.port())) {
+        try (RawClient peer = RawClient.connect(target.port())) {
             assertThat(peer.upgrade("/echo", offer)).startsWith("HTTP/1.1 101 ").contains(NEGOTIATED);
         }
         target.awaitOnlyProbe();
@@ -229,8 +230,8 @@ class CompressionAttackTest {
     @ParameterizedTest(name = "{0} → 400")
     @MethodSource("overlongOffers")
     void tooManyExtensionElementsOrParametersGet400(String name, String offer) throws IOException {
-        try (HostilePeer peer = HostilePeer.connect(target.port())) {
-            peer.write(HostilePeer.upgradeRequest("/echo", target.port(), "Sec-WebSocket-Extensions: " + offer));
+        try (RawClient peer = RawClient.connect(target.port())) {
+            peer.write(RawClient.upgradeRequest("/echo", target.port(), "Sec-WebSocket-Extensions: " + offer));
             assertThat(peer.readHead()).startsWith("HTTP/1.1 400 ");
             assertThat(peer.awaitEnd(TargetServer.FREED_WITHIN)).isTrue();
         }

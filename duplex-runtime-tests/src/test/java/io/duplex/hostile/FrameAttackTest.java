@@ -1,9 +1,10 @@
 package io.duplex.hostile;
 
-import static io.duplex.hostile.HostilePeer.hex;
+import static io.duplex.testkit.RawClient.hex;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.duplex.WebSocketConfig;
+import io.duplex.testkit.RawClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
@@ -82,13 +83,13 @@ class FrameAttackTest {
     @ValueSource(ints = {0, 999, 1004, 1005, 1006, 1015, 1016, 2999, 5000, 65535})
     void closeCodesThatMayNotBeSentFailWith1002(int code) throws IOException {
         target.assertFails(
-                "close code " + code, HostilePeer.masked(0x88, HostilePeer.closePayload(code, new byte[0])), 1002);
+                "close code " + code, RawClient.masked(0x88, RawClient.closePayload(code, new byte[0])), 1002);
     }
 
     @Test
     void declaredTwoGibFrameIsRefusedFromItsHeaderAlone() throws IOException {
         long before = TargetServer.usedHeap(true);
-        try (HostilePeer peer = HostilePeer.connect(target.port())) {
+        try (RawClient peer = RawClient.connect(target.port())) {
             assertThat(peer.upgrade("/echo")).startsWith("HTTP/1.1 101 ");
             long allocatedBefore = TargetServer.allocatedByServerLoops();
             // Header only: binary, masked, 64-bit length 2^31, mask key. Not one payload byte.
@@ -106,7 +107,7 @@ class FrameAttackTest {
 
     @Test
     void justOverTheFrameLimitIsRefusedFromItsHeader() throws IOException {
-        try (HostilePeer peer = HostilePeer.connect(target.port())) {
+        try (RawClient peer = RawClient.connect(target.port())) {
             assertThat(peer.upgrade("/echo")).startsWith("HTTP/1.1 101 ");
             peer.writeHex("82 FF 0000000000100001 00000000"); // 1 MiB + 1
             assertThat(peer.expectClose().closeCode()).isEqualTo(1009);
@@ -118,7 +119,7 @@ class FrameAttackTest {
     @Test
     void aHundredThousandOneByteFragmentsFailWith1009AtTheFragmentLimit() throws Exception {
         byte[] flood = fragments(100_000);
-        try (HostilePeer peer = HostilePeer.connect(target.port())) {
+        try (RawClient peer = RawClient.connect(target.port())) {
             assertThat(peer.upgrade("/echo")).startsWith("HTTP/1.1 101 ");
             // Written from another thread: the Close must be read while the flood is going out.
             Future<?> writer = writers.submit(() -> writeUntilRefused(peer, flood));
@@ -139,7 +140,7 @@ class FrameAttackTest {
             System.arraycopy(hex("00 80 00000000"), 0, batch, i * 6, 6);
         }
         AtomicBoolean stop = new AtomicBoolean();
-        try (HostilePeer peer = HostilePeer.connect(target.port())) {
+        try (RawClient peer = RawClient.connect(target.port())) {
             assertThat(peer.upgrade("/echo")).startsWith("HTTP/1.1 101 ");
             peer.writeHex("01 80 00000000"); // an empty first fragment, then empty continuations
             Future<?> writer = writers.submit(() -> {
@@ -165,7 +166,7 @@ class FrameAttackTest {
 
     @Test
     void maxFragmentsIsAllowedOneMoreIsNot() throws IOException {
-        try (HostilePeer peer = HostilePeer.connect(target.port())) {
+        try (RawClient peer = RawClient.connect(target.port())) {
             assertThat(peer.upgrade("/echo")).startsWith("HTTP/1.1 101 ");
             peer.write(fragments(1024)); // exactly the default limit
             assertThat(peer.readFrame().text()).isEqualTo("a".repeat(1024));
@@ -186,7 +187,7 @@ class FrameAttackTest {
 
     @Test
     void peerThatNeverHangsUpAfterAFailureIsReleasedAnyway() throws IOException {
-        try (HostilePeer peer = HostilePeer.connect(target.port())) {
+        try (RawClient peer = RawClient.connect(target.port())) {
             assertThat(peer.upgrade("/echo")).startsWith("HTTP/1.1 101 ");
             long t0 = System.nanoTime();
             peer.writeHex("81 02 6869"); // unmasked: 1002
@@ -201,16 +202,16 @@ class FrameAttackTest {
 
     @Test
     void framesAfterACloseFrameAreIgnored() throws IOException {
-        try (HostilePeer peer = HostilePeer.connect(target.port())) {
+        try (RawClient peer = RawClient.connect(target.port())) {
             assertThat(peer.upgrade("/echo")).startsWith("HTTP/1.1 101 ");
             ByteArrayOutputStream both = new ByteArrayOutputStream();
-            both.writeBytes(HostilePeer.masked(0x88, HostilePeer.closePayload(1000, HostilePeer.utf8("bye"))));
-            both.writeBytes(HostilePeer.masked(0x81, HostilePeer.utf8("after close")));
+            both.writeBytes(RawClient.masked(0x88, RawClient.closePayload(1000, RawClient.utf8("bye"))));
+            both.writeBytes(RawClient.masked(0x81, RawClient.utf8("after close")));
             both.writeBytes(hex("0F 80 00000000")); // even an invalid frame: nothing counts
             peer.write(both.toByteArray());
-            HostilePeer.Frame close = peer.expectClose(); // fails on an echo before it
+            RawClient.Frame close = peer.expectClose(); // fails on an echo before it
             assertThat(close.closeCode()).isEqualTo(1000);
-            peer.sendFrame(0x81, HostilePeer.utf8("later still")); // after the answer, too
+            peer.sendFrame(0x81, RawClient.utf8("later still")); // after the answer, too
             assertThat(peer.awaitEnd(TargetServer.FREED_WITHIN)).isTrue();
             assertThat(target.serverClose(peer)).isEqualTo(new TargetServer.Closed(1000, "bye", true));
             assertThat(target.textsFrom(peer)).isEmpty();
@@ -219,7 +220,7 @@ class FrameAttackTest {
         target.assertServes("after data after close");
     }
 
-    static Void writeUntilRefused(HostilePeer peer, byte[] bytes) {
+    static Void writeUntilRefused(RawClient peer, byte[] bytes) {
         try {
             for (int off = 0; off < bytes.length; off += 16 * 1024) {
                 int n = Math.min(16 * 1024, bytes.length - off);

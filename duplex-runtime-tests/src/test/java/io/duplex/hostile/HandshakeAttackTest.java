@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.duplex.WebSocketConfig;
 import io.duplex.handshake.HttpHeadLimits;
+import io.duplex.testkit.RawClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -51,7 +52,7 @@ class HandshakeAttackTest {
     }
 
     static Function<Integer, String> valid(String requestLine, UnaryOperator<List<String>> edit) {
-        return port -> HostilePeer.head(requestLine, edit.apply(HostilePeer.validHeaders(port)));
+        return port -> RawClient.head(requestLine, edit.apply(RawClient.validHeaders(port)));
     }
 
     static UnaryOperator<List<String>> replace(String name, String... lines) {
@@ -157,7 +158,7 @@ class HandshakeAttackTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("refusedRequests")
     void refusedWithItsStatusAndFreed(Attack attack) throws IOException {
-        try (HostilePeer peer = HostilePeer.connect(target.port())) {
+        try (RawClient peer = RawClient.connect(target.port())) {
             peer.write(attack.request().apply(target.port()));
             String response = peer.readHead();
             assertThat(response).startsWith("HTTP/1.1 " + attack.status() + " ");
@@ -194,7 +195,7 @@ class HandshakeAttackTest {
     }
 
     private static void assertRequestLineRefusedWith414(TargetServer server) throws IOException {
-        try (HostilePeer peer = HostilePeer.connect(server.port())) {
+        try (RawClient peer = RawClient.connect(server.port())) {
             peer.write(
                     valid("GET /echo?" + "a".repeat(9000) + " HTTP/1.1", h -> h).apply(server.port()));
             assertThat(peer.readHead()).startsWith("HTTP/1.1 414 ");
@@ -206,12 +207,12 @@ class HandshakeAttackTest {
 
     @Test
     void connectionListWithUpgradeAmongOtherTokensIsAccepted() throws IOException {
-        try (HostilePeer peer = HostilePeer.connect(target.port())) {
+        try (RawClient peer = RawClient.connect(target.port())) {
             String request = valid("GET /echo HTTP/1.1", replace("Connection", "Connection: keep-alive, Upgrade"))
                     .apply(target.port());
             peer.write(request);
             assertThat(peer.readHead()).startsWith("HTTP/1.1 101 ");
-            peer.sendFrame(0x81, HostilePeer.utf8("keep-alive, Upgrade"));
+            peer.sendFrame(0x81, RawClient.utf8("keep-alive, Upgrade"));
             assertThat(peer.readFrame().text()).isEqualTo("keep-alive, Upgrade");
         }
         target.assertServes("after keep-alive, Upgrade");
@@ -219,7 +220,7 @@ class HandshakeAttackTest {
 
     @Test
     void peerThatNeverHangsUpAfterARefusalIsReleasedAnyway() throws IOException {
-        try (HostilePeer peer = HostilePeer.connect(target.port())) {
+        try (RawClient peer = RawClient.connect(target.port())) {
             long t0 = System.nanoTime();
             peer.write(valid("POST /echo HTTP/1.1", h -> h).apply(target.port()));
             assertThat(peer.readHead()).startsWith("HTTP/1.1 405 ");
@@ -231,8 +232,8 @@ class HandshakeAttackTest {
     @Test
     void slowlorisIsCutOffAfterTheHandshakeTimeout() throws IOException {
         long t0 = System.nanoTime();
-        try (HostilePeer peer = HostilePeer.connect(target.port())) {
-            String request = HostilePeer.upgradeRequest("/echo", target.port());
+        try (RawClient peer = RawClient.connect(target.port())) {
+            String request = RawClient.upgradeRequest("/echo", target.port());
             peer.write(request.substring(0, request.length() / 2)); // and never the rest
             target.assertServes("during slowloris");
             assertThat(peer.awaitEnd(HANDSHAKE_TIMEOUT.plus(FREED_WITHIN))).isTrue();
@@ -244,7 +245,7 @@ class HandshakeAttackTest {
 
     @Test
     void slowlorisGetsNoResponseBytes() throws IOException {
-        try (HostilePeer peer = HostilePeer.connect(target.port())) {
+        try (RawClient peer = RawClient.connect(target.port())) {
             peer.write("GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\n");
             // The server has nothing to say to a request it never saw end: it just closes.
             assertThat(peer.readToEnd()).isEmpty();
@@ -254,12 +255,12 @@ class HandshakeAttackTest {
 
     @Test
     void framesPipelinedAfterTheRequestAreProcessedNotLost() throws IOException {
-        try (HostilePeer peer = HostilePeer.connect(target.port())) {
+        try (RawClient peer = RawClient.connect(target.port())) {
             ByteArrayOutputStream all = new ByteArrayOutputStream();
-            all.writeBytes(HostilePeer.upgradeRequest("/echo", target.port()).getBytes(StandardCharsets.US_ASCII));
-            all.writeBytes(HostilePeer.masked(0x81, HostilePeer.utf8("one")));
-            all.writeBytes(HostilePeer.masked(0x81, HostilePeer.utf8("two")));
-            all.writeBytes(HostilePeer.masked(0x88, HostilePeer.closePayload(1000, new byte[0])));
+            all.writeBytes(RawClient.upgradeRequest("/echo", target.port()).getBytes(StandardCharsets.US_ASCII));
+            all.writeBytes(RawClient.masked(0x81, RawClient.utf8("one")));
+            all.writeBytes(RawClient.masked(0x81, RawClient.utf8("two")));
+            all.writeBytes(RawClient.masked(0x88, RawClient.closePayload(1000, new byte[0])));
             peer.write(all.toByteArray()); // one write: head and frames arrive in one read
             assertThat(peer.readHead()).startsWith("HTTP/1.1 101 ");
             assertThat(peer.readFrame().text()).isEqualTo("one");

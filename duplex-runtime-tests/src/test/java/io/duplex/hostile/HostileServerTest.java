@@ -1,6 +1,6 @@
 package io.duplex.hostile;
 
-import static io.duplex.hostile.HostilePeer.hex;
+import static io.duplex.testkit.RawClient.hex;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.duplex.WebSocket;
@@ -9,6 +9,7 @@ import io.duplex.WebSocketConfig;
 import io.duplex.WebSocketHandler;
 import io.duplex.handshake.AcceptKey;
 import io.duplex.handshake.HandshakeException;
+import io.duplex.testkit.RawClient;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -87,14 +88,14 @@ class HostileServerTest {
     }
 
     /** Starts a connect, accepts it on the hostile socket, and returns the request's key. */
-    record Accepted(CompletableFuture<WebSocket> connecting, HostilePeer peer, String key) {}
+    record Accepted(CompletableFuture<WebSocket> connecting, RawClient peer, String key) {}
 
     Accepted accept(WebSocketHandler handler) throws IOException {
         hostile = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         hostile.setSoTimeout((int) TargetServer.WAIT.toMillis());
         CompletableFuture<WebSocket> connecting =
                 client.connect(URI.create("ws://127.0.0.1:" + hostile.getLocalPort() + "/"), handler);
-        HostilePeer peer = new HostilePeer(hostile.accept());
+        RawClient peer = new RawClient(hostile.accept());
         String request = peer.readHead();
         String key = null;
         for (String line : request.split("\r\n")) {
@@ -158,7 +159,7 @@ class HostileServerTest {
     void badOpeningHandshakeFailsTheConnectFuture(String name, UnaryOperator<String> edit) throws Exception {
         Ended handler = new Ended();
         Accepted a = accept(handler);
-        try (HostilePeer peer = a.peer()) {
+        try (RawClient peer = a.peer()) {
             peer.write(response(a.key(), edit));
             assertThat(failure(a.connecting())).as(name).isInstanceOf(HandshakeException.class);
             // The client let go of the socket; its handler never opened, so it is not told.
@@ -171,7 +172,7 @@ class HostileServerTest {
     void serverThatNeverAnswersTimesOut() throws Exception {
         Accepted a = accept(new Ended());
         long t0 = System.nanoTime();
-        try (HostilePeer peer = a.peer()) {
+        try (RawClient peer = a.peer()) {
             assertThat(failure(a.connecting())).isInstanceOf(TimeoutException.class);
             assertThat(TargetServer.millisSince(t0)).isLessThan(HANDSHAKE_TIMEOUT.toMillis() + 3000);
             assertThat(peer.awaitEnd(TargetServer.FREED_WITHIN)).isTrue();
@@ -196,7 +197,7 @@ class HostileServerTest {
     void badFrameFromTheServerFailsTheConnection(String name, String frames, int code) throws Exception {
         Ended handler = new Ended();
         Accepted a = accept(handler);
-        try (HostilePeer peer = a.peer()) {
+        try (RawClient peer = a.peer()) {
             // No extension in the answer: whatever the client offered, none is in use.
             peer.write(response(a.key(), r -> r));
             a.connecting().get(TargetServer.WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -205,7 +206,7 @@ class HostileServerTest {
             assertThat(closed.code()).isEqualTo(code);
             assertThat(closed.clean()).isFalse();
             // RFC 6455 §5.1/§7.1.7: the client sends a (masked) Close with the code, then closes TCP.
-            HostilePeer.Frame close = peer.expectClose();
+            RawClient.Frame close = peer.expectClose();
             assertThat(close.masked()).isTrue();
             assertThat(close.closeCode()).isEqualTo(code);
             assertThat(peer.awaitEnd(TargetServer.FREED_WITHIN)).isTrue();

@@ -1,6 +1,6 @@
 package io.duplex.hostile;
 
-import static io.duplex.hostile.HostilePeer.hex;
+import static io.duplex.testkit.RawClient.hex;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.duplex.SendResult;
@@ -8,6 +8,7 @@ import io.duplex.SlowConsumerPolicy;
 import io.duplex.WebSocket;
 import io.duplex.WebSocketConfig;
 import io.duplex.WebSocketHandler;
+import io.duplex.testkit.RawClient;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -123,9 +124,9 @@ class ResourceAttackTest {
     @Test
     void peerThatNeverReadsIsCutOffAtTheOutboundLimit() throws Exception {
         long heapBefore = TargetServer.usedHeap(true);
-        try (HostilePeer peer = HostilePeer.connect(target.port(), 8192)) {
+        try (RawClient peer = RawClient.connect(target.port(), 8192)) {
             assertThat(peer.upgrade("/flood")).startsWith("HTTP/1.1 101 ");
-            peer.sendFrame(0x81, HostilePeer.utf8("flood"));
+            peer.sendFrame(0x81, RawClient.utf8("flood"));
             List<SendResult> sent = flooder.results.get(TargetServer.WAIT.toMillis(), TimeUnit.MILLISECONDS);
             // Queued up to the limit (1 MiB by default), then the slow-consumer policy (CLOSE):
             // 1008, and the connection is aborted without waiting for a close handshake.
@@ -146,7 +147,7 @@ class ResourceAttackTest {
     void pingFloodFromAReaderIsAnsweredWithinTheOutboundLimit() throws Exception {
         pings.reset();
         int n = 100_000;
-        try (HostilePeer peer = HostilePeer.connect(target.port())) {
+        try (RawClient peer = RawClient.connect(target.port())) {
             assertThat(peer.upgrade("/pings")).startsWith("HTTP/1.1 101 ");
             Future<?> writer = threads.submit(() -> {
                 ByteArrayOutputStream batch = new ByteArrayOutputStream();
@@ -163,8 +164,8 @@ class ResourceAttackTest {
             target.assertServes("during a ping flood");
             int last = -1;
             for (int i = 0; i < n; i++) {
-                HostilePeer.Frame pong = peer.readFrame();
-                assertThat(pong.opcode()).isEqualTo(HostilePeer.PONG);
+                RawClient.Frame pong = peer.readFrame();
+                assertThat(pong.opcode()).isEqualTo(RawClient.PONG);
                 last = ByteBuffer.wrap(pong.payload()).getInt();
                 assertThat(last).isEqualTo(i); // every ping answered, in order
             }
@@ -173,7 +174,7 @@ class ResourceAttackTest {
             assertThat(pings.count.get()).isEqualTo(n);
             assertThat(pings.maxBuffered.get()).isLessThanOrEqualTo(OUTBOUND_LIMIT);
             // Still open and in order after the flood: a close handshake completes.
-            peer.sendFrame(0x88, HostilePeer.closePayload(1000, new byte[0]));
+            peer.sendFrame(0x88, RawClient.closePayload(1000, new byte[0]));
             assertThat(peer.expectClose().closeCode()).isEqualTo(1000);
             assertThat(peer.awaitEnd(TargetServer.FREED_WITHIN)).isTrue();
         }
@@ -184,12 +185,12 @@ class ResourceAttackTest {
     @Test
     void pingFloodFromANonReaderDoesNotQueuePongsPastTheLimit() throws Exception {
         pings.reset();
-        byte[] ping = HostilePeer.masked(0x89, new byte[125]);
+        byte[] ping = RawClient.masked(0x89, new byte[125]);
         byte[] batch = new byte[ping.length * 256];
         for (int i = 0; i < 256; i++) {
             System.arraycopy(ping, 0, batch, i * ping.length, ping.length);
         }
-        try (HostilePeer peer = HostilePeer.connect(target.port(), 8192)) {
+        try (RawClient peer = RawClient.connect(target.port(), 8192)) {
             assertThat(peer.upgrade("/pings")).startsWith("HTTP/1.1 101 ");
             AtomicLong written = new AtomicLong();
             Future<?> writer = threads.submit(() -> {
@@ -226,9 +227,9 @@ class ResourceAttackTest {
                                 .slowConsumerPolicy(SlowConsumerPolicy.DROP)
                                 .build(),
                         Map.of("/pings", dropPings));
-                HostilePeer peer = HostilePeer.connect(dropping.port(), 8192)) {
+                RawClient peer = RawClient.connect(dropping.port(), 8192)) {
             assertThat(peer.upgrade("/pings")).startsWith("HTTP/1.1 101 ");
-            byte[] ping = HostilePeer.masked(0x89, new byte[125]);
+            byte[] ping = RawClient.masked(0x89, new byte[125]);
             byte[] batch = new byte[ping.length * 256];
             for (int i = 0; i < 256; i++) {
                 System.arraycopy(ping, 0, batch, i * ping.length, ping.length);
@@ -246,10 +247,10 @@ class ResourceAttackTest {
             // Pongs past the limit were skipped (RFC 6455 §5.5.3), not queued; the connection lives.
             assertThat(dropPings.maxBuffered.get()).isLessThanOrEqualTo(OUTBOUND_LIMIT);
             assertThat(dropPings.closes).isEmpty();
-            peer.sendFrame(0x88, HostilePeer.closePayload(1000, new byte[0]));
+            peer.sendFrame(0x88, RawClient.closePayload(1000, new byte[0]));
             int pongs = 0;
-            HostilePeer.Frame f;
-            while ((f = peer.readFrame()).opcode() == HostilePeer.PONG) {
+            RawClient.Frame f;
+            while ((f = peer.readFrame()).opcode() == RawClient.PONG) {
                 pongs++;
             }
             assertThat(f.closeCode()).isEqualTo(1000);
@@ -276,10 +277,10 @@ class ResourceAttackTest {
             }
         };
         int messages = 2048;
-        byte[] frame = HostilePeer.masked(0x82, new byte[FLOOD_MESSAGE]); // 128 MiB in all
+        byte[] frame = RawClient.masked(0x82, new byte[FLOOD_MESSAGE]); // 128 MiB in all
         long heapBefore = TargetServer.usedHeap(true);
         try (TargetServer lagging = TargetServer.start(WebSocketConfig.DEFAULT, Map.of("/blocked", blocked), threads);
-                HostilePeer peer = HostilePeer.connect(lagging.port())) {
+                RawClient peer = RawClient.connect(lagging.port())) {
             assertThat(peer.upgrade("/blocked")).startsWith("HTTP/1.1 101 ");
             AtomicLong written = new AtomicLong();
             Future<?> writer = threads.submit(() -> {
@@ -325,7 +326,7 @@ class ResourceAttackTest {
         target.awaitOnlyProbe();
         long heapBefore = TargetServer.usedHeap(true);
         long fdsBefore = TargetServer.settledFds();
-        byte[] close = HostilePeer.masked(0x88, HostilePeer.closePayload(1000, new byte[0]));
+        byte[] close = RawClient.masked(0x88, RawClient.closePayload(1000, new byte[0]));
         AtomicInteger done = new AtomicInteger();
         List<Future<?>> all = new ArrayList<>();
         long t0 = System.nanoTime();
@@ -366,7 +367,7 @@ class ResourceAttackTest {
             s.setSoTimeout((int) TargetServer.WAIT.toMillis());
             s.connect(new InetSocketAddress("127.0.0.1", target.port()));
             OutputStream out = s.getOutputStream();
-            byte[] request = HostilePeer.upgradeRequest("/echo", target.port()).getBytes(StandardCharsets.US_ASCII);
+            byte[] request = RawClient.upgradeRequest("/echo", target.port()).getBytes(StandardCharsets.US_ASCII);
             byte[] both = new byte[request.length + close.length];
             System.arraycopy(request, 0, both, 0, request.length);
             System.arraycopy(close, 0, both, request.length, close.length);

@@ -8,6 +8,8 @@ import io.duplex.WebSocketConfig;
 import io.duplex.WebSocketHandler;
 import io.duplex.WebSocketServer;
 import io.duplex.protocol.State;
+import io.duplex.testkit.Await;
+import io.duplex.testkit.RawClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -35,7 +37,7 @@ import java.util.stream.Stream;
  * <p>Threading: handler callbacks run on the server's loops; everything recorded is thread-safe.
  */
 final class TargetServer implements AutoCloseable {
-    static final Duration WAIT = HostilePeer.WAIT;
+    static final Duration WAIT = Await.WAIT;
     /** How long a failed connection may take to be closed by the server. */
     static final Duration FREED_WITHIN = Duration.ofSeconds(3);
 
@@ -116,10 +118,10 @@ final class TargetServer implements AutoCloseable {
      * connection released, and the probe served meanwhile.
      */
     void assertFails(String name, byte[] attack, int code, String... extraHeaders) throws IOException {
-        try (HostilePeer peer = HostilePeer.connect(port())) {
+        try (RawClient peer = RawClient.connect(port())) {
             assertThat(peer.upgrade("/echo", extraHeaders)).startsWith("HTTP/1.1 101 ");
             peer.write(attack);
-            HostilePeer.Frame close = peer.expectClose();
+            RawClient.Frame close = peer.expectClose();
             assertThat(close.closeCode()).as("close code").isEqualTo(code);
             assertThat(peer.awaitEnd(FREED_WITHIN)).as("closed by the server").isTrue();
             Closed seen = serverClose(peer);
@@ -132,14 +134,14 @@ final class TargetServer implements AutoCloseable {
     }
 
     /** The close the server's handler saw for the connection from {@code peer}. */
-    Closed serverClose(HostilePeer peer) {
+    Closed serverClose(RawClient peer) {
         return closedFuture(peer.localPort())
                 .orTimeout(WAIT.toMillis(), TimeUnit.MILLISECONDS)
                 .join();
     }
 
     /** Texts the server's handler received on the connection from {@code peer}. */
-    BlockingQueue<String> textsFrom(HostilePeer peer) {
+    BlockingQueue<String> textsFrom(RawClient peer) {
         return texts.computeIfAbsent(peer.localPort(), p -> new LinkedBlockingQueue<>());
     }
 

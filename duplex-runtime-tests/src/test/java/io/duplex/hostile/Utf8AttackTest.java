@@ -1,9 +1,10 @@
 package io.duplex.hostile;
 
-import static io.duplex.hostile.HostilePeer.hex;
+import static io.duplex.testkit.RawClient.hex;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.duplex.WebSocketConfig;
+import io.duplex.testkit.RawClient;
 import java.io.IOException;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -58,7 +59,7 @@ class Utf8AttackTest {
 
     @Test
     void codePointSplitAcrossFragmentsIsAccepted() throws IOException {
-        try (HostilePeer peer = HostilePeer.connect(target.port())) {
+        try (RawClient peer = RawClient.connect(target.port())) {
             assertThat(peer.upgrade("/echo")).startsWith("HTTP/1.1 101 ");
             // "€" is E2 82 AC; "😀" is F0 9F 98 80: split after each of their bytes.
             peer.writeHex("01 82 00000000 41E2  00 81 00000000 82  00 82 00000000 ACF0  00 81 00000000 9F"
@@ -71,7 +72,7 @@ class Utf8AttackTest {
 
     @Test
     void badByteInTheFirstFragmentFailsBeforeTheRestIsSent() throws IOException {
-        try (HostilePeer peer = HostilePeer.connect(target.port())) {
+        try (RawClient peer = RawClient.connect(target.port())) {
             assertThat(peer.upgrade("/echo")).startsWith("HTTP/1.1 101 ");
             // The first of many fragments, with an invalid byte: the rest is never sent.
             peer.writeHex("01 84 00000000 616263FF");
@@ -84,7 +85,7 @@ class Utf8AttackTest {
 
     @Test
     void badByteEarlyInALongFrameFailsBeforeTheRestIsSent() throws IOException {
-        try (HostilePeer peer = HostilePeer.connect(target.port())) {
+        try (RawClient peer = RawClient.connect(target.port())) {
             assertThat(peer.upgrade("/echo")).startsWith("HTTP/1.1 101 ");
             // One text frame declared 512 KiB; only its first 1 KiB is sent, bad at byte 10.
             byte[] start = new byte[1024];

@@ -1,4 +1,4 @@
-package io.duplex;
+package io.duplex.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -9,23 +9,50 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A small real HTTP CONNECT proxy for tests (RFC 9110 §9.3.6), with optional Basic authentication:
- * reads the request head, answers 200/407/502, then pipes bytes both ways on two threads.
+ * reads the request head, answers 200, 405 or 407, then pipes bytes both ways on two threads. It
+ * listens on the loopback address and an ephemeral {@link #port()}, records every request head in
+ * {@link #requests} and counts the tunnels it opened in {@link #tunnels}.
+ *
+ * <pre>{@code
+ * try (ConnectProxy proxy = new ConnectProxy("user", "secret")) {
+ *     // connect through 127.0.0.1:proxy.port() with Proxy-Authorization: Basic dXNlcjpzZWNyZXQ=
+ *     assertThat(proxy.tunnels.get()).isEqualTo(1);
+ * }
+ * }</pre>
+ *
+ * <p>Threading: the proxy runs on its own threads; {@link #tunnels}, {@link #requests} and {@link
+ * #lastRequestLine} are safe to read from the test thread.
  */
-final class ConnectProxy implements AutoCloseable {
+public final class ConnectProxy implements AutoCloseable {
     private final ServerSocket server;
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private final String expectedAuth;
-    final AtomicInteger tunnels = new AtomicInteger();
-    volatile String lastRequestLine;
+    /** How many tunnels were established (200 answered). */
+    public final AtomicInteger tunnels = new AtomicInteger();
+    /** Every request head received, in order (request line and headers, CRLF-separated). */
+    public final List<String> requests = new CopyOnWriteArrayList<>();
+    /** The request line of the latest request. */
+    public volatile String lastRequestLine;
 
-    ConnectProxy(String user, String password) throws IOException {
+    /** A proxy that demands no credentials. */
+    public ConnectProxy() throws IOException {
+        this(null, null);
+    }
+
+    /**
+     * @param user the Basic user to demand (407 without it), or null for none
+     * @param password the Basic password
+     */
+    public ConnectProxy(String user, String password) throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         expectedAuth = user == null
                 ? null
@@ -34,7 +61,8 @@ final class ConnectProxy implements AutoCloseable {
         threads.execute(this::acceptLoop);
     }
 
-    int port() {
+    /** The port it listens on (on the loopback address). */
+    public int port() {
         return server.getLocalPort();
     }
 
@@ -53,6 +81,7 @@ final class ConnectProxy implements AutoCloseable {
         try (client) {
             InputStream in = client.getInputStream();
             String head = readHead(in);
+            requests.add(head);
             String[] lines = head.split("\r\n");
             lastRequestLine = lines[0];
             String[] parts = lines[0].split(" ");

@@ -1,4 +1,4 @@
-package io.duplex.hostile;
+package io.duplex.testkit;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -7,6 +7,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -20,75 +21,114 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A misbehaving peer on a blocking {@link Socket}: it writes exactly the bytes a test asks for
- * (hex fixtures, half a request, frames no library would build) and reads what comes back, every
- * read bounded by a socket timeout. A copy, extended, of {@code io.duplex.RawClient}, which is
- * package-private to {@code io.duplex}.
+ * A deliberately dumb, possibly hostile peer on a blocking {@link Socket}: it writes exactly the
+ * bytes a test asks for (a handshake by hand, half a request, hex fixtures, frames no library would
+ * build, then silence) and reads what comes back: the response head, frames, the close code, EOF.
+ * Every read is bounded by a socket timeout ({@link Await#WAIT}); nothing sleeps.
+ *
+ * <pre>{@code
+ * try (RawClient raw = RawClient.connect(server.port())) {
+ *     assertThat(raw.upgrade("/ws")).startsWith("HTTP/1.1 101");
+ *     raw.sendFrame(0x81, RawClient.utf8("hi"));          // FIN + text, masked
+ *     assertThat(raw.readFrame().text()).isEqualTo("hi");
+ *     raw.writeHex("88 80 00000000");                      // a Close, by hand
+ *     assertThat(raw.expectClose().closeCode()).isEqualTo(1000);
+ *     assertThat(raw.awaitEnd(Await.WAIT)).isTrue();
+ * }
+ * }</pre>
+ *
+ * <p>A client made by {@link #connect} rejects masked frames (servers never mask, RFC 6455 §5.1);
+ * one made with {@link #RawClient(Socket)} around an accepted socket plays a server's peer role
+ * for client tests and unmasks what it reads.
  *
  * <p>Threading: one thread reads; another may write (a flood while the test reads the answer).
  */
-final class HostilePeer implements Closeable {
-    static final Duration WAIT = Duration.ofSeconds(10);
+public final class RawClient implements Closeable {
 
-    static final int CONTINUATION = 0x0;
-    static final int TEXT = 0x1;
-    static final int BINARY = 0x2;
-    static final int CLOSE = 0x8;
-    static final int PING = 0x9;
-    static final int PONG = 0xA;
+    public static final int CONTINUATION = 0x0;
+    public static final int TEXT = 0x1;
+    public static final int BINARY = 0x2;
+    public static final int CLOSE = 0x8;
+    public static final int PING = 0x9;
+    public static final int PONG = 0xA;
 
     /** One frame as read (from a server: never masked, RFC 6455 §5.1). */
-    record Frame(int b0, boolean masked, byte[] payload) {
-        int opcode() {
+    public record Frame(int b0, boolean masked, byte[] payload) {
+        public int opcode() {
             return b0 & 0x0F;
         }
 
-        boolean fin() {
+        public boolean fin() {
             return (b0 & 0x80) != 0;
         }
 
-        String text() {
+        public String text() {
             return new String(payload, StandardCharsets.UTF_8);
         }
 
-        int closeCode() {
+        public int closeCode() {
             return payload.length < 2 ? 1005 : ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF);
         }
     }
 
-    final Socket socket;
-    final InputStream in;
-    final OutputStream out;
+    /** The socket, for tests that tune or half-close it. */
+    public final Socket socket;
+    /** The (buffered) input of the socket. */
+    public final InputStream in;
+    /** The output of the socket; {@link #write(byte[])} flushes it. */
+    public final OutputStream out;
 
-    HostilePeer(Socket socket) throws IOException {
+    private final boolean rejectMasked;
+
+    /** Wraps an accepted socket (the peer of a client under test); frames read are unmasked. */
+    public RawClient(Socket socket) throws IOException {
+        this(socket, false);
+    }
+
+    private RawClient(Socket socket, boolean rejectMasked) throws IOException {
         this.socket = socket;
-        socket.setSoTimeout((int) WAIT.toMillis());
+        this.rejectMasked = rejectMasked;
+        socket.setSoTimeout((int) Await.WAIT.toMillis());
         this.in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
         this.out = socket.getOutputStream();
     }
 
-    static HostilePeer connect(int port) throws IOException {
-        return connect(port, 0);
+    /** Connects to {@code 127.0.0.1:port}; nothing is sent yet. */
+    public static RawClient connect(int port) throws IOException {
+        return connect(port, null, 0);
     }
 
     /** @param receiveBuffer SO_RCVBUF to ask for before connecting (a peer that reads little), or 0 */
-    static HostilePeer connect(int port, int receiveBuffer) throws IOException {
+    public static RawClient connect(int port, int receiveBuffer) throws IOException {
+        return connect(port, null, receiveBuffer);
+    }
+
+    /**
+     * @param localAddress the address to connect from (any 127.0.0.0/8 address works on loopback),
+     *     or null
+     * @param receiveBuffer SO_RCVBUF to ask for before connecting (a slow consumer), or 0
+     */
+    public static RawClient connect(int port, InetAddress localAddress, int receiveBuffer) throws IOException {
         Socket s = new Socket();
         if (receiveBuffer > 0) {
             s.setReceiveBufferSize(receiveBuffer);
         }
-        s.connect(new InetSocketAddress("127.0.0.1", port), (int) WAIT.toMillis());
-        return new HostilePeer(s);
+        if (localAddress != null) {
+            s.bind(new InetSocketAddress(localAddress, 0));
+        }
+        s.connect(new InetSocketAddress("127.0.0.1", port), (int) Await.WAIT.toMillis());
+        return new RawClient(s, true);
     }
 
-    int localPort() {
+    /** The local port of the socket. */
+    public int localPort() {
         return socket.getLocalPort();
     }
 
     // ------------------------------------------------------------------ HTTP
 
     /** The header lines of a valid upgrade request (no request line, no final CRLF). */
-    static List<String> validHeaders(int port) {
+    public static List<String> validHeaders(int port) {
         byte[] key = new byte[16];
         ThreadLocalRandom.current().nextBytes(key);
         List<String> h = new ArrayList<>();
@@ -101,7 +141,7 @@ final class HostilePeer implements Closeable {
     }
 
     /** A request head from a request line and header lines. */
-    static String head(String requestLine, List<String> headers) {
+    public static String head(String requestLine, List<String> headers) {
         StringBuilder sb = new StringBuilder(requestLine).append("\r\n");
         for (String h : headers) {
             sb.append(h).append("\r\n");
@@ -110,20 +150,20 @@ final class HostilePeer implements Closeable {
     }
 
     /** A valid upgrade request for {@code path} plus extra header lines. */
-    static String upgradeRequest(String path, int port, String... extra) {
+    public static String upgradeRequest(String path, int port, String... extra) {
         List<String> h = validHeaders(port);
         h.addAll(List.of(extra));
         return head("GET " + path + " HTTP/1.1", h);
     }
 
     /** Sends a valid upgrade request and returns the response head. */
-    String upgrade(String path, String... extra) throws IOException {
+    public String upgrade(String path, String... extra) throws IOException {
         write(upgradeRequest(path, socket.getPort(), extra));
         return readHead();
     }
 
     /** Reads up to and including the blank line that ends an HTTP head. */
-    String readHead() throws IOException {
+    public String readHead() throws IOException {
         StringBuilder head = new StringBuilder();
         while (head.length() < 4 || !head.substring(head.length() - 4).equals("\r\n\r\n")) {
             int b = in.read();
@@ -137,21 +177,21 @@ final class HostilePeer implements Closeable {
 
     // ------------------------------------------------------------------ writing
 
-    void write(String ascii) throws IOException {
+    public void write(String ascii) throws IOException {
         write(ascii.getBytes(StandardCharsets.ISO_8859_1));
     }
 
-    void write(byte[] bytes) throws IOException {
+    public void write(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
     }
 
-    void writeHex(String hex) throws IOException {
+    public void writeHex(String hex) throws IOException {
         write(hex(hex));
     }
 
     /** Hex with optional spaces: {@code "81 82 00000000 6869"}. */
-    static byte[] hex(String hex) {
+    public static byte[] hex(String hex) {
         return HexFormat.of().parseHex(hex.replace(" ", ""));
     }
 
@@ -160,7 +200,7 @@ final class HostilePeer implements Closeable {
      *
      * @param b0 FIN, RSV bits and opcode as they go on the wire
      */
-    static byte[] frame(int b0, byte[] payload, boolean mask) {
+    public static byte[] frame(int b0, byte[] payload, boolean mask) {
         ByteArrayOutputStream f = new ByteArrayOutputStream(payload.length + 14);
         f.write(b0);
         int m = mask ? 0x80 : 0;
@@ -189,15 +229,15 @@ final class HostilePeer implements Closeable {
     }
 
     /** A masked frame as a client sends it. */
-    static byte[] masked(int b0, byte[] payload) {
+    public static byte[] masked(int b0, byte[] payload) {
         return frame(b0, payload, true);
     }
 
-    static byte[] utf8(String s) {
+    public static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    static byte[] closePayload(int code, byte[] reason) {
+    public static byte[] closePayload(int code, byte[] reason) {
         byte[] p = new byte[2 + reason.length];
         p[0] = (byte) (code >>> 8);
         p[1] = (byte) code;
@@ -205,14 +245,25 @@ final class HostilePeer implements Closeable {
         return p;
     }
 
-    void sendFrame(int b0, byte[] payload) throws IOException {
+    /** Sends one frame masked with a random key; {@code b0} is FIN, RSV and opcode as on the wire. */
+    public void sendFrame(int b0, byte[] payload) throws IOException {
         write(masked(b0, payload));
+    }
+
+    /** Sends one final (FIN) masked frame with this opcode (RFC 6455 §5.3: clients mask). */
+    public void send(int opcode, byte[] payload) throws IOException {
+        sendFrame(0x80 | opcode, payload);
+    }
+
+    /** Sends a masked Close frame with a code and a UTF-8 reason. */
+    public void sendClose(int code, String reason) throws IOException {
+        send(CLOSE, closePayload(code, utf8(reason)));
     }
 
     // ------------------------------------------------------------------ reading
 
     /** Reads one frame; throws on EOF or when none arrives within the socket timeout. */
-    Frame readFrame() throws IOException {
+    public Frame readFrame() throws IOException {
         int b0 = readByte();
         int b1 = readByte();
         long n = b1 & 0x7F;
@@ -229,6 +280,9 @@ final class HostilePeer implements Closeable {
         }
         byte[] key = new byte[4];
         boolean masked = (b1 & 0x80) != 0;
+        if (masked && rejectMasked) {
+            throw new IOException("server sent a masked frame");
+        }
         if (masked && in.readNBytes(key, 0, 4) != 4) {
             throw new EOFException("connection closed inside a frame header");
         }
@@ -246,7 +300,7 @@ final class HostilePeer implements Closeable {
      * Reads frames up to the first Close and returns it, failing if any data frame comes first
      * (nothing may be echoed from a connection that is being failed).
      */
-    Frame expectClose() throws IOException {
+    public Frame expectClose() throws IOException {
         while (true) {
             Frame f = readFrame();
             if (f.opcode() == CLOSE) {
@@ -267,7 +321,7 @@ final class HostilePeer implements Closeable {
     }
 
     /** Everything until the server closes the connection. */
-    String readToEnd() throws IOException {
+    public String readToEnd() throws IOException {
         return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
     }
 
@@ -276,7 +330,7 @@ final class HostilePeer implements Closeable {
      *
      * @return true when it ended within {@code within}
      */
-    boolean awaitEnd(Duration within) throws IOException {
+    public boolean awaitEnd(Duration within) throws IOException {
         long deadline = System.nanoTime() + within.toNanos();
         byte[] sink = new byte[8192];
         while (true) {
