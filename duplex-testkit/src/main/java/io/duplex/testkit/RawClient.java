@@ -1,5 +1,6 @@
 package io.duplex.testkit;
 
+import io.duplex.handshake.AcceptKey;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -160,6 +162,34 @@ public final class RawClient implements Closeable {
     public String upgrade(String path, String... extra) throws IOException {
         write(upgradeRequest(path, socket.getPort(), extra));
         return readHead();
+    }
+
+    /**
+     * Sends a valid upgrade request and checks the answer: status 101 and the {@code
+     * Sec-WebSocket-Accept} that matches the key sent (RFC 6455 §4.1). Frames may follow.
+     *
+     * @return the response head
+     * @throws IOException if the server did not accept the upgrade
+     */
+    public String handshake(String path) throws IOException {
+        String request = upgradeRequest(path, socket.getPort());
+        String key = header(request, "sec-websocket-key");
+        write(request);
+        String head = readHead();
+        if (!head.startsWith("HTTP/1.1 101 ") || !AcceptKey.of(key).equals(header(head, "sec-websocket-accept"))) {
+            throw new IOException("the upgrade was not accepted: " + head);
+        }
+        return head;
+    }
+
+    private static String header(String head, String lowerCaseName) {
+        for (String line : head.split("\r\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(0, colon).trim().toLowerCase(Locale.ROOT).equals(lowerCaseName)) {
+                return line.substring(colon + 1).trim();
+            }
+        }
+        return null;
     }
 
     /** Reads up to and including the blank line that ends an HTTP head. */
