@@ -185,7 +185,8 @@ public final class RawClient implements Closeable {
     private static String header(String head, String lowerCaseName) {
         for (String line : head.split("\r\n")) {
             int colon = line.indexOf(':');
-            if (colon > 0 && line.substring(0, colon).trim().toLowerCase(Locale.ROOT).equals(lowerCaseName)) {
+            if (colon > 0
+                    && line.substring(0, colon).trim().toLowerCase(Locale.ROOT).equals(lowerCaseName)) {
                 return line.substring(colon + 1).trim();
             }
         }

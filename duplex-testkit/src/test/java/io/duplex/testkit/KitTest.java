@@ -68,7 +68,8 @@ class KitTest {
         try (ConnectProxy proxy = new ConnectProxy("user", "pw");
                 Socket s = new Socket("127.0.0.1", proxy.port())) {
             s.getOutputStream()
-                    .write(("CONNECT 127.0.0.1:" + server.port() + " HTTP/1.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    .write(("CONNECT 127.0.0.1:" + server.port() + " HTTP/1.1\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             String answer = new String(s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
             assertThat(answer).isEqualTo("HTTP/1.1 407");
             assertThat(proxy.tunnels.get()).isZero();
@@ -104,6 +105,7 @@ class KitTest {
     void awaitFailsInsteadOfHanging() {
         assertThatThrownBy(() -> Await.catchFailure(java.util.concurrent.CompletableFuture.completedFuture(1)))
                 .isInstanceOf(AssertionError.class);
-        assertThat(await(java.util.concurrent.CompletableFuture.completedFuture("x"))).isEqualTo("x");
+        assertThat(await(java.util.concurrent.CompletableFuture.completedFuture("x")))
+                .isEqualTo("x");
     }
 }
