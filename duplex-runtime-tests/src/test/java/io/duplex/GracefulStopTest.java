@@ -106,7 +106,7 @@ class GracefulStopTest {
 
     @Test
     void stopReturnsWithinItsBoundWhenAPeerNeverAnswers() throws IOException {
-        try (RawClient mute = RawClient.connect(server.port())) {
+        try (RawClient mute = RawClient.connect(server.port(), null, 0)) {
             assertThat(mute.upgrade("/ws")).startsWith("HTTP/1.1 101 ");
             await(client.connect(Loopback.uri(server, "/ws"), new RecordingHandler()));
             String prefix = loopPrefix();
@@ -158,7 +158,7 @@ class GracefulStopTest {
 
     @Test
     void connectionInTheHandshakeIsAbortedByStop() throws IOException {
-        try (RawClient half = RawClient.connect(server.port())) {
+        try (RawClient half = RawClient.connect(server.port(), null, 0)) {
             half.write("GET /ws HTTP/1.1\r\n");
             Await.eventually("registered", () -> server.connectionCount() == 1);
             server.stop(Duration.ofSeconds(1));

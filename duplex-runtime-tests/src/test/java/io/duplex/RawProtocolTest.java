@@ -38,7 +38,7 @@ class RawProtocolTest {
 
     @Test
     void framesInTheSameWriteAsTheRequestAreNotLost() throws IOException {
-        try (RawClient raw = RawClient.connect(server.port())) {
+        try (RawClient raw = RawClient.connect(server.port(), null, 0)) {
             ByteArrayOutputStream both = new ByteArrayOutputStream();
             both.write(RawClient.upgradeRequest("/ws", server.port()).getBytes(StandardCharsets.US_ASCII));
             // A masked "hi" (RFC 6455 §5.7 example mask).
@@ -54,7 +54,7 @@ class RawProtocolTest {
 
     @Test
     void unmaskedClientFrameFailsTheConnectionWith1002() throws IOException {
-        try (RawClient raw = RawClient.connect(server.port())) {
+        try (RawClient raw = RawClient.connect(server.port(), null, 0)) {
             assertThat(raw.upgrade("/ws")).startsWith("HTTP/1.1 101 ");
             raw.out.write(new byte[] {(byte) 0x81, 0x02, 'h', 'i'});
             raw.out.flush();
@@ -72,7 +72,7 @@ class RawProtocolTest {
 
     @Test
     void clientCloseIsAnsweredThenTheServerClosesTcp() throws IOException {
-        try (RawClient raw = RawClient.connect(server.port())) {
+        try (RawClient raw = RawClient.connect(server.port(), null, 0)) {
             assertThat(raw.upgrade("/ws")).startsWith("HTTP/1.1 101 ");
             raw.sendClose(4100, "raw bye");
             RawClient.Frame answer = raw.readFrame();
@@ -86,7 +86,7 @@ class RawProtocolTest {
 
     @Test
     void requestWithoutTheWebSocketHeadersIsRefused() throws IOException {
-        try (RawClient raw = RawClient.connect(server.port())) {
+        try (RawClient raw = RawClient.connect(server.port(), null, 0)) {
             raw.write("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
             assertThat(raw.readToEnd()).matches("(?s)HTTP/1\\.1 (400|426) .*");
         }

@@ -53,7 +53,7 @@ class ServerLimitsTest {
         // The JDK client sees the same answer.
         assertThat(JdkListener.refusedStatus(HttpClient.newHttpClient(), Loopback.uri(server, "/ws")))
                 .isEqualTo(503);
-        try (RawClient raw = RawClient.connect(server.port())) {
+        try (RawClient raw = RawClient.connect(server.port(), null, 0)) {
             assertThat(raw.upgrade("/ws")).startsWith("HTTP/1.1 503 ").contains("Retry-After: 1\r\n");
         }
         // A freed slot can be used again.

@@ -46,7 +46,7 @@ class StaticFilesTest {
 
     /** The whole response to one raw request (the server closes after answering). */
     String request(String method, String target) throws IOException {
-        try (RawClient raw = RawClient.connect(server.port())) {
+        try (RawClient raw = RawClient.connect(server.port(), null, 0)) {
             raw.write(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\n\r\n");
             return raw.readToEnd();
         }
@@ -106,7 +106,7 @@ class StaticFilesTest {
     @Test
     void upgradeToSomethingElseIsIgnored() throws IOException {
         // RFC 7230 §6.7: curl --http2 and the JDK HttpClient offer h2c; answer HTTP/1.1.
-        try (RawClient raw = RawClient.connect(server.port())) {
+        try (RawClient raw = RawClient.connect(server.port(), null, 0)) {
             raw.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade, HTTP2-Settings\r\n"
                     + "Upgrade: h2c\r\nHTTP2-Settings: AAEAAEAAAAIAAAABAAMAAABkAAQBAAAAAAUAAEAA\r\n\r\n");
             String response = raw.readToEnd();

@@ -56,8 +56,8 @@ class TimeoutsTest {
     void halfARequestIsCutOffAfterTheHandshakeTimeoutWhileOthersAreServed() throws IOException {
         start(WebSocketConfig.builder().handshakeTimeout(Duration.ofMillis(300)).build(), WebSocketHandler.echo());
         long t0 = System.nanoTime(); // before connecting: the deadlines start after it
-        try (RawClient slow = RawClient.connect(server.port());
-                RawClient silent = RawClient.connect(server.port())) {
+        try (RawClient slow = RawClient.connect(server.port(), null, 0);
+                RawClient silent = RawClient.connect(server.port(), null, 0)) {
             slow.write("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n");
             // A well-behaved client is served meanwhile.
             RecordingHandler onClient = new RecordingHandler();
@@ -77,7 +77,7 @@ class TimeoutsTest {
     void aTrickleOfBytesDoesNotExtendTheHandshakeTimeout() throws IOException {
         start(WebSocketConfig.builder().handshakeTimeout(Duration.ofMillis(300)).build(), WebSocketHandler.echo());
         long t0 = System.nanoTime();
-        try (RawClient trickle = RawClient.connect(server.port())) {
+        try (RawClient trickle = RawClient.connect(server.port(), null, 0)) {
             String request = RawClient.upgradeRequest("/ws", server.port());
             AtomicInteger sent = new AtomicInteger();
             timer.scheduleAtFixedRate(
@@ -108,7 +108,7 @@ class TimeoutsTest {
                         .pongTimeout(Duration.ofMillis(300))
                         .build(),
                 onServer);
-        try (RawClient mute = RawClient.connect(server.port())) {
+        try (RawClient mute = RawClient.connect(server.port(), null, 0)) {
             assertThat(mute.upgrade("/ws")).startsWith("HTTP/1.1 101 ");
             long t0 = System.nanoTime();
             RawClient.Frame ping = mute.readFrame();
@@ -195,7 +195,7 @@ class TimeoutsTest {
             }
         };
         start(WebSocketConfig.builder().closeTimeout(Duration.ofMillis(300)).build(), onServer);
-        try (RawClient mute = RawClient.connect(server.port())) {
+        try (RawClient mute = RawClient.connect(server.port(), null, 0)) {
             long t0 = System.nanoTime();
             assertThat(mute.upgrade("/ws")).startsWith("HTTP/1.1 101 ");
             RawClient.Frame close = mute.readFrame();

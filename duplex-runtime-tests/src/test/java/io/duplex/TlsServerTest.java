@@ -158,7 +158,7 @@ class TlsServerTest {
                 .route("/echo", WebSocketHandler.echo())
                 .start();
         long t0 = System.nanoTime();
-        try (RawClient silent = RawClient.connect(strict.port())) {
+        try (RawClient silent = RawClient.connect(strict.port(), null, 0)) {
             // No ClientHello ever comes: the TLS handshake is part of the opening handshake's budget.
             assertThat(silent.awaitEnd(Duration.ofSeconds(2))).isTrue();
             assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(290);
@@ -169,7 +169,7 @@ class TlsServerTest {
 
     @Test
     void plainClientOnATlsPortIsCutOff() throws IOException {
-        try (RawClient raw = RawClient.connect(pkcs12Server.port())) {
+        try (RawClient raw = RawClient.connect(pkcs12Server.port(), null, 0)) {
             raw.write(RawClient.upgradeRequest("/echo", pkcs12Server.port()));
             assertThat(raw.awaitEnd(Await.WAIT)).isTrue();
         }

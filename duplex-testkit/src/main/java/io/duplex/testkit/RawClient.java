@@ -84,33 +84,45 @@ public final class RawClient implements Closeable {
 
     /** Wraps an accepted socket (the peer of a client under test); frames read are unmasked. */
     public RawClient(Socket socket) throws IOException {
-        this(socket, false);
+        this(socket, false, true);
     }
 
-    private RawClient(Socket socket, boolean rejectMasked) throws IOException {
+    private RawClient(Socket socket, boolean rejectMasked, boolean buffered) throws IOException {
         this.socket = socket;
         this.rejectMasked = rejectMasked;
         socket.setSoTimeout((int) Await.WAIT.toMillis());
-        this.in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
+        this.in = buffered ? new BufferedInputStream(socket.getInputStream(), 64 * 1024) : socket.getInputStream();
         this.out = socket.getOutputStream();
     }
 
-    /** Connects to {@code 127.0.0.1:port}; nothing is sent yet. */
+    /** Connects to {@code 127.0.0.1:port}; nothing is sent yet. Reads through a 64 KiB buffer. */
     public static RawClient connect(int port) throws IOException {
-        return connect(port, null, 0);
-    }
-
-    /** @param receiveBuffer SO_RCVBUF to ask for before connecting (a peer that reads little), or 0 */
-    public static RawClient connect(int port, int receiveBuffer) throws IOException {
-        return connect(port, null, receiveBuffer);
+        return open(port, null, 0, true);
     }
 
     /**
+     * Reads through a 64 KiB buffer (fast for floods).
+     *
+     * @param receiveBuffer SO_RCVBUF to ask for before connecting (a peer that reads little), or 0
+     */
+    public static RawClient connect(int port, int receiveBuffer) throws IOException {
+        return open(port, null, receiveBuffer, true);
+    }
+
+    /**
+     * Reads unbuffered: nothing is taken from the socket before the test reads it, so a peer that
+     * does not read (a slow consumer) really leaves the bytes in the kernel.
+     *
      * @param localAddress the address to connect from (any 127.0.0.0/8 address works on loopback),
      *     or null
      * @param receiveBuffer SO_RCVBUF to ask for before connecting (a slow consumer), or 0
      */
     public static RawClient connect(int port, InetAddress localAddress, int receiveBuffer) throws IOException {
+        return open(port, localAddress, receiveBuffer, false);
+    }
+
+    private static RawClient open(int port, InetAddress localAddress, int receiveBuffer, boolean buffered)
+            throws IOException {
         Socket s = new Socket();
         if (receiveBuffer > 0) {
             s.setReceiveBufferSize(receiveBuffer);
@@ -119,7 +131,7 @@ public final class RawClient implements Closeable {
             s.bind(new InetSocketAddress(localAddress, 0));
         }
         s.connect(new InetSocketAddress("127.0.0.1", port), (int) Await.WAIT.toMillis());
-        return new RawClient(s, true);
+        return new RawClient(s, true, buffered);
     }
 
     /** The local port of the socket. */
