@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.duplex.internal.TlsDriver;
 import io.duplex.internal.TlsDriver.Peer;
 import io.duplex.internal.TlsTransport;
+import io.duplex.testing.TestCertificates;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;

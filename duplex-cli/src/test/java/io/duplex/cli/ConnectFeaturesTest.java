@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.duplex.WebSocket;
 import io.duplex.WebSocketHandler;
 import io.duplex.WebSocketServer;
+import io.duplex.testkit.ConnectProxy;
 import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -243,8 +243,7 @@ class ConnectFeaturesTest {
     @Test
     void connectsThroughAnHttpConnectProxyWithCredentials() throws Exception {
         RunningServe serve = echo();
-        String basic = "Basic " + Base64.getEncoder().encodeToString("user:s3cret".getBytes(StandardCharsets.UTF_8));
-        TestConnectProxy proxy = new TestConnectProxy(basic);
+        ConnectProxy proxy = new ConnectProxy("user", "s3cret");
         resources.add(proxy);
         String target = "127.0.0.1:" + serve.server().port();
 

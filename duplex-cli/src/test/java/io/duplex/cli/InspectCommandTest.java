@@ -13,6 +13,9 @@ import io.duplex.WebSocketServer;
 import io.duplex.frame.Opcode;
 import io.duplex.handshake.HandshakeException;
 import io.duplex.handshake.OriginPolicy;
+import io.duplex.testing.TestCertificates;
+import io.duplex.testkit.RawClient;
+import io.duplex.testkit.RecordingHandler;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
@@ -99,7 +102,7 @@ class InspectCommandTest {
     }
 
     /** A recorder that also hands over pongs. */
-    static final class PongRecorder extends Recorder {
+    static final class PongRecorder extends RecordingHandler {
         final CompletableFuture<String> pong = new CompletableFuture<>();
 
         @Override
@@ -128,13 +131,13 @@ class InspectCommandTest {
         assertThat(ws.extensions()).isEmpty();
 
         ws.send("hello");
-        assertThat(r.next()).isEqualTo("hello");
+        assertThat(r.nextMessage()).isEqualTo("hello");
         ws.send(ByteBuffer.wrap(new byte[] {1, 2, 3, (byte) 0xff}));
-        assertThat(r.next()).isEqualTo(new byte[] {1, 2, 3, (byte) 0xff});
+        assertThat(r.nextMessage()).isEqualTo(new byte[] {1, 2, 3, (byte) 0xff});
         ws.ping(ByteBuffer.wrap("p".getBytes(StandardCharsets.UTF_8)));
         assertThat(r.pong.get(10, TimeUnit.SECONDS)).isEqualTo("p");
         ws.send("bye");
-        Recorder.Closed closed = r.awaitClose();
+        RecordingHandler.Closed closed = r.awaitClose();
         assertThat(closed.code()).isEqualTo(4000);
         assertThat(closed.reason()).isEqualTo("done");
 
@@ -188,16 +191,17 @@ class InspectCommandTest {
     void showsFragmentsAsTheyWereAndFailsAClientThatBreaksTheProtocol() throws Exception {
         WebSocketServer server = upstream();
         RunningInspect inspect = inspect(server, "--max-preview", "3");
-        try (RawClient raw = new RawClient(inspect.uri("/raw"))) {
-            raw.send(false, Opcode.TEXT, "hel".getBytes(StandardCharsets.UTF_8), true);
-            raw.send(true, Opcode.CONTINUATION, "lo".getBytes(StandardCharsets.UTF_8), true);
-            RawClient.Frame echo = raw.read();
-            assertThat(echo.opcode()).isEqualTo(Opcode.TEXT);
+        try (RawClient raw = RawClient.connect(inspect.uri("/raw").getPort())) {
+            raw.handshake("/raw");
+            raw.write(RawClient.frame(Opcode.TEXT.code(), "hel".getBytes(StandardCharsets.UTF_8), true));
+            raw.write(RawClient.frame(0x80 | Opcode.CONTINUATION.code(), "lo".getBytes(StandardCharsets.UTF_8), true));
+            RawClient.Frame echo = raw.readFrame();
+            assertThat(echo.opcode()).isEqualTo(Opcode.TEXT.code());
             assertThat(new String(echo.payload(), StandardCharsets.UTF_8)).isEqualTo("hello");
 
-            raw.send(true, Opcode.TEXT, "unmasked".getBytes(StandardCharsets.UTF_8), false);
-            RawClient.Frame close = raw.read();
-            assertThat(close.opcode()).isEqualTo(Opcode.CLOSE);
+            raw.write(RawClient.frame(0x80 | Opcode.TEXT.code(), "unmasked".getBytes(StandardCharsets.UTF_8), false));
+            RawClient.Frame close = raw.readFrame();
+            assertThat(close.opcode()).isEqualTo(Opcode.CLOSE.code());
             assertThat(close.closeCode()).isEqualTo(1002);
         }
         assertThat(upstreamCloseCode.get(10, TimeUnit.SECONDS)).isEqualTo(1011);
@@ -212,10 +216,10 @@ class InspectCommandTest {
     void aLostUpstreamClosesTheClientWith1014() throws Exception {
         WebSocketServer server = upstream();
         RunningInspect inspect = inspect(server);
-        Recorder r = new Recorder();
+        RecordingHandler r = new RecordingHandler();
         WebSocket ws = client().connect(inspect.uri("/"), r).get(10, TimeUnit.SECONDS);
         ws.send("die");
-        Recorder.Closed closed = r.awaitClose();
+        RecordingHandler.Closed closed = r.awaitClose();
         assertThat(closed.code()).isEqualTo(1014);
         assertThat(closed.reason()).isEqualTo("inspect: server connection lost");
         assertThat(inspect.awaitOutput("#1 closed"))
@@ -227,7 +231,8 @@ class InspectCommandTest {
     void aLostClientClosesTheUpstreamWith1011() throws Exception {
         WebSocketServer server = upstream();
         RunningInspect inspect = inspect(server);
-        WebSocket ws = client().connect(inspect.uri("/"), new Recorder()).get(10, TimeUnit.SECONDS);
+        WebSocket ws =
+                client().connect(inspect.uri("/"), new RecordingHandler()).get(10, TimeUnit.SECONDS);
         ws.abort();
         assertThat(upstreamCloseCode.get(10, TimeUnit.SECONDS)).isEqualTo(1011);
         assertThat(inspect.awaitOutput("#1 closed"))
@@ -243,8 +248,8 @@ class InspectCommandTest {
         }
         RunningInspect inspect = RunningInspect.start("ws://127.0.0.1:" + port);
         resources.add(inspect::stop);
-        assertThatThrownBy(
-                        () -> client().connect(inspect.uri("/"), new Recorder()).get(10, TimeUnit.SECONDS))
+        assertThatThrownBy(() -> client().connect(inspect.uri("/"), new RecordingHandler())
+                        .get(10, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)
                 .cause()
                 .isInstanceOfSatisfying(
@@ -254,14 +259,14 @@ class InspectCommandTest {
 
     @Test
     void relaysToAWssUpstream(@TempDir Path dir) throws Exception {
-        SelfSigned.Files pem = SelfSigned.localhost(dir);
+        TestCertificates.PemFiles pem = TestCertificates.localhost().writePem();
         RunningServe tls = RunningServe.start(
                 "--echo",
                 "--quiet",
                 "--tls-cert",
-                pem.certificate().toString(),
+                pem.certificateChain().toString(),
                 "--tls-key",
-                pem.key().toString());
+                pem.privateKey().toString());
         resources.add(tls::stop);
         RunningInspect inspect =
                 RunningInspect.start("wss://127.0.0.1:" + tls.server().port(), "--insecure");

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.duplex.WebSocket;
 import io.duplex.WebSocketClient;
 import io.duplex.handshake.HandshakeException;
+import io.duplex.testing.TestCertificates;
+import io.duplex.testkit.RecordingHandler;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -43,7 +45,7 @@ class ServeCommandTest {
         }
     }
 
-    WebSocket connect(URI uri, Recorder recorder) throws Exception {
+    WebSocket connect(URI uri, RecordingHandler recorder) throws Exception {
         return client.connect(uri, recorder).get(10, TimeUnit.SECONDS);
     }
 
@@ -51,13 +53,13 @@ class ServeCommandTest {
     void echoesTextAsTextAndBinaryAsBinaryOnAnyPath() throws Exception {
         RunningServe s = serve("--echo");
         for (String path : List.of("/", "/echo", "/deep/path?q=1")) {
-            Recorder r = new Recorder();
+            RecordingHandler r = new RecordingHandler();
             WebSocket ws = connect(s.uri(path), r);
             byte[] bytes = {0, 1, (byte) 0xff, 10, 13};
             ws.send("héllo " + path);
             ws.send(ByteBuffer.wrap(bytes));
-            assertThat(r.next()).isEqualTo("héllo " + path);
-            assertThat(r.next()).isEqualTo(bytes);
+            assertThat(r.nextMessage()).isEqualTo("héllo " + path);
+            assertThat(r.nextMessage()).isEqualTo(bytes);
             ws.close();
             assertThat(r.awaitClose().code()).isEqualTo(1000);
         }
@@ -66,7 +68,7 @@ class ServeCommandTest {
     @Test
     void echoesLargeBinaryMessagesIntactUpToTheConfiguredLimit() throws Exception {
         RunningServe s = serve("--echo", "--max-message", "4m");
-        Recorder r = new Recorder();
+        RecordingHandler r = new RecordingHandler();
         WebSocketClient big = WebSocketClient.builder()
                 .config(io.duplex.WebSocketConfig.builder()
                         .maxMessageSize(4 << 20)
@@ -79,7 +81,7 @@ class ServeCommandTest {
             byte[] bytes = new byte[3 << 20];
             new java.util.Random(7).nextBytes(bytes);
             ws.send(ByteBuffer.wrap(bytes));
-            assertThat((byte[]) r.next()).isEqualTo(bytes);
+            assertThat((byte[]) r.nextMessage()).isEqualTo(bytes);
         } finally {
             big.close();
         }
@@ -88,7 +90,7 @@ class ServeCommandTest {
     @Test
     void withoutEchoMessagesAreDiscarded() throws Exception {
         RunningServe s = serve();
-        Recorder r = new Recorder();
+        RecordingHandler r = new RecordingHandler();
         WebSocket ws = connect(s.uri("/sink"), r);
         ws.send("dropped");
         ws.close();
@@ -99,50 +101,50 @@ class ServeCommandTest {
     @Test
     void bcastSendsEachMessageToEveryOpenBcastConnection() throws Exception {
         RunningServe s = serve("--echo");
-        List<Recorder> recorders = new ArrayList<>();
+        List<RecordingHandler> recorders = new ArrayList<>();
         List<WebSocket> sockets = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            Recorder r = new Recorder();
+            RecordingHandler r = new RecordingHandler();
             sockets.add(connect(s.uri("/bcast"), r));
             recorders.add(r);
         }
         // No wait needed: the server adds a member in onOpen, before its 101 response leaves.
         sockets.get(1).send("to all");
-        for (Recorder r : recorders) {
-            assertThat(r.next()).isEqualTo("to all");
+        for (RecordingHandler r : recorders) {
+            assertThat(r.nextMessage()).isEqualTo("to all");
         }
         sockets.get(0).send(ByteBuffer.wrap(new byte[] {1, 2, 3}));
-        for (Recorder r : recorders) {
-            assertThat(r.next()).isEqualTo(new byte[] {1, 2, 3});
+        for (RecordingHandler r : recorders) {
+            assertThat(r.nextMessage()).isEqualTo(new byte[] {1, 2, 3});
         }
 
         // A closed member is removed; the others still get every message, exactly once.
         sockets.get(2).close();
         assertThat(recorders.get(2).awaitClose().code()).isEqualTo(1000);
         sockets.get(0).send("after close");
-        assertThat(recorders.get(0).next()).isEqualTo("after close");
-        assertThat(recorders.get(1).next()).isEqualTo("after close");
+        assertThat(recorders.get(0).nextMessage()).isEqualTo("after close");
+        assertThat(recorders.get(1).nextMessage()).isEqualTo("after close");
         assertThat(recorders.get(2).messages).isEmpty();
 
         // Other paths are not members: an echo connection sees only its own echo.
-        Recorder other = new Recorder();
+        RecordingHandler other = new RecordingHandler();
         WebSocket echo = connect(s.uri("/elsewhere"), other);
         echo.send("mine");
-        assertThat(other.next()).isEqualTo("mine");
+        assertThat(other.nextMessage()).isEqualTo("mine");
         sockets.get(0).send("bcast only");
-        assertThat(recorders.get(1).next()).isEqualTo("bcast only");
-        assertThat(recorders.get(0).next()).isEqualTo("bcast only");
+        assertThat(recorders.get(1).nextMessage()).isEqualTo("bcast only");
+        assertThat(recorders.get(0).nextMessage()).isEqualTo("bcast only");
         assertThat(other.messages).isEmpty();
     }
 
     @Test
     void logsOneLinePerOpenAndCloseButNotPerMessage() throws Exception {
         RunningServe s = serve("--echo");
-        Recorder r = new Recorder();
+        RecordingHandler r = new RecordingHandler();
         WebSocket ws = connect(s.uri("/logged"), r);
         for (int i = 0; i < 5; i++) {
             ws.send("m" + i);
-            r.next();
+            r.nextMessage();
         }
         ws.close(1000, "bye");
         r.awaitClose();
@@ -162,7 +164,7 @@ class ServeCommandTest {
     @Test
     void quietLogsNoConnections() throws Exception {
         RunningServe s = serve("--echo", "--quiet");
-        Recorder r = new Recorder();
+        RecordingHandler r = new RecordingHandler();
         WebSocket ws = connect(s.uri("/q"), r);
         ws.close();
         r.awaitClose();
@@ -174,7 +176,7 @@ class ServeCommandTest {
     @Test
     void stopSendsGoingAwayToOpenConnections() throws Exception {
         RunningServe s = serve("--echo", "--quiet");
-        Recorder r = new Recorder();
+        RecordingHandler r = new RecordingHandler();
         connect(s.uri("/x"), r);
         s.stop();
         assertThat(r.awaitClose().code()).isEqualTo(1001);
@@ -183,10 +185,10 @@ class ServeCommandTest {
     @Test
     void enforcesMaxMessage() throws Exception {
         RunningServe s = serve("--echo", "--max-message", "1k");
-        Recorder r = new Recorder();
+        RecordingHandler r = new RecordingHandler();
         WebSocket ws = connect(s.uri("/limit"), r);
         ws.send("x".repeat(1024));
-        assertThat(r.next()).isEqualTo("x".repeat(1024));
+        assertThat(r.nextMessage()).isEqualTo("x".repeat(1024));
         ws.send("x".repeat(1025));
         assertThat(r.awaitClose().code()).isEqualTo(1009);
     }
@@ -194,7 +196,7 @@ class ServeCommandTest {
     @Test
     void maxFrameLimitsFramesSeparately() throws Exception {
         RunningServe s = serve("--echo", "--max-message", "64k", "--max-frame", "1k");
-        Recorder r = new Recorder();
+        RecordingHandler r = new RecordingHandler();
         WebSocket ws = connect(s.uri("/frame"), r);
         byte[] noise = new byte[2048]; // incompressible: permessage-deflate cannot shrink the frame
         new java.util.Random(3).nextBytes(noise);
@@ -221,7 +223,7 @@ class ServeCommandTest {
 
     private static int handshakeStatus(URI uri, String origin) throws Exception {
         try (WebSocketClient browser = WebSocketClient.builder().origin(origin).build()) {
-            WebSocket ws = browser.connect(uri, new Recorder()).get(10, TimeUnit.SECONDS);
+            WebSocket ws = browser.connect(uri, new RecordingHandler()).get(10, TimeUnit.SECONDS);
             ws.abort();
             return 101;
         } catch (ExecutionException e) {
@@ -249,20 +251,20 @@ class ServeCommandTest {
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).isEqualTo("<h1>duplex</h1>");
         // WebSocket upgrades still work next to the files.
-        Recorder r = new Recorder();
+        RecordingHandler r = new RecordingHandler();
         connect(s.uri("/ws"), r).send("still echoing");
-        assertThat(r.next()).isEqualTo("still echoing");
+        assertThat(r.nextMessage()).isEqualTo("still echoing");
     }
 
     @Test
     void servesWssWithPemFilesAndConnectInsecureTalksToIt(@TempDir Path dir) throws Exception {
-        SelfSigned.Files pem = SelfSigned.localhost(dir);
+        TestCertificates.PemFiles pem = TestCertificates.localhost().writePem();
         RunningServe s = serve(
                 "--echo",
                 "--tls-cert",
-                pem.certificate().toString(),
+                pem.certificateChain().toString(),
                 "--tls-key",
-                pem.key().toString());
+                pem.privateKey().toString());
         Cli.Result result = Cli.run(
                 "secure\nline two\n",
                 "connect",

@@ -2,7 +2,7 @@ package io.duplex.frame;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.duplex.protocol.Hex;
+import io.duplex.testing.Hex;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;

@@ -3,10 +3,10 @@ package io.duplex.fuzz;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.duplex.frame.Violation;
 import io.duplex.protocol.Event;
-import io.duplex.protocol.Hex;
 import io.duplex.protocol.Protocol;
-import io.duplex.protocol.Recorder;
 import io.duplex.protocol.Role;
+import io.duplex.testing.Hex;
+import io.duplex.testing.ProtocolRecorder;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -65,9 +65,9 @@ class ClosePayloadFuzzTest {
                 messageFirst ? List.of("text:Hello", expected.event) : List.of(expected.event),
                 observed.events,
                 "events");
-        List<Recorder.Frame> written = observed.recorder.takeFrames();
+        List<ProtocolRecorder.Frame> written = observed.recorder.takeFrames();
         Check.equal(1, written.size(), "frames written");
-        Recorder.Frame reply = written.get(0);
+        ProtocolRecorder.Frame reply = written.get(0);
         Check.that(reply.masked() == (role == Role.CLIENT), () -> "reply masked wrongly");
         Check.equal(expected.replyCode, reply.closeCode(), "close code written");
         Event.Close close = observed.close();

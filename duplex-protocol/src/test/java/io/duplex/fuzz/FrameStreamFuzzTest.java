@@ -8,12 +8,12 @@ import io.duplex.extension.ExtensionParameters;
 import io.duplex.frame.Violation;
 import io.duplex.protocol.CloseCodes;
 import io.duplex.protocol.Event;
-import io.duplex.protocol.Hex;
 import io.duplex.protocol.Protocol;
 import io.duplex.protocol.ProtocolConfig;
-import io.duplex.protocol.Recorder;
 import io.duplex.protocol.Role;
 import io.duplex.protocol.State;
+import io.duplex.testing.Hex;
+import io.duplex.testing.ProtocolRecorder;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -97,7 +97,7 @@ class FrameStreamFuzzTest {
          */
         List<String> comparable(boolean relaxed) {
             List<String> all = new ArrayList<>(observed.events);
-            for (Recorder.Frame f : framesOf(wire)) {
+            for (ProtocolRecorder.Frame f : framesOf(wire)) {
                 byte[] payload = relaxed && f.opcode() == 0x8 ? Arrays.copyOf(f.payload(), 2) : f.payload();
                 all.add("wrote " + f.opcode() + ":" + Hex.of(payload));
             }
@@ -186,9 +186,9 @@ class FrameStreamFuzzTest {
                     pings.add(e.substring("ping".length()));
                 }
             }
-            List<Recorder.Frame> frames = framesOf(wire);
-            Recorder.Frame closeFrame = null;
-            for (Recorder.Frame f : frames) {
+            List<ProtocolRecorder.Frame> frames = framesOf(wire);
+            ProtocolRecorder.Frame closeFrame = null;
+            for (ProtocolRecorder.Frame f : frames) {
                 Check.that(closeFrame == null, () -> "frame written after the Close frame");
                 Check.that(f.masked() == (role == Role.CLIENT), () -> "frame masked: " + f.masked() + " as " + role);
                 Check.that(f.fin() && f.rsv() == 0, () -> "written control frame with fin/rsv wrong");
@@ -267,14 +267,15 @@ class FrameStreamFuzzTest {
     private static final com.sun.management.ThreadMXBean ALLOCATION =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
-    private static List<Recorder.Frame> framesOf(byte[] wire) {
-        Recorder r = new Recorder();
+    private static List<ProtocolRecorder.Frame> framesOf(byte[] wire) {
+        ProtocolRecorder r = new ProtocolRecorder();
         r.write(ByteBuffer.allocate(0), ByteBuffer.wrap(wire));
         return r.takeFrames();
     }
 
-    /** The part of {@link Recorder#describe} after the event name, for byte payloads. */
+    /** The part of {@link ProtocolRecorder#describe} after the event name, for byte payloads. */
     private static String describeBytes(byte[] payload) {
-        return Recorder.describe(new Event.Ping(ByteBuffer.wrap(payload))).substring("ping".length());
+        return ProtocolRecorder.describe(new Event.Ping(ByteBuffer.wrap(payload)))
+                .substring("ping".length());
     }
 }

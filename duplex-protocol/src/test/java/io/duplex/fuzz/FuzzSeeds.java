@@ -1,7 +1,7 @@
 package io.duplex.fuzz;
 
 import io.duplex.handshake.AcceptKey;
-import io.duplex.protocol.Hex;
+import io.duplex.testing.Hex;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -88,7 +88,7 @@ class InflateFuzzTest {
         Extension extension = extension(pool, false);
         try {
             Outcome exact = decodeMessage(extension, wire, whole, message.length);
-            Check.equal("ok:" + io.duplex.protocol.Hex.of(message), exact.toString(), "inflated with the exact limit");
+            Check.equal("ok:" + io.duplex.testing.Hex.of(message), exact.toString(), "inflated with the exact limit");
             if (message.length > 0) {
                 Outcome under = decodeMessage(extension, wire, whole, message.length - 1);
                 Check.equal(Violation.MESSAGE_TOO_BIG, under.failure, "inflated with one byte less");
@@ -141,7 +141,7 @@ class InflateFuzzTest {
 
         @Override
         public String toString() {
-            return failure != null ? failure.toString() : "ok:" + io.duplex.protocol.Hex.of(bytes);
+            return failure != null ? failure.toString() : "ok:" + io.duplex.testing.Hex.of(bytes);
         }
     }
 

@@ -4,8 +4,8 @@ import io.duplex.frame.Utf8Validator;
 import io.duplex.protocol.Event;
 import io.duplex.protocol.Protocol;
 import io.duplex.protocol.ProtocolConfig;
-import io.duplex.protocol.Recorder;
 import io.duplex.protocol.Role;
+import io.duplex.testing.ProtocolRecorder;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -21,7 +21,7 @@ import java.util.List;
  * JDK's own strict UTF-8 decoder accepts (an oracle independent of {@link Utf8Validator}).
  */
 final class Observed implements Protocol.EventSink, Protocol.Output {
-    final Recorder recorder = new Recorder();
+    final ProtocolRecorder recorder = new ProtocolRecorder();
     final List<String> events = new ArrayList<>();
     /** Complete messages, pings, pongs and the close, whether assembled by the engine or here. */
     final List<String> normalized = new ArrayList<>();
@@ -51,7 +51,7 @@ final class Observed implements Protocol.EventSink, Protocol.Output {
 
     @Override
     public void onEvent(Event event) {
-        Check.that(close == null, () -> "event after Close: " + Recorder.describe(event));
+        Check.that(close == null, () -> "event after Close: " + ProtocolRecorder.describe(event));
         long max = config.maxMessageSize();
         if (event instanceof Event.Text t) {
             int n = t.text().getBytes(StandardCharsets.UTF_8).length;
@@ -72,9 +72,9 @@ final class Observed implements Protocol.EventSink, Protocol.Output {
             normalized.add("pong:" + hex(p.data()));
         } else {
             close = (Event.Close) event;
-            normalized.add(Recorder.describe(event));
+            normalized.add(ProtocolRecorder.describe(event));
         }
-        events.add(Recorder.describe(event));
+        events.add(ProtocolRecorder.describe(event));
         recorder.onEvent(event);
     }
 
@@ -90,8 +90,7 @@ final class Observed implements Protocol.EventSink, Protocol.Output {
         if (f.text()) {
             Check.that(
                     f.last() ? jdkAcceptsUtf8(soFar) : jdkExtendsToUtf8(soFar),
-                    () -> "JDK rejects delivered text " + io.duplex.protocol.Hex.of(soFar) + " (last=" + f.last()
-                            + ")");
+                    () -> "JDK rejects delivered text " + io.duplex.testing.Hex.of(soFar) + " (last=" + f.last() + ")");
         }
         if (f.last()) {
             normalized.add(
@@ -148,6 +147,6 @@ final class Observed implements Protocol.EventSink, Protocol.Output {
     }
 
     private static String hex(ByteBuffer b) {
-        return io.duplex.protocol.Hex.of(b);
+        return io.duplex.testing.Hex.of(b);
     }
 }

@@ -8,12 +8,12 @@ import io.duplex.extension.ExtensionParameters;
 import io.duplex.frame.FrameEncoder;
 import io.duplex.frame.Masking;
 import io.duplex.frame.Opcode;
-import io.duplex.protocol.Hex;
 import io.duplex.protocol.Protocol;
 import io.duplex.protocol.ProtocolConfig;
-import io.duplex.protocol.Recorder;
 import io.duplex.protocol.Role;
 import io.duplex.protocol.State;
+import io.duplex.testing.Hex;
+import io.duplex.testing.ProtocolRecorder;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -104,9 +104,9 @@ class RoundTripFuzzTest {
         }
         protocol.receiveEof();
         Check.equal(expected, observed.normalized, "events read back");
-        List<Recorder.Frame> written = observed.recorder.takeFrames();
+        List<ProtocolRecorder.Frame> written = observed.recorder.takeFrames();
         Check.equal(pings, written.size(), "pongs written");
-        for (Recorder.Frame f : written) {
+        for (ProtocolRecorder.Frame f : written) {
             Check.equal(0xA, f.opcode(), "opcode written");
         }
     }

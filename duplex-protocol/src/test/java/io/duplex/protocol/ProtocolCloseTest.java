@@ -3,6 +3,8 @@ package io.duplex.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.duplex.testing.Hex;
+import io.duplex.testing.ProtocolRecorder;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The close handshake (RFC 6455 §7), state transitions and the transport hints per role. */
 class ProtocolCloseTest {
 
-    private final Recorder rec = new Recorder();
+    private final ProtocolRecorder rec = new ProtocolRecorder();
 
     @AfterEach
     void nothingUnexpected() {
@@ -71,7 +73,7 @@ class ProtocolCloseTest {
         Protocol p = rec.protocol(role);
         p.receive(Hex.wire(role, "88 05 03 e9 62 79 65"));
         assertThat(rec.next()).isEqualTo(new Event.Close(1001, "bye", true, null));
-        List<Recorder.Frame> echo = rec.takeFrames();
+        List<ProtocolRecorder.Frame> echo = rec.takeFrames();
         assertThat(echo).singleElement().satisfies(f -> {
             assertThat(f.closeCode()).isEqualTo(1001);
             assertThat(f.payload()).hasSize(2);
@@ -107,7 +109,7 @@ class ProtocolCloseTest {
         assertThat(rec.next()).isEqualTo(new Event.Close(4000, "€!!", true, null));
         assertThat(rec.takeFrames())
                 .singleElement()
-                .extracting(Recorder.Frame::closeCode)
+                .extracting(ProtocolRecorder.Frame::closeCode)
                 .isEqualTo(4000);
     }
 
@@ -194,7 +196,7 @@ class ProtocolCloseTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(p.state()).isEqualTo(State.OPEN);
         p.sendClose(3000, euros);
-        List<Recorder.Frame> frames = rec.takeFrames();
+        List<ProtocolRecorder.Frame> frames = rec.takeFrames();
         assertThat(frames).singleElement().satisfies(f -> {
             assertThat(f.closeCode()).isEqualTo(3000);
             assertThat(f.payload()).hasSize(125);
@@ -223,7 +225,7 @@ class ProtocolCloseTest {
         Protocol[] p = new Protocol[1];
         p[0] = Protocol.builder(role)
                 .events(e -> {
-                    seen.add(Recorder.describe(e));
+                    seen.add(ProtocolRecorder.describe(e));
                     if (e instanceof Event.Text) {
                         p[0].fail(io.duplex.frame.Violation.MISSING_EXTENSION);
                     }
@@ -240,7 +242,7 @@ class ProtocolCloseTest {
         assertThat(p[0].failure()).isEqualTo(io.duplex.frame.Violation.MISSING_EXTENSION);
         assertThat(rec.takeFrames())
                 .singleElement()
-                .extracting(Recorder.Frame::closeCode)
+                .extracting(ProtocolRecorder.Frame::closeCode)
                 .isEqualTo(1010);
     }
 
@@ -251,7 +253,7 @@ class ProtocolCloseTest {
         Protocol[] p = new Protocol[1];
         p[0] = Protocol.builder(role)
                 .events(e -> {
-                    seen.add(Recorder.describe(e));
+                    seen.add(ProtocolRecorder.describe(e));
                     p[0].receiveEof();
                 })
                 .output(rec)

@@ -7,6 +7,8 @@ import io.duplex.extension.ExtensionParameters;
 import io.duplex.frame.ProtocolViolationException;
 import io.duplex.frame.Rsv;
 import io.duplex.frame.Violation;
+import io.duplex.testing.Hex;
+import io.duplex.testing.ProtocolRecorder;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,7 +88,7 @@ class ProtocolExtensionTest {
         }
     }
 
-    private final Recorder rec = new Recorder();
+    private final ProtocolRecorder rec = new ProtocolRecorder();
     private final Xor xor = Xor.rsv1();
 
     @AfterEach

@@ -3,6 +3,7 @@ package io.duplex.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.duplex.testing.ProtocolRecorder;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -13,7 +14,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * takes the engine's one failure path (RFC 6455 §7.1.7), like a peer's violation.
  */
 class ProtocolLocalFailureTest {
-    private final Recorder rec = new Recorder();
+    private final ProtocolRecorder rec = new ProtocolRecorder();
 
     @AfterEach
     void nothingUnexpected() {
@@ -26,7 +27,7 @@ class ProtocolLocalFailureTest {
         Protocol p = rec.protocol(role);
         p.fail(CloseCodes.INTERNAL_ERROR, "keepalive ping timeout");
 
-        List<Recorder.Frame> frames = rec.takeFrames();
+        List<ProtocolRecorder.Frame> frames = rec.takeFrames();
         assertThat(frames).hasSize(1);
         assertThat(frames.get(0).closeCode()).isEqualTo(1011);
         assertThat(frames.get(0).masked()).isEqualTo(role == Role.CLIENT);

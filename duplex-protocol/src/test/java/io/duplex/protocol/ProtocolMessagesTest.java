@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.duplex.frame.Violation;
+import io.duplex.testing.Hex;
+import io.duplex.testing.ProtocolRecorder;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -19,7 +21,7 @@ class ProtocolMessagesTest {
     private static final ProtocolConfig FRAGMENTS =
             ProtocolConfig.builder().assembleMessages(false).build();
 
-    private final Recorder rec = new Recorder();
+    private final ProtocolRecorder rec = new ProtocolRecorder();
 
     @AfterEach
     void nothingUnexpected() {
@@ -34,8 +36,8 @@ class ProtocolMessagesTest {
         Protocol p = rec.protocol(role);
         p.receive(Hex.wire(role, "01 03 48 65 6c", "89 02 70 31", "8a 00", "00 01 6c", "89 00", "80 01 6f"));
         assertThat(rec.takeEvents()).containsExactly("ping[2]:70 31", "pong[0]:", "ping[0]:", "text:Hello");
-        List<Recorder.Frame> pongs = rec.takeFrames();
-        assertThat(pongs).extracting(Recorder.Frame::opcode).containsExactly(0xA, 0xA);
+        List<ProtocolRecorder.Frame> pongs = rec.takeFrames();
+        assertThat(pongs).extracting(ProtocolRecorder.Frame::opcode).containsExactly(0xA, 0xA);
         assertThat(Hex.of(pongs.get(0).payload())).isEqualTo("70 31");
         assertThat(pongs.get(1).payload()).isEmpty();
         assertThat(pongs).allSatisfy(f -> assertThat(f.masked()).isEqualTo(role == Role.CLIENT));
@@ -127,7 +129,7 @@ class ProtocolMessagesTest {
         p.receive(Hex.wire(role, "01 02 41 e2", "80 02 82 ac"));
         assertThat(rec.takeEvents()).containsExactly("fragment(text)[2]:41 e2", "fragment(text,last)[2]:82 ac");
         p.receive(Hex.wire(role, "01 01 e2", "80 01 82"));
-        assertThat(Recorder.describe(rec.next())).isEqualTo("fragment(text)[1]:e2");
+        assertThat(ProtocolRecorder.describe(rec.next())).isEqualTo("fragment(text)[1]:e2");
         rec.assertFailed(role, Violation.INVALID_UTF8);
     }
 
@@ -291,7 +293,7 @@ class ProtocolMessagesTest {
         for (int i = 0; i < 70; i++) { // more than one batch of keys
             p.sendText("hello");
         }
-        List<Recorder.Frame> frames = rec.takeFrames();
+        List<ProtocolRecorder.Frame> frames = rec.takeFrames();
         assertThat(frames).hasSize(70).allSatisfy(f -> {
             assertThat(f.masked()).isTrue();
             assertThat(new String(f.payload(), java.nio.charset.StandardCharsets.UTF_8))

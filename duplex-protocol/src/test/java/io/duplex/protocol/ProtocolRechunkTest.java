@@ -3,6 +3,8 @@ package io.duplex.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.duplex.frame.Violation;
+import io.duplex.testing.Hex;
+import io.duplex.testing.ProtocolRecorder;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -94,7 +96,7 @@ class ProtocolRechunkTest {
     record Run(List<String> events, String output) {}
 
     static Run run(Role role, ProtocolConfig config, byte[] stream, int[] chunkSizes) {
-        Recorder rec = new Recorder();
+        ProtocolRecorder rec = new ProtocolRecorder();
         Protocol p = rec.builder(role).config(config).build();
         byte[] copy = stream.clone(); // the engine unmasks in place
         int at = 0;

@@ -3,6 +3,8 @@ package io.duplex.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.duplex.frame.Violation;
+import io.duplex.testing.Hex;
+import io.duplex.testing.ProtocolRecorder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -28,7 +30,7 @@ class ProtocolViolationTest {
             .maxFragments(3)
             .build();
 
-    private final Recorder rec = new Recorder();
+    private final ProtocolRecorder rec = new ProtocolRecorder();
 
     @AfterEach
     void nothingUnexpected() {
@@ -230,7 +232,7 @@ class ProtocolViolationTest {
             Protocol p = rec.protocol(role);
             p.receive(Hex.wire(role, "88 04 " + hex16(code) + " 6f 6b"));
             assertThat(rec.next()).isEqualTo(new Event.Close(code, "ok", true, null));
-            List<Recorder.Frame> echo = rec.takeFrames();
+            List<ProtocolRecorder.Frame> echo = rec.takeFrames();
             assertThat(echo).hasSize(1);
             assertThat(echo.get(0).closeCode()).isEqualTo(code);
             assertThat(echo.get(0).payload()).hasSize(2);
@@ -245,7 +247,7 @@ class ProtocolViolationTest {
         p.sendClose(CloseCodes.GOING_AWAY, "");
         assertThat(rec.takeFrames())
                 .singleElement()
-                .extracting(Recorder.Frame::closeCode)
+                .extracting(ProtocolRecorder.Frame::closeCode)
                 .isEqualTo(1001);
         p.receive(Hex.wire(role, "83 00"));
         assertThat(rec.next())
@@ -275,7 +277,7 @@ class ProtocolViolationTest {
         assertThat(rec.next()).isEqualTo(new Event.Close(1000, "", true, null));
         assertThat(rec.takeFrames())
                 .singleElement()
-                .extracting(Recorder.Frame::closeCode)
+                .extracting(ProtocolRecorder.Frame::closeCode)
                 .isEqualTo(1000);
         // And in later reads.
         p.receive(Hex.wire(role, "89 00"));
@@ -290,7 +292,7 @@ class ProtocolViolationTest {
         assertThat(rec.next()).isEqualTo(new Event.Close(CloseCodes.NO_STATUS, "", true, null));
         assertThat(rec.takeFrames())
                 .singleElement()
-                .extracting(Recorder.Frame::closeCode)
+                .extracting(ProtocolRecorder.Frame::closeCode)
                 .isEqualTo(-1);
         assertThat(p.failure()).isNull();
     }

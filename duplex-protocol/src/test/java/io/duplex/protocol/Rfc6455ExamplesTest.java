@@ -2,6 +2,8 @@ package io.duplex.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.duplex.testing.Hex;
+import io.duplex.testing.ProtocolRecorder;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -15,7 +17,7 @@ class Rfc6455ExamplesTest {
     private static final String HEADER_256 = "82 7e 01 00";
     private static final String HEADER_64K = "82 7f 00 00 00 00 00 01 00 00";
 
-    private final Recorder rec = new Recorder();
+    private final ProtocolRecorder rec = new ProtocolRecorder();
 
     @AfterEach
     void nothingUnexpected() {

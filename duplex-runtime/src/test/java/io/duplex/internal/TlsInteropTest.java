@@ -2,9 +2,9 @@ package io.duplex.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.duplex.TestCertificates;
 import io.duplex.TlsConfig;
 import io.duplex.internal.TlsDriver.Peer;
+import io.duplex.testing.TestCertificates;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -3,9 +3,9 @@ package io.duplex.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.duplex.TestCertificates;
 import io.duplex.TlsConfig;
 import io.duplex.internal.TlsDriver.Peer;
+import io.duplex.testing.TestCertificates;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;

@@ -2,10 +2,10 @@ package io.duplex.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.duplex.TestCertificates;
 import io.duplex.TlsConfig;
 import io.duplex.internal.TlsDriver.Peer;
 import io.duplex.internal.TlsTransportTest.Pair;
+import io.duplex.testing.TestCertificates;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
