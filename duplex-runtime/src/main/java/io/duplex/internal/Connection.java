@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * #readyState()}, {@link #bufferedAmount()} and {@link #handOver}, which any thread may call: the
  * lifecycle is volatile, the queued and handed-over byte counts are atomic.
  */
-public final class Connection implements EventLoop.Handler, EventLoop.Ticking, EventLoop.Flushable {
+public final class Connection extends SocketIo implements EventLoop.Ticking {
     private static final System.Logger LOG = System.getLogger(Connection.class.getName());
     /** After this end shuts its output, the peer's FIN is awaited at most this long. */
     private static final long FIN_WAIT_NANOS = 1_000_000_000L;
@@ -55,25 +55,27 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
         void onDestroyed(Connection c);
     }
 
-    final EventLoop loop;
-    final WebSocketConfig config;
     /** {@link #engineConfig(ProtocolConfig)} of {@code config.protocol()}, shared by the owner's connections. */
     private final ProtocolConfig engineConfig;
     /** The HTTP upgrade; dropped once the protocol is installed, so an idle connection does not keep it. */
     private Upgrade upgrade;
 
     private final Listener listener;
-    private final SocketIo io;
     /** Bytes handed over by other threads ({@link #handOver}) and not yet queued on the loop. */
     private final AtomicLong handedOver = new AtomicLong();
 
     private volatile Lifecycle lifecycle;
     private Protocol protocol;
     private WebSocketImpl ws;
-    private final Keepalive keepalive;
 
     private long handshakeDeadline;
     private long closeDeadline;
+    /** Keepalive (RFC 6455 §5.5.2): when the next Ping is due; 0 when keepalive is off. */
+    private long pingDue;
+    /** When the outstanding Ping's Pong is overdue; 0 when none is outstanding. */
+    private long pongDeadline;
+    /** The last message either way, for the idle timeout (Pings and Pongs are not activity). */
+    private long lastActivity;
 
     public Connection(
             EventLoop loop,
@@ -82,13 +84,10 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
             Transport transport,
             Upgrade upgrade,
             Listener listener) {
-        this.loop = loop;
-        this.config = config;
+        super(loop, config, transport);
         this.engineConfig = engineConfig;
         this.upgrade = upgrade;
         this.listener = listener;
-        this.io = new SocketIo(this, loop, config, transport);
-        this.keepalive = new Keepalive(config);
     }
 
     // ------------------------------------------------------------------ lifecycle
@@ -100,7 +99,7 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
      */
     public void register(boolean connected, long timeoutNanos) throws IOException {
         handshakeDeadline = System.nanoTime() + timeoutNanos;
-        io.register(connected);
+        registerChannel(connected);
         loop.addTicking(this);
         if (connected) {
             lifecycle = Lifecycle.TRANSPORT_HANDSHAKE;
@@ -108,15 +107,6 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
         } else {
             lifecycle = Lifecycle.CONNECTING;
         }
-    }
-
-    /** Swaps the transport (e.g. TLS over a tunnel established through a proxy). */
-    public void transport(Transport t) {
-        io.transport(t);
-    }
-
-    public Transport transport() {
-        return io.transport();
     }
 
     public EventLoop loop() {
@@ -129,12 +119,12 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
     }
 
     private void advanceTransportHandshake() throws IOException {
-        if (io.handshake()) {
+        if (transportHandshake()) {
             lifecycle = Lifecycle.UPGRADE;
             upgrade.start(this);
             flush();
-            if (io.hasBufferedReads()) {
-                io.read();
+            if (hasBufferedReads()) {
+                read();
             }
         }
     }
@@ -145,7 +135,6 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
      */
     public void open(Role role, List<Extension> extensions, WebSocketImpl socket, ByteBuffer rest) {
         this.ws = socket;
-        io.onDrain(socket::dispatchDrain);
         this.protocol = Protocol.builder(role)
                 .config(engineConfig)
                 .extensions(extensions)
@@ -154,7 +143,11 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
                 .build();
         lifecycle = Lifecycle.OPEN;
         upgrade = null; // only used before the protocol exists (tick, abort and fail check)
-        keepalive.opened(System.nanoTime());
+        long now = System.nanoTime();
+        lastActivity = now;
+        if (!config.pingInterval().isZero()) {
+            pingDue = now + config.pingInterval().toNanos();
+        }
         socket.opened(this);
         if (rest != null && rest.hasRemaining() && lifecycle == Lifecycle.OPEN) {
             protocol.receive(rest);
@@ -179,6 +172,7 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
         return l == null ? ReadyState.CONNECTING : l.readyState();
     }
 
+    @Override
     boolean isDestroyed() {
         return lifecycle == Lifecycle.DESTROYED;
     }
@@ -192,7 +186,7 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
                 return;
             }
             if (k.isConnectable()) {
-                if (io.finishConnect()) {
+                if (finishConnect()) {
                     // The connect timeout covered the TCP connect; the rest of the opening
                     // handshake (proxy, TLS, HTTP) gets the handshake timeout of its own.
                     handshakeDeadline(config.handshakeTimeout().toNanos());
@@ -209,7 +203,7 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
                 flush();
             }
             if (k.isValid() && k.isReadable()) {
-                io.read();
+                read();
             }
         } catch (Throwable e) {
             // Errors too (a StackOverflowError in a parser, an OutOfMemoryError for one message):
@@ -219,6 +213,7 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
     }
 
     /** What {@link SocketIo#read} read: to the upgrade, the engine, or (closing TCP) nowhere. */
+    @Override
     void onData(ByteBuffer buf) throws IOException {
         Lifecycle l = lifecycle;
         if (l == Lifecycle.UPGRADE) {
@@ -232,6 +227,7 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
     }
 
     /** The peer closed its output (or the socket ended); from {@link SocketIo#read}. */
+    @Override
     void onEof() {
         if (protocol != null) {
             protocol.receiveEof();
@@ -246,13 +242,13 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
     private void onEvent(Event event) {
         // Java 17: no pattern matching for switch yet; the sealed hierarchy keeps this exhaustive.
         if (event instanceof Event.Text t) {
-            keepalive.active(System.nanoTime());
+            lastActivity = System.nanoTime();
             ws.dispatchText(t.text());
         } else if (event instanceof Event.Binary b) {
-            keepalive.active(System.nanoTime());
+            lastActivity = System.nanoTime();
             ws.dispatchBinary(b.data());
         } else if (event instanceof Event.Fragment f) {
-            keepalive.active(System.nanoTime());
+            lastActivity = System.nanoTime();
             ws.dispatchFragment(f.data(), f.text(), f.last());
         } else if (event instanceof Event.Ping p) {
             if (config.protocol().autoPong()) {
@@ -262,7 +258,7 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
                 ws.dispatchPing(p.data());
             }
         } else if (event instanceof Event.Pong p) {
-            keepalive.ponged();
+            pongDeadline = 0; // solicited or not (RFC 6455 §5.5.3): nothing is outstanding now
             ws.dispatchPong(p.data());
         } else if (event instanceof Event.Close c) {
             if (lifecycle.compareTo(Lifecycle.CLOSED) < 0) {
@@ -291,7 +287,7 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
         } else if (protocol.closeExpected() && closeDeadline == 0) {
             closeDeadline = System.nanoTime() + config.closeTimeout().toNanos();
         }
-        io.markDirty();
+        markDirty();
     }
 
     // ------------------------------------------------------------------ sending
@@ -373,14 +369,14 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
         } else if (message instanceof Outgoing.Ping p) {
             protocol.sendPing(p.data());
         }
-        keepalive.active(System.nanoTime());
+        lastActivity = System.nanoTime();
         afterProtocol();
     }
 
     /** A BUFFERED answer promises an {@code onDrain}, whatever the flush finds. */
     private SendResult bufferedIf(boolean above) {
         if (above) {
-            io.promiseDrain();
+            promiseDrain();
             return SendResult.BUFFERED;
         }
         return SendResult.SENT;
@@ -392,18 +388,18 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
             future.completeExceptionally(new io.duplex.frame.WebSocketException("connection closed"));
             return;
         }
-        io.whenWritten(future);
+        whenQueueWritten(future);
     }
 
     /** Queued bytes plus bytes handed over and not yet queued; any thread. */
     long bufferedAmount() {
-        return io.bufferedAmount() + handedOver.get();
+        return queuedBytes() + handedOver.get();
     }
 
     /** The engine's output, and raw bytes: queued on the socket. */
     private void output(ByteBuffer header, ByteBuffer payload) {
         try {
-            if (io.add(header, payload) && lifecycle == Lifecycle.OPEN) {
+            if (queue(header, payload) && lifecycle == Lifecycle.OPEN) {
                 // Corking batches a burst, but not past the high-water mark: write it out now so a
                 // burst (e.g. many publishes in one loop pass) does not hit the outbound limit of
                 // a consumer that is in fact keeping up.
@@ -413,7 +409,7 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
             // The write failed: the socket is gone. Finish on the loop, not inside the protocol.
             loop.execute(() -> fail(e));
         }
-        io.markDirty();
+        markDirty();
     }
 
     /** Queues raw bytes (HTTP responses during the upgrade). */
@@ -425,11 +421,11 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
     @Override
     public void flush() {
         try {
-            if (io.flush() && lifecycle == Lifecycle.CLOSING_TRANSPORT) {
+            if (writeOut() && lifecycle == Lifecycle.CLOSING_TRANSPORT) {
                 // RFC 6455 §7.1.1: the server closes TCP first; half-close, then wait for the
                 // peer's FIN (bounded by the close timeout) so the close frame is not lost to RST.
                 lifecycle = Lifecycle.OUTPUT_SHUT;
-                io.shutdownOutput();
+                shutdownOutput();
                 if (closeDeadline == 0 || closeDeadline - System.nanoTime() > FIN_WAIT_NANOS) {
                     closeDeadline =
                             System.nanoTime() + Math.min(config.closeTimeout().toNanos(), FIN_WAIT_NANOS);
@@ -440,12 +436,19 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
         }
     }
 
+    @Override
+    void onDrained() {
+        if (ws != null) {
+            ws.dispatchDrain();
+        }
+    }
+
     /** Read backpressure: stop reading while handlers lag behind. */
     void pauseReading(boolean pause) {
-        if (io.pauseReading(pause)) {
+        if (pauseReads(pause)) {
             // TLS may hold decrypted bytes already: no readiness event will come for them.
             try {
-                io.read();
+                read();
             } catch (IOException | RuntimeException e) {
                 fail(e);
             }
@@ -486,7 +489,7 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
         if (closeDeadline == 0) {
             closeDeadline = System.nanoTime() + config.closeTimeout().toNanos();
         }
-        io.markDirty();
+        markDirty();
     }
 
     /**
@@ -529,7 +532,7 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
     }
 
     private void tickOpen(long now) {
-        if (keepalive.pongOverdue(now)) {
+        if (pongDeadline != 0 && now - pongDeadline >= 0) {
             // No pong: the peer or the path is gone (half-open). Fail with 1011 like python
             // websockets' keepalive, and do not wait for a close handshake that cannot happen.
             LOG.log(Level.DEBUG, "keepalive pong timeout; failing {0}", ws);
@@ -539,13 +542,27 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
         if (!protocol.canSend()) {
             return;
         }
-        if (keepalive.pingDue(now)) {
+        if (shouldPing(now)) {
             protocol.sendPing(ByteBuffer.allocate(Long.BYTES).putLong(0, now));
-            io.markDirty();
+            markDirty();
         }
-        if (keepalive.idle(now)) {
+        if (!config.idleTimeout().isZero()
+                && now - lastActivity >= config.idleTimeout().toNanos()) {
             close(CloseCodes.GOING_AWAY, "idle timeout");
         }
+    }
+
+    /** Whether to send a keepalive Ping now (at most one outstanding); if so, its Pong is awaited. */
+    private boolean shouldPing(long now) {
+        if (pingDue == 0 || now - pingDue < 0) {
+            return false;
+        }
+        pingDue = now + config.pingInterval().toNanos();
+        if (pongDeadline != 0) {
+            return false;
+        }
+        pongDeadline = now + config.pongTimeout().toNanos();
+        return true;
     }
 
     // ------------------------------------------------------------------ teardown
@@ -584,7 +601,7 @@ public final class Connection implements EventLoop.Handler, EventLoop.Ticking, E
         if (protocol != null) {
             protocol.receiveEof(); // a no-op once the close was delivered
         }
-        io.close(); // key, socket, queued buffers
+        closeSocket(); // key, socket, queued buffers
         loop.removeTicking(this);
         if (listener != null) {
             listener.onDestroyed(this);

@@ -7,56 +7,68 @@ import java.nio.channels.SelectionKey;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The socket under one {@link Connection}: its {@link Transport} and selection key, the interest
- * ops, the read loop into the loop's shared buffer, and the corked output ({@link Outbound})
- * written when the connection flushes — at the end of the loop pass, on OP_WRITE, or early at the
- * high-water mark. It moves bytes and knows nothing of frames: it never calls the engine, and
- * every decision above the bytes (lifecycle, limits, timers, failures, teardown) is its
- * connection's, which drives it.
+ * The socket half of a {@link Connection}, its only subclass: the {@link Transport} and selection
+ * key, the interest ops, the read loop into the loop's shared buffer, and the corked output ({@link
+ * Outbound}) written when the connection flushes — at the end of the loop pass, on OP_WRITE, or
+ * early at the high-water mark. It moves bytes and knows nothing of frames: it never calls the
+ * engine, and every decision above the bytes (lifecycle, limits, timers, failures, teardown) is the
+ * connection's, through the hooks below. A superclass rather than an object of its own so that an
+ * idle connection pays no second object header and back reference (the idle-memory budget).
  *
  * <p>Threading: confined to the connection's event loop (invariant 5, docs/ARCHITECTURE.md),
- * except {@link #bufferedAmount()}, which any thread may call (the queued byte count is volatile).
+ * except {@link #queuedBytes()}, which any thread may call (the queued byte count is volatile).
  */
-final class SocketIo {
+abstract class SocketIo implements EventLoop.Handler, EventLoop.Flushable {
     /** Reads per readiness event, so one busy socket cannot hold the loop from the others. */
     private static final int READS_PER_PASS = 16;
 
-    private final Connection owner;
-    private final EventLoop loop;
+    final EventLoop loop;
+    final WebSocketConfig config;
     private final Outbound outbound;
-    private final long highWaterMark;
-    private final long lowWaterMark;
 
     private Transport transport;
     private SelectionKey key;
-    /** Tells the handler the queue drained ({@code onDrain}); set once the connection is open. */
-    private Runnable drain;
 
     private boolean dirty;
     private boolean writeInterest;
     private boolean readPaused;
     private boolean aboveHighWater;
 
-    SocketIo(Connection owner, EventLoop loop, WebSocketConfig config, Transport transport) {
-        this.owner = owner;
+    SocketIo(EventLoop loop, WebSocketConfig config, Transport transport) {
         this.loop = loop;
+        this.config = config;
         this.outbound = new Outbound(loop.pool());
-        this.highWaterMark = config.highWaterMark();
-        this.lowWaterMark = config.lowWaterMark();
         this.transport = transport;
     }
 
-    Transport transport() {
+    // ------------------------------------------------------------------ hooks (the connection's)
+
+    /** Bytes read (the loop's shared buffer, valid during the call). */
+    abstract void onData(ByteBuffer buf) throws IOException;
+
+    /** The peer ended the stream. */
+    abstract void onEof();
+
+    /** The queue fell to the low-water mark after passing the high one ({@code onDrain}). */
+    abstract void onDrained();
+
+    /** Whether the socket is closed for good (nothing is read, written or marked after that). */
+    abstract boolean isDestroyed();
+
+    // ------------------------------------------------------------------ socket
+
+    public Transport transport() {
         return transport;
     }
 
-    void transport(Transport t) {
+    /** Swaps the transport (e.g. TLS over a tunnel established through a proxy). */
+    public void transport(Transport t) {
         this.transport = t;
     }
 
     /** Registers the channel with the loop, for OP_READ, or OP_CONNECT while the connect is pending. */
-    void register(boolean connected) throws IOException {
-        key = loop.register(transport.channel(), connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, owner);
+    void registerChannel(boolean connected) throws IOException {
+        key = loop.register(transport.channel(), connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, this);
     }
 
     /** Completes a pending TCP connect; true once connected. */
@@ -69,7 +81,7 @@ final class SocketIo {
      *
      * @return true when the transport carries application bytes (then only OP_READ is asked for)
      */
-    boolean handshake() throws IOException {
+    boolean transportHandshake() throws IOException {
         switch (transport.handshake()) {
             case DONE -> {
                 interest(SelectionKey.OP_READ);
@@ -79,11 +91,6 @@ final class SocketIo {
             case NEED_WRITE -> interest(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
         }
         return false;
-    }
-
-    /** Sets who hears that the queue drained below the low-water mark after passing the high one. */
-    void onDrain(Runnable drain) {
-        this.drain = drain;
     }
 
     // ------------------------------------------------------------------ reading
@@ -96,18 +103,18 @@ final class SocketIo {
      */
     void read() throws IOException {
         ByteBuffer buf = loop.readBuffer();
-        for (int i = 0; i < READS_PER_PASS && !owner.isDestroyed() && !readPaused; i++) {
+        for (int i = 0; i < READS_PER_PASS && !isDestroyed() && !readPaused; i++) {
             buf.clear();
             int n = transport.read(buf);
             if (n < 0) {
-                owner.onEof();
+                onEof();
                 return;
             }
             if (n == 0 && !transport.hasBufferedReads()) {
                 break;
             }
             buf.flip();
-            owner.onData(buf);
+            onData(buf);
             buf.clear();
             if (n < buf.capacity() && !transport.hasBufferedReads()) {
                 break;
@@ -127,8 +134,8 @@ final class SocketIo {
      * @return true when reading resumed and TLS holds decrypted bytes: the caller reads them now,
      *     since no readiness event will come for them
      */
-    boolean pauseReading(boolean pause) {
-        if (readPaused == pause || owner.isDestroyed()) {
+    boolean pauseReads(boolean pause) {
+        if (readPaused == pause || isDestroyed()) {
             return false;
         }
         readPaused = pause;
@@ -156,13 +163,13 @@ final class SocketIo {
      *     OP_WRITE: a flush now may write it out
      * @throws IOException when a write failed (the socket is gone)
      */
-    boolean add(ByteBuffer header, ByteBuffer payload) throws IOException {
+    boolean queue(ByteBuffer header, ByteBuffer payload) throws IOException {
         outbound.add(header, payload, transport, !writeInterest);
-        return !writeInterest && outbound.bufferedAmount() >= highWaterMark;
+        return !writeInterest && outbound.bufferedAmount() >= config.highWaterMark();
     }
 
     /** Queued bytes not yet written; any thread. */
-    long bufferedAmount() {
+    long queuedBytes() {
         return outbound.bufferedAmount();
     }
 
@@ -173,16 +180,16 @@ final class SocketIo {
     }
 
     /** Completes {@code future} when everything queued so far is written. */
-    void whenWritten(CompletableFuture<Void> future) {
+    void whenQueueWritten(CompletableFuture<Void> future) {
         outbound.whenWritten(future);
         markDirty();
     }
 
     /** Asks the loop to flush the connection at the end of this pass; never after destroy. */
     void markDirty() {
-        if (!dirty && !owner.isDestroyed()) {
+        if (!dirty && !isDestroyed()) {
             dirty = true;
-            loop.markDirty(owner);
+            loop.markDirty(this);
         }
     }
 
@@ -192,20 +199,20 @@ final class SocketIo {
      *
      * @return true when everything queued is written; false after destroy, when nothing is done
      */
-    boolean flush() throws IOException {
+    boolean writeOut() throws IOException {
         dirty = false;
-        if (owner.isDestroyed()) {
+        if (isDestroyed()) {
             return false;
         }
         boolean done = outbound.write(transport);
         interest(done ? readInterest() : readInterest() | SelectionKey.OP_WRITE);
         writeInterest = !done;
         long buffered = outbound.bufferedAmount();
-        if (buffered > highWaterMark) {
+        if (buffered > config.highWaterMark()) {
             aboveHighWater = true;
-        } else if (aboveHighWater && buffered <= lowWaterMark && drain != null) {
+        } else if (aboveHighWater && buffered <= config.lowWaterMark()) {
             aboveHighWater = false;
-            drain.run();
+            onDrained();
         }
         return done;
     }
@@ -216,7 +223,7 @@ final class SocketIo {
     }
 
     /** Cancels the key, closes the socket and frees every queued buffer, failing pending futures. */
-    void close() {
+    void closeSocket() {
         if (key != null) {
             key.cancel();
         }
