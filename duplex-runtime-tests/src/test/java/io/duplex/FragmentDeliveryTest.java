@@ -3,7 +3,7 @@ package io.duplex;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.duplex.protocol.ProtocolConfig;
-import java.net.URI;
+import io.duplex.testkit.Loopback;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -37,9 +37,7 @@ class FragmentDeliveryTest {
         WebSocketConfig fragments = WebSocketConfig.builder()
                 .protocol(ProtocolConfig.builder().assembleMessages(false).build())
                 .build();
-        server = WebSocketServer.builder()
-                .host("127.0.0.1")
-                .port(0)
+        server = Loopback.server()
                 .eventLoops(1)
                 .config(fragments)
                 .route("/", handler)
@@ -48,7 +46,7 @@ class FragmentDeliveryTest {
     }
 
     WebSocket connect(CompletableFuture<Integer> closeCode) {
-        return client.connect(URI.create("ws://127.0.0.1:" + server.port() + "/"), new WebSocketHandler() {
+        return client.connect(Loopback.uri(server, "/"), new WebSocketHandler() {
                     @Override
                     public void onClose(WebSocket ws, int code, String reason, boolean wasClean) {
                         closeCode.complete(code);

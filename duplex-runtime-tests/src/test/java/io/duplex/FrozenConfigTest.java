@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.duplex.handshake.HandshakeException;
+import io.duplex.testkit.Loopback;
 import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -75,11 +76,7 @@ class FrozenConfigTest {
 
     @Test
     void routeAddedToTheBuilderAfterStartIsNotServed() throws Exception {
-        WebSocketServer.Builder builder = WebSocketServer.builder()
-                .host("127.0.0.1")
-                .port(0)
-                .eventLoops(1)
-                .route("/echo", WebSocketHandler.echo());
+        WebSocketServer.Builder builder = Loopback.server().eventLoops(1).route("/echo", WebSocketHandler.echo());
         WebSocketServer server = started(builder);
         builder.route("/late", WebSocketHandler.echo());
         builder.route("*", WebSocketHandler.echo());
@@ -93,11 +90,7 @@ class FrozenConfigTest {
 
     @Test
     void upgraderAndLimitsChangedAfterStartDoNotApply() throws Exception {
-        WebSocketServer.Builder builder = WebSocketServer.builder()
-                .host("127.0.0.1")
-                .port(0)
-                .eventLoops(1)
-                .route("/echo", WebSocketHandler.echo());
+        WebSocketServer.Builder builder = Loopback.server().eventLoops(1).route("/echo", WebSocketHandler.echo());
         WebSocketServer server = started(builder);
         builder.upgrader(request -> UpgradeDecision.reject(403, "too late"));
         builder.config(WebSocketConfig.builder().maxConnectionsPerAddress(1).build());
@@ -111,11 +104,7 @@ class FrozenConfigTest {
 
     @Test
     void hostAndPortChangedAfterStartDoNotMoveTheServer() throws Exception {
-        WebSocketServer.Builder builder = WebSocketServer.builder()
-                .host("127.0.0.1")
-                .port(0)
-                .eventLoops(1)
-                .route("/echo", WebSocketHandler.echo());
+        WebSocketServer.Builder builder = Loopback.server().eventLoops(1).route("/echo", WebSocketHandler.echo());
         WebSocketServer server = started(builder);
         int port = server.port();
         builder.host("0.0.0.0").port(port == 65535 ? port - 1 : port + 1);
@@ -128,11 +117,7 @@ class FrozenConfigTest {
 
     @Test
     void theBuilderCanStartAnotherServerWithItsNewSettings() throws Exception {
-        WebSocketServer.Builder builder = WebSocketServer.builder()
-                .host("127.0.0.1")
-                .port(0)
-                .eventLoops(1)
-                .route("/echo", WebSocketHandler.echo());
+        WebSocketServer.Builder builder = Loopback.server().eventLoops(1).route("/echo", WebSocketHandler.echo());
         WebSocketServer first = started(builder);
         WebSocketServer second = started(builder.route("/late", WebSocketHandler.echo()));
         WebSocketClient client = client(WebSocketClient.builder());
@@ -149,9 +134,7 @@ class FrozenConfigTest {
     @Test
     void headersAddedToTheClientBuilderAfterBuildAreNotSent() throws Exception {
         CompletableFuture<UpgradeRequest> seen = new CompletableFuture<>();
-        WebSocketServer server = started(WebSocketServer.builder()
-                .host("127.0.0.1")
-                .port(0)
+        WebSocketServer server = started(Loopback.server()
                 .eventLoops(1)
                 .config(WebSocketConfig.builder().subprotocols("late").build())
                 .route("/echo", WebSocketHandler.echo(), request -> {
@@ -176,11 +159,8 @@ class FrozenConfigTest {
     @Test
     void perConnectionHeadersStillReachTheServer() throws Exception {
         CompletableFuture<UpgradeRequest> seen = new CompletableFuture<>();
-        WebSocketServer server = started(WebSocketServer.builder()
-                .host("127.0.0.1")
-                .port(0)
-                .eventLoops(1)
-                .route("/echo", WebSocketHandler.echo(), request -> {
+        WebSocketServer server =
+                started(Loopback.server().eventLoops(1).route("/echo", WebSocketHandler.echo(), request -> {
                     seen.complete(request);
                     return UpgradeDecision.accept();
                 }));

@@ -2,7 +2,7 @@ package io.duplex;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
+import io.duplex.testkit.Loopback;
 import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -27,17 +27,13 @@ class PublishCountTest {
 
     /** "sub" subscribes to "t" and answers "subscribed"; "pub" publishes and answers the count. */
     WebSocket connect(LinkedBlockingQueue<String> inbox) {
-        return client.connect(
-                        URI.create("ws://127.0.0.1:" + server.port() + "/"),
-                        WebSocketHandler.onText((ws, text) -> inbox.add(text)))
+        return client.connect(Loopback.uri(server, "/"), WebSocketHandler.onText((ws, text) -> inbox.add(text)))
                 .join();
     }
 
     @Test
     void aPublisherThatIsNotSubscribedReachesEverySubscriberAndSaysSo() throws Exception {
-        server = WebSocketServer.builder()
-                .host("127.0.0.1")
-                .port(0)
+        server = Loopback.server()
                 .eventLoops(2)
                 .route("/", WebSocketHandler.onText((ws, text) -> {
                     if (text.equals("sub")) {

@@ -18,8 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link Protocol#sendPrepared}: a message framed once for many connections, where the negotiated
- * extension — not the caller — decides whether a shared encoding fits the connection.
+ * Messages framed once for many connections: {@link Protocol#sendPrepared}, where the negotiated
+ * extension — not the caller — decides whether a shared encoding fits the connection, and {@link
+ * Protocol#sendPreFramed}, where the caller vouches for the frame.
  */
 class ProtocolPreparedTest {
     private final ByteArrayOutputStream written = new ByteArrayOutputStream();
@@ -116,6 +117,48 @@ class ProtocolPreparedTest {
     void preparedTextMustBeValidUtf8() {
         assertThatThrownBy(() -> FramedMessage.text(ByteBuffer.wrap(new byte[] {(byte) 0xc3})))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    // ------------------------------------------------------------------ sendPreFramed
+
+    @Test
+    void serverWritesTheFrameAsIs() {
+        Protocol server = protocol(Role.SERVER, List.of());
+        server.sendPreFramed(ByteBuffer.wrap(HexFormat.of().parseHex("810548656c6c6f")));
+        assertThat(hexWritten()).isEqualTo("810548656c6c6f");
+        assertThat(server.isSendingFragments()).isFalse();
+    }
+
+    @Test
+    void clientsMayNotSendUnmaskedPreFramedMessages() {
+        Protocol client = protocol(Role.CLIENT, List.of());
+        assertThatThrownBy(() -> client.sendPreFramed(ByteBuffer.allocate(2)))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void preFramedNotInsideAFragmentedMessageNorAfterClose() {
+        Protocol server = protocol(Role.SERVER, List.of());
+        server.sendFragment(true, ByteBuffer.wrap("a".getBytes()), false);
+        assertThat(server.isSendingFragments()).isTrue();
+        assertThatThrownBy(() -> server.sendPreFramed(ByteBuffer.allocate(2)))
+                .isInstanceOf(IllegalStateException.class);
+        server.sendFragment(true, ByteBuffer.wrap("b".getBytes()), true);
+        server.sendClose(1000, "");
+        assertThatThrownBy(() -> server.sendPreFramed(ByteBuffer.allocate(2)))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aRefusedTextFragmentLeavesTheMessageUsable() {
+        Protocol server = protocol(Role.SERVER, List.of());
+        server.sendFragment(true, ByteBuffer.wrap("ab".getBytes()), false);
+        assertThatThrownBy(() -> server.sendFragment(true, ByteBuffer.wrap(new byte[] {0x21, (byte) 0xff}), false))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(hexWritten()).isEqualTo("01026162"); // the first fragment only: the refused one wrote nothing
+        server.sendFragment(true, ByteBuffer.wrap("d".getBytes()), true);
+        assertThat(hexWritten()).isEqualTo("800164");
+        assertThat(server.isSendingFragments()).isFalse();
     }
 
     /** Reverses payloads under RSV1: shared when given an encoding, per connection otherwise. */
