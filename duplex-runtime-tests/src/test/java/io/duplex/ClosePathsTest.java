@@ -8,9 +8,7 @@ import io.duplex.testkit.Await;
 import io.duplex.testkit.Loopback;
 import io.duplex.testkit.RecordingHandler;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,11 +18,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Every way a connection ends (RFC 6455 §7): client-initiated and server-initiated close
  * handshakes, abort on either side (the other sees 1006), and codes a user may not send.
  */
-class ClosePathsTest {
-    WebSocketServer server;
+class ClosePathsTest extends LoopbackTest {
     RecordingHandler onServer;
-    WebSocketClient client;
-    HttpClient http;
 
     @BeforeEach
     void start() {
@@ -45,14 +40,6 @@ class ClosePathsTest {
                         .build())
                 .route("/ws", onServer)
                 .start();
-        client = WebSocketClient.builder().build();
-        http = HttpClient.newHttpClient();
-    }
-
-    @AfterEach
-    void stop() {
-        client.close();
-        server.stop(Duration.ofSeconds(5));
     }
 
     URI uri() {

@@ -6,11 +6,9 @@ import io.duplex.protocol.ProtocolConfig;
 import io.duplex.testkit.Loopback;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,19 +17,8 @@ import org.junit.jupiter.api.Test;
  * 6455 §5.4) — and a handler that does not take fragments fails loudly (1011 and onError), never
  * turning text into binary or losing the message's end.
  */
-class FragmentDeliveryTest {
+class FragmentDeliveryTest extends LoopbackTest {
     record Fragment(String data, boolean text, boolean last) {}
-
-    WebSocketServer server;
-    final WebSocketClient client = WebSocketClient.builder().eventLoops(1).build();
-
-    @AfterEach
-    void stop() {
-        client.close();
-        if (server != null) {
-            server.stop(Duration.ofSeconds(2));
-        }
-    }
 
     WebSocketServer serve(WebSocketHandler handler) {
         WebSocketConfig fragments = WebSocketConfig.builder()

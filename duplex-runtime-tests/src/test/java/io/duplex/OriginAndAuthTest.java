@@ -10,7 +10,6 @@ import io.duplex.testkit.Await;
 import io.duplex.testkit.Loopback;
 import io.duplex.testkit.RecordingHandler;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * The checks before a connection opens: Origin (RFC 6455 §10.2, 403) and authentication in an
  * {@link Upgrader} (401), with the identity reaching the handler as the attachment.
  */
-class OriginAndAuthTest {
+class OriginAndAuthTest extends LoopbackTest {
     record User(String name) {}
 
     /** Accepts {@code ?token=secret} or {@code Authorization: Bearer secret}. */
@@ -36,11 +35,8 @@ class OriginAndAuthTest {
         return UpgradeDecision.reject(401, "unauthorized");
     };
 
-    WebSocketServer server;
     WebSocketServer allowListServer;
     RecordingHandler onServer;
-    WebSocketClient client;
-    HttpClient http;
 
     @BeforeEach
     void start() {
@@ -62,14 +58,10 @@ class OriginAndAuthTest {
                         .build())
                 .route("/open", onServer)
                 .start();
-        client = WebSocketClient.builder().build();
-        http = HttpClient.newHttpClient();
     }
 
     @AfterEach
-    void stop() {
-        client.close();
-        server.stop(Duration.ofSeconds(5));
+    void stopAllowListServer() {
         allowListServer.stop(Duration.ofSeconds(5));
     }
 

@@ -9,32 +9,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.duplex.testkit.Loopback;
 import io.duplex.testkit.RecordingHandler;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.ByteBuffer;
-import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Pings and pongs both ways (RFC 6455 §5.5.2–5.5.3) with the JDK client and ours. */
-class PingTest {
-    WebSocketServer server;
+class PingTest extends LoopbackTest {
     RecordingHandler onServer;
-    WebSocketClient client;
-    HttpClient http;
 
     @BeforeEach
     void start() {
         onServer = new RecordingHandler();
         server = Loopback.server().route("/ws", onServer).start();
-        client = WebSocketClient.builder().build();
-        http = HttpClient.newHttpClient();
-    }
-
-    @AfterEach
-    void stop() {
-        client.close();
-        server.stop(Duration.ofSeconds(5));
     }
 
     URI uri() {

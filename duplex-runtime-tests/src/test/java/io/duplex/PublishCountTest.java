@@ -3,27 +3,15 @@ package io.duplex;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.duplex.testkit.Loopback;
-import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@link WebSocket#publish} returns the number of local subscribers the message was handed to:
  * all of them when the sender is not one, all but the sender when it is.
  */
-class PublishCountTest {
-    WebSocketServer server;
-    final WebSocketClient client = WebSocketClient.builder().eventLoops(1).build();
-
-    @AfterEach
-    void stop() {
-        client.close();
-        if (server != null) {
-            server.stop(Duration.ofSeconds(2));
-        }
-    }
+class PublishCountTest extends LoopbackTest {
 
     /** "sub" subscribes to "t" and answers "subscribed"; "pub" publishes and answers the count. */
     WebSocket connect(LinkedBlockingQueue<String> inbox) {
