@@ -51,7 +51,7 @@ class JdkClientInteropTest extends DuplexServerInteropTest {
         plain = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
         secure = HttpClient.newBuilder()
                 .connectTimeout(TIMEOUT)
-                .sslContext(TestCertificate.get().clientContext())
+                .sslContext(TestCertificate.get().generated().clientContext())
                 .build();
     }
 

@@ -8,22 +8,22 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Base64;
-import javax.net.ssl.SSLContext;
 
 /**
  * The kit's {@link TestCertificates#localhost()} certificate as the interop tests hand it out: as
- * Duplex TLS configurations, as PEM files for Node and Python (written once per JVM) and as an
- * SPKI pin for Chromium.
+ * Duplex TLS configurations ({@code generated().clientContext()} for the JDK's HttpClient), as PEM
+ * files for Node and Python (written once per JVM) and as an SPKI pin for Chromium.
  *
  * <p>Threading: immutable; {@link #get()} writes the PEM files once under the class lock.
  */
-record TestCertificate(TestCertificates.Generated generated, TestCertificates.PemFiles pem) {
+record TestCertificate(TestCertificates.Generated generated, Path certificatePem, Path privateKeyPem) {
     private static TestCertificate instance;
 
     static synchronized TestCertificate get() {
         if (instance == null) {
             TestCertificates.Generated localhost = TestCertificates.localhost();
-            instance = new TestCertificate(localhost, localhost.writePem());
+            TestCertificates.PemFiles pem = localhost.writePem();
+            instance = new TestCertificate(localhost, pem.certificateChain(), pem.privateKey());
         }
         return instance;
     }
@@ -40,19 +40,6 @@ record TestCertificate(TestCertificates.Generated generated, TestCertificates.Pe
     /** Duplex client side: trusts exactly this certificate, hostname verification on. */
     TlsConfig clientTls() {
         return TlsConfig.client().trustCertificates(generated.certificate());
-    }
-
-    /** A client context trusting exactly this certificate (for the JDK's HttpClient). */
-    SSLContext clientContext() {
-        return generated.clientContext();
-    }
-
-    Path certificatePem() {
-        return pem.certificateChain();
-    }
-
-    Path privateKeyPem() {
-        return pem.privateKey();
     }
 
     /** Base64 of the SHA-256 of the SubjectPublicKeyInfo, as Chromium's SPKI allow-list wants it. */
