@@ -1,7 +1,7 @@
 package io.duplex.interop;
 
-import io.duplex.interop.Recorder.Closed;
 import io.duplex.interop.Recorder.Message;
+import io.duplex.testkit.RecordingHandler.Closed;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -7,11 +7,12 @@ import io.duplex.WebSocket;
 import io.duplex.WebSocketClient;
 import io.duplex.WebSocketConfig;
 import io.duplex.deflate.DeflateConfig;
-import io.duplex.interop.Recorder.Closed;
 import io.duplex.interop.Recorder.Message;
-import io.duplex.interop.Recorder.Open;
-import io.duplex.interop.Recorder.Ping;
-import io.duplex.interop.Recorder.Pong;
+import io.duplex.testkit.RecordingHandler;
+import io.duplex.testkit.RecordingHandler.Closed;
+import io.duplex.testkit.RecordingHandler.Open;
+import io.duplex.testkit.RecordingHandler.Ping;
+import io.duplex.testkit.RecordingHandler.Pong;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.ByteBuffer;
@@ -107,7 +108,7 @@ abstract class DuplexClientInteropTest {
 
     /** Client end: the echo came back. Server end: the peer received the same message. */
     void assertEchoed(PeerServer peer, Session s, Message sent) {
-        assertThat(s.recorder().await(Message.class, sent::equals)).isEqualTo(sent);
+        assertThat(s.recorder().awaitMessage(sent::equals)).isEqualTo(sent);
         peer.awaitEvent(
                 s.id(),
                 "message",
@@ -158,7 +159,7 @@ abstract class DuplexClientInteropTest {
         Session s = connect("/echo", "fragmented-text");
         s.ws().send("send-fragmented");
         Message whole = Message.text(String.join("", Payload.FRAGMENTS_TEXT));
-        assertThat(s.recorder().await(Message.class)).isEqualTo(whole);
+        assertThat(s.recorder().awaitMessage()).isEqualTo(whole);
         plain.awaitEvent(s.id(), "message", e -> "send-fragmented".equals(e.get("text")));
         closeNormally(plain, s);
     }
@@ -167,7 +168,7 @@ abstract class DuplexClientInteropTest {
     void fragmentedBinaryFromServer() {
         Session s = connect("/echo", "fragmented-binary");
         s.ws().send("send-fragmented-binary");
-        assertThat(s.recorder().await(Message.class)).isEqualTo(Message.binary(Payload.binary(30)));
+        assertThat(s.recorder().awaitMessage()).isEqualTo(Message.binary(Payload.binary(30)));
         closeNormally(plain, s);
     }
 
@@ -195,7 +196,7 @@ abstract class DuplexClientInteropTest {
     void pingFromClient() {
         Session s = connect("/echo", "ping");
         s.ws().ping(ByteBuffer.wrap("cli-ping".getBytes(StandardCharsets.UTF_8)));
-        s.recorder().await(Pong.class, p -> p.data().equals("cli-ping"));
+        s.recorder().await(Pong.class, p -> p.data().equals(RecordingHandler.bytes("cli-ping")));
         plain.awaitEvent(s.id(), "ping", e -> "cli-ping".equals(e.get("data")));
         closeNormally(plain, s);
     }
@@ -203,9 +204,9 @@ abstract class DuplexClientInteropTest {
     @Test
     void pingFromServer() {
         Session s = connect("/ping", "server-ping");
-        s.recorder().await(Ping.class, p -> p.data().equals("srv-ping"));
+        s.recorder().await(Ping.class, p -> p.data().equals(RecordingHandler.bytes("srv-ping")));
         plain.awaitEvent(s.id(), "pong", e -> "srv-ping".equals(e.get("data")));
-        assertThat(s.recorder().await(Message.class)).isEqualTo(Message.text("pong:srv-ping"));
+        assertThat(s.recorder().awaitMessage()).isEqualTo(Message.text("pong:srv-ping"));
         closeNormally(plain, s);
     }
 
@@ -256,15 +257,11 @@ abstract class DuplexClientInteropTest {
             s.ws().send(Payload.burst(i));
         }
         String last = Payload.burst(Payload.BURST - 1);
-        s.recorder().await(Message.class, Message.text(last)::equals);
+        s.recorder().awaitMessage(Message.text(last)::equals);
         List<Message> expected = IntStream.range(0, Payload.BURST)
                 .mapToObj(i -> Message.text(Payload.burst(i)))
                 .toList();
-        assertThat(s.recorder().events().stream()
-                        .filter(Message.class::isInstance)
-                        .map(Message.class::cast))
-                .as("echoes, in order")
-                .containsExactlyElementsOf(expected);
+        assertThat(s.recorder().received().stream()).as("echoes, in order").containsExactlyElementsOf(expected);
         plain.awaitEvent(s.id(), "message", e -> Message.text(last).sha256().equals(e.get("sha256")));
         List<Object> onPeer = plain.events(s.id()).stream()
                 .filter(e -> "message".equals(e.get("event")))
@@ -290,7 +287,7 @@ abstract class DuplexClientInteropTest {
             // The peer failed the connection (it reports 1006: it closed TCP without waiting).
             plain.awaitEvent(s.id(), "close");
             assertThat(plain.events(s.id())).noneMatch(e -> "message".equals(e.get("event")));
-            assertThat(s.recorder().events()).noneMatch(Message.class::isInstance);
+            assertThat(s.recorder().received()).isEmpty();
         }
     }
 
@@ -326,11 +323,8 @@ abstract class DuplexClientInteropTest {
             }
             List<Message> expected =
                     List.of(Message.text(block), Message.text(block), Message.text(Payload.COMPRESSIBLE));
-            s.recorder().await(Message.class, expected.get(2)::equals);
-            assertThat(s.recorder().events().stream()
-                            .filter(Message.class::isInstance)
-                            .map(Message.class::cast))
-                    .containsExactlyElementsOf(expected);
+            s.recorder().awaitMessage(expected.get(2)::equals);
+            assertThat(s.recorder().received().stream()).containsExactlyElementsOf(expected);
             closeNormally(plain, s);
             assertThat(plain.events(s.id()).stream()
                             .filter(e -> "message".equals(e.get("event")))

@@ -1,7 +1,7 @@
 package io.duplex.interop;
 
-import io.duplex.interop.Recorder.Closed;
 import io.duplex.interop.Recorder.Message;
+import io.duplex.testkit.RecordingHandler.Closed;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -51,7 +51,7 @@ class JdkClientInteropTest extends DuplexServerInteropTest {
         plain = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
         secure = HttpClient.newBuilder()
                 .connectTimeout(TIMEOUT)
-                .sslContext(TestCertificate.get().clientContext())
+                .sslContext(TestCertificate.get().generated().clientContext())
                 .build();
     }
 

@@ -50,6 +50,11 @@ public final class TestCertificates {
             return TestCertificates.serverContext(keyStore);
         }
 
+        /** A client context that trusts exactly this certificate (nothing else). */
+        public SSLContext clientContext() {
+            return TestCertificates.clientContext(List.of(this));
+        }
+
         /** Writes the certificate chain and the PKCS#8 key as PEM files into a new temp directory. */
         public PemFiles writePem() {
             try {
@@ -126,12 +131,16 @@ public final class TestCertificates {
 
     /** A client context that trusts the localhost and other.example certificates (nothing else). */
     public static SSLContext clientContext() {
+        return clientContext(List.of(localhost(), localhostRsa(), otherHost()));
+    }
+
+    private static SSLContext clientContext(List<Generated> trusted) {
         try {
             KeyStore trust = KeyStore.getInstance("PKCS12");
             trust.load(null, null);
-            trust.setCertificateEntry("localhost", localhost().certificate());
-            trust.setCertificateEntry("localhost-rsa", localhostRsa().certificate());
-            trust.setCertificateEntry("other", otherHost().certificate());
+            for (Generated g : trusted) {
+                trust.setCertificateEntry(g.alias(), g.certificate());
+            }
             TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
             factory.init(trust);
             SSLContext context = SSLContext.getInstance("TLS");

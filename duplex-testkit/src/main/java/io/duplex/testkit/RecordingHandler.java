@@ -193,8 +193,16 @@ public class RecordingHandler implements WebSocketHandler {
     }
 
     /** The first recorded event of this type that matches, waiting up to {@link #WAIT} for it. */
-    public synchronized <E extends Event> E await(Class<E> type, Predicate<? super E> matches) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
+    public <E extends Event> E await(Class<E> type, Predicate<? super E> matches) {
+        return await(type, matches, WAIT);
+    }
+
+    /**
+     * The first recorded event of this type that matches, waiting up to {@code within} for it (for
+     * peers slower than {@link #WAIT} allows, such as a browser or another process).
+     */
+    public synchronized <E extends Event> E await(Class<E> type, Predicate<? super E> matches, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
         while (true) {
             for (Event e : events) {
                 if (type.isInstance(e) && matches.test(type.cast(e))) {
@@ -203,7 +211,7 @@ public class RecordingHandler implements WebSocketHandler {
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                throw new AssertionError("no " + type.getSimpleName() + " within " + WAIT + "; recorded: " + events);
+                throw new AssertionError("no " + type.getSimpleName() + " within " + within + "; recorded: " + events);
             }
             try {
                 TimeUnit.NANOSECONDS.timedWait(this, left);
