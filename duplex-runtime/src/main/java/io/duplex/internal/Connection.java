@@ -17,7 +17,6 @@ import java.nio.channels.SelectionKey;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One socket on one event loop, and the one owner of its WebSocket: transport (TCP or TLS) → HTTP
@@ -31,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Threading: confined to its event loop (invariant 5, docs/ARCHITECTURE.md), except {@link
  * #readyState()}, {@link #bufferedAmount()} and {@link #handOver}, which any thread may call: the
- * lifecycle is volatile, the queued and handed-over byte counts are atomic.
+ * lifecycle is volatile, and queued plus handed-over bytes are one atomic count.
  */
 public final class Connection extends SocketIo implements EventLoop.Ticking {
     private static final System.Logger LOG = System.getLogger(Connection.class.getName());
@@ -61,8 +60,6 @@ public final class Connection extends SocketIo implements EventLoop.Ticking {
     private Upgrade upgrade;
 
     private final Listener listener;
-    /** Bytes handed over by other threads ({@link #handOver}) and not yet queued on the loop. */
-    private final AtomicLong handedOver = new AtomicLong();
 
     private volatile Lifecycle lifecycle;
     private Protocol protocol;
@@ -322,18 +319,16 @@ public final class Connection extends SocketIo implements EventLoop.Ticking {
             return SendResult.DROPPED;
         }
         boolean above = bufferedAmount() + size > config.highWaterMark();
-        handedOver.addAndGet(size);
+        // Counted from now until framed, in the same number the queue is counted in, so no
+        // reader on another thread sees it twice or not at all.
+        reserve(size);
         loop.execute(() -> {
-            try {
-                if (!isDestroyed() && protocol.canSend()) {
-                    write(message);
-                    bufferedIf(above);
-                }
-            } finally {
-                // Uncounted only once queued: in between, another thread's admits() would see
-                // neither the handed-over nor the queued bytes and let the queue pass its limit.
-                handedOver.addAndGet(-size);
+            if (isDestroyed() || !protocol.canSend()) {
+                unreserve(size);
+                return;
             }
+            framingReserved(size, () -> write(message));
+            bufferedIf(above);
         });
         return above ? SendResult.BUFFERED : SendResult.SENT;
     }
@@ -391,9 +386,9 @@ public final class Connection extends SocketIo implements EventLoop.Ticking {
         whenQueueWritten(future);
     }
 
-    /** Queued bytes plus bytes handed over and not yet queued; any thread. */
+    /** Queued bytes plus bytes handed over and not yet framed, as one count; any thread. */
     long bufferedAmount() {
-        return queuedBytes() + handedOver.get();
+        return queuedBytes();
     }
 
     /** The engine's output, and raw bytes: queued on the socket. */

@@ -1,6 +1,8 @@
 package io.duplex.internal;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -12,7 +14,8 @@ import java.util.concurrent.CompletableFuture;
  * caller's buffer in a gathering write when the socket takes it, and only the part the socket
  * refuses is copied — so {@code send} never keeps a reference to the caller's buffer.
  *
- * <p>Threading: confined to the connection's event loop, except {@link #bufferedAmount()}.
+ * <p>Threading: confined to the connection's event loop, except {@link #bufferedAmount()} and
+ * {@link #reserve}, which any thread may call.
  */
 final class Outbound {
     /** Payloads at least this large are written from the caller's buffer (gathered), not batched. */
@@ -22,11 +25,31 @@ final class Outbound {
     // Deques start at two slots (the default is 16): most connections are idle most of the
     // time, and these grow on demand.
     private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>(1);
+    private static final VarHandle QUEUED;
+
+    static {
+        try {
+            QUEUED = MethodHandles.lookup().findVarHandle(Outbound.class, "queued", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** Queue entries that came from the pool (identity), returned once written. */
     private final ArrayDeque<ByteBuffer> pooled = new ArrayDeque<>(1);
 
     private ByteBuffer tail;
+    /**
+     * Frame bytes queued and not yet written, plus bytes other threads reserved for sends handed
+     * to the loop and not yet framed: what {@code bufferedAmount} reports and the outbound limit
+     * checks, as one number, so a send moving from reserved to queued is never counted twice or
+     * not at all by a reader on another thread.
+     */
     private volatile long queued;
+    /** Frame bytes queued and not yet written (loop only). */
+    private long frameBytes;
+    /** Reserved bytes the next queued frame takes over (loop only); see {@link #credit}. */
+    private long credit;
     /** Bytes ever queued / written, to complete {@code sendAsync} futures in order. */
     private long enqueuedTotal;
 
@@ -39,19 +62,46 @@ final class Outbound {
         this.pool = pool;
     }
 
-    /** Bytes queued and not yet written; readable from any thread. */
+    /** Bytes queued or reserved and not yet written; readable from any thread. */
     long bufferedAmount() {
         return queued;
     }
 
-    boolean isEmpty() {
-        return queued == 0;
+    /** Frame bytes queued and not yet written (loop only). */
+    long frameBytes() {
+        return frameBytes;
+    }
+
+    /** Any thread: counts {@code n} bytes of a send handed to the loop before it is framed. */
+    void reserve(long n) {
+        QUEUED.getAndAdd(this, n);
+    }
+
+    /** Loop: gives back a reservation that will not be framed (or what is left of one). */
+    void unreserve(long n) {
+        if (n != 0) {
+            QUEUED.getAndAdd(this, -n);
+        }
+    }
+
+    /** Loop: the next frame queued takes over {@code n} reserved bytes in the same update. */
+    void credit(long n) {
+        credit = n;
+    }
+
+    /** Loop: the part of a {@link #credit} no frame took over (e.g. the send failed). */
+    long takeCredit() {
+        long c = credit;
+        credit = 0;
+        return c;
     }
 
     /** Queues one frame; {@code header} and {@code payload} are copied or written before return. */
     void add(ByteBuffer header, ByteBuffer payload, Transport transport, boolean socketWritable) throws IOException {
         int size = header.remaining() + payload.remaining();
-        queued += size;
+        frameBytes += size;
+        QUEUED.getAndAdd(this, size - credit);
+        credit = 0;
         enqueuedTotal += size;
         if (payload.remaining() < GATHER_THRESHOLD) {
             copy(header);
@@ -135,7 +185,8 @@ final class Outbound {
             } finally {
                 Arrays.fill(gather, 0, n, null); // shared by the loop: keep no buffer reachable
             }
-            queued -= written;
+            frameBytes -= written;
+            QUEUED.getAndAdd(this, -written);
             writtenTotal += written;
             while (!queue.isEmpty() && !queue.peek().hasRemaining()) {
                 release(queue.poll());
@@ -177,6 +228,7 @@ final class Outbound {
         while (!pooled.isEmpty()) {
             pool.release(pooled.poll());
         }
-        queued = 0;
+        QUEUED.getAndAdd(this, -frameBytes); // reservations are given back by their own tasks
+        frameBytes = 0;
     }
 }

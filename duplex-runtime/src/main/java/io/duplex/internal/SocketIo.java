@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
  * idle connection pays no second object header and back reference (the idle-memory budget).
  *
  * <p>Threading: confined to the connection's event loop (invariant 5, docs/ARCHITECTURE.md),
- * except {@link #queuedBytes()}, which any thread may call (the queued byte count is volatile).
+ * except {@link #queuedBytes()} and {@link #reserve}, which any thread may call (one atomic count).
  */
 abstract class SocketIo implements EventLoop.Handler, EventLoop.Flushable {
     /** Reads per readiness event, so one busy socket cannot hold the loop from the others. */
@@ -165,12 +165,32 @@ abstract class SocketIo implements EventLoop.Handler, EventLoop.Flushable {
      */
     boolean queue(ByteBuffer header, ByteBuffer payload) throws IOException {
         outbound.add(header, payload, transport, !writeInterest);
-        return !writeInterest && outbound.bufferedAmount() >= config.highWaterMark();
+        return !writeInterest && outbound.frameBytes() >= config.highWaterMark();
     }
 
-    /** Queued bytes not yet written; any thread. */
+    /** Queued or reserved bytes not yet written; any thread. */
     long queuedBytes() {
         return outbound.bufferedAmount();
+    }
+
+    /** Any thread: counts a send handed to the loop until it is framed (see {@link Outbound#reserve}). */
+    void reserve(long n) {
+        outbound.reserve(n);
+    }
+
+    /** Loop: runs {@code framing}, whose one frame takes over {@code reserved} bytes; gives back what it did not. */
+    void framingReserved(long reserved, Runnable framing) {
+        outbound.credit(reserved);
+        try {
+            framing.run();
+        } finally {
+            outbound.unreserve(outbound.takeCredit());
+        }
+    }
+
+    /** Loop: gives back a reservation that will not be framed. */
+    void unreserve(long n) {
+        outbound.unreserve(n);
     }
 
     /** A BUFFERED send promises an {@code onDrain}, whatever the flush finds. */
@@ -207,7 +227,7 @@ abstract class SocketIo implements EventLoop.Handler, EventLoop.Flushable {
         boolean done = outbound.write(transport);
         interest(done ? readInterest() : readInterest() | SelectionKey.OP_WRITE);
         writeInterest = !done;
-        long buffered = outbound.bufferedAmount();
+        long buffered = outbound.frameBytes();
         if (buffered > config.highWaterMark()) {
             aboveHighWater = true;
         } else if (aboveHighWater && buffered <= config.lowWaterMark()) {
