@@ -1,5 +1,7 @@
 package io.duplex.protocol;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * Close status codes (RFC 6455 §7.4, IANA registry).
  *
@@ -38,5 +40,20 @@ public final class CloseCodes {
      */
     public static boolean isValidOnWire(int code) {
         return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+    }
+
+    /**
+     * Checks that a Close frame with {@code code} and {@code reason} may be sent: a code valid on
+     * the wire (§7.4) and a reason that fits a control frame's 125 bytes with the code (§5.5).
+     *
+     * @throws IllegalArgumentException naming which of the two is wrong
+     */
+    public static void checkSendable(int code, String reason) {
+        if (!isValidOnWire(code)) {
+            throw new IllegalArgumentException("close code " + code + " may not be sent");
+        }
+        if (reason.getBytes(StandardCharsets.UTF_8).length > MAX_REASON_BYTES) {
+            throw new IllegalArgumentException("close reason over 123 UTF-8 bytes");
+        }
     }
 }

@@ -174,7 +174,7 @@ public final class Protocol {
      * @throws IllegalArgumentException for a code that may not be sent or a reason over 123 bytes
      */
     public void fail(int code, String reason) {
-        checkClose(code, reason);
+        CloseCodes.checkSendable(code, reason);
         if (state == State.CLOSED) {
             return;
         }
@@ -389,7 +389,7 @@ public final class Protocol {
      * a Close was already sent.
      */
     public void sendClose(int code, String reason) {
-        checkClose(code, reason);
+        CloseCodes.checkSendable(code, reason);
         if (closeSent || state == State.CLOSED) {
             return;
         }
@@ -413,16 +413,6 @@ public final class Protocol {
      */
     public boolean shouldCloseTransport() {
         return state == State.CLOSED && (role == Role.SERVER || failed || eof);
-    }
-
-    /** RFC 6455 §7.4 and §5.5: a code that may appear on the wire, a reason in a control frame. */
-    private static void checkClose(int code, String reason) {
-        if (!CloseCodes.isValidOnWire(code)) {
-            throw new IllegalArgumentException("close code " + code + " may not be sent");
-        }
-        if (reason.getBytes(StandardCharsets.UTF_8).length > CloseCodes.MAX_REASON_BYTES) {
-            throw new IllegalArgumentException("close reason over 123 UTF-8 bytes");
-        }
     }
 
     private void checkCanSendData() {

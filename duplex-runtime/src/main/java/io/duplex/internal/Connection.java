@@ -5,6 +5,7 @@ import io.duplex.SendResult;
 import io.duplex.SlowConsumerPolicy;
 import io.duplex.WebSocketConfig;
 import io.duplex.extension.Extension;
+import io.duplex.frame.WebSocketException;
 import io.duplex.protocol.CloseCodes;
 import io.duplex.protocol.Event;
 import io.duplex.protocol.Protocol;
@@ -327,7 +328,12 @@ public final class Connection extends SocketIo implements EventLoop.Ticking {
                 unreserve(size);
                 return;
             }
-            framingReserved(size, () -> write(message));
+            creditNextFrame(size);
+            try {
+                write(message);
+            } finally {
+                unreserve(0); // what the frame did not take over, e.g. when the send failed
+            }
             bufferedIf(above);
         });
         return above ? SendResult.BUFFERED : SendResult.SENT;
@@ -380,7 +386,7 @@ public final class Connection extends SocketIo implements EventLoop.Ticking {
     /** Completes when everything queued so far is written (or fails when the connection ends). */
     void whenWritten(CompletableFuture<Void> future) {
         if (isDestroyed()) {
-            future.completeExceptionally(new io.duplex.frame.WebSocketException("connection closed"));
+            future.completeExceptionally(new WebSocketException("connection closed"));
             return;
         }
         whenQueueWritten(future);

@@ -178,19 +178,14 @@ abstract class SocketIo implements EventLoop.Handler, EventLoop.Flushable {
         outbound.reserve(n);
     }
 
-    /** Loop: runs {@code framing}, whose one frame takes over {@code reserved} bytes; gives back what it did not. */
-    void framingReserved(long reserved, Runnable framing) {
+    /** Loop: the next frame queued takes over {@code reserved} bytes (see {@link Outbound#credit}). */
+    void creditNextFrame(long reserved) {
         outbound.credit(reserved);
-        try {
-            framing.run();
-        } finally {
-            outbound.unreserve(outbound.takeCredit());
-        }
     }
 
-    /** Loop: gives back a reservation that will not be framed. */
+    /** Loop: gives back {@code n} reserved bytes and whatever credit no frame took over. */
     void unreserve(long n) {
-        outbound.unreserve(n);
+        outbound.unreserve(n + outbound.takeCredit());
     }
 
     /** A BUFFERED send promises an {@code onDrain}, whatever the flush finds. */

@@ -13,7 +13,6 @@ import io.duplex.protocol.Event;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -200,12 +199,7 @@ public final class WebSocketImpl implements WebSocket {
 
     @Override
     public void close(int code, String reason) {
-        if (!CloseCodes.isValidOnWire(code)) {
-            throw new IllegalArgumentException("close code " + code + " may not be sent");
-        }
-        if (reason.getBytes(StandardCharsets.UTF_8).length > CloseCodes.MAX_REASON_BYTES) {
-            throw new IllegalArgumentException("close reason over 123 UTF-8 bytes");
-        }
+        CloseCodes.checkSendable(code, reason); // at once, on the caller's thread
         Connection c = connection;
         if (c != null) {
             onLoop(() -> c.close(code, reason));
