@@ -216,8 +216,10 @@ async function scenario(browser) {
   // 5. And they can chat again, both ways.
   await say(ada, 'Back after the restart?');
   await waitForMessage(grace, 'ada', 'Back after the restart?');
+  await waitForMessage(ada, 'ada', 'Back after the restart?'); // the sender's own copy comes back too
   await say(grace, 'Yes, rejoined by myself.');
   await waitForMessage(ada, 'grace', 'Yes, rejoined by myself.');
+  await waitForMessage(grace, 'grace', 'Yes, rejoined by myself.'); // read both screens only once both have it
   result.restart.adaMessages = await messages(ada);
   result.restart.graceMessages = await messages(grace);
   await sideBySide(browser, [ada, grace], path.join(shots, 'after-restart.png'));
