@@ -9,11 +9,16 @@ import io.duplex.testkit.Loopback;
 import io.duplex.testkit.RawClient;
 import io.duplex.testkit.RecordingHandler;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -105,6 +110,59 @@ class TlsServerTest {
             }
             ws.close(1000, "bye");
             assertThat(onClient.awaitClose()).isEqualTo(new RecordingHandler.Closed(1000, "", true));
+        }
+    }
+
+    /**
+     * A message of more than one read pass (16 reads of the loop's 64 KiB buffer) that is all in
+     * the kernel before the server reads: the last records are decrypted from TLS's own buffer, and
+     * no readiness event announces them once the socket is empty. The server's only loop is held
+     * (a handler waits) while a raw TLS client with a 4 MiB send buffer writes the whole frame.
+     */
+    @Test
+    void messageLongerThanOneReadPassArrivingAtOnceIsDelivered() throws Exception {
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        TestCertificates.Generated localhost = TestCertificates.localhost();
+        WebSocketServer oneLoop = Loopback.server()
+                .eventLoops(1)
+                .tls(TlsConfig.pkcs12(localhost.keyStore(), localhost.password()))
+                .route("/echo", WebSocketHandler.echo())
+                .route("/hold", WebSocketHandler.onText((ws, text) -> {
+                    holding.countDown();
+                    try {
+                        release.await(Await.WAIT.toSeconds(), TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }))
+                .start();
+        TlsConfig trust = TlsConfig.client().trustCertificates(localhost.certificate());
+        Socket tcp = new Socket();
+        tcp.setSendBufferSize(4 << 20);
+        tcp.connect(new InetSocketAddress("127.0.0.1", oneLoop.port()));
+        tcp.setSoTimeout((int) Await.WAIT.toMillis());
+        SSLSocket tls = (SSLSocket) TestCertificates.clientContext()
+                .getSocketFactory()
+                .createSocket(tcp, "localhost", oneLoop.port(), true);
+        try (WebSocketClient client = WebSocketClient.builder().tls(trust).build();
+                RawClient raw = new RawClient(tls)) {
+            raw.handshake("/echo");
+            byte[] message = random(1 << 20).array();
+            for (int i = 0; i < 32; i++) {
+                raw.send(RawClient.BINARY, message);
+                assertThat(raw.readFrame().payload()).isEqualTo(message);
+            }
+            WebSocket hold = await(
+                    client.connect(URI.create("wss://127.0.0.1:" + oneLoop.port() + "/hold"), new RecordingHandler()));
+            hold.send("hold the server's only loop");
+            assertThat(holding.await(Await.WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            raw.send(RawClient.BINARY, message);
+            release.countDown();
+            assertThat(raw.readFrame().payload()).isEqualTo(message);
+        } finally {
+            release.countDown();
+            oneLoop.stop(Duration.ofSeconds(5));
         }
     }
 

@@ -448,11 +448,17 @@ public final class Connection extends SocketIo implements EventLoop.Ticking {
     void pauseReading(boolean pause) {
         if (pauseReads(pause)) {
             // TLS may hold decrypted bytes already: no readiness event will come for them.
-            try {
-                read();
-            } catch (IOException | RuntimeException e) {
-                fail(e);
-            }
+            readOn();
+        }
+    }
+
+    @Override
+    void readOn() {
+        try {
+            read();
+        } catch (Throwable e) {
+            // As in onReady: an Error costs this connection, not the loop.
+            fail(e);
         }
     }
 

@@ -103,7 +103,8 @@ abstract class SocketIo implements EventLoop.Handler, EventLoop.Flushable {
      */
     void read() throws IOException {
         ByteBuffer buf = loop.readBuffer();
-        for (int i = 0; i < READS_PER_PASS && !isDestroyed() && !readPaused; i++) {
+        int reads = 0;
+        for (; reads < READS_PER_PASS && !isDestroyed() && !readPaused; reads++) {
             buf.clear();
             int n = transport.read(buf);
             if (n < 0) {
@@ -120,8 +121,17 @@ abstract class SocketIo implements EventLoop.Handler, EventLoop.Flushable {
                 break;
             }
         }
+        if (reads == READS_PER_PASS && !isDestroyed() && !readPaused && transport.hasBufferedReads()) {
+            // The budget is spent while TLS still holds whole records. The socket may be empty
+            // already, and then no readiness event would ever come for them: read them in the next
+            // pass, after the loop's other connections had their turn.
+            loop.execute(this::readOn);
+        }
         markDirty();
     }
+
+    /** Continues a read pass that ran out of budget (see {@link #read}); fails the connection on error. */
+    abstract void readOn();
 
     /** Whether the transport holds decrypted bytes (TLS) that no readiness event will announce. */
     boolean hasBufferedReads() {
