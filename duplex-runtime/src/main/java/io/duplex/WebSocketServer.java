@@ -1,9 +1,11 @@
 package io.duplex;
 
+import io.duplex.internal.HistoryPolicy;
 import io.duplex.internal.RunningServer;
 import io.duplex.internal.ServerSettings;
 import io.duplex.internal.ServerUpgrade;
 import io.duplex.internal.StaticFiles;
+import io.duplex.internal.StreamHub;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -35,12 +37,27 @@ import java.util.concurrent.Executor;
  * is set.
  */
 public final class WebSocketServer implements AutoCloseable {
+    /** The default of {@link Builder#maxStreamSubscriptions}. */
+    public static final int DEFAULT_MAX_STREAM_SUBSCRIPTIONS = 256;
+
     private final ServerSettings settings;
+    private final Streams streams;
     private final RunningServer running;
 
     private WebSocketServer(ServerSettings settings) throws IOException {
         this.settings = settings;
+        this.streams = new Streams(
+                new StreamHub(settings.streamEngine(), settings.histories()), settings.maxStreamSubscriptions(), (int)
+                        settings.config().protocol().maxMessageSize());
         this.running = new RunningServer(settings);
+    }
+
+    /**
+     * The server's topics as streams: positions, history, publish acknowledgements and
+     * subscriptions that recover what a subscriber missed (see {@link Streams}).
+     */
+    public Streams streams() {
+        return streams;
     }
 
     public static Builder builder() {
@@ -107,8 +124,40 @@ public final class WebSocketServer implements AutoCloseable {
         private TlsConfig tls;
         private StaticFiles staticFiles;
         private Broker broker = new InMemoryBroker();
+        private StreamEngine streamEngine;
+        private final Map<String, History> histories = new LinkedHashMap<>();
+        private int maxStreamSubscriptions = DEFAULT_MAX_STREAM_SUBSCRIPTIONS;
 
         private Builder() {}
+
+        /**
+         * Where streams keep positions and history (default: a new {@link InMemoryStreamEngine}
+         * per server). An engine serves one server.
+         */
+        public Builder streamEngine(StreamEngine engine) {
+            this.streamEngine = Objects.requireNonNull(engine);
+            return this;
+        }
+
+        /**
+         * The history of the topics named {@code pattern}: an exact name, or a prefix ending in
+         * {@code *} ({@code "chat.*"}, or {@code "*"} for all). An exact name wins over patterns,
+         * the longest pattern over shorter ones; other topics keep none ({@link History#NONE}).
+         */
+        public Builder history(String pattern, History history) {
+            histories.put(Objects.requireNonNull(pattern), Objects.requireNonNull(history));
+            new HistoryPolicy(histories); // checks the pattern now
+            return this;
+        }
+
+        /** The most stream subscriptions one socket may hold (default {@value #DEFAULT_MAX_STREAM_SUBSCRIPTIONS}). */
+        public Builder maxStreamSubscriptions(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxStreamSubscriptions must be >= 1");
+            }
+            this.maxStreamSubscriptions = max;
+            return this;
+        }
 
         /** The publish/subscribe broker (default: a new {@link InMemoryBroker}). */
         public Builder broker(Broker broker) {
@@ -190,7 +239,19 @@ public final class WebSocketServer implements AutoCloseable {
             routes.forEach((p, r) ->
                     resolved.put(p, r.upgrader() != null ? r : new ServerUpgrade.Route(r.handler(), upgrader)));
             return new ServerSettings(
-                    host, port, backlog, eventLoops, config, resolved, handlerExecutor, tls, staticFiles, broker);
+                    host,
+                    port,
+                    backlog,
+                    eventLoops,
+                    config,
+                    resolved,
+                    handlerExecutor,
+                    tls,
+                    staticFiles,
+                    broker,
+                    streamEngine != null ? streamEngine : new InMemoryStreamEngine(),
+                    new HistoryPolicy(histories),
+                    maxStreamSubscriptions);
         }
 
         /**

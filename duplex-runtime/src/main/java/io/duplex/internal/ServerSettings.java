@@ -1,6 +1,7 @@
 package io.duplex.internal;
 
 import io.duplex.Broker;
+import io.duplex.StreamEngine;
 import io.duplex.TlsConfig;
 import io.duplex.WebSocketConfig;
 import java.time.Duration;
@@ -20,6 +21,9 @@ import java.util.concurrent.Executor;
  * @param handlerExecutor runs handlers instead of the event loops, or null
  * @param tls TLS for every accepted connection, or null for plain TCP
  * @param staticFiles answers non-upgrade GET/HEAD requests, or null
+ * @param streamEngine positions and history of the server's streams
+ * @param histories the history of each topic
+ * @param maxStreamSubscriptions the most stream subscriptions one socket may hold
  */
 public record ServerSettings(
         String host,
@@ -31,12 +35,17 @@ public record ServerSettings(
         Executor handlerExecutor,
         TlsConfig tls,
         StaticFiles staticFiles,
-        Broker broker) {
+        Broker broker,
+        StreamEngine streamEngine,
+        HistoryPolicy histories,
+        int maxStreamSubscriptions) {
 
     public ServerSettings {
         Objects.requireNonNull(host);
         Objects.requireNonNull(config);
         Objects.requireNonNull(broker);
+        Objects.requireNonNull(streamEngine);
+        Objects.requireNonNull(histories);
         // Order does not matter: routes are looked up by exact path, then "*".
         routes = Map.copyOf(routes);
     }

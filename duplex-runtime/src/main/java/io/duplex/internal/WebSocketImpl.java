@@ -47,6 +47,9 @@ public final class WebSocketImpl implements WebSocket {
     private final Set<String> topics = ConcurrentHashMap.newKeySet();
 
     private volatile Connection connection;
+    /** Stream subscriptions, made on the first one (an idle socket without any pays nothing). */
+    private volatile StreamSubscriptions streamSubscriptions;
+
     private volatile Object attachment;
     private volatile Broker broker;
 
@@ -111,6 +114,11 @@ public final class WebSocketImpl implements WebSocket {
         return requireBroker().publish(topic, message, this);
     }
 
+    /** Whether this is a server's socket (it has a broker), which may subscribe. */
+    public boolean isServerSide() {
+        return broker != null;
+    }
+
     private Broker requireBroker() {
         Broker b = broker;
         if (b == null) {
@@ -137,6 +145,40 @@ public final class WebSocketImpl implements WebSocket {
     @Override
     public SendResult send(PreparedMessage message) {
         return send(new Outgoing.Prepared(message.framed()));
+    }
+
+    /** This socket's stream subscriptions, made on first use. */
+    public StreamSubscriptions streamSubscriptions() {
+        StreamSubscriptions s = streamSubscriptions;
+        if (s == null) {
+            synchronized (this) {
+                s = streamSubscriptions;
+                if (s == null) {
+                    s = new StreamSubscriptions();
+                    streamSubscriptions = s;
+                }
+            }
+        }
+        return s;
+    }
+
+    /**
+     * On the loop: writes a stream message, or, when the outbound limit refuses it, fails the
+     * connection with 1008 whatever the slow-consumer policy: a stream subscriber must never miss
+     * a publication unknowingly, and its client resumes from its last position after reconnecting.
+     *
+     * @return false when the message was not sent
+     */
+    boolean deliverInOrder(PreparedMessage message) {
+        Connection c = connection;
+        if (c == null) {
+            return false;
+        }
+        if (c.send(new Outgoing.Prepared(message.framed())) != SendResult.DROPPED) {
+            return true;
+        }
+        c.failNow(CloseCodes.POLICY_VIOLATION, "slow consumer");
+        return false;
     }
 
     /**
@@ -272,6 +314,10 @@ public final class WebSocketImpl implements WebSocket {
         Broker b = broker;
         if (b != null && !topics.isEmpty()) {
             b.unsubscribeAll(this);
+        }
+        StreamSubscriptions streams = streamSubscriptions;
+        if (streams != null) {
+            streams.closeAll();
         }
         if (close.violation() != null) {
             dispatchError(new WebSocketException("connection failed: "

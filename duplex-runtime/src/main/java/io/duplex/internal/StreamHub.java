@@ -1,0 +1,188 @@
+package io.duplex.internal;
+
+import io.duplex.History;
+import io.duplex.HistoryQuery;
+import io.duplex.Position;
+import io.duplex.PreparedMessage;
+import io.duplex.Publication;
+import io.duplex.StreamCodec;
+import io.duplex.StreamEngine;
+import io.duplex.StreamError;
+import io.duplex.StreamException;
+import io.duplex.Subscribed;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * A server's stream subscriptions and their fan-out: the runtime half of streams, over a {@link
+ * StreamEngine} that owns positions and history. Per topic, a count and one list per event loop
+ * (as {@link Topic} for plain pub/sub); the engine is asked to listen to a topic while it has a
+ * subscriber here. Each publication the engine hands over is queued once per loop with
+ * subscribers and encoded once per codec ({@link Delivery}); each {@link StreamSubscription} then
+ * keeps its own subscriber's sequence whole.
+ *
+ * <p>Threading: safe from any thread; the per-loop lists are confined to their loops.
+ */
+public final class StreamHub implements StreamEngine.Sink {
+    private final StreamEngine engine;
+    private final Function<String, History> histories;
+    private final Map<String, StreamTopic> topics = new ConcurrentHashMap<>();
+
+    /** One topic's subscribers on this node. */
+    private static final class StreamTopic {
+        int count; // guarded by the map's compute
+        CompletionStage<Void> listening;
+        final Map<EventLoop, ArrayList<StreamSubscription>> byLoop = new ConcurrentHashMap<>();
+    }
+
+    /** A publication on its way to a node's subscribers, encoded at most once per codec in use. */
+    static final class Delivery {
+        final Publication publication;
+        private StreamCodec codec;
+        private PreparedMessage encoded;
+
+        Delivery(Publication publication) {
+            this.publication = publication;
+        }
+
+        synchronized PreparedMessage encoded(StreamCodec c) {
+            if (c != codec) {
+                // Almost always one codec per server; a second one costs an encode per switch.
+                encoded = c.publication(publication);
+                codec = c;
+            }
+            return encoded;
+        }
+    }
+
+    public StreamHub(StreamEngine engine, Function<String, History> histories) {
+        this.engine = engine;
+        this.histories = histories;
+        engine.start(this);
+    }
+
+    public StreamEngine engine() {
+        return engine;
+    }
+
+    public History history(String topic) {
+        return histories.apply(topic);
+    }
+
+    /** See {@code Streams.subscribe}. */
+    public CompletableFuture<Subscribed> subscribe(
+            WebSocketImpl ws, String topic, Position since, StreamCodec codec, int maxSubscriptions) {
+        History history = histories.apply(topic);
+        StreamSubscription s = new StreamSubscription(this, ws, topic, codec, history);
+        StreamSubscriptions mine = ws.streamSubscriptions();
+        if (!mine.add(s, maxSubscriptions)) {
+            return CompletableFuture.failedFuture(
+                    mine.contains(topic)
+                            ? new StreamException(StreamError.ALREADY_SUBSCRIBED, "already subscribed to " + topic)
+                            : new StreamException(
+                                    StreamError.TOO_MANY_SUBSCRIPTIONS,
+                                    "at most " + maxSubscriptions + " subscriptions per connection"));
+        }
+        CompletionStage<Void> listening = add(s);
+        // History is read only once live delivery is sure to overlap it (listen confirmed): the
+        // subscription buffers live publications meanwhile and merges them by offset.
+        HistoryQuery query =
+                since == null ? new HistoryQuery(null, 0, false) : HistoryQuery.since(since, recoveryLimit(history));
+        listening.thenCompose(v -> engine.history(topic, query, history)).whenComplete((page, e) -> ws.loop()
+                .execute(() -> {
+                    if (e != null) {
+                        s.failed(e);
+                    } else {
+                        s.answer(since, page);
+                    }
+                }));
+        return s.result();
+    }
+
+    /** Ends {@code ws}'s subscription to {@code topic}; false if it had none. */
+    public boolean unsubscribe(WebSocketImpl ws, String topic) {
+        StreamSubscription s = ws.streamSubscriptions().remove(topic);
+        if (s == null) {
+            return false;
+        }
+        s.end();
+        return true;
+    }
+
+    /** The topics {@code ws} is subscribed to. */
+    public java.util.Set<String> topicsOf(WebSocketImpl ws) {
+        return ws.streamSubscriptions().topics();
+    }
+
+    /** Subscribers of {@code topic} on this node. */
+    public int subscriberCount(String topic) {
+        StreamTopic t = topics.get(topic);
+        return t == null ? 0 : t.count;
+    }
+
+    /** The page size that covers a recovery: one more than the cap shows whether more was missed. */
+    static int recoveryLimit(History history) {
+        return Math.min(history.maxRecovery() + 1, HistoryQuery.MAX_LIMIT);
+    }
+
+    /** Reads history for a subscription catching up after a gap. */
+    CompletionStage<io.duplex.HistoryPage> read(String topic, HistoryQuery query, History history) {
+        return engine.history(topic, query, history);
+    }
+
+    @Override
+    public void onPublication(Publication p) {
+        StreamTopic t = topics.get(p.topic());
+        if (t == null) {
+            return;
+        }
+        Delivery d = new Delivery(p);
+        t.byLoop.forEach((loop, list) -> loop.execute(() -> {
+            for (int i = 0, n = list.size(); i < n; i++) {
+                list.get(i).offer(d);
+            }
+        }));
+    }
+
+    private CompletionStage<Void> add(StreamSubscription s) {
+        StreamTopic t = topics.compute(s.topic(), (name, existing) -> {
+            StreamTopic state = existing != null ? existing : new StreamTopic();
+            state.count++;
+            CompletionStage<Void> l = state.listening;
+            if (l == null || l.toCompletableFuture().isCompletedExceptionally()) {
+                // First subscriber, or the last attempt failed (e.g. the store was unreachable).
+                state.listening = engine.listen(name);
+            }
+            return state;
+        });
+        EventLoop loop = s.loop();
+        ArrayList<StreamSubscription> list = t.byLoop.computeIfAbsent(loop, l -> new ArrayList<>());
+        // Queued, even on the loop: fan-outs queued before this must not reach it (they are
+        // covered by the history read that follows).
+        loop.execute(() -> list.add(s));
+        return t.listening;
+    }
+
+    /** Called once per subscription when it ends. */
+    void remove(StreamSubscription s) {
+        StreamTopic[] mine = {null};
+        topics.computeIfPresent(s.topic(), (name, t) -> {
+            mine[0] = t;
+            if (--t.count == 0) {
+                engine.unlisten(name);
+                return null;
+            }
+            return t;
+        });
+        if (mine[0] != null) {
+            ArrayList<StreamSubscription> list = mine[0].byLoop.get(s.loop());
+            if (list != null) {
+                s.loop().execute(() -> list.remove(s));
+            }
+        }
+    }
+}
