@@ -399,4 +399,87 @@ class StreamsTest {
         publish("h.a", "m8");
         assertThat(h.nextText()).isEqualTo("pub h.a 8@" + epoch + " m8");
     }
+
+    /** An engine whose store can be lost at once, as a Redis without persistence restarting. */
+    static final class ResettableEngine implements StreamEngine {
+        volatile InMemoryStreamEngine inner = new InMemoryStreamEngine();
+        volatile Sink sink;
+        final java.util.Set<String> listened = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        void loseEverything() {
+            InMemoryStreamEngine fresh = new InMemoryStreamEngine();
+            fresh.start(sink);
+            listened.forEach(fresh::listen);
+            inner = fresh;
+        }
+
+        @Override
+        public void start(Sink sink) {
+            this.sink = sink;
+            inner.start(sink);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<Position> publish(
+                String topic, io.duplex.PreparedMessage message, History history) {
+            return inner.publish(topic, message, history);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<HistoryPage> history(
+                String topic, HistoryQuery query, History history) {
+            return inner.history(topic, query, history);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<Void> listen(String topic) {
+            listened.add(topic);
+            return inner.listen(topic);
+        }
+
+        @Override
+        public void unlisten(String topic) {
+            listened.remove(topic);
+            inner.unlisten(topic);
+        }
+    }
+
+    @Test
+    void aNewEpochOnALiveSubscriptionIsReportedThenFollowed() {
+        ResettableEngine engine = new ResettableEngine();
+        start(b -> b.streamEngine(engine).history("h.*", History.of(100, Duration.ofMinutes(5))));
+        RecordingHandler h = connect();
+        subscribe(h, "sub h.a");
+        Position before = publish("h.a", "m1");
+        assertThat(h.nextText()).isEqualTo("pub h.a " + before + " m1");
+        engine.loseEverything();
+        Position after = publish("h.a", "fresh");
+        assertThat(after.epoch()).isNotEqualTo(before.epoch());
+        assertThat(h.nextText()).isEqualTo("int h.a 0@" + after.epoch());
+        assertThat(h.nextText()).isEqualTo("pub h.a 1@" + after.epoch() + " fresh");
+    }
+
+    /**
+     * A stream subscriber that does not read is closed with 1008 even under the DROP policy, which
+     * would otherwise skip publications silently; its client resumes from its last position.
+     */
+    @Test
+    void aStreamSubscriberThatCannotKeepUpIsClosedNotSkipped() throws Exception {
+        start(b -> b.config(io.duplex.WebSocketConfig.builder()
+                        .outboundLimit(64 * 1024)
+                        .slowConsumerPolicy(io.duplex.SlowConsumerPolicy.DROP)
+                        .build())
+                .history("h.*", History.of(100, Duration.ofMinutes(5))));
+        try (io.duplex.testkit.RawClient raw = io.duplex.testkit.RawClient.connect(server.port(), null, 8192)) {
+            assertThat(raw.upgrade("/s")).startsWith("HTTP/1.1 101 ");
+            raw.sendFrame(0x81, io.duplex.testkit.RawClient.utf8("sub h.a"));
+            Await.eventually("subscribed", () -> server.streams().subscriberCount("h.a") == 1);
+            String kilobyte = "x".repeat(1024);
+            for (int i = 0; i < 50_000 && server.connectionCount() > 0; i++) {
+                publish("h.a", kilobyte);
+            }
+            Await.eventually("the non-reader is cut off", () -> server.connectionCount() == 0);
+            Await.eventually("and unsubscribed", () -> server.streams().subscriberCount("h.a") == 0);
+        }
+    }
 }
