@@ -7,6 +7,9 @@ package io.duplex;
  * {@link #subscribed}, then publications with consecutive offsets, and {@link #interrupted} in
  * place of any it could not deliver.
  *
+ * <p>A method may return null to send nothing (e.g. a codec for subscribers that need no answer);
+ * publications must then still be told apart by their content, since offsets are not sent.
+ *
  * <p>Threading: called from event loops, concurrently; must be thread-safe and must not block. A
  * publication is encoded once per codec instance and sent to every subscriber using that codec.
  */

@@ -254,7 +254,7 @@ final class StreamSubscription {
 
     /** Sends, or ends the subscription when the connection failed (see {@link WebSocketImpl#deliverInOrder}). */
     private boolean send(PreparedMessage m) {
-        if (ws.deliverInOrder(m)) {
+        if (m == null || ws.deliverInOrder(m)) { // null: the codec sends nothing for this
             return true;
         }
         end();
