@@ -34,7 +34,7 @@ public final class StreamHub implements StreamEngine.Sink {
 
     /** One topic's subscribers on this node. */
     private static final class StreamTopic {
-        int count; // guarded by the map's compute
+        volatile int count; // written inside the map's compute; read by subscriberCount
         CompletionStage<Void> listening;
         final Map<EventLoop, ArrayList<StreamSubscription>> byLoop = new ConcurrentHashMap<>();
     }
