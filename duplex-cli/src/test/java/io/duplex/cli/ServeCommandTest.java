@@ -353,6 +353,34 @@ class ServeCommandTest {
     }
 
     @Test
+    void bcastOnAStreamTopicSendsEachMessageToEveryMemberOnceInOrder() throws Exception {
+        RunningServe s = serve("--echo", "--quiet", "--bcast-history", "100");
+        List<RecordingHandler> recorders = new ArrayList<>();
+        List<WebSocket> sockets = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            RecordingHandler r = new RecordingHandler();
+            sockets.add(connect(s.uri("/bcast"), r));
+            recorders.add(r);
+        }
+        for (int i = 0; i < 20; i++) {
+            sockets.get(i % 3).send("m" + i);
+        }
+        // One publisher per message, three of them: each member sees every message once, and in
+        // the order the stream gave them, which is the same for all.
+        List<Object> first = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            first.add(recorders.get(0).nextMessage());
+        }
+        assertThat(first).hasSize(20).doesNotHaveDuplicates();
+        for (RecordingHandler r : recorders.subList(1, 3)) {
+            for (Object expected : first) {
+                assertThat(r.nextMessage()).isEqualTo(expected);
+            }
+        }
+        assertUsage("--bcast-history must be 0..1000000", "serve", "--echo", "--bcast-history", "-1");
+    }
+
+    @Test
     void historyOptionsAreValidated() {
         assertUsage("--history needs --topics", "serve", "--history", "chat.*=10");
         assertUsage("expected PATTERN=SIZE[/TTL]", "serve", "--topics", "--history", "chat");

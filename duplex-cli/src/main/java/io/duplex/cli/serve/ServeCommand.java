@@ -1,6 +1,7 @@
 package io.duplex.cli.serve;
 
 import io.duplex.Broker;
+import io.duplex.History;
 import io.duplex.TlsConfig;
 import io.duplex.WebSocketConfig;
 import io.duplex.WebSocketHandler;
@@ -147,6 +148,19 @@ public final class ServeCommand implements Callable<Integer> {
     private TopicsHandler topicsHandler;
 
     @Option(
+            names = "--bcast-history",
+            paramLabel = "SIZE",
+            description = {
+                "Run /bcast on a stream topic that keeps SIZE publications (0: positions only)",
+                "instead of plain publish/subscribe; members get the bare payloads. Measures what",
+                "positions and history cost (benchmark cell e)."
+            })
+    Integer bcastHistory;
+
+    /** The started server, for handlers that need its streams. */
+    private volatile WebSocketServer running;
+
+    @Option(
             names = "--compress",
             negatable = true,
             defaultValue = "true",
@@ -210,6 +224,7 @@ public final class ServeCommand implements Callable<Integer> {
         WebSocketServer server;
         try {
             server = builder.start();
+            running = server;
         } catch (UncheckedIOException | IllegalArgumentException e) {
             started.completeExceptionally(e);
             console.err().println("duplex: " + e.getMessage());
@@ -284,7 +299,15 @@ public final class ServeCommand implements Callable<Integer> {
                 .host(listen.host())
                 .port(port)
                 .config(config())
-                .route("/bcast", logged(new BroadcastHandler()));
+                .route("/bcast", logged(bcastHandler()));
+        if (bcastHistory != null) {
+            if (bcastHistory < 0 || bcastHistory > History.MAX_SIZE) {
+                throw usage("--bcast-history must be 0.." + History.MAX_SIZE + ": " + bcastHistory);
+            }
+            if (bcastHistory > 0) {
+                b.history(StreamBroadcastHandler.TOPIC, History.of(bcastHistory, Duration.ofMinutes(10)));
+            }
+        }
         if (topics) {
             // One handler for /topics and every other path (the old --topics served any path).
             topicsHandler = TopicsHandler.builder().build();
@@ -310,6 +333,10 @@ public final class ServeCommand implements Callable<Integer> {
             b.tls(tls);
         }
         return b;
+    }
+
+    private WebSocketHandler bcastHandler() {
+        return bcastHistory == null ? new BroadcastHandler() : new StreamBroadcastHandler(() -> running.streams());
     }
 
     private WebSocketHandler mainHandler() {

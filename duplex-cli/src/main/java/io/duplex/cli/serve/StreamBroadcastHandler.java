@@ -41,6 +41,9 @@ final class StreamBroadcastHandler implements WebSocketHandler {
         }
     };
 
+    /** The stream topic of the {@code /bcast} group. */
+    static final String TOPIC = "bcast";
+
     private final Supplier<Streams> streams;
 
     StreamBroadcastHandler(Supplier<Streams> streams) {
@@ -63,6 +66,6 @@ final class StreamBroadcastHandler implements WebSocketHandler {
     }
 
     private static String topic() {
-        return "bcast";
+        return TOPIC;
     }
 }
