@@ -92,13 +92,16 @@ public final class TopicsClient implements AutoCloseable {
      * before are sent as soon as it opens.
      */
     public CompletableFuture<TopicsClient> connect() {
-        return client.connect(uri, session, headers).handle((ws, error) -> {
-            if (error != null) {
-                session.gaveUp(error);
-                throw error instanceof RuntimeException r ? r : new CompletionException(error);
-            }
-            return this;
-        });
+        return client.connect(uri, session, headers)
+                .handle((ws, error) -> {
+                    if (error != null) {
+                        session.gaveUp(error);
+                        throw error instanceof RuntimeException r ? r : new CompletionException(error);
+                    }
+                    return ws;
+                })
+                .thenCompose(ws -> session.firstOpen())
+                .thenApply(v -> this);
     }
 
     /**

@@ -44,6 +44,8 @@ final class TopicsSession implements WebSocketHandler {
     private boolean closed;
     private long nextId = 1;
     private ConnectionState state = ConnectionState.CONNECTING;
+    /** Completed once the first connection is open and its subscriptions are sent. */
+    private final CompletableFuture<Void> firstOpen = new CompletableFuture<>();
 
     TopicsSession(Consumer<ConnectionState> stateListener, IntConsumer resumeAfterClose) {
         this.stateListener = stateListener;
@@ -221,6 +223,15 @@ final class TopicsSession implements WebSocketHandler {
             }
         }
         changeState(ConnectionState.OPEN);
+        firstOpen.complete(null);
+    }
+
+    /**
+     * Completes when the first connection has been set up here: the reconnecting socket completes
+     * its own future before it calls {@link #onOpen}, so that one alone would be too early.
+     */
+    CompletableFuture<Void> firstOpen() {
+        return firstOpen;
     }
 
     @Override
