@@ -6,11 +6,12 @@
 //
 // The page (e2e.html, served by the Duplex server next to the shipped topics.js) subscribes to
 // "feed". The script publishes and reads history from the page, then asks the Java side
-// ({"event":...} on stdout, answered on stdin) to publish 3,000 publications while it cuts the
-// page's connection twice ("publish-and-drop" / "published"), and checks in the page that every
+// ({"event":...} on stdout, answered on stdin) to publish 3,000 publications in three runs, the
+// first two cutting the page's connection midway ("publish" with from/to/dropAt, answered
+// "published"), and checks in the page that every
 // offset arrived exactly once and in order, recovered. Then it asks for a server restart with a
 // fresh engine ("restart" / "restarted"): the page must be told it was not recovered, with the new
-// epoch, and receive the next publication ("publish-one" / "published"). The outcome is one JSON
+// epoch, and receive the next publication. The outcome is one JSON
 // line {"event":"result", ...} on stdout. Every wait has a timeout.
 const fs = require('node:fs');
 const os = require('node:os');
@@ -53,8 +54,8 @@ function emit(object) {
   process.stdout.write(`${JSON.stringify(object)}\n`);
 }
 
-function ask(event, answer) {
-  emit({ event });
+function ask(event, answer, details = {}) {
+  emit({ event, ...details });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no "${answer}" from the test within ${STEP_MS} ms`)), STEP_MS);
     const take = (line) => {
@@ -112,8 +113,13 @@ async function scenario(browser) {
     return { position, history: page.publications.map((p) => ({ position: p.position, data: p.data })), refusal };
   });
 
-  // 2. The Java side publishes while it cuts the connection twice.
-  await ask('publish-and-drop', 'published');
+  // 2. The Java side publishes while it cuts the connection twice, each cut in the middle of a
+  //    run of publications; the second run starts once the page has resumed from the first cut.
+  await ask('publish', 'published', { from: 1, to: 1500, dropAt: 1000 });
+  await waitFor(page, () => window.record.subscribed.length === 2);
+  await ask('publish', 'published', { from: 1501, to: 2500, dropAt: 2000 });
+  await waitFor(page, () => window.record.subscribed.length === 3);
+  await ask('publish', 'published', { from: 2501, to: TOTAL, dropAt: 0 });
   await waitFor(page, (total) => window.record.offsets.length >= total && window.client.state === 'open', TOTAL);
   result.drops = await page.evaluate(() => {
     const r = window.record;
@@ -134,7 +140,7 @@ async function scenario(browser) {
   await ask('restart', 'restarted');
   await waitFor(page, (n) => window.record.subscribed.length > n, before);
   result.restart = { subscribed: await page.evaluate((n) => window.record.subscribed[n], before) };
-  await ask('publish-one', 'published');
+  await ask('publish', 'published', { from: 1, to: 1, dropAt: 0 });
   await waitFor(page, (total) => window.record.offsets.length > total, TOTAL);
   result.restart.after = await page.evaluate((total) => {
     const r = window.record;
