@@ -309,6 +309,74 @@ class ServeCommandTest {
         assertUsage("Unknown option: '--bogus'", "serve", "--bogus");
     }
 
+    @Test
+    void topicsServesTheTopicsProtocolOnTopicsAndEveryOtherPath() throws Exception {
+        RunningServe s = serve("--topics", "--quiet", "--history", "chat.*=100/10m");
+        RecordingHandler sub = new RecordingHandler();
+        WebSocket subscriber = connect(s.uri("/topics"), sub);
+        subscriber.send("{\"type\":\"subscribe\",\"id\":1,\"topic\":\"chat.lobby\"}");
+        assertThat(sub.nextText()).startsWith("{\"type\":\"subscribed\",\"id\":1,");
+        RecordingHandler pub = new RecordingHandler();
+        WebSocket publisher = connect(s.uri("/anything"), pub);
+        publisher.send("{\"type\":\"publish\",\"id\":2,\"topic\":\"chat.lobby\",\"data\":{\"text\":\"hi\"}}");
+        assertThat(pub.nextText()).startsWith("{\"type\":\"published\",\"id\":2,");
+        assertThat(sub.nextText())
+                .startsWith("{\"type\":\"pub\",\"topic\":\"chat.lobby\"")
+                .endsWith(",\"data\":{\"text\":\"hi\"}}");
+        // --history: chat.* keeps its publications; other topics keep none.
+        publisher.send("{\"type\":\"history\",\"topic\":\"chat.lobby\"}");
+        assertThat(pub.nextText()).startsWith("{\"type\":\"history\"").contains("\"data\":{\"text\":\"hi\"}");
+        publisher.send("{\"type\":\"history\",\"topic\":\"news\"}");
+        assertThat(pub.nextText()).contains("\"error\":\"NO_HISTORY\"");
+        publisher.send("not json");
+        assertThat(pub.nextText()).contains("\"error\":\"BAD_MESSAGE\"");
+        assertThat(publisher.readyState()).isEqualTo(io.duplex.ReadyState.OPEN);
+    }
+
+    @Test
+    void topicsSelectsItsSubprotocolAndRefusesOthers() throws Exception {
+        RunningServe s = serve("--topics", "--quiet");
+        try (WebSocketClient offering = WebSocketClient.builder()
+                        .subprotocols("duplex.topics.v1")
+                        .build();
+                WebSocketClient other =
+                        WebSocketClient.builder().subprotocols("mqtt").build()) {
+            WebSocket ws =
+                    offering.connect(s.uri("/topics"), new RecordingHandler()).get(10, TimeUnit.SECONDS);
+            assertThat(ws.subprotocol()).isEqualTo("duplex.topics.v1");
+            ExecutionException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                    ExecutionException.class, () -> other.connect(s.uri("/topics"), new RecordingHandler())
+                            .get(10, TimeUnit.SECONDS));
+            assertThat(refused.getCause()).isInstanceOf(HandshakeException.class);
+            assertThat(((HandshakeException) refused.getCause()).status()).isEqualTo(400);
+        }
+    }
+
+    @Test
+    void historyOptionsAreValidated() {
+        assertUsage("--history needs --topics", "serve", "--history", "chat.*=10");
+        assertUsage("expected PATTERN=SIZE[/TTL]", "serve", "--topics", "--history", "chat");
+        assertUsage("history size must be 1-1000000", "serve", "--topics", "--history", "chat.*=0");
+        assertUsage("history size must be a number", "serve", "--topics", "--history", "chat.*=ten");
+        assertUsage("not a TTL: '10x'", "serve", "--topics", "--history", "chat.*=10/10x");
+        assertUsage("history TTL must be above 0 and at most 30d", "serve", "--topics", "--history", "a=10/31d");
+        assertUsage("is not a topic or a prefix ending in *", "serve", "--topics", "--history", "bad topic=10");
+        assertUsage("* may only end a pattern", "serve", "--topics", "--history", "a*b=10");
+    }
+
+    @Test
+    void historyOptionsParse() {
+        var h = io.duplex.cli.options.HistoryOption.parse("chat.*=1000/10m");
+        assertThat(h.pattern()).isEqualTo("chat.*");
+        assertThat(h.history()).isEqualTo(io.duplex.History.of(1000, Duration.ofMinutes(10)));
+        assertThat(io.duplex.cli.options.HistoryOption.parse("*=5").history().ttl())
+                .isEqualTo(io.duplex.cli.options.HistoryOption.DEFAULT_TTL);
+        assertThat(io.duplex.cli.options.HistoryOption.parse("news=1/90S")
+                        .history()
+                        .ttl())
+                .isEqualTo(Duration.ofSeconds(90));
+    }
+
     static void assertUsage(String message, String... args) {
         Cli.Result result = Cli.run("", args);
         assertThat(result.exit()).as(String.join(" ", args)).isEqualTo(ExitCode.USAGE);

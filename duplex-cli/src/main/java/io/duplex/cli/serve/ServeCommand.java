@@ -12,6 +12,7 @@ import io.duplex.cli.Urls;
 import io.duplex.cli.Usage;
 import io.duplex.cli.VersionProvider;
 import io.duplex.cli.options.ByteSize;
+import io.duplex.cli.options.HistoryOption;
 import io.duplex.cli.options.ListenOptions;
 import io.duplex.cli.options.MaxMessageOption;
 import io.duplex.cli.options.RedisOption;
@@ -20,6 +21,7 @@ import io.duplex.deflate.DeflateConfig;
 import io.duplex.handshake.OriginPolicy;
 import io.duplex.protocol.ProtocolConfig;
 import io.duplex.redis.RedisBroker;
+import io.duplex.topics.TopicsHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -57,7 +59,8 @@ import picocli.CommandLine.Spec;
             "Every path is a WebSocket endpoint. With --echo each message comes back",
             "unchanged (same type, same bytes); without it messages are discarded.",
             "On /bcast every message goes to all connections open on /bcast, the sender",
-            "included. One line per connection opened and closed goes to stderr.",
+            "included. With --topics every other path speaks the topics protocol.",
+            "One line per connection opened and closed goes to stderr.",
             ""
         },
         footerHeading = "%nExamples:%n",
@@ -65,7 +68,8 @@ import picocli.CommandLine.Spec;
             "  duplex serve --port 9001 --echo",
             "  duplex serve --port 0 --echo --quiet --max-message 64m",
             "  duplex serve --port 8443 --echo --tls-cert cert.pem --tls-key key.pem",
-            "  duplex serve --echo --static ./public --origin https://app.example.com"
+            "  duplex serve --echo --static ./public --origin https://app.example.com",
+            "  duplex serve --topics --history 'chat.*=1000/10m' --history news=100"
         })
 public final class ServeCommand implements Callable<Integer> {
     /** How long a graceful stop waits for close handshakes before aborting the rest. */
@@ -121,8 +125,26 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(
             names = "--topics",
-            description = {"Publish/subscribe: clients send 'subscribe T', 'unsubscribe T', 'publish T MESSAGE'."})
+            description = {
+                "Streams over the JSON topics protocol (docs/topics-protocol.md, subprotocol",
+                "duplex.topics.v1) on /topics and every other path but /bcast: subscribe, publish,",
+                "history, resume from a position. Kept in this process (not relayed by --redis)."
+            })
     boolean topics;
+
+    @Option(
+            names = "--history",
+            paramLabel = "PATTERN=SIZE[/TTL]",
+            converter = HistoryOption.Converter.class,
+            description = {
+                "With --topics: topics named PATTERN (a name, or a prefix ending in *) keep their",
+                "newest SIZE publications for at most TTL (s, m, h, d; default 1h). Repeatable;",
+                "the longest matching pattern wins; other topics keep none."
+            })
+    List<HistoryOption> histories = new ArrayList<>();
+
+    /** The --topics handler, bound to the server once it has started. */
+    private TopicsHandler topicsHandler;
 
     @Option(
             names = "--compress",
@@ -203,6 +225,9 @@ public final class ServeCommand implements Callable<Integer> {
         console.out()
                 .println("READY duplex port=" + server.port() + " java=" + System.getProperty("java.version") + " cpus="
                         + Runtime.getRuntime().availableProcessors());
+        if (topicsHandler != null) {
+            topicsHandler.bind(server);
+        }
         started.complete(server);
         awaitStopRequest();
         try {
@@ -249,14 +274,27 @@ public final class ServeCommand implements Callable<Integer> {
         if (staticDir != null && !Files.isDirectory(staticDir)) {
             throw usage("--static: not a directory: " + staticDir);
         }
+        if (echo && (broadcast || topics) || (broadcast && topics)) {
+            throw usage("choose one of --echo, --broadcast and --topics");
+        }
+        if (!histories.isEmpty() && !topics) {
+            throw usage("--history needs --topics");
+        }
         WebSocketServer.Builder b = WebSocketServer.builder()
                 .host(listen.host())
                 .port(port)
                 .config(config())
-                .route("/bcast", logged(new BroadcastHandler()))
-                .route("*", logged(mainHandler()));
-        if (echo && (broadcast || topics) || (broadcast && topics)) {
-            throw usage("choose one of --echo, --broadcast and --topics");
+                .route("/bcast", logged(new BroadcastHandler()));
+        if (topics) {
+            // One handler for /topics and every other path (the old --topics served any path).
+            topicsHandler = TopicsHandler.builder().build();
+            WebSocketHandler logged = logged(topicsHandler);
+            b.route("/topics", logged, TopicsHandler.upgrader()).route("*", logged, TopicsHandler.upgrader());
+            for (HistoryOption h : histories) {
+                b.history(h.pattern(), h.history());
+            }
+        } else {
+            b.route("*", logged(mainHandler()));
         }
         if (redis.uri() != null) {
             b.broker(redisBroker());
@@ -277,9 +315,6 @@ public final class ServeCommand implements Callable<Integer> {
     private WebSocketHandler mainHandler() {
         if (broadcast) {
             return new BroadcastHandler("*");
-        }
-        if (topics) {
-            return new TopicsHandler();
         }
         return echo ? WebSocketHandler.echo() : new WebSocketHandler() {};
     }
