@@ -95,7 +95,7 @@ public final class Streams {
      * UNAVAILABLE}), in which case nothing was sent and the socket is not subscribed.
      *
      * <p>A subscriber that cannot take a publication (over its outbound limit) is closed with
-     * 1008, whatever the slow-consumer policy: it must not miss one unknowingly, and its client
+     * 1013 (Try Again Later), whatever the slow-consumer policy: it must not miss one unknowingly, and its client
      * resumes from its last position.
      *
      * @param since the last position the subscriber saw, or null for live publications only

@@ -11,8 +11,8 @@ import java.util.Objects;
  *     false when that cannot be promised (another epoch, the position fell out of history, more
  *     than {@link History#maxRecovery()} missed): the subscriber receives live publications from
  *     {@code position} on and should reload its state
- * @param position the position the subscriber now stands at: the last publication it is sent
- *     before the live ones, or the newest one when it is not recovered
+ * @param position the topic's newest position when the subscription was answered: when recovered,
+ *     every publication up to it is sent before the live ones; when not, delivery starts after it
  * @param replayed how many missed publications are sent before the live ones
  *     <p>Threading: immutable.
  */

@@ -263,6 +263,25 @@ class StreamsTest {
         }
     }
 
+    /** A recovery larger than one history page is read page after page, then goes live. */
+    @Test
+    void aRecoveryLargerThanOnePageIsReadWhole() {
+        int missed = HistoryQuery.MAX_LIMIT * 2 + 500;
+        start(b -> b.history("h.*", History.of(missed, Duration.ofMinutes(5))));
+        Position start = publish("h.big", "m0");
+        for (int i = 1; i <= missed; i++) {
+            server.streams().publish("h.big", "m" + i);
+        }
+        RecordingHandler h = connect();
+        assertThat(subscribe(h, "sub h.big " + start))
+                .isEqualTo("sub h.big true " + (missed + 1) + "@" + start.epoch() + " " + missed);
+        for (int i = 1; i <= missed; i++) {
+            assertThat(h.nextText()).isEqualTo("pub h.big " + (i + 1) + "@" + start.epoch() + " m" + i);
+        }
+        publish("h.big", "live");
+        assertThat(h.nextText()).isEqualTo("pub h.big " + (missed + 2) + "@" + start.epoch() + " live");
+    }
+
     @Test
     void aPositionOfAnotherEpochIsNotRecovered() {
         start();

@@ -107,13 +107,10 @@ final class StreamSubscription {
         }
         List<Publication> replay = since == null ? List.of() : missed(since, page);
         boolean recovered = replay != null;
-        Position at;
-        if (!recovered || since == null) {
-            at = latest;
-        } else {
-            at = replay.isEmpty() ? since : replay.get(replay.size() - 1).position();
-        }
-        Subscribed answer = new Subscribed(topic, recovered, at, recovered ? replay.size() : 0);
+        // Recovered: everything up to the newest position is sent before the live ones (read on
+        // past this page when it is shorter than what was missed).
+        int replayed = recovered && since != null ? (int) (latest.offset() - since.offset()) : 0;
+        Subscribed answer = new Subscribed(topic, recovered, latest, replayed);
         position = recovered && since != null ? since : latest;
         if (!send(codec.subscribed(answer))) {
             result.completeExceptionally(new StreamException(StreamError.UNAVAILABLE, "connection closed"));
@@ -123,7 +120,7 @@ final class StreamSubscription {
             return;
         }
         result.complete(answer);
-        goLive();
+        readOnOrGoLive(latest);
     }
 
     /** A catch-up read after a gap came back. */
@@ -141,7 +138,19 @@ final class StreamSubscription {
         } else if (!replay(replay)) {
             return;
         }
-        goLive();
+        readOnOrGoLive(page.latest());
+    }
+
+    /**
+     * After a replay: a page holds at most {@link HistoryQuery#MAX_LIMIT} publications, fewer than
+     * a large recovery cap allows, so read on until the newest position the read saw; then live.
+     */
+    private void readOnOrGoLive(Position latest) {
+        if (position.epoch().equals(latest.epoch()) && position.offset() < latest.offset()) {
+            catchUp(position);
+        } else {
+            goLive();
+        }
     }
 
     /** The engine failed to answer: refuse the subscribe, or (catching up) try again later. */

@@ -164,8 +164,9 @@ public final class WebSocketImpl implements WebSocket {
 
     /**
      * On the loop: writes a stream message, or, when the outbound limit refuses it, fails the
-     * connection with 1008 whatever the slow-consumer policy: a stream subscriber must never miss
-     * a publication unknowingly, and its client resumes from its last position after reconnecting.
+     * connection with 1013 (Try Again Later) whatever the slow-consumer policy: a stream subscriber
+     * must never miss a publication unknowingly, and 1013 tells its client to reconnect and resume
+     * from its last position (reconnect policies retry it; 1008 would say "do not come back").
      *
      * @return false when the message was not sent
      */
@@ -177,7 +178,7 @@ public final class WebSocketImpl implements WebSocket {
         if (c.send(new Outgoing.Prepared(message.framed())) != SendResult.DROPPED) {
             return true;
         }
-        c.failNow(CloseCodes.POLICY_VIOLATION, "slow consumer");
+        c.failNow(CloseCodes.TRY_AGAIN_LATER, "slow consumer: resume from your last position");
         return false;
     }
 

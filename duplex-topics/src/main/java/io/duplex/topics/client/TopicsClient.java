@@ -7,9 +7,7 @@ import io.duplex.Streams;
 import io.duplex.WebSocket;
 import io.duplex.WebSocketClient;
 import io.duplex.WebSocketConfig;
-import java.lang.System.Logger.Level;
 import java.net.URI;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -17,7 +15,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
@@ -78,7 +75,7 @@ public final class TopicsClient implements AutoCloseable {
             wb.handlerExecutor(b.handlerExecutor);
         }
         this.client = wb.build();
-        this.session = new TopicsSession(b.stateListener, code -> resumeAfterClose());
+        this.session = new TopicsSession(b.stateListener);
     }
 
     /** A builder for a client of the topics route at {@code uri} ({@code ws://} or {@code wss://}). */
@@ -175,26 +172,6 @@ public final class TopicsClient implements AutoCloseable {
             ws.close(1000, "");
         }
         client.close();
-    }
-
-    /**
-     * The server closed the connection with a code the runtime's policy does not retry but the
-     * protocol expects clients to resume after (1008, a subscriber over its outbound limit): dial
-     * again after the policy's first backoff.
-     */
-    private void resumeAfterClose() {
-        Duration delay = policy.delay(1, Duration.ZERO, random);
-        LOG.log(Level.DEBUG, "closed as a slow consumer: reconnecting in {0} ms", delay.toMillis());
-        Executor later = CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS);
-        later.execute(() -> {
-            if (!session.closed()) {
-                client.connect(uri, session, headers).whenComplete((ws, error) -> {
-                    if (error != null) {
-                        session.gaveUp(error);
-                    }
-                });
-            }
-        });
     }
 
     /** Builds a {@link TopicsClient}; not thread-safe. */

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import java.util.function.IntConsumer;
 
 /**
  * The protocol state of a {@link TopicsClient} across its connections: the tracked topics with
@@ -29,12 +28,8 @@ import java.util.function.IntConsumer;
  */
 final class TopicsSession implements WebSocketHandler {
     private static final System.Logger LOG = System.getLogger(TopicsSession.class.getName());
-    /** The close code a server uses for a subscriber over its outbound limit; the client resumes. */
-    static final int SLOW_CONSUMER = 1008;
 
     private final Consumer<ConnectionState> stateListener;
-    /** Starts a fresh connection when the reconnecting socket gives up on a close it does not retry. */
-    private final IntConsumer resumeAfterClose;
 
     // Guarded by this.
     private final Map<String, Subscription> topics = new LinkedHashMap<>();
@@ -47,9 +42,8 @@ final class TopicsSession implements WebSocketHandler {
     /** Completed once the first connection is open and its subscriptions are sent. */
     private final CompletableFuture<Void> firstOpen = new CompletableFuture<>();
 
-    TopicsSession(Consumer<ConnectionState> stateListener, IntConsumer resumeAfterClose) {
+    TopicsSession(Consumer<ConnectionState> stateListener) {
         this.stateListener = stateListener;
-        this.resumeAfterClose = resumeAfterClose;
     }
 
     synchronized ConnectionState state() {
@@ -253,11 +247,6 @@ final class TopicsSession implements WebSocketHandler {
         LOG.log(Level.DEBUG, "topics connection closed: {0} {1}", code, reason);
         if (ReconnectPolicy.retriesClose(code)) {
             changeState(ConnectionState.RECONNECTING);
-        } else if (code == SLOW_CONSUMER) {
-            // The protocol closes a subscriber that fell behind with 1008 and expects it to resume;
-            // the runtime's policy does not retry 1008, so the client dials again itself.
-            changeState(ConnectionState.RECONNECTING);
-            resumeAfterClose.accept(code);
         } else {
             changeState(ConnectionState.CLOSED);
         }

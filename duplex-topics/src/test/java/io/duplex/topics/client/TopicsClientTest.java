@@ -189,6 +189,70 @@ class TopicsClientTest {
                 resumeMillis, lostToSubscribedMillis, lostAt.size());
     }
 
+    /**
+     * A subscriber whose client stops reading (its listener blocks the client's loop) passes the
+     * server's outbound limit: the server closes it (1013, Try Again Later) rather than skipping
+     * publications, and once the client reads again it reconnects and resumes without a loss.
+     */
+    @Test
+    void aSubscriberThatFellBehindIsClosedAndResumesWithoutLoss() throws Exception {
+        int total = 3_000;
+        TopicsTestServer server = closeLater(TopicsTestServer.start(
+                io.duplex.WebSocketConfig.builder().outboundLimit(64 * 1024).build()));
+        TopicsClient client = connected(server);
+        RecordingListener recorded = new RecordingListener();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        client.subscribe("feed", new TopicListener() {
+            @Override
+            public void onSubscribed(boolean recovered, Position position) {
+                recorded.onSubscribed(recovered, position);
+            }
+
+            @Override
+            public void onPublication(Position position, com.fasterxml.jackson.databind.JsonNode data) {
+                recorded.onPublication(position, data);
+                if (position.offset() == 1) {
+                    try {
+                        // Holds the client's loop: nothing more is read until released.
+                        release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+
+            @Override
+            public void onInterrupted(Position position) {
+                recorded.onInterrupted(position);
+            }
+
+            @Override
+            public void onError(int code, String message) {
+                recorded.onError(code, message);
+            }
+        });
+        recorded.next(Subscribed.class);
+        String pad = "x".repeat(1000);
+        for (int i = 1; i <= total; i++) {
+            server.publish("feed", "{\"n\":" + i + ",\"pad\":\"" + pad + "\"}");
+        }
+        eventually(
+                "the server let the subscriber go",
+                () -> server.server().streams().subscriberCount("feed") == 0);
+        release.countDown();
+        eventually("all " + total + " publications arrived", () -> recorded.lastOffset >= total);
+        List<Pub> pubs = recorded.all(Pub.class);
+        assertThat(pubs)
+                .extracting(p -> p.position().offset())
+                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, total)
+                        .boxed()
+                        .toList());
+        assertThat(recorded.all(Subscribed.class))
+                .hasSizeGreaterThanOrEqualTo(2)
+                .allSatisfy(s -> assertThat(s.recovered()).isTrue());
+        assertThat(states).contains(ConnectionState.RECONNECTING);
+    }
+
     @Test
     void aRestartedServerIsNotRecoveredAndTheNewEpochFollows() {
         TopicsTestServer first = TopicsTestServer.start();

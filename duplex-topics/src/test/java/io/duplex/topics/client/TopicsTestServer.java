@@ -5,6 +5,7 @@ import io.duplex.InMemoryStreamEngine;
 import io.duplex.Position;
 import io.duplex.StreamEngine;
 import io.duplex.WebSocket;
+import io.duplex.WebSocketConfig;
 import io.duplex.WebSocketHandler;
 import io.duplex.WebSocketServer;
 import io.duplex.testkit.Await;
@@ -34,9 +35,14 @@ final class TopicsTestServer implements AutoCloseable {
     final AtomicInteger opened = new AtomicInteger();
 
     private TopicsTestServer(int port, StreamEngine engine) {
+        this(port, engine, WebSocketConfig.DEFAULT);
+    }
+
+    private TopicsTestServer(int port, StreamEngine engine, WebSocketConfig config) {
         TopicsHandler topics = TopicsHandler.builder().build();
         WebSocketServer.Builder b = Loopback.server()
                 .port(port)
+                .config(config)
                 .history("*", History.of(100_000, Duration.ofMinutes(10)))
                 .route(PATH, new Tracking(topics), TopicsHandler.upgrader())
                 .staticResources(TopicsClientScript.FOLDER);
@@ -50,6 +56,11 @@ final class TopicsTestServer implements AutoCloseable {
     /** A server on an OS-chosen port with a fresh in-memory engine. */
     static TopicsTestServer start() {
         return new TopicsTestServer(0, null);
+    }
+
+    /** A server on an OS-chosen port with a fresh in-memory engine and {@code config}. */
+    static TopicsTestServer start(WebSocketConfig config) {
+        return new TopicsTestServer(0, null, config);
     }
 
     /** A server on {@code port} (0: OS-chosen) with a fresh in-memory engine, or {@code engine}. */
