@@ -196,7 +196,6 @@ class TopicsClientTest {
      */
     @Test
     void aSubscriberThatFellBehindIsClosedAndResumesWithoutLoss() throws Exception {
-        int total = 3_000;
         TopicsTestServer server = closeLater(TopicsTestServer.start(
                 io.duplex.WebSocketConfig.builder().outboundLimit(64 * 1024).build()));
         TopicsClient client = connected(server);
@@ -232,14 +231,24 @@ class TopicsClientTest {
             }
         });
         recorded.next(Subscribed.class);
-        String pad = "x".repeat(1000);
-        for (int i = 1; i <= total; i++) {
+        // 64 MB, in random letters so that permessage-deflate cannot shrink it: far more than the
+        // kernel's socket buffers take for a peer that reads nothing, so the server's queue for it
+        // passes the outbound limit.
+        java.util.SplittableRandom random = new java.util.SplittableRandom(1);
+        StringBuilder letters = new StringBuilder();
+        for (int i = 0; i < 16_000; i++) {
+            letters.append((char) ('a' + random.nextInt(26)));
+        }
+        String pad = letters.toString();
+        int published = 4_000;
+        for (int i = 1; i <= published; i++) {
             server.publish("feed", "{\"n\":" + i + ",\"pad\":\"" + pad + "\"}");
         }
         eventually(
                 "the server let the subscriber go",
                 () -> server.server().streams().subscriberCount("feed") == 0);
         release.countDown();
+        int total = published;
         eventually("all " + total + " publications arrived", () -> recorded.lastOffset >= total);
         List<Pub> pubs = recorded.all(Pub.class);
         assertThat(pubs)
