@@ -62,7 +62,7 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    static Path executable() {
+    public static Path executable() {
         Stream<String> dirs = Stream.concat(
                 Stream.of(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)),
                 Stream.of("/usr/bin", "/usr/local/bin", "/usr/sbin", "/opt/homebrew/bin"));
