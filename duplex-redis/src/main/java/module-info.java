@@ -1,7 +1,8 @@
 /**
  * Publish/subscribe across Duplex server nodes on Redis: {@code RedisBroker}, a {@code Broker} of
- * the runtime that relays through Redis (Lettuce). Only {@code io.duplex.redis} is exported, and
- * only {@code RedisBroker} in it is public; Lettuce types do not appear in its API.
+ * the runtime that relays through Redis (Lettuce), and {@code RedisStreamEngine}, a {@code
+ * StreamEngine} keeping topics as Redis Streams (standalone or Cluster). Only {@code io.duplex.redis}
+ * is exported, and only those two in it are public; Lettuce types do not appear in its API.
  *
  * <p>Threading: each type states its own rule.
  */

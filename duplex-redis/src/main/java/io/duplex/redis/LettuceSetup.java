@@ -1,7 +1,7 @@
 package io.duplex.redis;
 
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
@@ -14,7 +14,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * How a {@link RedisBroker} configures Lettuce, in one place: its own small thread pools, the
+ * How a {@link RedisBroker} and a {@link RedisStreamEngine} configure Lettuce, in one place: its own small thread pools, the
  * reconnect backoff, and client options that keep the caller from ever waiting and memory bounded.
  *
  * <p>Threading: stateless; safe from any thread.
@@ -66,7 +66,7 @@ final class LettuceSetup {
     }
 
     /** Closes the connections and stops every thread the resources started; bounded in time. */
-    static void shutdown(RedisClient client, ClientResources resources) {
+    static void shutdown(AbstractRedisClient client, ClientResources resources) {
         try {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         } catch (RuntimeException e) {

@@ -26,10 +26,10 @@ import java.util.stream.Stream;
  *
  * <p>Threading: one test thread at a time.
  */
-final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable {
     private static final long START_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-    final int port;
+    public final int port;
     private final Path executable;
     private final List<String> extraArgs;
     private final Path log;
@@ -46,7 +46,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** Starts a server; {@code password} (may be null) is the one {@link #command} uses to AUTH. */
-    static RedisServer start(String password, String... extraArgs) throws IOException {
+    public static RedisServer start(String password, String... extraArgs) throws IOException {
         Path exe = executable();
         for (int attempt = 0; ; attempt++) {
             RedisServer server = new RedisServer(exe, freePort(), password, List.of(extraArgs));
@@ -62,7 +62,7 @@ final class RedisServer implements AutoCloseable {
         }
     }
 
-    static Path executable() {
+    public static Path executable() {
         Stream<String> dirs = Stream.concat(
                 Stream.of(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)),
                 Stream.of("/usr/bin", "/usr/local/bin", "/usr/sbin", "/opt/homebrew/bin"));
@@ -82,7 +82,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** Starts the process again on the same port (after {@link #kill}). */
-    void launch() {
+    public void launch() {
         List<String> cmd = new ArrayList<>(List.of(
                 executable.toString(),
                 "--port",
@@ -110,7 +110,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** Kills the process at once (SIGKILL), as a crash would. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         if (process != null) {
             process.destroyForcibly();
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
@@ -131,7 +131,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** Runs one command and returns the reply: String, Long, List (arrays), null, or throws on error. */
-    Object command(String... args) throws IOException {
+    public Object command(String... args) throws IOException {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
             s.setSoTimeout(5000);
@@ -158,7 +158,7 @@ final class RedisServer implements AutoCloseable {
         return (Long) reply.get(1);
     }
 
-    String log() throws IOException {
+    public String log() throws IOException {
         return Files.readString(log);
     }
 
@@ -208,7 +208,7 @@ final class RedisServer implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket()) {
             s.setReuseAddress(true);
             s.bind(new InetSocketAddress("127.0.0.1", 0));
