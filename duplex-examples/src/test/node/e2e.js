@@ -2,15 +2,19 @@
 // End-to-end test of the chat demo in Debian's Chromium, driven by playwright-core (which never
 // downloads a browser). Started by ChatE2ETest.java:
 //
-//   node e2e.js <chat-url> <screenshot-dir>
+//   node e2e.js <chat-url> <screenshot-dir> <grace-url>
 //
 // Two pages (a desktop and a phone-sized one, separate browser contexts) join one room, see each
-// other in the presence list and chat both ways. Then the script asks the Java side to stop the
-// server ({"event":"stop-server"} on stdout, answered "stopped" on stdin), checks that both pages
-// show "reconnecting", asks for a restart on the same port ({"event":"start-server"} / "started")
-// and checks that both pages reconnect and rejoin by themselves and can chat again. Last, the
-// dashboard must show live updates. Screenshots go to <screenshot-dir>; the outcome is one JSON
-// line {"event":"result", ...} on stdout. Every wait has a timeout.
+// other in the presence list and chat both ways. Grace's page is loaded from <grace-url>, a tunnel
+// to the same server that the Java side can cut: the script asks for that ({"event":"cut-grace"}
+// on stdout, answered "cut" on stdin), has Ada talk while Grace is away, asks for the tunnel back
+// ({"event":"resume-grace"} / "resumed") while Ada goes on talking, and checks that Grace's page
+// caught up by itself: every message once, in order. Then it asks the Java side to stop the server
+// ({"event":"stop-server"} / "stopped"), checks that both pages show "reconnecting", asks for a
+// restart on the same port ({"event":"start-server"} / "started"; a new server, so a new epoch)
+// and checks that both pages rejoin by themselves, say they reloaded the room and can chat again.
+// Last, the dashboard must show live updates. Screenshots go to <screenshot-dir>; the outcome is
+// one JSON line {"event":"result", ...} on stdout. Every wait has a timeout.
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -32,9 +36,9 @@ const FLAGS = [
 const STEP_MS = 15000; // the longest any single wait may take
 const RECONNECT_MS = 25000; // backoff is capped at 8 s, so a rejoin takes well under this
 
-const [base, shots] = process.argv.slice(2);
-if (!base || !shots) {
-  process.stderr.write('usage: node e2e.js <chat-url> <screenshot-dir>\n');
+const [base, shots, graceBase] = process.argv.slice(2);
+if (!base || !shots || !graceBase) {
+  process.stderr.write('usage: node e2e.js <chat-url> <screenshot-dir> <grace-url>\n');
   process.exit(2);
 }
 
@@ -78,6 +82,7 @@ async function open(browser, viewport, name, url = base) {
     pageErrors.push(`${name}: ${e.message}`);
   });
   await page.goto(url, { timeout: STEP_MS });
+  openPages.set(name, page);
   return page;
 }
 
@@ -110,6 +115,15 @@ async function say(page, text) {
   await page.press('#text', 'Enter');
 }
 
+// Without input events, so no "typing" goes out: a quick run of messages stays within the rate
+// limit (10 in a burst), which counts typing notices too.
+async function sayQuietly(page, text) {
+  await page.$eval('#text', (input, t) => {
+    input.value = t;
+  }, text);
+  await page.press('#text', 'Enter');
+}
+
 async function waitForMessage(page, nick, text) {
   await page.waitForFunction(
     ([n, t]) =>
@@ -129,6 +143,19 @@ function messages(page) {
 
 function systemLines(page) {
   return page.$$eval('#messages li.system', (items) => items.map((li) => li.textContent));
+}
+
+function reloadedLines(page) {
+  return page.$$eval('#messages li.system.reloaded', (items) => items.map((li) => li.textContent));
+}
+
+async function waitForSystemLine(page, prefix, timeout) {
+  await page.waitForFunction(
+    (p) => [...document.querySelectorAll('#messages li.system')].some((li) => li.textContent.startsWith(p)),
+    prefix,
+    { timeout },
+  );
+  return (await systemLines(page)).filter((line) => line.startsWith(prefix));
 }
 
 function status(page) {
@@ -156,11 +183,27 @@ async function sideBySide(browser, pages, file) {
 
 const pageErrors = [];
 const screenshots = [];
+const openPages = new Map(); // name -> page, to describe them when a step fails
+
+/** What each page shows, for the failure message. */
+async function describePages() {
+  const out = {};
+  for (const [name, page] of openPages) {
+    out[name] = await page
+      .evaluate(() => ({
+        status: document.querySelector('#status')?.textContent,
+        notice: document.querySelector('#notice')?.textContent,
+        lines: [...document.querySelectorAll('#messages li')].map((li) => li.textContent),
+      }))
+      .catch((e) => String(e));
+  }
+  return out;
+}
 
 async function scenario(browser) {
-  const result = { userAgent: '', first: {}, restart: {}, dashboard: {} };
+  const result = { userAgent: '', first: {}, drop: {}, restart: {}, dashboard: {} };
   const ada = await open(browser, { width: 900, height: 640 }, 'ada');
-  const grace = await open(browser, { width: 390, height: 640 }, 'grace'); // phone-sized
+  const grace = await open(browser, { width: 390, height: 640 }, 'grace', graceBase); // phone-sized
   result.userAgent = await ada.evaluate(() => navigator.userAgent);
 
   // 1. Both join #lobby and see each other.
@@ -188,7 +231,27 @@ async function scenario(browser) {
   );
   await sideBySide(browser, [ada, grace], path.join(shots, 'chat-two-pages.png'));
 
-  // 3. The server stops: both pages must say so and keep trying.
+  // 3. Grace's network drops while Ada talks: her page must catch up by itself, each message once.
+  await ask('cut-grace', 'cut');
+  await grace.waitForSelector('#status[data-state="reconnecting"]', { timeout: STEP_MS });
+  result.drop.graceWhileCut = await status(grace);
+  for (let i = 1; i <= 4; i++) {
+    await sayQuietly(ada, `While you were away ${i}`);
+    await waitForMessage(ada, 'ada', `While you were away ${i}`); // stored: its echo is back
+  }
+  await ask('resume-grace', 'resumed');
+  // Messages keep flowing while Grace's page comes back: each lands in her replay or live.
+  await sayQuietly(ada, 'And now live 1');
+  await sayQuietly(ada, 'And now live 2');
+  await waitForMessage(ada, 'ada', 'And now live 2');
+  await waitForMessage(grace, 'ada', 'And now live 2');
+  [result.drop.graceCaughtUp] = await waitForSystemLine(grace, 'Reconnected', RECONNECT_MS);
+  result.drop.graceReloaded = await reloadedLines(grace);
+  result.drop.adaMessages = await messages(ada);
+  result.drop.graceMessages = await messages(grace);
+  await sideBySide(browser, [ada, grace], path.join(shots, 'caught-up.png'));
+
+  // 4. The server stops: both pages must say so and keep trying.
   await ask('stop-server', 'stopped');
   await ada.waitForSelector('#status[data-state="reconnecting"]', { timeout: STEP_MS });
   await grace.waitForSelector('#status[data-state="reconnecting"]', { timeout: STEP_MS });
@@ -196,24 +259,23 @@ async function scenario(browser) {
   result.restart.graceWhileDown = await status(grace);
   await sideBySide(browser, [ada, grace], path.join(shots, 'reconnecting.png'));
 
-  // 4. It comes back on the same port: both reconnect and rejoin by themselves.
+  // 5. It comes back on the same port, a new server with a new epoch: both rejoin by themselves,
+  // are told they could not be caught up, and reload the room (its history is gone).
   await ask('start-server', 'started');
   for (const page of [ada, grace]) {
     await page.waitForSelector('#status[data-state="open"]', { timeout: RECONNECT_MS });
-    await page.waitForFunction(
-      () => [...document.querySelectorAll('#messages li.system')].some((li) => li.textContent.startsWith('Reconnected')),
-      null,
-      { timeout: RECONNECT_MS },
-    );
+    await page.waitForSelector('#messages li.system.reloaded', { timeout: RECONNECT_MS });
   }
   result.restart.adaPresence = await waitForPresence(ada, ['ada', 'grace'], RECONNECT_MS);
   result.restart.gracePresence = await waitForPresence(grace, ['ada', 'grace'], RECONNECT_MS);
   result.restart.adaSystem = await systemLines(ada);
   result.restart.graceSystem = await systemLines(grace);
+  result.restart.adaReloaded = await reloadedLines(ada);
+  result.restart.graceReloaded = await reloadedLines(grace);
   result.restart.adaAfter = await status(ada);
   result.restart.graceAfter = await status(grace);
 
-  // 5. And they can chat again, both ways.
+  // 6. And they can chat again, both ways.
   await say(ada, 'Back after the restart?');
   await waitForMessage(grace, 'ada', 'Back after the restart?');
   await waitForMessage(ada, 'ada', 'Back after the restart?'); // the sender's own copy comes back too
@@ -226,7 +288,7 @@ async function scenario(browser) {
   await ada.screenshot({ path: path.join(shots, 'chat.png'), timeout: STEP_MS });
   screenshots.push('chat.png');
 
-  // 6. The dashboard shows live numbers, pushed every second.
+  // 7. The dashboard shows live numbers, pushed every second.
   const dashboard = await open(browser, { width: 900, height: 640 }, 'dashboard', new URL('dashboard.html', base).href);
   await dashboard.waitForSelector('#status[data-state="open"]', { timeout: STEP_MS });
   await say(ada, 'How busy are we?');
@@ -261,7 +323,13 @@ async function main() {
       args: [...FLAGS, `--user-data-dir=${profile}`, '--remote-debugging-pipe'],
       timeout: 30000,
     });
-    const result = await scenario(browser);
+    let result;
+    try {
+      result = await scenario(browser);
+    } catch (e) {
+      e.pages = await describePages();
+      throw e;
+    }
     emit({ event: 'result', ok: true, ...result, screenshots, pageErrors });
   } finally {
     if (browser) await browser.close().catch(() => {});
@@ -279,7 +347,8 @@ main().then(
     process.exit(0);
   },
   (e) => {
-    emit({ event: 'result', ok: false, error: String((e && e.stack) || e), screenshots, pageErrors });
+    const pages = e && e.pages ? `\npages: ${JSON.stringify(e.pages, null, 1)}` : '';
+    emit({ event: 'result', ok: false, error: String((e && e.stack) || e) + pages, screenshots, pageErrors });
     process.exit(1);
   },
 );

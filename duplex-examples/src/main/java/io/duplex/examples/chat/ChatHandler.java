@@ -22,13 +22,15 @@ final class ChatHandler implements WebSocketHandler {
     static final int REPLACED = 4001;
 
     private final Rooms rooms;
+    private final ChatStreams streams;
     private final Metrics metrics;
     private final InstantSource clock;
     private final int historySize;
     private final SecureRandom random = new SecureRandom();
 
-    ChatHandler(Rooms rooms, Metrics metrics, InstantSource clock, int historySize) {
+    ChatHandler(Rooms rooms, ChatStreams streams, Metrics metrics, InstantSource clock, int historySize) {
         this.rooms = rooms;
+        this.streams = streams;
         this.metrics = metrics;
         this.clock = clock;
         this.historySize = historySize;
@@ -95,6 +97,8 @@ final class ChatHandler implements WebSocketHandler {
             metrics.messageSaid();
         } else if (message instanceof ClientMessage.Typing) {
             roomOf(s).typing(s);
+        } else if (message instanceof ClientMessage.Reload) {
+            streams.sendNewest(s.ws, roomOf(s).name);
         } else {
             Room room = roomOf(s);
             String nick = s.nick();
@@ -114,7 +118,7 @@ final class ChatHandler implements WebSocketHandler {
                 s.ws.send(ServerMessages.left(current.name, nick));
             }
         }
-        Session replaced = rooms.join(join.room(), s, join.nick(), join.resume(), clock.millis());
+        Session replaced = rooms.join(join.room(), s, join.nick(), join.resume(), join.since(), clock.millis());
         if (replaced != null) {
             replaced.ws.close(REPLACED, "session resumed by a newer connection");
         }

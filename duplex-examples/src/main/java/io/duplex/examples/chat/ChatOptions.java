@@ -1,6 +1,8 @@
 package io.duplex.examples.chat;
 
 import io.duplex.Broker;
+import io.duplex.History;
+import io.duplex.StreamEngine;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
@@ -15,13 +17,19 @@ import java.util.Objects;
  * @param port the port to bind (8080 by default; 0 picks a free one)
  * @param broker the publish/subscribe broker that carries the rooms, or {@code null} for a new
  *     {@link io.duplex.InMemoryBroker} per start. A shared broker (e.g. {@code RedisBroker}) lets
- *     several instances serve the same rooms; presence lists, nickname uniqueness and history then
- *     stay per instance (see {@code docs/chat-protocol.md}). The server does not close a broker it
- *     was given.
+ *     several instances serve the same rooms; presence lists and nickname uniqueness then stay per
+ *     instance (see {@code docs/chat-protocol.md}). The server does not close a broker it was given.
+ * @param streamEngine where the rooms' messages are kept and numbered, or {@code null} for a new
+ *     {@link io.duplex.InMemoryStreamEngine} per start (on {@code clock}; positions and history
+ *     then last as long as the process, and a restart starts new epochs). A shared engine (e.g.
+ *     {@code RedisStreamEngine}) gives several instances one history per room. An engine serves
+ *     one server at a time: give each start its own; the server does not close it.
  * @param allowedOrigins browser origins ({@code scheme://host[:port]}) allowed to connect besides
  *     the page's own origin (same-origin is always allowed)
  * @param eventLoops event loop threads; 0 means one per core
- * @param historySize messages replayed to a joiner (50)
+ * @param historySize messages a room keeps: sent to a joiner, and replayable to a page that
+ *     reconnects (50; 0 keeps none, so a page that missed anything is told it was not recovered)
+ * @param historyTtl how long a room keeps a message (1 h)
  * @param maxRooms rooms kept by this instance (200); see {@link Rooms}
  * @param metricsInterval how often the dashboard metrics are published (1 s)
  * @param clock the clock for message timestamps and rate limits (tests use a manual one)
@@ -30,9 +38,11 @@ public record ChatOptions(
         String host,
         int port,
         Broker broker,
+        StreamEngine streamEngine,
         List<String> allowedOrigins,
         int eventLoops,
         int historySize,
+        Duration historyTtl,
         int maxRooms,
         Duration metricsInterval,
         InstantSource clock) {
@@ -43,8 +53,12 @@ public record ChatOptions(
             throw new IllegalArgumentException("port out of range: " + port);
         }
         allowedOrigins = List.copyOf(allowedOrigins);
-        if (eventLoops < 0 || historySize < 0 || maxRooms < 1) {
-            throw new IllegalArgumentException("eventLoops >= 0, historySize >= 0, maxRooms >= 1 needed");
+        if (eventLoops < 0 || historySize < 0 || historySize > History.MAX_SIZE || maxRooms < 1) {
+            throw new IllegalArgumentException(
+                    "eventLoops >= 0, historySize 0.." + History.MAX_SIZE + ", maxRooms >= 1 needed");
+        }
+        if (historyTtl.isNegative() || historyTtl.isZero()) {
+            throw new IllegalArgumentException("historyTtl must be positive");
         }
         if (metricsInterval.isNegative() || metricsInterval.isZero()) {
             throw new IllegalArgumentException("metricsInterval must be positive");
@@ -66,9 +80,11 @@ public record ChatOptions(
                 .host(host)
                 .port(port)
                 .broker(broker)
+                .streamEngine(streamEngine)
                 .allowedOrigins(allowedOrigins)
                 .eventLoops(eventLoops)
                 .historySize(historySize)
+                .historyTtl(historyTtl)
                 .maxRooms(maxRooms)
                 .metricsInterval(metricsInterval)
                 .clock(clock);
@@ -79,9 +95,11 @@ public record ChatOptions(
         private String host = "0.0.0.0";
         private int port = 8080;
         private Broker broker;
+        private StreamEngine streamEngine;
         private List<String> allowedOrigins = List.of();
         private int eventLoops;
         private int historySize = 50;
+        private Duration historyTtl = Duration.ofHours(1);
         private int maxRooms = 200;
         private Duration metricsInterval = Duration.ofSeconds(1);
         private InstantSource clock = InstantSource.system();
@@ -103,6 +121,12 @@ public record ChatOptions(
             return this;
         }
 
+        /** See {@link ChatOptions#streamEngine()}; {@code null} for a new in-memory one per start. */
+        public Builder streamEngine(StreamEngine engine) {
+            this.streamEngine = engine;
+            return this;
+        }
+
         public Builder allowedOrigins(List<String> origins) {
             this.allowedOrigins = origins;
             return this;
@@ -115,6 +139,11 @@ public record ChatOptions(
 
         public Builder historySize(int historySize) {
             this.historySize = historySize;
+            return this;
+        }
+
+        public Builder historyTtl(Duration ttl) {
+            this.historyTtl = ttl;
             return this;
         }
 
@@ -135,7 +164,17 @@ public record ChatOptions(
 
         public ChatOptions build() {
             return new ChatOptions(
-                    host, port, broker, allowedOrigins, eventLoops, historySize, maxRooms, metricsInterval, clock);
+                    host,
+                    port,
+                    broker,
+                    streamEngine,
+                    allowedOrigins,
+                    eventLoops,
+                    historySize,
+                    historyTtl,
+                    maxRooms,
+                    metricsInterval,
+                    clock);
         }
     }
 }

@@ -1,7 +1,10 @@
 package io.duplex.examples.chat;
 
 import io.duplex.Broker;
+import io.duplex.History;
 import io.duplex.InMemoryBroker;
+import io.duplex.InMemoryStreamEngine;
+import io.duplex.StreamEngine;
 import io.duplex.WebSocketConfig;
 import io.duplex.WebSocketServer;
 import io.duplex.handshake.OriginPolicy;
@@ -22,7 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The browser chat demo: rooms, nicknames, presence, history and typing indicators over one
- * WebSocket per page ({@code /chat}, protocol in {@code docs/chat-protocol.md}), a live metrics
+ * WebSocket per page. What is said in a room is a stream of the server's ({@link
+ * io.duplex.Streams}, topic {@code chat.<room>}): numbered, kept for {@code historySize} and
+ * {@code historyTtl}, and replayed exactly to a page that reconnects with its last position ({@code /chat}, protocol in {@code docs/chat-protocol.md}), a live metrics
  * dashboard ({@code /metrics}, published every second), and the pages themselves ({@code /},
  * {@code /dashboard.html}) served from the classpath by the same server.
  *
@@ -50,6 +55,7 @@ public final class ChatServer implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final ExecutorService handlers;
     private final Broker ownBroker;
+    private final StreamEngine ownEngine;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private ChatServer(ChatOptions options) {
@@ -57,7 +63,13 @@ public final class ChatServer implements AutoCloseable {
         Broker broker = ownBroker != null ? ownBroker : options.broker();
         String instance = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         this.metrics = new Metrics(instance, options.clock().millis());
-        Rooms rooms = new Rooms(broker, options.maxRooms(), options.historySize());
+        // Our own engine forgets a room nobody listens to once its history has expired anyway, so
+        // rooms created and left do not pile up in memory (see InMemoryStreamEngine).
+        this.ownEngine =
+                options.streamEngine() == null ? new InMemoryStreamEngine(options.clock(), options.historyTtl()) : null;
+        StreamEngine engine = ownEngine != null ? ownEngine : options.streamEngine();
+        ChatStreams streams = new ChatStreams(options.historySize());
+        Rooms rooms = new Rooms(broker, streams, options.maxRooms());
         WebSocketConfig config = WebSocketConfig.DEFAULT.toBuilder()
                 .maxMessageSize(MAX_MESSAGE_BYTES)
                 .maxFrameSize(MAX_MESSAGE_BYTES)
@@ -65,19 +77,23 @@ public final class ChatServer implements AutoCloseable {
                 .build();
         // The handlers run on a small pool, not on the event loops, for ordering: off its loop,
         // InMemoryBroker.subscribe is queued behind the fan-out tasks already waiting on the
-        // joiner's loop, so a message published just before a join reaches the joiner once (in
-        // its history), never twice. On the loop the subscriber would be added at once and those
-        // pending tasks would deliver it live as well. They never block, so two threads suffice.
+        // joiner's loop, so presence and joins published just before a join do not reach the
+        // joiner after its own. (Chat lines need no such care: streams order them by offset.)
+        // They never block, so two threads suffice.
         this.handlers = Executors.newFixedThreadPool(2, daemon("chat-handler"));
         WebSocketServer.Builder b = WebSocketServer.builder()
                 .host(options.host())
                 .port(options.port())
                 .config(config)
                 .broker(broker)
+                .streamEngine(engine)
                 .handlerExecutor(handlers)
                 .staticResources(PAGES)
-                .route("/chat", new ChatHandler(rooms, metrics, options.clock(), options.historySize()))
+                .route("/chat", new ChatHandler(rooms, streams, metrics, options.clock(), options.historySize()))
                 .route("/metrics", new DashboardHandler(metrics));
+        if (options.historySize() > 0) {
+            b.history(ChatCodec.topic("*"), History.of(options.historySize(), options.historyTtl()));
+        }
         if (options.eventLoops() > 0) {
             b.eventLoops(options.eventLoops());
         }
@@ -87,6 +103,7 @@ public final class ChatServer implements AutoCloseable {
             handlers.shutdownNow();
             throw e;
         }
+        streams.bind(server.streams());
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("chat-metrics"));
         metrics.snapshot(rooms, options.clock().millis()); // before the timer: snapshots never overlap
         long period = Math.max(1, options.metricsInterval().toMillis());
@@ -155,6 +172,9 @@ public final class ChatServer implements AutoCloseable {
         handlers.shutdown();
         if (ownBroker != null) {
             ownBroker.close();
+        }
+        if (ownEngine != null) {
+            ownEngine.close();
         }
         stopped.countDown();
     }

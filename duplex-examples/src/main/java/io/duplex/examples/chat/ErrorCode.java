@@ -31,6 +31,10 @@ enum ErrorCode {
     RATE_LIMITED("rate_limited"),
     /** The server keeps no more rooms and none is empty. */
     TOO_MANY_ROOMS("too_many_rooms"),
+    /** {@code join}'s {@code epoch}/{@code offset} are malformed, or name a position never handed out. */
+    BAD_POSITION("bad_position"),
+    /** The room's messages could not be stored or read (e.g. the stream engine is unreachable). */
+    UNAVAILABLE("unavailable"),
     /** The chat speaks text (JSON) only. */
     BINARY_NOT_SUPPORTED("binary_not_supported");
 

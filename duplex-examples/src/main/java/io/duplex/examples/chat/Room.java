@@ -1,8 +1,8 @@
 package io.duplex.examples.chat;
 
 import io.duplex.Broker;
+import io.duplex.Position;
 import io.duplex.PreparedMessage;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,15 +10,16 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A chat room: the broker topic {@code room:<name>}, this instance's members by nickname
- * (unique case-insensitively) and the last {@code historySize} messages said on this instance.
+ * A chat room: this instance's members by nickname (unique case-insensitively), the broker topic
+ * {@code room:<name>} for what is ephemeral (joins, leaves, presence, typing) and the stream
+ * {@code chat.<name>} for what is said ({@link ChatStreams}: positions, history, replay on rejoin).
  *
- * <p>Every change and the message it publishes happen under the room's lock, so every member sees
- * joins, leaves, messages and presence lists in one order. A joiner's history ends exactly where
- * its live messages begin: the join (subscribe, then history) and every message (record, then
- * publish) are ordered by the lock, and because the handlers run off the event loops the
- * subscription is queued on the joiner's loop behind the deliveries already waiting there (see
- * {@link ChatServer}). Publishing never blocks (the broker queues), so holding the lock is cheap.
+ * <p>Every membership change and the messages it publishes happen under the room's lock, so every
+ * member sees joins, leaves and presence lists in one order. Chat lines are ordered by their
+ * stream offsets instead; they are not ordered against presence messages (two channels). A
+ * joiner's history ends exactly where its stream subscription begins (see {@link
+ * ChatStreams#subscribe}). Publishing never blocks (broker and engine queue), so holding the lock
+ * is cheap.
  *
  * <p>Threading: safe from any thread.
  */
@@ -26,29 +27,30 @@ final class Room {
     final String name;
     final String topic;
     private final Broker broker;
-    private final int historySize;
+    private final ChatStreams streams;
     private final Map<String, Member> members = new LinkedHashMap<>();
-    private final ArrayDeque<ChatLine> history = new ArrayDeque<>();
     private long lastActive;
 
     /** A member: its connection and the nickname it joined with. */
     private record Member(Session session, String nick) {}
 
-    Room(String name, Broker broker, int historySize, long now) {
+    Room(String name, Broker broker, ChatStreams streams, long now) {
         this.name = name;
         this.topic = "room:" + name;
         this.broker = broker;
-        this.historySize = historySize;
+        this.streams = streams;
         this.lastActive = now;
     }
 
     /**
-     * Adds {@code s} as {@code nick}: tells it {@code joined} and the history, tells the others,
-     * publishes the presence list. A nick held by another connection is refused unless {@code
-     * resume} is that connection's session id (the same browser after a network drop), which is
-     * then aborted and returned.
+     * Adds {@code s} as {@code nick}: tells it {@code joined}, subscribes it to the room's stream
+     * from {@code since} (the missed messages, or a history), tells the others, publishes the
+     * presence list. A nick held by another connection is refused unless {@code resume} is that
+     * connection's session id (the same browser after a network drop), which is then aborted and
+     * returned.
      */
-    synchronized Session join(Session s, String nick, String resume, long now) throws ChatException {
+    synchronized Session join(Session s, String nick, String resume, Position since, long now) throws ChatException {
+        streams.checkReady(); // before anything changes: a refused join leaves no trace
         String key = nick.toLowerCase(Locale.ROOT);
         Member holder = members.get(key);
         Session replaced = null;
@@ -64,7 +66,7 @@ final class Room {
         lastActive = now;
         s.ws.subscribe(topic);
         s.ws.send(ServerMessages.joined(name, nick));
-        s.ws.send(ServerMessages.history(name, history));
+        streams.subscribe(s.ws, name, since);
         if (holder == null) {
             broker.publish(topic, PreparedMessage.text(ServerMessages.joined(name, nick)), s.ws);
         }
@@ -80,27 +82,24 @@ final class Room {
         }
         s.left();
         s.ws.unsubscribe(topic);
+        streams.unsubscribe(s.ws, name);
         broker.publish(topic, PreparedMessage.text(ServerMessages.left(name, nick)), null);
         publishPresence();
         return true;
     }
 
-    /** Records and publishes a message to everyone in the room, the sender included. */
+    /**
+     * Publishes a message on the room's stream, for everyone in the room, the sender included
+     * (its confirmation), and for the history.
+     */
     synchronized void say(Session s, String text, long now) throws ChatException {
         String nick = s.nick();
         if (nick == null || !new Member(s, nick).equals(members.get(nick.toLowerCase(Locale.ROOT)))) {
             // e.g. a connection whose nick a newer connection has just resumed
             throw new ChatException(ErrorCode.NOT_JOINED, "join a room first");
         }
-        ChatLine line = new ChatLine(name, nick, text, now);
-        if (historySize > 0) {
-            if (history.size() == historySize) {
-                history.removeFirst();
-            }
-            history.addLast(line);
-        }
         lastActive = now;
-        broker.publish(topic, PreparedMessage.text(line.toJson()), null);
+        streams.publish(new ChatLine(name, nick, text, now), s.ws);
     }
 
     /** Tells everyone else that {@code s} is typing. */

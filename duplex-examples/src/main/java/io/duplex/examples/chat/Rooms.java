@@ -1,6 +1,7 @@
 package io.duplex.examples.chat;
 
 import io.duplex.Broker;
+import io.duplex.Position;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -8,36 +9,37 @@ import java.util.Map;
 
 /**
  * This instance's rooms, created on first join. At most {@code maxRooms} are kept: when a new one
- * is needed and the table is full, the empty room idle the longest is forgotten (with its
- * history); if none is empty the join is refused with {@code too_many_rooms}. That bounds the
- * memory a client can make the server keep to {@code maxRooms × history × 1000} characters.
+ * is needed and the table is full, the empty room idle the longest is forgotten; if none is empty
+ * the join is refused with {@code too_many_rooms}. A room's history is its stream's, kept by the
+ * stream engine (bounded per room by the history size and ttl), not here.
  *
  * <p>Threading: safe from any thread. Joins go through this object's lock, so a room cannot be
  * forgotten while someone is joining it (lock order: rooms, then room).
  */
 final class Rooms {
     private final Broker broker;
+    private final ChatStreams streams;
     private final int maxRooms;
-    private final int historySize;
     private final Map<String, Room> rooms = new HashMap<>();
 
-    Rooms(Broker broker, int maxRooms, int historySize) {
+    Rooms(Broker broker, ChatStreams streams, int maxRooms) {
         this.broker = broker;
+        this.streams = streams;
         this.maxRooms = maxRooms;
-        this.historySize = historySize;
     }
 
     /** Joins {@code s} to the room called {@code name}; returns the connection it replaced, if any. */
-    synchronized Session join(String name, Session s, String nick, String resume, long now) throws ChatException {
+    synchronized Session join(String name, Session s, String nick, String resume, Position since, long now)
+            throws ChatException {
         Room room = rooms.get(name);
         if (room == null) {
             if (rooms.size() >= maxRooms && !forgetIdlestEmptyRoom()) {
                 throw new ChatException(ErrorCode.TOO_MANY_ROOMS, "the server has no room for more rooms");
             }
-            room = new Room(name, broker, historySize, now);
+            room = new Room(name, broker, streams, now);
             rooms.put(name, room);
         }
-        return room.join(s, nick, resume, now);
+        return room.join(s, nick, resume, since, now);
     }
 
     private boolean forgetIdlestEmptyRoom() {

@@ -1,18 +1,20 @@
 package io.duplex.examples.chat;
 
+import io.duplex.Publication;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
 /**
- * The JSON of every server-to-client message except {@code message} ({@link ChatLine#toJson()})
- * and {@code metrics} ({@link Metrics}); see {@code docs/chat-protocol.md}.
+ * The JSON of every server-to-client message except those of a room's stream ({@link ChatCodec}:
+ * {@code subscribed}, {@code message}, {@code interrupted}) and {@code metrics} ({@link Metrics});
+ * see {@code docs/chat-protocol.md}.
  *
  * <p>Threading: stateless.
  */
 final class ServerMessages {
-    /** Bumped when a message changes incompatibly. */
-    static final int PROTOCOL_VERSION = 1;
+    /** Bumped when a message changes incompatibly (2: messages come from a room's stream, with positions). */
+    static final int PROTOCOL_VERSION = 2;
 
     private ServerMessages() {}
 
@@ -54,10 +56,14 @@ final class ServerMessages {
                 .toString();
     }
 
-    static String history(String room, Collection<ChatLine> lines) {
-        List<JsonWriter> entries = new ArrayList<>(lines.size());
-        for (ChatLine line : lines) {
-            entries.add(line.toHistoryEntry());
+    /** The publications of a history page, oldest first; any that are not chat lines are left out. */
+    static String history(String room, List<Publication> publications) {
+        List<JsonWriter> entries = new ArrayList<>(publications.size());
+        for (Publication p : publications) {
+            ChatLine line = ChatCodec.read(p);
+            if (line != null) {
+                entries.add(line.toHistoryEntry(p.position()));
+            }
         }
         return JsonWriter.message("history")
                 .field("room", room)

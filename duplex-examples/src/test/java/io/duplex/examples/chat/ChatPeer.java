@@ -60,13 +60,31 @@ final class ChatPeer {
         return p;
     }
 
-    /** Joins and takes the joined / history / presence that answer it; returns the history. */
+    /**
+     * Joins afresh and takes the joined / subscribed / history / presence that answer it; returns
+     * the history.
+     */
     List<Object> join(String room, String nick) throws InterruptedException {
         send("{\"type\":\"join\",\"room\":\"" + room + "\",\"nick\":\"" + nick + "\"}");
         assertThat(next("joined")).containsEntry("room", room).containsEntry("nick", nick);
+        assertThat(next("subscribed"))
+                .containsEntry("room", room)
+                .containsEntry("recovered", true)
+                .containsEntry("replayed", 0.0);
         List<Object> history = messages(next("history"));
         next("presence");
         return history;
+    }
+
+    /** Sends a join that resumes {@code session}'s nick and the room's stream after {@code since}. */
+    void rejoin(String room, String nick, String session, Map<String, Object> since) {
+        send(JsonWriter.message("join")
+                .field("room", room)
+                .field("nick", nick)
+                .field("resume", session)
+                .field("epoch", (String) since.get("epoch"))
+                .field("offset", ((Double) since.get("offset")).longValue())
+                .toString());
     }
 
     void say(String text) {

@@ -1,6 +1,5 @@
 package io.duplex.examples.chat;
 
-import static io.duplex.examples.chat.ChatPeer.messages;
 import static io.duplex.examples.chat.ChatPeer.nicks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -48,15 +47,25 @@ class ChatServerTest {
     }
 
     @Test
-    void welcomeThenJoinAnswersJoinedHistoryAndPresence() throws Exception {
+    void welcomeThenJoinAnswersJoinedSubscribedHistoryAndPresence() throws Exception {
         start();
         ChatPeer ada = ChatPeer.connect(client, chat.port(), "/chat", Map.of());
         Map<String, Object> welcome = ada.next("welcome");
-        assertThat(welcome).containsEntry("protocol", 1.0).containsEntry("maxText", 1000.0);
+        assertThat(welcome)
+                .containsEntry("protocol", 2.0)
+                .containsEntry("maxText", 1000.0)
+                .containsEntry("history", 50.0);
         assertThat((String) welcome.get("session")).matches("[0-9a-f]{32}");
         ada.send("{\"type\":\"join\",\"room\":\"lobby\",\"nick\":\"  ada  \"}");
         assertThat(ada.next("joined")).containsEntry("room", "lobby").containsEntry("nick", "ada");
-        assertThat(messages(ada.next("history"))).isEmpty();
+        Map<String, Object> subscribed = ada.next("subscribed");
+        assertThat(subscribed)
+                .containsEntry("room", "lobby")
+                .containsEntry("recovered", true)
+                .containsEntry("offset", 0.0)
+                .containsEntry("replayed", 0.0);
+        assertThat((String) subscribed.get("epoch")).matches("[A-Za-z0-9_-]{1,64}");
+        assertThat(ada.next("history")).containsEntry("room", "lobby").containsEntry("messages", List.of());
         Map<String, Object> presence = ada.next("presence");
         assertThat(presence).containsEntry("room", "lobby");
         assertThat(nicks(presence)).containsExactly("ada");
@@ -79,7 +88,9 @@ class ChatServerTest {
                     .containsEntry("room", "lobby")
                     .containsEntry("nick", "ada")
                     .containsEntry("text", "hello <b>bob</b> \"quoted\" \\ é 🌍\nline two")
-                    .containsEntry("ts", (double) clock.millis());
+                    .containsEntry("ts", (double) clock.millis())
+                    .containsEntry("offset", 1.0) // the room's first publication
+                    .containsKey("epoch");
         }
 
         bob.send("{\"type\":\"typing\"}");
@@ -106,11 +117,14 @@ class ChatServerTest {
         for (int i = 0; i < 50; i++) {
             @SuppressWarnings("unchecked")
             Map<String, Object> line = (Map<String, Object>) history.get(i);
-            assertThat(line).containsEntry("nick", "ada").containsEntry("text", "m" + (i + 10));
+            assertThat(line)
+                    .containsEntry("nick", "ada")
+                    .containsEntry("text", "m" + (i + 10))
+                    .containsEntry("offset", (double) (i + 11));
         }
         // the history ends where the subscription starts: the next message arrives once, live
         ada.say("live");
-        assertThat(late.next("message")).containsEntry("text", "live");
+        assertThat(late.next("message")).containsEntry("text", "live").containsEntry("offset", 61.0);
     }
 
     @Test
@@ -278,6 +292,7 @@ class ChatServerTest {
         ChatPeer fresh = peer(); // the same browser after a network drop the server did not notice
         fresh.send("{\"type\":\"join\",\"room\":\"lobby\",\"nick\":\"ada\",\"resume\":\"" + session + "\"}");
         assertThat(fresh.next("joined")).containsEntry("nick", "ada");
+        fresh.next("subscribed");
         fresh.next("history");
         assertThat(nicks(fresh.next("presence"))).containsExactly("ada", "bob");
         assertThat(old.awaitClose()).isEqualTo(ChatHandler.REPLACED);

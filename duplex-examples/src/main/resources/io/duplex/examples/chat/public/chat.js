@@ -1,6 +1,8 @@
 'use strict';
 // The Duplex chat page: one WebSocket to /chat (protocol: docs/chat-protocol.md).
-// Reconnects by itself with exponential backoff and full jitter, then rejoins its room.
+// Reconnects by itself with exponential backoff and full jitter, then rejoins its room with the
+// room's last position it saw (epoch, offset): the server replays exactly the missed messages, or
+// says it cannot, and then the page reloads the room's latest history.
 // Every piece of user text reaches the page through textContent, never innerHTML.
 (() => {
   const BACKOFF_BASE_MS = 500; // first retry within 0.5 s
@@ -39,9 +41,11 @@
   let membership = null; // {room, nick, session} once the server confirmed the join
   let joining = false; // a join is in flight
   let rejoining = false; // that join is an automatic one after a reconnect
+  let position = null; // {room, epoch, offset}: the last place in the room's stream this page saw
+  let joinedFrom = null; // the position the join in flight asked to resume from, or null
   let lastTypingSent = 0;
   const typists = new Map(); // nick -> timer
-  const shown = new Set(); // keys of messages on screen, so a replayed history adds no duplicates
+  const shown = new Set(); // epoch:offset of every message on screen: each is shown once
 
   // --- connection ---------------------------------------------------------------------------
 
@@ -148,11 +152,10 @@
         break;
       case 'joined':
         if (joining && msg.room === wanted.room && sameNick(msg.nick, wanted.nick)) {
-          const again = rejoining;
           joining = false;
+          membership = { room: msg.room, nick: msg.nick, session, again: rejoining, from: joinedFrom };
           rejoining = false;
-          membership = { room: msg.room, nick: msg.nick, session };
-          enterRoom(again);
+          enterRoom();
         } else if (membership && msg.room === membership.room) {
           system(`${msg.nick} joined`);
         }
@@ -167,12 +170,27 @@
           }
         }
         break;
+      case 'subscribed':
+        if (inRoom(msg)) onSubscribed(msg);
+        break;
       case 'history':
-        for (const m of msg.messages) addMessage(m);
+        if (inRoom(msg)) for (const m of msg.messages) addMessage(m);
         break;
       case 'message':
+        if (!inRoom(msg)) break;
         stopTyping(msg.nick);
         addMessage(msg);
+        advance(msg);
+        break;
+      case 'skipped': // a publication that is not a chat line: only its position matters
+        if (inRoom(msg)) advance(msg);
+        break;
+      case 'interrupted':
+        if (!inRoom(msg)) break;
+        advance(msg);
+        clearMessages();
+        reloaded('Some messages could not be delivered: showing the latest ones again.');
+        send({ type: 'history' });
         break;
       case 'presence':
         if (membership && msg.room === membership.room) showPresence(msg.nicks);
@@ -189,6 +207,12 @@
   }
 
   function onError(msg) {
+    if (msg.code === 'bad_position' && membership) {
+      // The server does not know the position we resumed from: join afresh (and get a history).
+      position = null;
+      join(true);
+      return;
+    }
     if (joining) {
       joining = false;
       rejoining = false;
@@ -207,6 +231,49 @@
     return a.toLowerCase() === b.toLowerCase();
   }
 
+  function inRoom(msg) {
+    return membership !== null && msg.room === membership.room;
+  }
+
+  // The stream's messages come with consecutive offsets: the last one is where a rejoin resumes.
+  function advance(msg) {
+    position = { room: msg.room, epoch: msg.epoch, offset: msg.offset };
+  }
+
+  // The answer to our join on the room's stream: caught up, or not (then a history follows).
+  function onSubscribed(msg) {
+    const from = membership.from;
+    advance(msg);
+    membership.from = null;
+    if (!membership.again) {
+      system(`You joined #${membership.room} as ${membership.nick}`);
+      return;
+    }
+    if (from && !msg.recovered) {
+      // Another epoch (the server lost its history), or too much missed: what is on screen may
+      // have gaps. Start again from the history the server sends next.
+      clearMessages();
+      system(`Reconnected: back in #${membership.room}`);
+      reloaded('Missed messages could not be caught up: showing the latest ones.');
+      return;
+    }
+    const n = msg.replayed;
+    system(`Reconnected: back in #${membership.room}${n > 0 ? ` (${n} missed message${n === 1 ? '' : 's'} caught up)` : ''}`);
+  }
+
+  // Says, discreetly, that the conversation was cleared for the history that comes next.
+  function reloaded(why) {
+    const li = document.createElement('li');
+    li.className = 'system reloaded';
+    li.textContent = why;
+    append(li);
+  }
+
+  function clearMessages() {
+    ui.messages.replaceChildren();
+    shown.clear();
+  }
+
   // --- joining and leaving ------------------------------------------------------------------
 
   function join(automatic) {
@@ -216,15 +283,17 @@
     // After a network drop the server may still hold our nick for the old connection: the old
     // session id proves the nick is ours.
     if (membership && membership.session) message.resume = membership.session;
+    // Resume the room's stream where we left it: the server replays exactly what we missed.
+    joinedFrom = position && position.room === wanted.room ? { epoch: position.epoch, offset: position.offset } : null;
+    if (joinedFrom) Object.assign(message, joinedFrom);
     send(message);
   }
 
-  function enterRoom(again) {
+  function enterRoom() {
     ui.joinForm.hidden = true;
     ui.chat.hidden = false;
     ui.roomTitle.textContent = `#${membership.room}`;
     document.title = `#${membership.room} · Duplex chat`;
-    system(again ? `Reconnected: back in #${membership.room}` : `You joined #${membership.room} as ${membership.nick}`);
     try {
       localStorage.setItem('duplex-chat-nick', membership.nick);
     } catch (e) {
@@ -239,9 +308,9 @@
     ui.roomTitle.textContent = '';
     document.title = 'Duplex chat';
     ui.joinError.textContent = error || '';
-    ui.messages.replaceChildren();
+    clearMessages();
     ui.presence.replaceChildren();
-    shown.clear();
+    position = null;
     clearTypists();
   }
 
@@ -256,6 +325,8 @@
     ui.joinError.textContent = '';
     wanted = { room, nick };
     membership = null;
+    position = null; // a join from the form starts afresh, with the room's history
+    joinedFrom = null;
     if (!send({ type: 'join', room, nick })) {
       ui.joinError.textContent = 'Not connected yet: joining as soon as the connection is back.';
       return; // welcome will send it
@@ -290,12 +361,16 @@
     }
   });
 
+  // Messages are shown in stream order, each once: a history that arrives after live messages
+  // (they travel separately) slots in before them.
   function addMessage(m) {
-    const key = `${m.ts}|${m.nick}|${m.text}`;
+    const key = `${m.epoch}:${m.offset}`;
     if (shown.has(key)) return;
     shown.add(key);
     const li = document.createElement('li');
     li.className = 'message';
+    li.dataset.epoch = m.epoch;
+    li.dataset.offset = String(m.offset);
     if (membership && sameNick(m.nick, membership.nick)) li.classList.add('mine');
     const meta = document.createElement('span');
     meta.className = 'meta';
@@ -311,7 +386,11 @@
     text.className = 'text';
     text.textContent = m.text;
     li.append(meta, text);
-    append(li);
+    const later = [...ui.messages.querySelectorAll('li.message')].find(
+      (other) => other.dataset.epoch === m.epoch && Number(other.dataset.offset) > m.offset,
+    );
+    if (later) later.before(li);
+    else append(li);
   }
 
   function system(text) {
