@@ -1,6 +1,7 @@
 package io.duplex.cli.demo;
 
 import io.duplex.Broker;
+import io.duplex.StreamEngine;
 import io.duplex.cli.Console;
 import io.duplex.cli.ExitCode;
 import io.duplex.cli.VersionProvider;
@@ -56,38 +57,43 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         int port = listen.port();
         Broker broker = null;
+        StreamEngine engine = null;
         if (redis.uri() != null) {
+            // Presence and typing go through the broker; messages and their history through the
+            // stream engine, so every node serves the same history and pages resume on any node.
             try {
                 broker = redis.connect();
+                engine = redis.connectStreams();
             } catch (RuntimeException e) {
                 console.err().println("duplex: cannot use Redis at " + redis.uri() + ": " + e.getMessage());
+                closeQuietly(broker, engine);
                 return ExitCode.FAILURE;
             }
         }
         ChatServer server;
         try {
-            server = ChatServer.start(ChatOptions.builder()
+            ChatOptions.Builder options = ChatOptions.builder()
                     .host(listen.host())
                     .port(port)
                     .broker(broker)
-                    .allowedOrigins(origins)
-                    .build());
+                    .allowedOrigins(origins);
+            if (engine != null) {
+                options.streamEngine(engine);
+            }
+            server = ChatServer.start(options.build());
         } catch (RuntimeException e) {
             console.err().println("duplex: " + e.getMessage());
-            if (broker != null) {
-                broker.close();
-            }
+            closeQuietly(broker, engine);
             return ExitCode.FAILURE;
         }
         Broker toClose = broker;
+        StreamEngine engineToClose = engine;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
                             server.stop();
-                            if (toClose != null) {
-                                toClose.close();
-                            }
+                            closeQuietly(toClose, engineToClose);
                             stopped.countDown();
                         },
                         "duplex-demo-stop"));
@@ -95,5 +101,14 @@ public final class DemoCommand implements Callable<Integer> {
         console.out().println("READY duplex-demo port=" + server.port());
         stopped.await();
         return ExitCode.OK;
+    }
+
+    private static void closeQuietly(Broker broker, StreamEngine engine) {
+        if (broker != null) {
+            broker.close();
+        }
+        if (engine != null) {
+            engine.close();
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.duplex.cli.options;
 
 import io.duplex.redis.RedisBroker;
+import io.duplex.redis.RedisStreamEngine;
 import picocli.CommandLine.Option;
 
 /**
@@ -30,5 +31,16 @@ public final class RedisOption {
      */
     public RedisBroker connect() {
         return RedisBroker.builder().uri(uri).build();
+    }
+
+    /**
+     * A stream engine on {@link #uri()} (positions and history in Redis Streams, shared by every
+     * node); the caller closes it.
+     *
+     * @throws IllegalArgumentException when the URI is malformed
+     * @throws RuntimeException when Redis cannot be reached
+     */
+    public RedisStreamEngine connectStreams() {
+        return RedisStreamEngine.builder().uri(uri).build();
     }
 }

@@ -2,6 +2,7 @@ package io.duplex.cli.serve;
 
 import io.duplex.Broker;
 import io.duplex.History;
+import io.duplex.StreamEngine;
 import io.duplex.TlsConfig;
 import io.duplex.WebSocketConfig;
 import io.duplex.WebSocketHandler;
@@ -22,6 +23,7 @@ import io.duplex.deflate.DeflateConfig;
 import io.duplex.handshake.OriginPolicy;
 import io.duplex.protocol.ProtocolConfig;
 import io.duplex.redis.RedisBroker;
+import io.duplex.redis.RedisStreamEngine;
 import io.duplex.topics.TopicsHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -129,7 +131,7 @@ public final class ServeCommand implements Callable<Integer> {
             description = {
                 "Streams over the JSON topics protocol (docs/topics-protocol.md, subprotocol",
                 "duplex.topics.v1) on /topics and every other path but /bcast: subscribe, publish,",
-                "history, resume from a position. Kept in this process (not relayed by --redis)."
+                "history, resume from a position. With --redis, kept in Redis Streams for every node."
             })
     boolean topics;
 
@@ -321,6 +323,9 @@ public final class ServeCommand implements Callable<Integer> {
         }
         if (redis.uri() != null) {
             b.broker(redisBroker());
+            if (topics || bcastHistory != null) {
+                b.streamEngine(redisStreams());
+            }
         }
         if (eventLoops != null) {
             b.eventLoops(eventLoops);
@@ -344,6 +349,19 @@ public final class ServeCommand implements Callable<Integer> {
             return new BroadcastHandler("*");
         }
         return echo ? WebSocketHandler.echo() : new WebSocketHandler() {};
+    }
+
+    /** Positions and history in Redis Streams, shared by every node on the same Redis. */
+    private StreamEngine redisStreams() {
+        try {
+            RedisStreamEngine engine = redis.connectStreams();
+            Runtime.getRuntime().addShutdownHook(new Thread(engine::close, "duplex-redis-streams-close"));
+            return engine;
+        } catch (IllegalArgumentException e) {
+            throw usage("--redis: " + e.getMessage());
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot reach Redis at --redis: " + e.getMessage(), e);
+        }
     }
 
     private Broker redisBroker() {
