@@ -31,7 +31,9 @@ public interface StreamEngine extends AutoCloseable {
     /**
      * Publishes on {@code topic}; completes with the publication's position once it is stored (the
      * publish acknowledgement), or exceptionally with a {@link StreamException} ({@code
-     * UNAVAILABLE} when the store cannot be reached; the publication was then not delivered).
+     * UNAVAILABLE} when the store cannot be reached: the publication was not stored or delivered —
+     * unless the connection to the store was lost after the command left, when it may have been;
+     * a retry is then at least once).
      */
     CompletionStage<Position> publish(String topic, PreparedMessage message, History history);
 
