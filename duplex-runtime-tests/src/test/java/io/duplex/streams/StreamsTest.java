@@ -6,9 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.duplex.History;
 import io.duplex.HistoryPage;
 import io.duplex.HistoryQuery;
-import io.duplex.InMemoryStreamEngine;
 import io.duplex.Position;
-import io.duplex.StreamEngine;
 import io.duplex.StreamError;
 import io.duplex.StreamException;
 import io.duplex.WebSocket;
@@ -16,6 +14,7 @@ import io.duplex.WebSocketClient;
 import io.duplex.WebSocketHandler;
 import io.duplex.WebSocketServer;
 import io.duplex.testkit.Await;
+import io.duplex.testkit.FaultyStreamEngine;
 import io.duplex.testkit.Loopback;
 import io.duplex.testkit.RecordingHandler;
 import java.time.Duration;
@@ -349,51 +348,14 @@ class StreamsTest {
         assertThat(a.texts).isEmpty();
     }
 
-    /** An engine that loses some live deliveries to this node, as a dropped Redis connection does. */
-    static final class LossyEngine implements StreamEngine {
-        final InMemoryStreamEngine inner = new InMemoryStreamEngine();
-        volatile java.util.function.LongPredicate lose = o -> false;
-
-        @Override
-        public void start(Sink sink) {
-            inner.start(p -> {
-                if (!lose.test(p.offset())) {
-                    sink.onPublication(p);
-                }
-            });
-        }
-
-        @Override
-        public java.util.concurrent.CompletionStage<Position> publish(
-                String topic, io.duplex.PreparedMessage message, History history) {
-            return inner.publish(topic, message, history);
-        }
-
-        @Override
-        public java.util.concurrent.CompletionStage<HistoryPage> history(
-                String topic, HistoryQuery query, History history) {
-            return inner.history(topic, query, history);
-        }
-
-        @Override
-        public java.util.concurrent.CompletionStage<Void> listen(String topic) {
-            return inner.listen(topic);
-        }
-
-        @Override
-        public void unlisten(String topic) {
-            inner.unlisten(topic);
-        }
-    }
-
     @Test
     void aGapInLiveDeliveryIsFilledFromHistory() {
-        LossyEngine engine = new LossyEngine();
+        FaultyStreamEngine engine = new FaultyStreamEngine();
         start(b -> b.streamEngine(engine).history("h.*", History.of(100, Duration.ofMinutes(5))));
         RecordingHandler h = connect();
         String answer = subscribe(h, "sub h.a");
         String epoch = answer.split(" ")[3].split("@")[1];
-        engine.lose = o -> o % 3 == 0; // 3, 6, 9 never reach this node live
+        engine.loseLiveDeliveries(o -> o % 3 == 0); // 3, 6, 9 never reach this node live
         for (int i = 1; i <= 10; i++) {
             publish("h.a", "m" + i);
         }
@@ -404,13 +366,13 @@ class StreamsTest {
 
     @Test
     void aGapHistoryCannotFillIsReportedAsInterrupted() {
-        LossyEngine engine = new LossyEngine();
+        FaultyStreamEngine engine = new FaultyStreamEngine();
         start(b -> b.streamEngine(engine).history("h.*", History.of(2, Duration.ofMinutes(5))));
         RecordingHandler h = connect();
         String epoch = subscribe(h, "sub h.a").split(" ")[3].split("@")[1];
         publish("h.a", "m1");
         assertThat(h.nextText()).isEqualTo("pub h.a 1@" + epoch + " m1");
-        engine.lose = o -> o >= 2 && o <= 6; // 2..6 lost live; history keeps only 2 of them
+        engine.loseLiveDeliveries(o -> o >= 2 && o <= 6); // 2..6 lost live; history keeps only 2 of them
         for (int i = 2; i <= 7; i++) {
             publish("h.a", "m" + i);
         }
@@ -419,59 +381,15 @@ class StreamsTest {
         assertThat(h.nextText()).isEqualTo("pub h.a 8@" + epoch + " m8");
     }
 
-    /** An engine whose store can be lost at once, as a Redis without persistence restarting. */
-    static final class ResettableEngine implements StreamEngine {
-        volatile InMemoryStreamEngine inner = new InMemoryStreamEngine();
-        volatile Sink sink;
-        final java.util.Set<String> listened = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-        void loseEverything() {
-            InMemoryStreamEngine fresh = new InMemoryStreamEngine();
-            fresh.start(sink);
-            listened.forEach(fresh::listen);
-            inner = fresh;
-        }
-
-        @Override
-        public void start(Sink sink) {
-            this.sink = sink;
-            inner.start(sink);
-        }
-
-        @Override
-        public java.util.concurrent.CompletionStage<Position> publish(
-                String topic, io.duplex.PreparedMessage message, History history) {
-            return inner.publish(topic, message, history);
-        }
-
-        @Override
-        public java.util.concurrent.CompletionStage<HistoryPage> history(
-                String topic, HistoryQuery query, History history) {
-            return inner.history(topic, query, history);
-        }
-
-        @Override
-        public java.util.concurrent.CompletionStage<Void> listen(String topic) {
-            listened.add(topic);
-            return inner.listen(topic);
-        }
-
-        @Override
-        public void unlisten(String topic) {
-            listened.remove(topic);
-            inner.unlisten(topic);
-        }
-    }
-
     @Test
     void aNewEpochOnALiveSubscriptionIsReportedThenFollowed() {
-        ResettableEngine engine = new ResettableEngine();
+        FaultyStreamEngine engine = new FaultyStreamEngine();
         start(b -> b.streamEngine(engine).history("h.*", History.of(100, Duration.ofMinutes(5))));
         RecordingHandler h = connect();
         subscribe(h, "sub h.a");
         Position before = publish("h.a", "m1");
         assertThat(h.nextText()).isEqualTo("pub h.a " + before + " m1");
-        engine.loseEverything();
+        engine.loseStore();
         Position after = publish("h.a", "fresh");
         assertThat(after.epoch()).isNotEqualTo(before.epoch());
         assertThat(h.nextText()).isEqualTo("int h.a 0@" + after.epoch());

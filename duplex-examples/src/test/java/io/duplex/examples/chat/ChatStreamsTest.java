@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.duplex.Position;
 import io.duplex.WebSocketClient;
+import io.duplex.testkit.FaultyStreamEngine;
 import io.duplex.testkit.ManualClock;
 import java.util.ArrayList;
 import java.util.List;
@@ -180,12 +181,12 @@ class ChatStreamsTest {
 
     @Test
     void aStoreThatLosesItsStreamsInterruptsLiveMembersWhoThenAskForTheHistory() throws Exception {
-        FlushableEngine engine = new FlushableEngine();
+        FaultyStreamEngine engine = new FaultyStreamEngine();
         ChatServer chat = start(ChatOptions.builder().streamEngine(engine));
         ChatPeer ada = ChatPeer.chat(client, chat.port());
         ada.join("lobby", "ada");
         sayAll(ada, "one", "two");
-        engine.flush();
+        engine.loseStore();
         ada.say("after the flush");
         Map<String, Object> interrupted = ada.next("interrupted");
         assertThat(interrupted).containsEntry("room", "lobby").containsEntry("offset", 0.0);

@@ -283,6 +283,17 @@ class StreamEngineTest {
         }
         // Unlisten stops delivery; listening again resumes it.
         listener.unlisten("confirm-0");
+        // Unlisten is asynchronous (the UNSUBSCRIBE is in flight): what Redis publishes before it
+        // takes effect may still arrive. Publish once Redis counts no subscriber.
+        await("unsubscribed", () -> {
+            try {
+                return ((java.util.List<?>) redis.command("PUBSUB", "NUMSUB", "duplex:{confirm-0}"))
+                        .get(1)
+                        .equals(0L);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
         publish(publisher, "confirm-0", "unheard", KEEP);
         get(listener.listen("confirm-0"));
         Position again = publish(publisher, "confirm-0", "heard", KEEP);

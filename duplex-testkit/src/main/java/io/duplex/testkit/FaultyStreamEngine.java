@@ -1,4 +1,4 @@
-package io.duplex.examples.chat;
+package io.duplex.testkit;
 
 import io.duplex.History;
 import io.duplex.HistoryPage;
@@ -10,35 +10,53 @@ import io.duplex.StreamEngine;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongPredicate;
 
 /**
- * An in-memory stream engine whose store can be lost while the server runs, as a Redis without
- * persistence that restarts: {@link #flush()} swaps in a fresh {@link InMemoryStreamEngine}, so
- * the next publication of every topic starts a new epoch and live subscribers see the epoch
- * change.
+ * An in-memory {@link StreamEngine} with the faults of a real store, for tests of what subscribers
+ * are told:
  *
- * <p>Threading: safe from any thread, as its delegate; {@link #flush()} from the test thread while
- * nothing is being published.
+ * <ul>
+ *   <li>{@link #loseStore()} forgets every stream at once, as a Redis without persistence that
+ *       restarts: the next publication of every topic starts a new epoch, and live subscribers
+ *       see the epoch change;
+ *   <li>{@link #loseLiveDeliveries(LongPredicate)} keeps publications whose offsets match from
+ *       reaching this node live (they are still stored), as a node whose connection to the store
+ *       dropped for a while.
+ * </ul>
+ *
+ * <p>Threading: safe from any thread, as its delegate; {@link #loseStore()} from the test thread
+ * while nothing is being published.
  */
-final class FlushableEngine implements StreamEngine {
+public final class FaultyStreamEngine implements StreamEngine {
     private final Set<String> listened = ConcurrentHashMap.newKeySet();
     private volatile InMemoryStreamEngine delegate = new InMemoryStreamEngine();
     private volatile Sink sink;
+    private volatile LongPredicate lost = offset -> false;
 
     @Override
     public void start(Sink sink) {
-        this.sink = sink;
-        delegate.start(sink);
+        this.sink = p -> {
+            if (!lost.test(p.offset())) {
+                sink.onPublication(p);
+            }
+        };
+        delegate.start(this.sink);
     }
 
     /** Forgets every stream; topics listened to stay listened to. */
-    void flush() {
+    public void loseStore() {
         InMemoryStreamEngine fresh = new InMemoryStreamEngine();
         fresh.start(sink);
         for (String topic : listened) {
             fresh.listen(topic);
         }
         delegate = fresh;
+    }
+
+    /** From now on, publications whose offsets match do not reach this node live. */
+    public void loseLiveDeliveries(LongPredicate offsets) {
+        this.lost = offsets;
     }
 
     @Override
