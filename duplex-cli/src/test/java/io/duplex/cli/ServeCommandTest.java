@@ -331,6 +331,17 @@ class ServeCommandTest {
         publisher.send("not json");
         assertThat(pub.nextText()).contains("\"error\":\"BAD_MESSAGE\"");
         assertThat(publisher.readyState()).isEqualTo(io.duplex.ReadyState.OPEN);
+        // The browser client is served next to the protocol.
+        java.net.http.HttpResponse<String> script = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(URI.create(
+                                        "http://127.0.0.1:" + s.server().port() + "/topics.js"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(script.statusCode()).isEqualTo(200);
+        assertThat(script.headers().firstValue("content-type"))
+                .hasValueSatisfying(t -> assertThat(t).contains("javascript"));
+        assertThat(script.body()).contains("export function connect");
     }
 
     @Test

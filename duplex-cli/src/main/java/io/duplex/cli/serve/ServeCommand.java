@@ -25,6 +25,7 @@ import io.duplex.protocol.ProtocolConfig;
 import io.duplex.redis.RedisBroker;
 import io.duplex.redis.RedisStreamEngine;
 import io.duplex.topics.TopicsHandler;
+import io.duplex.topics.client.TopicsClientScript;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -131,7 +132,8 @@ public final class ServeCommand implements Callable<Integer> {
             description = {
                 "Streams over the JSON topics protocol (docs/topics-protocol.md, subprotocol",
                 "duplex.topics.v1) on /topics and every other path but /bcast: subscribe, publish,",
-                "history, resume from a position. With --redis, kept in Redis Streams for every node."
+                "history, resume from a position. With --redis, kept in Redis Streams for every node.",
+                "The browser client is served as /topics.js (unless --static is given)."
             })
     boolean topics;
 
@@ -332,6 +334,9 @@ public final class ServeCommand implements Callable<Integer> {
         }
         if (staticDir != null) {
             b.staticFiles(staticDir);
+        } else if (topics) {
+            // The browser client, so a page can `import { connect } from "/topics.js"`.
+            b.staticResources(TopicsClientScript.FOLDER);
         }
         TlsConfig tls = tls();
         if (tls != null) {
