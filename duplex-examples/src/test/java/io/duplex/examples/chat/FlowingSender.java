@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * A chat member that keeps talking: joins a room on one node and says {@code m1}, {@code m2}… at a
@@ -138,8 +139,7 @@ final class FlowingSender implements AutoCloseable {
         return closeCode;
     }
 
-    private synchronized void await(String what, java.util.function.BooleanSupplier condition)
-            throws InterruptedException {
+    private synchronized void await(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (!condition.getAsBoolean()) {
             long left = deadline - System.nanoTime();
