@@ -15,14 +15,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A real {@code redis-server} of the test's own on a free loopback port, without persistence.
- * Missing binary: the test is skipped, except under {@code CI=true} where it fails. Stopped by its
- * process handle only (never by name); a shutdown hook covers a JVM that dies early.
+ * A real {@code redis-server} of the test's own on a free loopback port, without persistence
+ * unless started with {@link #startWithAof}. Missing binary: the test is skipped, except under
+ * {@code CI=true} where it fails. Stopped by its process handle only (never by name); a shutdown
+ * hook covers a JVM that dies early. Published in duplex-redis's test-jar for other modules' tests
+ * (on their class path).
  *
  * <p>Threading: one test thread at a time.
  */
@@ -35,6 +38,7 @@ public final class RedisServer implements AutoCloseable {
     private final Path log;
     private final String password;
     private Process process;
+    private Path aofDir; // set by startWithAof only
 
     private RedisServer(Path executable, int port, String password, List<String> extraArgs) throws IOException {
         this.executable = executable;
@@ -60,6 +64,41 @@ public final class RedisServer implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Starts a server that keeps an append-only file in {@code dir}, written through on every
+     * command ({@code appendfsync always}), so that {@link #restart restart(true)} brings back every
+     * key it acknowledged.
+     */
+    public static RedisServer startWithAof(Path dir) throws IOException {
+        RedisServer server = start(null, "--appendonly", "yes", "--appendfsync", "always", "--dir", dir.toString());
+        server.aofDir = dir;
+        return server;
+    }
+
+    /**
+     * Kills the process (as a crash would) and starts it again on the same port. With {@code
+     * keepData} false the append-only files are deleted first: a restart without persistence, every
+     * key gone.
+     */
+    public void restart(boolean keepData) throws IOException, InterruptedException {
+        kill();
+        if (!keepData && aofDir != null) {
+            try (Stream<Path> files = Files.walk(aofDir)) {
+                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                    if (!f.equals(aofDir)) {
+                        Files.delete(f);
+                    }
+                }
+            }
+        }
+        launch();
+    }
+
+    /** Whether the process is running (started and not killed). */
+    public boolean isRunning() {
+        return process != null && process.isAlive();
     }
 
     public static Path executable() {

@@ -164,6 +164,13 @@ public final class ServeCommand implements Callable<Integer> {
     /** The started server, for handlers that need its streams. */
     private volatile WebSocketServer running;
 
+    /**
+     * What {@link #configure()} connected to Redis: closed once the server stopped (or failed to
+     * start), so a serve run in-process (tests, embedding) leaves no Lettuce thread reconnecting
+     * behind it; the real process reaches the same code through its shutdown hook.
+     */
+    private final List<AutoCloseable> redisClients = new ArrayList<>();
+
     @Option(
             names = "--compress",
             negatable = true,
@@ -222,6 +229,7 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             builder = configure();
         } catch (RuntimeException e) {
+            closeRedisClients();
             started.completeExceptionally(e);
             throw e;
         }
@@ -230,6 +238,7 @@ public final class ServeCommand implements Callable<Integer> {
             server = builder.start();
             running = server;
         } catch (UncheckedIOException | IllegalArgumentException e) {
+            closeRedisClients();
             started.completeExceptionally(e);
             console.err().println("duplex: " + e.getMessage());
             return ExitCode.FAILURE;
@@ -251,6 +260,7 @@ public final class ServeCommand implements Callable<Integer> {
         awaitStopRequest();
         try {
             server.stop(STOP_TIMEOUT);
+            closeRedisClients();
             if (!quiet) {
                 console.err().println("stopped");
             }
@@ -260,6 +270,18 @@ public final class ServeCommand implements Callable<Integer> {
         }
         hook.close();
         return ExitCode.OK;
+    }
+
+    /** Closes the Redis broker and stream engine, if any: after the server, which uses them. */
+    private void closeRedisClients() {
+        for (AutoCloseable c : redisClients) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                console.err().println("duplex: closing the Redis connection failed: " + e);
+            }
+        }
+        redisClients.clear();
     }
 
     /** The shutdown hook: wake {@link #call()} and let it stop the server before the JVM halts. */
@@ -360,7 +382,7 @@ public final class ServeCommand implements Callable<Integer> {
     private StreamEngine redisStreams() {
         try {
             RedisStreamEngine engine = redis.connectStreams();
-            Runtime.getRuntime().addShutdownHook(new Thread(engine::close, "duplex-redis-streams-close"));
+            redisClients.add(engine);
             return engine;
         } catch (IllegalArgumentException e) {
             throw usage("--redis: " + e.getMessage());
@@ -372,7 +394,7 @@ public final class ServeCommand implements Callable<Integer> {
     private Broker redisBroker() {
         try {
             RedisBroker broker = redis.connect();
-            Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "duplex-redis-close"));
+            redisClients.add(broker);
             return broker;
         } catch (IllegalArgumentException e) {
             throw usage("--redis: " + e.getMessage());
