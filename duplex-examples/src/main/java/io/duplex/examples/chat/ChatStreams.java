@@ -13,7 +13,12 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -29,7 +34,17 @@ import java.util.concurrent.CompletionStage;
 final class ChatStreams {
     private static final System.Logger LOG = System.getLogger(ChatStreams.class.getName());
 
+    /** The first retry of a subscribe the engine could not serve; doubles up to the maximum. */
+    static final long FIRST_RETRY_MILLIS = 250;
+
+    static final long MAX_RETRY_MILLIS = 5_000;
+
+    /** A member of a room, for its subscribe attempts. */
+    private record Member(WebSocket ws, String room) {}
+
     private final ChatCodec codec = new ChatCodec();
+    /** Members whose subscribe is in progress (retried while the engine is unavailable). */
+    private final Map<Member, Object> following = new ConcurrentHashMap<>();
     private final int historySize;
     private volatile Streams streams;
 
@@ -77,21 +92,59 @@ final class ChatStreams {
         String topic = ChatCodec.topic(room);
         // Joining the room it is in again (a page repeating its join): start the stream afresh.
         s.unsubscribe(ws, topic);
-        s.subscribe(ws, topic, since, codec).whenComplete((answer, e) -> {
-            if (e != null) {
-                refuse(ws, e);
-            } else if (since == null || !answer.recovered()) {
-                sendHistory(ws, room, HistoryQuery.since(start(answer.position()), historySize), false);
+        Object attempt = new Object();
+        following.put(new Member(ws, room), attempt);
+        subscribe(s, ws, room, since, attempt, 1);
+    }
+
+    /**
+     * One attempt. While the engine is unavailable (e.g. Redis down) the member stays in the room,
+     * so it is told once and the subscribe is tried again, with backoff, until it succeeds or the
+     * member leaves: a member must never sit in a room silently missing its messages.
+     */
+    private void subscribe(Streams s, WebSocket ws, String room, Position since, Object attempt, int n) {
+        Member member = new Member(ws, room);
+        s.subscribe(ws, ChatCodec.topic(room), since, codec).whenComplete((answer, e) -> {
+            if (following.get(member) != attempt) {
+                return; // left the room, or joined it again: that join has its own attempts
             }
+            if (e == null) {
+                following.remove(member, attempt);
+                if (since == null || !answer.recovered()) {
+                    sendHistory(ws, room, HistoryQuery.since(start(answer.position()), historySize), false);
+                }
+                return;
+            }
+            if (error(e) != StreamError.UNAVAILABLE || ws.readyState() != ReadyState.OPEN) {
+                following.remove(member, attempt);
+                refuse(ws, e);
+                return;
+            }
+            if (n == 1) {
+                refuse(ws, e); // "unavailable": the page shows it; the messages follow once back
+            }
+            long delay = ThreadLocalRandom.current().nextLong(1, retryDelayMillis(n) + 1); // full jitter
+            CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS)
+                    .execute(() -> subscribe(s, ws, room, since, attempt, n + 1));
         });
     }
 
-    /** Ends {@code ws}'s subscription to {@code room}'s stream, if any. */
+    private static long retryDelayMillis(int attempt) {
+        return Math.min(MAX_RETRY_MILLIS, FIRST_RETRY_MILLIS << Math.min(attempt - 1, 10));
+    }
+
+    /** Ends {@code ws}'s subscription to {@code room}'s stream, if any, and any retry of it. */
     void unsubscribe(WebSocket ws, String room) {
+        following.remove(new Member(ws, room));
         Streams s = streams;
         if (s != null) {
             s.unsubscribe(ws, ChatCodec.topic(room));
         }
+    }
+
+    private static StreamError error(Throwable e) {
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        return cause instanceof StreamException se ? se.error() : null;
     }
 
     /** Sends the newest {@code historySize} messages of {@code room} (a page reloading). */
