@@ -136,6 +136,30 @@ class LauncherJarIT {
         awaitLine(serveErr, Pattern.compile("^stopped$"), seen);
     }
 
+    /** Jackson and duplex-topics are shaded into the jar: streams work from the jar alone. */
+    @Test
+    void topicsServeFromTheJar() throws Exception {
+        Process serve =
+                start("serve", "--port", "0", "--host", "127.0.0.1", "--topics", "--quiet", "--history", "t=10/1m");
+        LinkedBlockingQueue<String> serveOut = lines(serve.getInputStream());
+        Matcher m = Pattern.compile("^READY duplex port=(\\d+) ")
+                .matcher(awaitLine(serveOut, Pattern.compile("^READY duplex port="), new ArrayList<>()));
+        assertThat(m.find()).isTrue();
+        Process connect = start(
+                "connect",
+                "-x",
+                "{\"type\":\"publish\",\"id\":1,\"topic\":\"t\",\"data\":\"hi\"}",
+                "--wait",
+                "1",
+                "ws://127.0.0.1:" + m.group(1) + "/topics");
+        String out = readAll(connect.getInputStream());
+        assertThat(connect.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(connect.exitValue()).isEqualTo(ExitCode.OK);
+        assertThat(out).startsWith("{\"type\":\"published\",\"id\":1,\"topic\":\"t\",\"position\":{");
+        assertThat(serve.toHandle().destroy()).isTrue();
+        assertThat(serve.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+
     @Test
     void benchAndInspectRunFromTheJar() throws Exception {
         Process serve = start("serve", "--port", "0", "--host", "127.0.0.1", "--echo", "--quiet", "--event-loops", "1");

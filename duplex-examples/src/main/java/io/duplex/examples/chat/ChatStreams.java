@@ -16,10 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.CompletionStage;
 
 /**
  * The rooms' messages as the server's streams (one topic per room, {@link ChatCodec#topic}): what
@@ -45,6 +45,7 @@ final class ChatStreams {
     private final ChatCodec codec = new ChatCodec();
     /** Members whose subscribe is in progress (retried while the engine is unavailable). */
     private final Map<Member, Object> following = new ConcurrentHashMap<>();
+
     private final int historySize;
     private volatile Streams streams;
 

@@ -2,6 +2,8 @@ package io.duplex.examples.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.duplex.testkit.BrowserPrerequisites;
+import io.duplex.testkit.ScriptProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,6 +22,8 @@ import org.junit.jupiter.api.Test;
  * requests and asserts on the JSON result it prints. Screenshots: {@code target/screenshots/}.
  */
 class ChatE2ETest {
+    private static final BrowserPrerequisites BROWSER = BrowserPrerequisites.of("duplex-examples", "examples");
+
     private static final Duration WHOLE_RUN = Duration.ofSeconds(90);
     private static final List<String> SCREENSHOTS = List.of(
             "chat-two-pages.png",
@@ -34,15 +38,15 @@ class ChatE2ETest {
     @Test
     @SuppressWarnings("unchecked")
     void twoBrowsersChatCatchUpAfterADropSurviveARestartAndTheDashboardUpdates() throws Exception {
-        E2EPrerequisites.require();
+        BROWSER.require();
         ChatOptions options =
                 ChatOptions.builder().host("127.0.0.1").port(0).eventLoops(2).build();
         chat = ChatServer.start(options);
         int port = chat.port();
-        Path shots = E2EPrerequisites.buildDir().resolve("screenshots");
+        Path shots = BROWSER.buildDir().resolve("screenshots");
         CuttableTunnel tunnel = new CuttableTunnel(port);
         List<String> command = List.of(
-                E2EPrerequisites.node().orElseThrow().toString(),
+                BrowserPrerequisites.node().orElseThrow().toString(),
                 "e2e.js",
                 "http://127.0.0.1:" + port + "/",
                 shots.toString(),
@@ -50,7 +54,7 @@ class ChatE2ETest {
         Map<String, Object> result = null;
         long deadline = System.nanoTime() + WHOLE_RUN.toNanos();
         try (ScriptProcess script = ScriptProcess.start(
-                command, E2EPrerequisites.nodeDir(), E2EPrerequisites.buildDir().resolve("e2e/e2e.log"))) {
+                command, BROWSER.nodeDir(), BROWSER.buildDir().resolve("e2e/e2e.log"))) {
             while (result == null) {
                 Duration left = Duration.ofNanos(deadline - System.nanoTime());
                 String line = left.isNegative() ? null : script.nextLine(left);

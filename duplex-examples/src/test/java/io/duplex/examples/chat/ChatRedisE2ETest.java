@@ -6,6 +6,8 @@ import io.duplex.WebSocketClient;
 import io.duplex.examples.chat.FlowingSender.Line;
 import io.duplex.redis.RedisServer;
 import io.duplex.testkit.Await;
+import io.duplex.testkit.BrowserPrerequisites;
+import io.duplex.testkit.ScriptProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +28,8 @@ import org.junit.jupiter.api.Test;
  * also checks every frame it receives for gaps and duplicates.
  */
 class ChatRedisE2ETest {
+    private static final BrowserPrerequisites BROWSER = BrowserPrerequisites.of("duplex-examples", "examples");
+
     private static final Duration WHOLE_RUN = Duration.ofSeconds(60);
     private static final String ROOM = "lobby";
 
@@ -59,8 +63,8 @@ class ChatRedisE2ETest {
     @SuppressWarnings("unchecked")
     void aPageOnTheOtherNodeCatchesUpAcrossADropANodeRestartAndARedisRestartAndIsToldWhenRedisLostItAll()
             throws Exception {
-        E2EPrerequisites.require();
-        Path buildDir = E2EPrerequisites.buildDir();
+        BROWSER.require();
+        Path buildDir = BROWSER.buildDir();
         Files.createDirectories(buildDir);
         redis = RedisServer.startWithAof(Files.createTempDirectory(buildDir, "chat-redis-aof-"));
         String uri = "redis://127.0.0.1:" + redis.port;
@@ -71,14 +75,14 @@ class ChatRedisE2ETest {
         ada = FlowingSender.join(client, nodeA.port(), ROOM, "ada");
         Path shots = buildDir.resolve("screenshots");
         List<String> command = List.of(
-                E2EPrerequisites.node().orElseThrow().toString(),
+                BrowserPrerequisites.node().orElseThrow().toString(),
                 "redis-e2e.js",
                 "http://127.0.0.1:" + tunnel.port() + "/",
                 shots.toString());
         Map<String, Object> result = null;
         long deadline = System.nanoTime() + WHOLE_RUN.toNanos();
         try (ScriptProcess script =
-                ScriptProcess.start(command, E2EPrerequisites.nodeDir(), buildDir.resolve("e2e/redis-e2e.log"))) {
+                ScriptProcess.start(command, BROWSER.nodeDir(), buildDir.resolve("e2e/redis-e2e.log"))) {
             while (result == null) {
                 Duration left = Duration.ofNanos(deadline - System.nanoTime());
                 String line = left.isNegative() ? null : script.nextLine(left);

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.duplex.testkit.BrowserPrerequisites;
+import io.duplex.testkit.ScriptProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +22,8 @@ import org.junit.jupiter.api.Test;
  * locally; fails under {@code CI=true}.
  */
 class TopicsBrowserTest {
+    private static final BrowserPrerequisites BROWSER = BrowserPrerequisites.of("duplex-topics", "topics");
+
     private static final Duration WHOLE_RUN = Duration.ofSeconds(90);
     private static final int TOTAL = 3000;
 
@@ -27,7 +31,7 @@ class TopicsBrowserTest {
 
     @Test
     void theBrowserClientResumesAfterDropsInOrderOnceAndIsToldOfARestart() throws Exception {
-        BrowserPrerequisites.require();
+        BROWSER.require();
         server = TopicsTestServer.start();
         int port = server.port();
         List<String> command =
@@ -37,9 +41,7 @@ class TopicsBrowserTest {
         long deadline = System.nanoTime() + WHOLE_RUN.toNanos();
         ObjectMapper json = new ObjectMapper();
         try (ScriptProcess script = ScriptProcess.start(
-                command,
-                BrowserPrerequisites.nodeDir(),
-                BrowserPrerequisites.buildDir().resolve("e2e/e2e.log"))) {
+                command, BROWSER.nodeDir(), BROWSER.buildDir().resolve("e2e/e2e.log"))) {
             while (result == null) {
                 Duration left = Duration.ofNanos(deadline - System.nanoTime());
                 String line = left.isNegative() ? null : script.nextLine(left);

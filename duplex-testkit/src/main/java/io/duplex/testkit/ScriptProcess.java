@@ -1,4 +1,4 @@
-package io.duplex.topics.client;
+package io.duplex.testkit;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Threading: {@link #nextLine} and {@link #tell} from the test thread; a daemon thread reads
  * stdout.
  */
-final class ScriptProcess implements AutoCloseable {
+public final class ScriptProcess implements AutoCloseable {
     private static final String EOF = "\u0000eof";
 
     private final Process process;
@@ -36,7 +36,7 @@ final class ScriptProcess implements AutoCloseable {
         reader.start();
     }
 
-    static ScriptProcess start(List<String> command, Path directory, Path log) {
+    public static ScriptProcess start(List<String> command, Path directory, Path log) {
         try {
             Files.createDirectories(log.getParent());
             Process p = new ProcessBuilder(command)
@@ -49,7 +49,7 @@ final class ScriptProcess implements AutoCloseable {
         }
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
@@ -68,7 +68,7 @@ final class ScriptProcess implements AutoCloseable {
     }
 
     /** The next stdout line, or {@code null} when the process ended or {@code timeout} passed. */
-    String nextLine(Duration timeout) throws InterruptedException {
+    public String nextLine(Duration timeout) throws InterruptedException {
         String line = lines.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (line == EOF) {
             lines.add(EOF);
@@ -78,7 +78,7 @@ final class ScriptProcess implements AutoCloseable {
     }
 
     /** Writes one line to the process's stdin. */
-    void tell(String line) {
+    public void tell(String line) {
         try {
             OutputStream out = process.getOutputStream();
             out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
@@ -89,7 +89,7 @@ final class ScriptProcess implements AutoCloseable {
     }
 
     /** The end of the stderr log, for failure messages. */
-    String stderr() {
+    public String stderr() {
         try {
             String all = Files.readString(log, StandardCharsets.UTF_8);
             return all.length() > 6000 ? "…" + all.substring(all.length() - 6000) : all;
