@@ -235,6 +235,43 @@ final class TargetServer implements AutoCloseable {
         return previous;
     }
 
+    /**
+     * This process's TCP sockets whose local port is {@code port} and that are not listening: the
+     * server's end of its connections, exactly — unlike the process-wide descriptor count, which
+     * moves when Cleaners close sockets other tests abandoned.
+     */
+    static long serverSockets(int port) {
+        java.util.Set<String> inodes = new java.util.HashSet<>();
+        String localPort = String.format(":%04X", port);
+        for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
+            try {
+                for (String line : Files.readAllLines(Path.of(table))) {
+                    String[] f = line.trim().split("\\s+");
+                    // sl local_address rem_address st ... inode: the kernel's layout, see proc(5)
+                    if (f.length > 9 && f[1].endsWith(localPort) && !f[3].equals("0A")) {
+                        inodes.add(f[9]);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.filter(fd -> {
+                        try {
+                            String target = Files.readSymbolicLink(fd).toString();
+                            return target.startsWith("socket:[")
+                                    && inodes.contains(target.substring(8, target.length() - 1));
+                        } catch (IOException e) {
+                            return false; // closed while listing
+                        }
+                    })
+                    .count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static long openFds() {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             return fds.count();
