@@ -26,4 +26,12 @@ public interface StreamCodec {
      * current}; the subscriber should reload its state, as for {@code recovered = false}.
      */
     PreparedMessage interrupted(String topic, Position current);
+
+    /**
+     * A member joined or left a topic with presence (sent only after {@link #subscribed}); the
+     * default sends nothing, so codecs without presence need not care.
+     */
+    default PreparedMessage presence(PresenceEvent event) {
+        return null;
+    }
 }

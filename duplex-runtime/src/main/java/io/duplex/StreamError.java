@@ -28,6 +28,8 @@ public enum StreamError {
     NOT_SUBSCRIBED(4008),
     /** The message is larger than a publication may be. */
     TOO_LARGE(4009),
+    /** The topic has no presence configured. */
+    NO_PRESENCE(4010),
     /** The engine could not store or read (e.g. Redis unreachable); try again later. */
     UNAVAILABLE(5001),
     /** The server refused for its own reasons (e.g. not allowed to publish). */

@@ -110,6 +110,47 @@ public final class Streams {
         }
     }
 
+    /**
+     * A page of {@code topic}'s members (its stream subscribers, on every node); {@code cursor}
+     * null for the first page, else the previous page's. Fails with {@code NO_PRESENCE} when the
+     * topic has no presence, {@code BAD_REQUEST} for a limit outside 1..{@value
+     * PresencePage#MAX_LIMIT}.
+     */
+    public CompletionStage<PresencePage> presence(String topic, String cursor, int limit) {
+        try {
+            requirePresence(topic);
+            if (limit < 1 || limit > PresencePage.MAX_LIMIT) {
+                throw new StreamException(
+                        StreamError.BAD_REQUEST, "presence limit must be 1.." + PresencePage.MAX_LIMIT);
+            }
+            return hub.presenceEngine().members(topic, cursor, limit);
+        } catch (StreamException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** How many connections and distinct users are present on {@code topic} (no member list). */
+    public CompletionStage<PresenceStats> presenceStats(String topic) {
+        try {
+            requirePresence(topic);
+            return hub.presenceEngine().stats(topic);
+        } catch (StreamException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** The presence options of {@code topic}, or null when it has none. */
+    public PresenceOptions presenceOf(String topic) {
+        return hub.presence(topic);
+    }
+
+    private void requirePresence(String topic) {
+        checkTopic(topic);
+        if (hub.presence(topic) == null) {
+            throw new StreamException(StreamError.NO_PRESENCE, "topic " + topic + " has no presence");
+        }
+    }
+
     /** Ends {@code ws}'s subscription to {@code topic}; false if it had none. */
     public boolean unsubscribe(WebSocket ws, String topic) {
         return hub.unsubscribe(impl(ws), topic);

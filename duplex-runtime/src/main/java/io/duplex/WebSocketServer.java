@@ -1,11 +1,11 @@
 package io.duplex;
 
-import io.duplex.internal.HistoryPolicy;
 import io.duplex.internal.RunningServer;
 import io.duplex.internal.ServerSettings;
 import io.duplex.internal.ServerUpgrade;
 import io.duplex.internal.StaticFiles;
 import io.duplex.internal.StreamHub;
+import io.duplex.internal.TopicPatterns;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -47,8 +47,14 @@ public final class WebSocketServer implements AutoCloseable {
     private WebSocketServer(ServerSettings settings) throws IOException {
         this.settings = settings;
         this.streams = new Streams(
-                new StreamHub(settings.streamEngine(), settings.histories()), settings.maxStreamSubscriptions(), (int)
-                        settings.config().protocol().maxMessageSize());
+                new StreamHub(
+                        settings.streamEngine(),
+                        settings.histories(),
+                        settings.presenceEngine(),
+                        settings.presence(),
+                        settings.presenceIdentity()),
+                settings.maxStreamSubscriptions(),
+                (int) settings.config().protocol().maxMessageSize());
         this.running = new RunningServer(settings);
     }
 
@@ -127,6 +133,31 @@ public final class WebSocketServer implements AutoCloseable {
         private StreamEngine streamEngine;
         private final Map<String, History> histories = new LinkedHashMap<>();
         private int maxStreamSubscriptions = DEFAULT_MAX_STREAM_SUBSCRIPTIONS;
+        private PresenceEngine presenceEngine;
+        private final Map<String, PresenceOptions> presence = new LinkedHashMap<>();
+        private PresenceIdentity presenceIdentity = PresenceIdentity.anonymous();
+
+        /**
+         * Presence on the topics named {@code pattern} (an exact name, or a prefix ending in {@code
+         * *}; the longest match wins): their stream subscribers are their members. Off by default.
+         */
+        public Builder presence(String pattern, PresenceOptions options) {
+            TopicPatterns.check(pattern);
+            presence.put(pattern, Objects.requireNonNull(options));
+            return this;
+        }
+
+        /** Where members live (default: a new {@link InMemoryPresenceEngine} per server). */
+        public Builder presenceEngine(PresenceEngine engine) {
+            this.presenceEngine = Objects.requireNonNull(engine);
+            return this;
+        }
+
+        /** Who a connection is, for presence (default: anonymous, each connection its own user). */
+        public Builder presenceIdentity(PresenceIdentity identity) {
+            this.presenceIdentity = Objects.requireNonNull(identity);
+            return this;
+        }
 
         private Builder() {}
 
@@ -146,7 +177,7 @@ public final class WebSocketServer implements AutoCloseable {
          */
         public Builder history(String pattern, History history) {
             histories.put(Objects.requireNonNull(pattern), Objects.requireNonNull(history));
-            new HistoryPolicy(histories); // checks the pattern now
+            TopicPatterns.check(pattern);
             return this;
         }
 
@@ -250,7 +281,10 @@ public final class WebSocketServer implements AutoCloseable {
                     staticFiles,
                     broker,
                     streamEngine != null ? streamEngine : new InMemoryStreamEngine(),
-                    new HistoryPolicy(histories),
+                    new TopicPatterns<>(histories, History.NONE),
+                    presenceEngine != null ? presenceEngine : new InMemoryPresenceEngine(),
+                    new TopicPatterns<>(presence, null),
+                    presenceIdentity,
                     maxStreamSubscriptions);
         }
 

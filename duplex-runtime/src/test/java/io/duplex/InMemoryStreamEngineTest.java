@@ -3,7 +3,7 @@ package io.duplex;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.duplex.internal.HistoryPolicy;
+import io.duplex.internal.TopicPatterns;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -123,11 +123,13 @@ class InMemoryStreamEngineTest {
         History a = History.of(1, Duration.ofMinutes(1));
         History b = History.of(2, Duration.ofMinutes(1));
         History c = History.of(3, Duration.ofMinutes(1));
-        HistoryPolicy p = new HistoryPolicy(Map.of("*", a, "chat.*", b, "chat.vip", c));
+        TopicPatterns<History> p = new TopicPatterns<>(Map.of("*", a, "chat.*", b, "chat.vip", c), History.NONE);
         assertThat(p.apply("news")).isEqualTo(a);
         assertThat(p.apply("chat.lobby")).isEqualTo(b);
         assertThat(p.apply("chat.vip")).isEqualTo(c);
-        assertThat(new HistoryPolicy(Map.of()).apply("x")).isEqualTo(History.NONE);
-        assertThatThrownBy(() -> new HistoryPolicy(Map.of("a*b", a))).isInstanceOf(IllegalArgumentException.class);
+        assertThat(new TopicPatterns<>(Map.<String, History>of(), History.NONE).apply("x"))
+                .isEqualTo(History.NONE);
+        assertThatThrownBy(() -> new TopicPatterns<>(Map.of("a*b", a), History.NONE))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

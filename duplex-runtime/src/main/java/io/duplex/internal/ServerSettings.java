@@ -1,6 +1,10 @@
 package io.duplex.internal;
 
 import io.duplex.Broker;
+import io.duplex.History;
+import io.duplex.PresenceEngine;
+import io.duplex.PresenceIdentity;
+import io.duplex.PresenceOptions;
 import io.duplex.StreamEngine;
 import io.duplex.TlsConfig;
 import io.duplex.WebSocketConfig;
@@ -23,6 +27,9 @@ import java.util.concurrent.Executor;
  * @param staticFiles answers non-upgrade GET/HEAD requests, or null
  * @param streamEngine positions and history of the server's streams
  * @param histories the history of each topic
+ * @param presenceEngine members and presence events of the server's topics
+ * @param presence which topics have presence (null: none)
+ * @param presenceIdentity who a connection is, for presence
  * @param maxStreamSubscriptions the most stream subscriptions one socket may hold
  */
 public record ServerSettings(
@@ -37,7 +44,10 @@ public record ServerSettings(
         StaticFiles staticFiles,
         Broker broker,
         StreamEngine streamEngine,
-        HistoryPolicy histories,
+        TopicPatterns<History> histories,
+        PresenceEngine presenceEngine,
+        TopicPatterns<PresenceOptions> presence,
+        PresenceIdentity presenceIdentity,
         int maxStreamSubscriptions) {
 
     public ServerSettings {
@@ -46,6 +56,9 @@ public record ServerSettings(
         Objects.requireNonNull(broker);
         Objects.requireNonNull(streamEngine);
         Objects.requireNonNull(histories);
+        Objects.requireNonNull(presenceEngine);
+        Objects.requireNonNull(presence);
+        Objects.requireNonNull(presenceIdentity);
         // Order does not matter: routes are looked up by exact path, then "*".
         routes = Map.copyOf(routes);
     }

@@ -2,14 +2,21 @@ package io.duplex.internal;
 
 import io.duplex.History;
 import io.duplex.HistoryQuery;
+import io.duplex.Member;
 import io.duplex.Position;
 import io.duplex.PreparedMessage;
+import io.duplex.PresenceEngine;
+import io.duplex.PresenceEvent;
+import io.duplex.PresenceIdentity;
+import io.duplex.PresenceOptions;
 import io.duplex.Publication;
 import io.duplex.StreamCodec;
 import io.duplex.StreamEngine;
 import io.duplex.StreamError;
 import io.duplex.StreamException;
 import io.duplex.Subscribed;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -27,9 +34,14 @@ import java.util.function.Function;
  *
  * <p>Threading: safe from any thread; the per-loop lists are confined to their loops.
  */
-public final class StreamHub implements StreamEngine.Sink {
+public final class StreamHub implements StreamEngine.Sink, PresenceEngine.Sink {
+    private static final SecureRandom CLIENT_IDS = new SecureRandom();
+
     private final StreamEngine engine;
     private final Function<String, History> histories;
+    private final PresenceEngine presenceEngine;
+    private final Function<String, PresenceOptions> presence;
+    private final PresenceIdentity identity;
     private final Map<String, StreamTopic> topics = new ConcurrentHashMap<>();
 
     /** One topic's subscribers on this node. */
@@ -59,10 +71,28 @@ public final class StreamHub implements StreamEngine.Sink {
         }
     }
 
-    public StreamHub(StreamEngine engine, Function<String, History> histories) {
+    public StreamHub(
+            StreamEngine engine,
+            Function<String, History> histories,
+            PresenceEngine presenceEngine,
+            Function<String, PresenceOptions> presence,
+            PresenceIdentity identity) {
         this.engine = engine;
         this.histories = histories;
+        this.presenceEngine = presenceEngine;
+        this.presence = presence;
+        this.identity = identity;
         engine.start(this);
+        presenceEngine.start(this);
+    }
+
+    public PresenceEngine presenceEngine() {
+        return presenceEngine;
+    }
+
+    /** The presence options of {@code topic}, or null when it has none. */
+    public PresenceOptions presence(String topic) {
+        return presence.apply(topic);
     }
 
     public StreamEngine engine() {
@@ -77,7 +107,21 @@ public final class StreamHub implements StreamEngine.Sink {
     public CompletableFuture<Subscribed> subscribe(
             WebSocketImpl ws, String topic, Position since, StreamCodec codec, int maxSubscriptions) {
         History history = histories.apply(topic);
-        StreamSubscription s = new StreamSubscription(this, ws, topic, codec, history);
+        Member member = null;
+        PresenceOptions options = presence.apply(topic);
+        if (options != null) {
+            PresenceIdentity.Identity who = identity.identify(ws);
+            int infoBytes = who.info().getBytes(StandardCharsets.UTF_8).length;
+            if (infoBytes > options.maxInfoBytes()) {
+                return CompletableFuture.failedFuture(new StreamException(
+                        StreamError.TOO_LARGE,
+                        "member info of " + infoBytes + " bytes over " + options.maxInfoBytes()));
+            }
+            String clientId = newClientId();
+            // An anonymous connection is a user of its own.
+            member = new Member(clientId, who.userId().isEmpty() ? clientId : who.userId(), who.info());
+        }
+        StreamSubscription s = new StreamSubscription(this, ws, topic, codec, history, member);
         StreamSubscriptions mine = ws.streamSubscriptions();
         if (!mine.add(s, maxSubscriptions)) {
             return CompletableFuture.failedFuture(
@@ -100,7 +144,18 @@ public final class StreamHub implements StreamEngine.Sink {
                         s.answer(since, page);
                     }
                 }));
+        if (member != null) {
+            Member joining = member;
+            // A member from the moment its subscription is answered (it then sees events too).
+            s.result().thenRun(() -> presenceEngine.join(topic, joining));
+        }
         return s.result();
+    }
+
+    private static String newClientId() {
+        byte[] b = new byte[12];
+        CLIENT_IDS.nextBytes(b);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
     /** Ends {@code ws}'s subscription to {@code topic}; false if it had none. */
@@ -148,6 +203,19 @@ public final class StreamHub implements StreamEngine.Sink {
         }));
     }
 
+    @Override
+    public void onPresence(PresenceEvent e) {
+        StreamTopic t = topics.get(e.topic());
+        if (t == null) {
+            return;
+        }
+        t.byLoop.forEach((loop, list) -> loop.execute(() -> {
+            for (int i = 0, n = list.size(); i < n; i++) {
+                list.get(i).presence(e);
+            }
+        }));
+    }
+
     private CompletionStage<Void> add(StreamSubscription s) {
         StreamTopic t = topics.compute(s.topic(), (name, existing) -> {
             StreamTopic state = existing != null ? existing : new StreamTopic();
@@ -156,6 +224,9 @@ public final class StreamHub implements StreamEngine.Sink {
             if (l == null || l.toCompletableFuture().isCompletedExceptionally()) {
                 // First subscriber, or the last attempt failed (e.g. the store was unreachable).
                 state.listening = engine.listen(name);
+                if (presence.apply(name) != null) {
+                    state.listening = state.listening.thenCombine(presenceEngine.listen(name), (a, b) -> null);
+                }
             }
             return state;
         });
@@ -169,11 +240,17 @@ public final class StreamHub implements StreamEngine.Sink {
 
     /** Called once per subscription when it ends. */
     void remove(StreamSubscription s) {
+        if (s.member() != null) {
+            presenceEngine.leave(s.topic(), s.member().clientId());
+        }
         StreamTopic[] mine = {null};
         topics.computeIfPresent(s.topic(), (name, t) -> {
             mine[0] = t;
             if (--t.count == 0) {
                 engine.unlisten(name);
+                if (presence.apply(name) != null) {
+                    presenceEngine.unlisten(name);
+                }
                 return null;
             }
             return t;

@@ -3,8 +3,10 @@ package io.duplex.internal;
 import io.duplex.History;
 import io.duplex.HistoryPage;
 import io.duplex.HistoryQuery;
+import io.duplex.Member;
 import io.duplex.Position;
 import io.duplex.PreparedMessage;
+import io.duplex.PresenceEvent;
 import io.duplex.Publication;
 import io.duplex.StreamCodec;
 import io.duplex.StreamError;
@@ -46,6 +48,8 @@ final class StreamSubscription {
     private final StreamCodec codec;
     private final History history;
     private final CompletableFuture<Subscribed> result = new CompletableFuture<>();
+    /** This subscriber as a member of the topic's presence, or null without presence. */
+    private final Member member;
 
     private State state = State.RECOVERING;
     /** The last position the subscriber was told of (null before the answer). */
@@ -54,7 +58,9 @@ final class StreamSubscription {
     private ArrayList<StreamHub.Delivery> buffer = new ArrayList<>();
     private boolean overflowed;
 
-    StreamSubscription(StreamHub hub, WebSocketImpl ws, String topic, StreamCodec codec, History history) {
+    StreamSubscription(
+            StreamHub hub, WebSocketImpl ws, String topic, StreamCodec codec, History history, Member member) {
+        this.member = member;
         this.hub = hub;
         this.ws = ws;
         this.topic = topic;
@@ -72,6 +78,17 @@ final class StreamSubscription {
 
     CompletableFuture<Subscribed> result() {
         return result;
+    }
+
+    Member member() {
+        return member;
+    }
+
+    /** A presence event of the topic: sent once the subscription is answered, never before. */
+    void presence(PresenceEvent e) {
+        if (state != State.ENDED && result.isDone() && !result.isCompletedExceptionally()) {
+            send(codec.presence(e));
+        }
     }
 
     // ------------------------------------------------------------------ loop
