@@ -37,6 +37,12 @@ final class LineCodec implements StreamCodec {
         return PreparedMessage.text("int " + topic + " " + current);
     }
 
+    @Override
+    public PreparedMessage presence(io.duplex.PresenceEvent e) {
+        return PreparedMessage.text(
+                (e.joined() ? "join " : "leave ") + e.topic() + " " + e.member().userId() + " " + e.user());
+    }
+
     /** Parses {@code <offset>@<epoch>}. */
     static Position position(String s) {
         int at = s.indexOf('@');
