@@ -1,6 +1,6 @@
 /**
  * The topics wire protocol, version 1: {@code TopicsHandler} serves subscribe, unsubscribe,
- * publish, history and ping as JSON text messages over one WebSocket, on a server's streams; {@code
+ * publish, history, presence, presence_stats and ping as JSON text messages over one WebSocket, on a server's streams; {@code
  * TopicsCodec} encodes what stream subscribers are sent; {@code io.duplex.topics.client} has the
  * Java client ({@code TopicsClient}), whose listeners receive payloads as Jackson {@code JsonNode}s
  * (the server side's API has no Jackson types). The browser client {@code topics.js} is a resource

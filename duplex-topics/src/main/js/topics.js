@@ -109,7 +109,11 @@ class TopicsClient {
 
   /**
    * Subscribes to `topic`. handlers: onSubscribed({recovered, position, replayed}),
-   * onPublication({topic, position, time, data}), onInterrupted({position}), onError(TopicsError).
+   * onPublication({topic, position, time, data}), onInterrupted({position}), onError(TopicsError),
+   * onJoin({member, user}) and onLeave({member, user}) with member {client, user, info} and user
+   * true for the user's first connection to join or last to leave. handlers.presence: true asks
+   * for join and leave events (asked again on every resubscribe; events missed while disconnected
+   * are not replayed, so reload a roster with presence() in onSubscribed).
    * opts.since: the last position the page processed (e.g. kept in storage), to resume from.
    * Returns a subscription: { topic, position (the last one handed to the handlers), unsubscribe() }.
    */
@@ -121,6 +125,7 @@ class TopicsClient {
       topic,
       handlers,
       position: opts.since || null,
+      presence: handlers.presence === true || opts.presence === true,
       confirmed: false,
       active: true,
       unsubscribe() {
@@ -157,6 +162,24 @@ class TopicsClient {
     if (opts.limit !== undefined) message.limit = opts.limit;
     if (opts.reverse !== undefined) message.reverse = opts.reverse;
     return this.#request('history', message);
+  }
+
+  /**
+   * A page of `topic`'s members: opts.cursor (the previous page's, for the next one), opts.limit
+   * (1–1000, default 100). Resolves with { topic, members: [{client, user, info}], cursor } (cursor
+   * null after the last page); rejects with a TopicsError (4010 NO_PRESENCE, 4004 BAD_REQUEST, 4030
+   * FORBIDDEN) or a ConnectionLostError.
+   */
+  presence(topic, opts = {}) {
+    const message = { topic };
+    if (opts.cursor) message.cursor = opts.cursor;
+    if (opts.limit !== undefined) message.limit = opts.limit;
+    return this.#request('presence', message);
+  }
+
+  /** How many are present on `topic`: resolves with { topic, connections, users }. */
+  presenceStats(topic) {
+    return this.#request('presence_stats', { topic });
   }
 
   /** An application-level round trip: resolves on the server's pong. */
@@ -259,6 +282,7 @@ class TopicsClient {
   #sendSubscribe(subscription) {
     const message = { topic: subscription.topic };
     if (subscription.position) message.since = subscription.position;
+    if (subscription.presence) message.presence = true;
     const id = this.#send('subscribe', message);
     this.#pending.set(id, { kind: 'subscribe', subscription });
   }
@@ -335,6 +359,20 @@ class TopicsClient {
         call(s.handlers.onInterrupted, { position: m.position });
         return;
       }
+      case 'join':
+      case 'leave': {
+        // As for publications: only a subscription answered on this connection, and one that asked.
+        const s = this.#confirmed(m.topic);
+        if (!s || !s.presence) return;
+        call(m.type === 'join' ? s.handlers.onJoin : s.handlers.onLeave, { member: m.member, user: m.user });
+        return;
+      }
+      case 'presence':
+        this.#take(m.id, 'presence')?.resolve({ topic: m.topic, members: m.members, cursor: m.cursor ?? null });
+        return;
+      case 'presence_stats':
+        this.#take(m.id, 'presence_stats')?.resolve({ topic: m.topic, connections: m.connections, users: m.users });
+        return;
       case 'published':
         this.#take(m.id, 'publish')?.resolve(m.position);
         return;

@@ -11,7 +11,8 @@
 // "published"), and checks in the page that every
 // offset arrived exactly once and in order, recovered. Then it asks for a server restart with a
 // fresh engine ("restart" / "restarted"): the page must be told it was not recovered, with the new
-// epoch, and receive the next publication. The outcome is one JSON
+// epoch, and receive the next publication. Last, two more clients of the page show presence: join
+// and leave events, stats, member pages and a refusal. The outcome is one JSON
 // line {"event":"result", ...} on stdout. Every wait has a timeout.
 const fs = require('node:fs');
 const os = require('node:os');
@@ -146,6 +147,57 @@ async function scenario(browser) {
     const r = window.record;
     return { offsets: r.offsets.slice(total), epochs: r.epochs.slice(total), errors: r.errors };
   }, TOTAL);
+  // 4. Presence: two more clients of the page, the watcher asking for events; the other one
+  //    joins and closes. Last, so that no connection of theirs is open while the Java side counts
+  //    the connections it cuts. Every wait is a promise a handler resolves (the watchdog bounds them).
+  result.presence = await page.evaluate(async () => {
+    const url = (user) => new URL(`topics?user=${user}`, location.href).href.replace(/^http/, 'ws');
+    const events = [];
+    const waiters = [];
+    const seen = (event) => {
+      events.push(event);
+      for (const w of waiters.splice(0)) if (!w(event)) waiters.push(w);
+    };
+    const until = (test) =>
+      new Promise((resolve) => {
+        if (events.some(test)) resolve();
+        else waiters.push((e) => (test(e) ? (resolve(), true) : false));
+      });
+    const watcher = window.connectAs(url('watcher'));
+    const answered = new Promise((resolve) =>
+      watcher.subscribe('room.e2e', {
+        presence: true,
+        onSubscribed: resolve,
+        onJoin: ({ member, user }) => seen({ type: 'join', user: member.user, info: member.info, first: user }),
+        onLeave: ({ member, user }) => seen({ type: 'leave', user: member.user, last: user }),
+      }),
+    );
+    await answered;
+    const bob = window.connectAs(url('bob'));
+    const bobAnswered = new Promise((resolve) => bob.subscribe('room.e2e', { onSubscribed: resolve }));
+    await bobAnswered;
+    await until((e) => e.type === 'join' && e.user === 'bob');
+    const stats = await watcher.presenceStats('room.e2e');
+    const members = await watcher.presence('room.e2e', { limit: 1 });
+    const more = await watcher.presence('room.e2e', { cursor: members.cursor, limit: 1 });
+    let refusal = null;
+    try {
+      await watcher.presence('feed');
+    } catch (e) {
+      refusal = { name: e.name, code: e.code, error: e.error };
+    }
+    bob.close();
+    await until((e) => e.type === 'leave' && e.user === 'bob');
+    watcher.close();
+    return {
+      events: events.filter((e) => e.user === 'bob'),
+      stats: { connections: stats.connections, users: stats.users },
+      users: [...members.members, ...more.members].map((m) => m.user).sort(),
+      lastCursor: more.cursor,
+      refusal,
+    };
+  });
+
   await page.evaluate(() => window.client.close());
   result.finalState = await page.evaluate(() => window.client.state);
   return result;

@@ -345,6 +345,47 @@ class ServeCommandTest {
     }
 
     @Test
+    void presenceGivesTopicsMembersAndEvents() throws Exception {
+        RunningServe s = serve("--topics", "--quiet", "--presence", "room.*", "--presence", "lobby");
+        RecordingHandler watch = new RecordingHandler();
+        WebSocket watcher = connect(s.uri("/topics"), watch);
+        watcher.send("{\"type\":\"subscribe\",\"id\":1,\"topic\":\"room.a\",\"presence\":true}");
+        assertThat(watch.nextText()).startsWith("{\"type\":\"subscribed\",\"id\":1,");
+        // Anonymous: each connection is a user of its own, so every join is a user's first.
+        String own = watch.nextText();
+        assertThat(own).startsWith("{\"type\":\"join\",\"topic\":\"room.a\"").endsWith(",\"user\":true}");
+
+        RecordingHandler other = new RecordingHandler();
+        WebSocket guest = connect(s.uri("/topics"), other);
+        guest.send("{\"type\":\"subscribe\",\"id\":2,\"topic\":\"room.a\"}");
+        assertThat(other.nextText()).startsWith("{\"type\":\"subscribed\",\"id\":2,");
+        assertThat(watch.nextText()).startsWith("{\"type\":\"join\"").endsWith(",\"user\":true}");
+        watcher.send("{\"type\":\"presence_stats\",\"id\":3,\"topic\":\"room.a\"}");
+        assertThat(watch.nextText())
+                .isEqualTo("{\"type\":\"presence_stats\",\"id\":3,\"topic\":\"room.a\",\"connections\":2,"
+                        + "\"users\":2}");
+        watcher.send("{\"type\":\"presence\",\"id\":4,\"topic\":\"room.a\"}");
+        assertThat(watch.nextText())
+                .startsWith("{\"type\":\"presence\",\"id\":4,")
+                .endsWith(",\"cursor\":null}");
+        guest.close(1000, "");
+        assertThat(watch.nextText()).startsWith("{\"type\":\"leave\"").endsWith(",\"user\":true}");
+        watcher.send("{\"type\":\"presence_stats\",\"id\":5,\"topic\":\"lobby\"}");
+        assertThat(watch.nextText()).contains("\"connections\":0");
+        watcher.send("{\"type\":\"presence\",\"id\":6,\"topic\":\"chat.x\"}");
+        assertThat(watch.nextText()).contains("\"code\":4010,\"error\":\"NO_PRESENCE\"");
+        assertThat(watcher.readyState()).isEqualTo(io.duplex.ReadyState.OPEN);
+    }
+
+    @Test
+    void presenceOptionMistakesAreUsageErrors() {
+        assertUsage("--presence needs --topics", "serve", "--presence", "room.*");
+        assertUsage("* may only end a pattern", "serve", "--topics", "--presence", "ro*m");
+        assertUsage("is not a topic or a prefix ending in *", "serve", "--topics", "--presence", "bad topic");
+        assertUsage("expected a topic or a prefix", "serve", "--topics", "--presence", "");
+    }
+
+    @Test
     void topicsSelectsItsSubprotocolAndRefusesOthers() throws Exception {
         RunningServe s = serve("--topics", "--quiet");
         try (WebSocketClient offering = WebSocketClient.builder()

@@ -14,7 +14,8 @@ sealed interface Request {
     /** The client's id, echoed in the reply (an integer or a short string node), or null. */
     JsonNode id();
 
-    record Subscribe(JsonNode id, String topic, Position since) implements Request {}
+    /** @param presence whether the subscription asks for the topic's join and leave events */
+    record Subscribe(JsonNode id, String topic, Position since, boolean presence) implements Request {}
 
     record Unsubscribe(JsonNode id, String topic) implements Request {}
 
@@ -22,6 +23,11 @@ sealed interface Request {
     record Publish(JsonNode id, String topic, String data) implements Request {}
 
     record ReadHistory(JsonNode id, String topic, Position since, int limit, boolean reverse) implements Request {}
+
+    /** @param cursor null for the first page, else the previous page's */
+    record ReadPresence(JsonNode id, String topic, String cursor, int limit) implements Request {}
+
+    record ReadPresenceStats(JsonNode id, String topic) implements Request {}
 
     record Ping(JsonNode id) implements Request {}
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.duplex.HistoryQuery;
 import io.duplex.Position;
+import io.duplex.PresencePage;
 import io.duplex.StreamError;
 import io.duplex.StreamException;
 import io.duplex.Streams;
@@ -22,6 +23,10 @@ final class RequestParser {
     static final int MAX_ID_LENGTH = 64;
     /** The page size of a history request that gives none. */
     static final int DEFAULT_LIMIT = 100;
+    /** The page size of a presence request that gives none. */
+    static final int DEFAULT_PRESENCE_LIMIT = 100;
+    /** The longest presence cursor a client may send back (engines hand out much shorter ones). */
+    static final int MAX_CURSOR_LENGTH = 1024;
 
     private RequestParser() {}
 
@@ -62,12 +67,16 @@ final class RequestParser {
             throw bad("type must be a string");
         }
         return switch (type.textValue()) {
-            case "subscribe" -> new Request.Subscribe(id, topic(m), position(m, "since"));
+            case "subscribe" -> new Request.Subscribe(id, topic(m), position(m, "since"), bool(m, "presence"));
             case "unsubscribe" -> new Request.Unsubscribe(id, topic(m));
             case "publish" -> new Request.Publish(id, topic(m), data(m));
-            case "history" -> new Request.ReadHistory(id, topic(m), position(m, "since"), limit(m), reverse(m));
+            case "history" -> new Request.ReadHistory(id, topic(m), position(m, "since"), limit(m), bool(m, "reverse"));
+            case "presence" -> new Request.ReadPresence(id, topic(m), cursor(m), presenceLimit(m));
+            case "presence_stats" -> new Request.ReadPresenceStats(id, topic(m));
             case "ping" -> new Request.Ping(id);
-            default -> throw bad("unknown type; use subscribe, unsubscribe, publish, history or ping");
+            default ->
+                throw bad("unknown type; use subscribe, unsubscribe, publish, history, presence, presence_stats"
+                        + " or ping");
         };
     }
 
@@ -119,15 +128,47 @@ final class RequestParser {
         return limit.intValue();
     }
 
-    private static boolean reverse(ObjectNode m) {
-        JsonNode reverse = optional(m, "reverse");
-        if (reverse == null) {
+    /** A presence page size: 1 to {@link PresencePage#MAX_LIMIT} (a page of none would never end). */
+    private static int presenceLimit(ObjectNode m) {
+        JsonNode limit = optional(m, "limit");
+        if (limit == null) {
+            return DEFAULT_PRESENCE_LIMIT;
+        }
+        if (!limit.isIntegralNumber()) {
+            throw bad("limit must be an integer");
+        }
+        if (!limit.canConvertToInt() || limit.intValue() < 1 || limit.intValue() > PresencePage.MAX_LIMIT) {
+            throw new StreamException(StreamError.BAD_REQUEST, "limit must be 1-" + PresencePage.MAX_LIMIT);
+        }
+        return limit.intValue();
+    }
+
+    /** An optional presence cursor: opaque, handed back as the server gave it. */
+    private static String cursor(ObjectNode m) {
+        JsonNode cursor = optional(m, "cursor");
+        if (cursor == null) {
+            return null;
+        }
+        if (!cursor.isTextual()) {
+            throw bad("cursor must be a string");
+        }
+        if (cursor.textValue().isEmpty() || cursor.textValue().length() > MAX_CURSOR_LENGTH) {
+            throw new StreamException(
+                    StreamError.BAD_REQUEST, "cursor must be 1-" + MAX_CURSOR_LENGTH + " characters, as sent");
+        }
+        return cursor.textValue();
+    }
+
+    /** An optional boolean member, false when absent. */
+    private static boolean bool(ObjectNode m, String name) {
+        JsonNode value = optional(m, name);
+        if (value == null) {
             return false;
         }
-        if (!reverse.isBoolean()) {
-            throw bad("reverse must be a boolean");
+        if (!value.isBoolean()) {
+            throw bad(name + " must be a boolean");
         }
-        return reverse.booleanValue();
+        return value.booleanValue();
     }
 
     private static String data(ObjectNode m) {

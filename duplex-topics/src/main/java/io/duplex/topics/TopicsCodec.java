@@ -3,8 +3,12 @@ package io.duplex.topics;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.duplex.HistoryPage;
+import io.duplex.Member;
 import io.duplex.Position;
 import io.duplex.PreparedMessage;
+import io.duplex.PresenceEvent;
+import io.duplex.PresencePage;
+import io.duplex.PresenceStats;
 import io.duplex.Publication;
 import io.duplex.StreamCodec;
 import io.duplex.StreamError;
@@ -20,8 +24,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 /**
  * The server's side of the topics wire protocol, version 1: every message the server sends, as
  * JSON text. As a {@link StreamCodec} it encodes what stream subscribers are sent ({@code
- * subscribed}, {@code pub}, {@code interrupted}); {@link TopicsHandler} also sends its replies
- * through it.
+ * subscribed}, {@code pub}, {@code interrupted}, and the presence events {@code join} and {@code
+ * leave}); {@link TopicsHandler} also sends its replies through it.
  *
  * <p>A publication's payload becomes the {@code data} member: text that is one JSON value (within
  * the protocol's nesting and number limits) is embedded as that value, other text as a JSON
@@ -38,7 +42,10 @@ public final class TopicsCodec implements StreamCodec {
 
     private record Encoded(Publication publication, PreparedMessage message) {}
 
+    private record EncodedEvent(PresenceEvent event, PreparedMessage message) {}
+
     private final AtomicReferenceArray<Encoded> recent = new AtomicReferenceArray<>(RECENT);
+    private final AtomicReferenceArray<EncodedEvent> recentEvents = new AtomicReferenceArray<>(RECENT);
 
     /** A codec; share one per server. */
     public TopicsCodec() {}
@@ -73,6 +80,29 @@ public final class TopicsCodec implements StreamCodec {
             g.writeStringField("topic", topic);
             position(g, "position", current);
         }));
+    }
+
+    /**
+     * A {@code join} or {@code leave} event. The runtime hands one event object to every
+     * subscriber of the topic on this node, so it is encoded once and the encoding shared (as for
+     * publications); whether a subscriber gets it at all is its {@link SubscriberCodec}'s call.
+     */
+    @Override
+    public PreparedMessage presence(PresenceEvent e) {
+        int slot = System.identityHashCode(e) & (RECENT - 1);
+        EncodedEvent cached = recentEvents.get(slot);
+        if (cached != null && cached.event() == e) {
+            return cached.message();
+        }
+        PreparedMessage m = PreparedMessage.text(write(g -> {
+            g.writeStringField("type", e.joined() ? "join" : "leave");
+            g.writeStringField("topic", e.topic());
+            g.writeFieldName("member");
+            member(g, e.member());
+            g.writeBooleanField("user", e.user());
+        }));
+        recentEvents.set(slot, new EncodedEvent(e, m));
+        return m;
     }
 
     /** The {@code subscribed} answer, with the subscribe's id when it had one. */
@@ -119,6 +149,34 @@ public final class TopicsCodec implements StreamCodec {
                 g.writeEndObject();
             }
             g.writeEndArray();
+        });
+    }
+
+    String presencePage(JsonNode id, String topic, PresencePage page) {
+        return write(g -> {
+            g.writeStringField("type", "presence");
+            id(g, id);
+            g.writeStringField("topic", topic);
+            g.writeArrayFieldStart("members");
+            for (Member m : page.members()) {
+                member(g, m);
+            }
+            g.writeEndArray();
+            if (page.cursor() == null) {
+                g.writeNullField("cursor");
+            } else {
+                g.writeStringField("cursor", page.cursor());
+            }
+        });
+    }
+
+    String presenceStats(JsonNode id, String topic, PresenceStats stats) {
+        return write(g -> {
+            g.writeStringField("type", "presence_stats");
+            id(g, id);
+            g.writeStringField("topic", topic);
+            g.writeNumberField("connections", stats.connections());
+            g.writeNumberField("users", stats.users());
         });
     }
 
@@ -169,6 +227,25 @@ public final class TopicsCodec implements StreamCodec {
         g.writeObjectFieldStart(name);
         g.writeStringField("epoch", p.epoch());
         g.writeNumberField("offset", p.offset());
+        g.writeEndObject();
+    }
+
+    /**
+     * A member object. Its info follows the data rule for text: one JSON value is embedded as
+     * that value, other text as a JSON string; no info at all is {@code null}.
+     */
+    private static void member(JsonGenerator g, Member m) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("client", m.clientId());
+        g.writeStringField("user", m.userId());
+        if (m.info().isEmpty()) {
+            g.writeNullField("info");
+        } else if (JsonLimits.isJson(m.info())) {
+            g.writeFieldName("info");
+            g.writeRawValue(m.info());
+        } else {
+            g.writeStringField("info", m.info());
+        }
         g.writeEndObject();
     }
 

@@ -3,6 +3,7 @@ package io.duplex.topics;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.duplex.HistoryQuery;
 import io.duplex.PreparedMessage;
+import io.duplex.PresenceOptions;
 import io.duplex.StreamError;
 import io.duplex.StreamException;
 import io.duplex.Streams;
@@ -21,9 +22,15 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Serves the topics wire protocol, version 1, on a server's {@link Streams}: each text message is
- * a JSON request (subscribe, unsubscribe, publish, history, ping) answered as the protocol says;
- * bad input is answered with an {@code error} (a stable code, its name and a message) and never
- * closes the connection.
+ * a JSON request (subscribe, unsubscribe, publish, history, presence, presence_stats, ping)
+ * answered as the protocol says; bad input is answered with an {@code error} (a stable code, its
+ * name and a message) and never closes the connection.
+ *
+ * <p>Presence: a subscriber of a topic with presence ({@code WebSocketServer.Builder.presence}) is
+ * one of its members; a subscribe with {@code "presence": true} is also sent the topic's join and
+ * leave events. Who a member is comes from the server's {@code presenceIdentity}, which the
+ * application sets (e.g. from what its {@link Upgrader} attached); this handler takes no identity
+ * from clients.
  *
  * <p>The handler is routed before the server exists, so it is bound to the server's streams once
  * the server has started:
@@ -164,6 +171,12 @@ public final class TopicsHandler implements WebSocketHandler {
             if (r instanceof Request.Publish p) {
                 return publish(ws, s, p);
             }
+            if (r instanceof Request.ReadPresence p) {
+                return presence(ws, s, p);
+            }
+            if (r instanceof Request.ReadPresenceStats p) {
+                return presenceStats(ws, s, p);
+            }
             return history(ws, s, (Request.ReadHistory) r);
         } catch (RuntimeException e) {
             return failed(ws, r.id(), e);
@@ -176,7 +189,10 @@ public final class TopicsHandler implements WebSocketHandler {
         }
         // The subscribed answer and what follows are sent by the runtime, through a codec that
         // carries this request's id; only a refusal is ours to send.
-        return s.subscribe(ws, r.topic(), r.since(), new SubscriberCodec(codec, r.id()))
+        PresenceOptions presence = s.presenceOf(r.topic());
+        // Asked for, but the topic has no events (none, or turned off): accepted, nothing is sent.
+        boolean events = r.presence() && presence != null && presence.events();
+        return s.subscribe(ws, r.topic(), r.since(), new SubscriberCodec(codec, r.id(), events))
                 .handle((ok, e) -> e == null ? null : failed(ws, r.id(), e));
     }
 
@@ -223,6 +239,33 @@ public final class TopicsHandler implements WebSocketHandler {
                     }
                     return failed(ws, r.id(), e);
                 });
+    }
+
+    /** Who is present is read access, as for history: the same policy question. */
+    private CompletionStage<?> presence(WebSocket ws, Streams s, Request.ReadPresence r) {
+        if (!policy.allows(ws, TopicsPolicy.Access.READ, r.topic())) {
+            return forbidden(ws, r.id(), "read the presence of " + r.topic());
+        }
+        return s.presence(r.topic(), r.cursor(), r.limit()).handle((page, e) -> {
+            if (e == null) {
+                ws.send(codec.presencePage(r.id(), r.topic(), page));
+                return null;
+            }
+            return failed(ws, r.id(), e);
+        });
+    }
+
+    private CompletionStage<?> presenceStats(WebSocket ws, Streams s, Request.ReadPresenceStats r) {
+        if (!policy.allows(ws, TopicsPolicy.Access.READ, r.topic())) {
+            return forbidden(ws, r.id(), "read the presence of " + r.topic());
+        }
+        return s.presenceStats(r.topic()).handle((stats, e) -> {
+            if (e == null) {
+                ws.send(codec.presenceStats(r.id(), r.topic(), stats));
+                return null;
+            }
+            return failed(ws, r.id(), e);
+        });
     }
 
     // ------------------------------------------------------------------ replies

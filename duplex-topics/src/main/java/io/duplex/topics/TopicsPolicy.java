@@ -6,7 +6,7 @@ import java.util.function.BiPredicate;
 
 /**
  * The application's say over who may do what on which topic: asked before every subscribe,
- * history read and publish of the topics protocol; a refusal is answered with error {@code
+ * history read, presence read and publish of the topics protocol; a refusal is answered with error {@code
  * FORBIDDEN} and nothing else happens (the connection stays open). The socket's {@link
  * WebSocket#attachment()} is where an {@code Upgrader} left the client's identity.
  *
@@ -24,7 +24,7 @@ public interface TopicsPolicy {
 
     /** What a socket asks to do with a topic. */
     enum Access {
-        /** Subscribe to the topic, or read its history. */
+        /** Subscribe to the topic, or read its history or presence (members, stats). */
         READ,
         /** Publish on the topic. */
         PUBLISH

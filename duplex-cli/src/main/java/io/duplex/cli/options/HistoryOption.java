@@ -1,7 +1,6 @@
 package io.duplex.cli.options;
 
 import io.duplex.History;
-import io.duplex.Streams;
 import java.time.Duration;
 import java.util.Locale;
 import picocli.CommandLine;
@@ -38,18 +37,7 @@ public record HistoryOption(String pattern, History history) {
         int slash = rest.indexOf('/');
         String size = slash < 0 ? rest : rest.substring(0, slash);
         Duration ttl = slash < 0 ? DEFAULT_TTL : ttl(rest.substring(slash + 1));
-        String name = pattern.endsWith("*") ? pattern.substring(0, pattern.length() - 1) : pattern;
-        if (name.contains("*")) {
-            throw new IllegalArgumentException("'" + pattern + "': * may only end a pattern");
-        }
-        if (!name.isEmpty()) {
-            try {
-                Streams.checkTopic(name);
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException(
-                        "'" + pattern + "' is not a topic or a prefix ending in *: " + e.getMessage());
-            }
-        }
+        TopicPatternArgument.check(pattern);
         return new HistoryOption(pattern, History.of(size(size), ttl));
     }
 

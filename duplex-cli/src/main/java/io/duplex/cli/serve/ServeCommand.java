@@ -17,6 +17,7 @@ import io.duplex.cli.options.ByteSize;
 import io.duplex.cli.options.HistoryOption;
 import io.duplex.cli.options.ListenOptions;
 import io.duplex.cli.options.MaxMessageOption;
+import io.duplex.cli.options.PresenceOption;
 import io.duplex.cli.options.RedisOption;
 import io.duplex.deflate.ContextTakeoverBudget;
 import io.duplex.deflate.DeflateConfig;
@@ -73,7 +74,8 @@ import picocli.CommandLine.Spec;
             "  duplex serve --port 0 --echo --quiet --max-message 64m",
             "  duplex serve --port 8443 --echo --tls-cert cert.pem --tls-key key.pem",
             "  duplex serve --echo --static ./public --origin https://app.example.com",
-            "  duplex serve --topics --history 'chat.*=1000/10m' --history news=100"
+            "  duplex serve --topics --history 'chat.*=1000/10m' --history news=100",
+            "  duplex serve --topics --presence 'room.*'"
         })
 public final class ServeCommand implements Callable<Integer> {
     /** How long a graceful stop waits for close handshakes before aborting the rest. */
@@ -147,6 +149,18 @@ public final class ServeCommand implements Callable<Integer> {
                 "the longest matching pattern wins; other topics keep none."
             })
     List<HistoryOption> histories = new ArrayList<>();
+
+    @Option(
+            names = "--presence",
+            paramLabel = "PATTERN",
+            converter = PresenceOption.Converter.class,
+            description = {
+                "With --topics: topics named PATTERN (a name, or a prefix ending in *) have presence",
+                "with join and leave events: their subscribers are members, listed by the presence",
+                "request. Repeatable. Every connection is anonymous (a user of its own). Members are",
+                "kept in this process, also with --redis."
+            })
+    List<PresenceOption> presences = new ArrayList<>();
 
     /** The --topics handler, bound to the server once it has started. */
     private TopicsHandler topicsHandler;
@@ -321,6 +335,9 @@ public final class ServeCommand implements Callable<Integer> {
         if (!histories.isEmpty() && !topics) {
             throw usage("--history needs --topics");
         }
+        if (!presences.isEmpty() && !topics) {
+            throw usage("--presence needs --topics");
+        }
         WebSocketServer.Builder b = WebSocketServer.builder()
                 .host(listen.host())
                 .port(port)
@@ -341,6 +358,10 @@ public final class ServeCommand implements Callable<Integer> {
             b.route("/topics", logged, TopicsHandler.upgrader()).route("*", logged, TopicsHandler.upgrader());
             for (HistoryOption h : histories) {
                 b.history(h.pattern(), h.history());
+            }
+            // The server's default identity is kept: anonymous, the CLI authenticates no one.
+            for (PresenceOption p : presences) {
+                b.presence(p.pattern(), p.options());
             }
         } else {
             b.route("*", logged(mainHandler()));

@@ -14,12 +14,28 @@ import io.duplex.Position;
 final class ClientRequests {
     private ClientRequests() {}
 
-    static String subscribe(long id, String topic, Position since) {
+    static String subscribe(long id, String topic, Position since, boolean presence) {
         ObjectNode m = request("subscribe", id, topic);
         if (since != null) {
             m.set("since", position(since));
         }
+        if (presence) {
+            m.put("presence", true);
+        }
         return write(m);
+    }
+
+    static String presence(long id, String topic, String cursor, int limit) {
+        ObjectNode m = request("presence", id, topic);
+        if (cursor != null) {
+            m.put("cursor", cursor);
+        }
+        m.put("limit", limit);
+        return write(m);
+    }
+
+    static String presenceStats(long id, String topic) {
+        return write(request("presence_stats", id, topic));
     }
 
     static String unsubscribe(long id, String topic) {

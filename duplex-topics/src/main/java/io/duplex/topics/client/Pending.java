@@ -52,6 +52,30 @@ sealed interface Pending {
         }
     }
 
+    record Presence(CompletableFuture<TopicPresencePage> future) implements Pending {
+        @Override
+        public void fail(TopicsException e) {
+            future.completeExceptionally(e);
+        }
+
+        @Override
+        public void connectionLost(String why) {
+            future.completeExceptionally(new ConnectionLostException(why + " before the presence page arrived"));
+        }
+    }
+
+    record PresenceStats(CompletableFuture<TopicPresenceStats> future) implements Pending {
+        @Override
+        public void fail(TopicsException e) {
+            future.completeExceptionally(e);
+        }
+
+        @Override
+        public void connectionLost(String why) {
+            future.completeExceptionally(new ConnectionLostException(why + " before the presence stats arrived"));
+        }
+    }
+
     record Unsubscribe(CompletableFuture<Void> future) implements Pending {
         @Override
         public void fail(TopicsException e) {

@@ -37,6 +37,24 @@ final class Replies {
                 s.position(m.position());
                 s.listener().onInterrupted(m.position());
             }
+        } else if (message instanceof ServerMessage.Presence m) {
+            // As for publications: only a subscription answered on this connection.
+            Subscription s = session.confirmed(m.topic());
+            if (s != null && s.presence()) {
+                if (m.joined()) {
+                    s.listener().onJoin(m.member(), m.user());
+                } else {
+                    s.listener().onLeave(m.member(), m.user());
+                }
+            }
+        } else if (message instanceof ServerMessage.PresencePage m) {
+            if (session.take(m.id()) instanceof Pending.Presence p) {
+                p.future().complete(new TopicPresencePage(m.topic(), m.members(), m.cursor()));
+            }
+        } else if (message instanceof ServerMessage.PresenceStats m) {
+            if (session.take(m.id()) instanceof Pending.PresenceStats p) {
+                p.future().complete(new TopicPresenceStats(m.topic(), m.connections(), m.users()));
+            }
         } else if (message instanceof ServerMessage.Published m) {
             if (session.take(m.id()) instanceof Pending.Publish p) {
                 p.future().complete(m.position());

@@ -39,6 +39,15 @@ sealed interface ServerMessage {
     /** A refused request (or an unreadable message of ours when {@code id} is null). */
     record Error(Long id, int code, String error, String message) implements ServerMessage {}
 
+    /** A join ({@code joined}) or leave event of a subscribed topic. */
+    record Presence(String topic, boolean joined, PresenceMember member, boolean user) implements ServerMessage {}
+
+    /** A page of members. */
+    record PresencePage(Long id, String topic, List<PresenceMember> members, String cursor) implements ServerMessage {}
+
+    /** Presence counts. */
+    record PresenceStats(Long id, String topic, long connections, long users) implements ServerMessage {}
+
     /** The answer to a ping. */
     record Pong(Long id) implements ServerMessage {}
 

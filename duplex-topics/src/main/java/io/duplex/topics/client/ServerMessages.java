@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.BinaryNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import io.duplex.Position;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -61,6 +62,13 @@ final class ServerMessages {
                         integer(root, "code"),
                         text(root, "error"),
                         root.path("message").asText(""));
+            case "join", "leave" ->
+                new ServerMessage.Presence(
+                        text(root, "topic"), type.equals("join"), member(root.get("member")), bool(root, "user"));
+            case "presence" -> presencePage(id, root);
+            case "presence_stats" ->
+                new ServerMessage.PresenceStats(
+                        id, text(root, "topic"), count(root, "connections"), count(root, "users"));
             case "pong" -> new ServerMessage.Pong(id);
             default -> new ServerMessage.Unknown(type, root);
         };
@@ -77,6 +85,40 @@ final class ServerMessages {
             publications.add(publication(topic, item));
         }
         return new ServerMessage.History(id, topic, position(root.get("latest")), publications);
+    }
+
+    private static ServerMessage.PresencePage presencePage(Long id, JsonNode root) {
+        JsonNode items = root.get("members");
+        if (items == null || !items.isArray()) {
+            throw new MalformedMessageException("presence without a members array");
+        }
+        List<PresenceMember> members = new ArrayList<>(items.size());
+        for (JsonNode item : items) {
+            members.add(member(item));
+        }
+        JsonNode cursor = root.get("cursor");
+        if (cursor != null && !cursor.isNull() && !cursor.isTextual()) {
+            throw new MalformedMessageException("presence cursor is not a string");
+        }
+        return new ServerMessage.PresencePage(
+                id, text(root, "topic"), members, cursor == null || cursor.isNull() ? null : cursor.asText());
+    }
+
+    private static PresenceMember member(JsonNode node) {
+        if (node == null || !node.isObject()) {
+            throw new MalformedMessageException("missing member");
+        }
+        JsonNode info = node.get("info");
+        return new PresenceMember(
+                text(node, "client"), text(node, "user"), info == null ? NullNode.getInstance() : info);
+    }
+
+    private static long count(JsonNode root, String member) {
+        JsonNode node = root.get(member);
+        if (node == null || !node.isIntegralNumber() || !node.canConvertToLong() || node.asLong() < 0) {
+            throw new MalformedMessageException("missing count " + member);
+        }
+        return node.asLong();
     }
 
     private static ReceivedPublication publication(String topic, JsonNode node) {

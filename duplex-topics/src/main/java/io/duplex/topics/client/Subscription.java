@@ -15,17 +15,24 @@ public final class Subscription {
     private final TopicsSession session;
     private final String topic;
     private final TopicListener listener;
+    private final boolean presence;
     private volatile Position last;
     /** The server answered this subscription on the current connection (its publications are ours). */
     boolean confirmed;
     /** Not unsubscribed and not refused. */
     boolean active = true;
 
-    Subscription(TopicsSession session, String topic, TopicListener listener, Position since) {
+    Subscription(TopicsSession session, String topic, TopicListener listener, SubscribeOptions options) {
         this.session = session;
         this.topic = topic;
         this.listener = listener;
-        this.last = since;
+        this.last = options.since();
+        this.presence = options.presence();
+    }
+
+    /** Whether this subscription asks for presence events (on every subscribe, resubscribes too). */
+    public boolean presence() {
+        return presence;
     }
 
     public String topic() {

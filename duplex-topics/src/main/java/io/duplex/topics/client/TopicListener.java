@@ -33,6 +33,20 @@ public interface TopicListener {
     default void onInterrupted(Position position) {}
 
     /**
+     * A connection joined the topic (only for subscriptions that asked for presence events).
+     *
+     * @param user true when it is the user's first connection on the topic (the user arrived)
+     */
+    default void onJoin(PresenceMember member, boolean user) {}
+
+    /**
+     * A connection left the topic: unsubscribed, closed, or its server node stopped.
+     *
+     * @param user true when it was the user's last connection on the topic (the user is gone)
+     */
+    default void onLeave(PresenceMember member, boolean user) {}
+
+    /**
      * The server refused the subscription ({@code code} as in docs/topics-protocol.md, e.g. 4030
      * FORBIDDEN); the client no longer tracks the topic.
      */

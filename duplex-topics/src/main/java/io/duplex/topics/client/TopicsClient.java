@@ -20,7 +20,7 @@ import java.util.random.RandomGenerator;
 
 /**
  * A client of the topics protocol (docs/topics-protocol.md): subscribe to topics, publish, read
- * history, over one WebSocket that reconnects by itself. After every reconnect it subscribes to each
+ * history and presence, over one WebSocket that reconnects by itself. After every reconnect it subscribes to each
  * topic again from the last position it handed to that topic's listener, so a listener sees every
  * publication once and in order across connection drops ({@code recovered = true}), or is told it
  * was not recovered (a new epoch: the server lost its history) and should reload its state.
@@ -121,9 +121,22 @@ public final class TopicsClient implements AutoCloseable {
      * @throws IllegalStateException when the topic is already subscribed or the client is closed
      */
     public Subscription subscribe(String topic, Position since, TopicListener listener) {
+        return subscribe(topic, listener, SubscribeOptions.defaults().since(since));
+    }
+
+    /**
+     * Subscribes to {@code topic} as {@link #subscribe(String, Position, TopicListener)} does, with
+     * {@code options}: its {@code since}, and whether the listener is also told who joins and
+     * leaves ({@link TopicListener#onJoin}, {@link TopicListener#onLeave}; asked again after every
+     * reconnect). Events come only after {@link TopicListener#onSubscribed}; after a reconnect the
+     * joins and leaves missed meanwhile are not replayed, so a listener that keeps a roster reloads
+     * it with {@link #presence} on each {@code onSubscribed}.
+     */
+    public Subscription subscribe(String topic, TopicListener listener, SubscribeOptions options) {
         Streams.checkTopic(topic);
         Objects.requireNonNull(listener, "listener");
-        return session.subscribe(topic, since, listener);
+        Objects.requireNonNull(options, "options");
+        return session.subscribe(topic, options, listener);
     }
 
     /** Ends the subscription to {@code topic} (see {@link Subscription#unsubscribe()}); done at once if none. */
@@ -149,6 +162,21 @@ public final class TopicsClient implements AutoCloseable {
      */
     public CompletableFuture<TopicHistoryPage> history(String topic, HistoryQuery query) {
         return session.history(topic, Objects.requireNonNull(query, "query"));
+    }
+
+    /**
+     * A page of {@code topic}'s members: {@code cursor} null for the first page, else the previous
+     * page's {@link TopicPresencePage#cursor()}; {@code limit} 1 to 1,000. Fails with a {@link
+     * TopicsException} (4010 {@code NO_PRESENCE}, 4004 {@code BAD_REQUEST}, 4030 {@code FORBIDDEN})
+     * or a {@link ConnectionLostException}.
+     */
+    public CompletableFuture<TopicPresencePage> presence(String topic, String cursor, int limit) {
+        return session.presence(topic, cursor, limit);
+    }
+
+    /** How many connections and users are present on {@code topic}; fails as {@link #presence} does. */
+    public CompletableFuture<TopicPresenceStats> presenceStats(String topic) {
+        return session.presenceStats(topic);
     }
 
     /** An application-level round trip: completes on the server's pong. */

@@ -52,7 +52,7 @@ final class TopicsSession implements WebSocketHandler {
 
     // ------------------------------------------------------------------ requests
 
-    Subscription subscribe(String topic, Position since, TopicListener listener) {
+    Subscription subscribe(String topic, SubscribeOptions options, TopicListener listener) {
         synchronized (this) {
             if (closed) {
                 throw new IllegalStateException("the client is closed");
@@ -61,7 +61,7 @@ final class TopicsSession implements WebSocketHandler {
             if (existing != null) {
                 throw new IllegalStateException("already subscribed to " + topic);
             }
-            Subscription s = new Subscription(this, topic, listener, since);
+            Subscription s = new Subscription(this, topic, listener, options);
             topics.put(topic, s);
             if (open) {
                 sendSubscribe(s);
@@ -75,7 +75,7 @@ final class TopicsSession implements WebSocketHandler {
     private void sendSubscribe(Subscription s) {
         long id = nextId++;
         pending.put(id, new Pending.Subscribe(s));
-        ws.send(ClientRequests.subscribe(id, s.topic(), s.position()));
+        ws.send(ClientRequests.subscribe(id, s.topic(), s.position(), s.presence()));
         // DROPPED means this connection is going away: its close clears pending, the next open resends.
     }
 
@@ -134,6 +134,26 @@ final class TopicsSession implements WebSocketHandler {
             id = nextId++;
         }
         request(id, new Pending.History(future), ClientRequests.history(id, topic, query));
+        return future;
+    }
+
+    CompletableFuture<TopicPresencePage> presence(String topic, String cursor, int limit) {
+        CompletableFuture<TopicPresencePage> future = new CompletableFuture<>();
+        long id;
+        synchronized (this) {
+            id = nextId++;
+        }
+        request(id, new Pending.Presence(future), ClientRequests.presence(id, topic, cursor, limit));
+        return future;
+    }
+
+    CompletableFuture<TopicPresenceStats> presenceStats(String topic) {
+        CompletableFuture<TopicPresenceStats> future = new CompletableFuture<>();
+        long id;
+        synchronized (this) {
+            id = nextId++;
+        }
+        request(id, new Pending.PresenceStats(future), ClientRequests.presenceStats(id, topic));
         return future;
     }
 

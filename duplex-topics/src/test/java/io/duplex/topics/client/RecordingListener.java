@@ -28,6 +28,10 @@ final class RecordingListener implements TopicListener {
 
     record Error(int code, String message, long nanos) implements Event {}
 
+    record Join(PresenceMember member, boolean user, long nanos) implements Event {}
+
+    record Leave(PresenceMember member, boolean user, long nanos) implements Event {}
+
     private final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final List<Event> all = new ArrayList<>();
     /** The offset of the latest publication (0 before any), for cheap waits on progress. */
@@ -52,6 +56,16 @@ final class RecordingListener implements TopicListener {
     @Override
     public void onError(int code, String message) {
         add(new Error(code, message, System.nanoTime()));
+    }
+
+    @Override
+    public void onJoin(PresenceMember member, boolean user) {
+        add(new Join(member, user, System.nanoTime()));
+    }
+
+    @Override
+    public void onLeave(PresenceMember member, boolean user) {
+        add(new Leave(member, user, System.nanoTime()));
     }
 
     private void add(Event e) {

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * topics.js in real headless Chromium: {@code src/test/node/e2e.js} (playwright-core driving
  * Debian's {@code /usr/bin/chromium}, never a downloaded browser) opens {@code e2e.html}, served
  * with the shipped {@code topics.js} by a Duplex server that also serves the topics route. The page
- * subscribes, publishes and reads history; this test publishes 3,000 publications in three runs
+ * subscribes, publishes and reads history, and two more clients of the page show presence (join
+ * and leave events with the user flag, stats, member pages, a refusal); this test publishes 3,000 publications in three runs
  * and cuts the page's connection in the middle of the first two, and the page must have every offset exactly once, in order, with
  * {@code recovered = true}; then the server restarts with a fresh engine and the page must be told
  * it was not recovered, with the new epoch. Skipped without Chromium, node or {@code npm ci}
@@ -93,6 +94,18 @@ class TopicsBrowserTest {
         assertThat(probe.get("history").get(0).get("data").get("from").asText()).isEqualTo("browser");
         assertThat(probe.get("refusal").get("name").asText()).isEqualTo("TopicsError");
         assertThat(probe.get("refusal").get("code").asInt()).isEqualTo(4001);
+
+        JsonNode presence = result.get("presence");
+        assertThat(presence.get("events"))
+                .as("bob's join and leave, seen by the watcher")
+                .containsExactly(
+                        json.readTree(
+                                "{\"type\":\"join\",\"user\":\"bob\",\"info\":{\"name\":\"bob\"}," + "\"first\":true}"),
+                        json.readTree("{\"type\":\"leave\",\"user\":\"bob\",\"last\":true}"));
+        assertThat(presence.get("stats")).isEqualTo(json.readTree("{\"connections\":2,\"users\":2}"));
+        assertThat(presence.get("users")).isEqualTo(json.readTree("[\"bob\",\"watcher\"]"));
+        assertThat(presence.get("lastCursor").isNull()).isTrue();
+        assertThat(presence.get("refusal").get("code").asInt()).isEqualTo(4010);
 
         assertThat(dropped).as("connections the test cut").containsExactly(1, 1);
         JsonNode drops = result.get("drops");

@@ -3,7 +3,11 @@ package io.duplex.topics.client;
 import io.duplex.History;
 import io.duplex.InMemoryStreamEngine;
 import io.duplex.Position;
+import io.duplex.PresenceIdentity;
+import io.duplex.PresenceOptions;
 import io.duplex.StreamEngine;
+import io.duplex.UpgradeDecision;
+import io.duplex.UpgradeRequest;
 import io.duplex.WebSocket;
 import io.duplex.WebSocketConfig;
 import io.duplex.WebSocketHandler;
@@ -21,7 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A Duplex server for the client tests, on the loopback interface: the topics route {@code /topics}
- * (the module's {@link TopicsHandler}, every topic keeping 100,000 publications), the browser client
+ * (the module's {@link TopicsHandler}, every topic keeping 100,000 publications, {@code room.*}
+ * with presence and events; a connection is the user its {@value #USER_HEADER} header or {@code
+ * user} query parameter names, else anonymous), the browser client
  * and the test page as static resources, and a way to cut every client connection abruptly (the
  * server aborts its sockets: the clients see 1006, as after a network failure).
  *
@@ -29,6 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class TopicsTestServer implements AutoCloseable {
     static final String PATH = "/topics";
+    static final String USER_HEADER = "X-Test-User";
 
     private final WebSocketServer server;
     private final Set<WebSocket> sockets = ConcurrentHashMap.newKeySet();
@@ -44,13 +51,30 @@ final class TopicsTestServer implements AutoCloseable {
                 .port(port)
                 .config(config)
                 .history("*", History.of(100_000, Duration.ofMinutes(10)))
-                .route(PATH, new Tracking(topics), TopicsHandler.upgrader())
+                .presence("room.*", PresenceOptions.enabled())
+                // The user the upgrade named (as an application would take it from its
+                // authentication), with its name as the member info.
+                .presenceIdentity(ws -> ws.attachment() instanceof String user
+                        ? new PresenceIdentity.Identity(user, "{\"name\":\"" + user + "\"}")
+                        : PresenceIdentity.Identity.anonymous())
+                .route(PATH, new Tracking(topics), TopicsHandler.upgrader(TopicsTestServer::identify))
                 .staticResources(TopicsClientScript.FOLDER);
         if (engine != null) {
             b.streamEngine(engine);
         }
         server = b.start();
         topics.bind(server);
+    }
+
+    private static UpgradeDecision identify(UpgradeRequest request) {
+        String user = request.headers().first(USER_HEADER);
+        if (user == null) {
+            user = request.queryParameter("user");
+        }
+        // Letters and digits only: the info above embeds it in JSON as is.
+        return user != null && user.chars().allMatch(Character::isLetterOrDigit)
+                ? UpgradeDecision.accept(user)
+                : UpgradeDecision.accept();
     }
 
     /** A server on an OS-chosen port with a fresh in-memory engine. */
