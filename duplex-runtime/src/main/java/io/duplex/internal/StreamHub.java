@@ -206,8 +206,9 @@ public final class StreamHub implements StreamEngine.Sink, PresenceEngine.Sink {
     @Override
     public void onPresence(PresenceEvent e) {
         StreamTopic t = topics.get(e.topic());
-        if (t == null) {
-            return;
+        PresenceOptions options = presence.apply(e.topic());
+        if (t == null || options == null || !options.events()) {
+            return; // events off: large topics use stats and pages instead
         }
         t.byLoop.forEach((loop, list) -> loop.execute(() -> {
             for (int i = 0, n = list.size(); i < n; i++) {
