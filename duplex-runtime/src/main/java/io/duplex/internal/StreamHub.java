@@ -136,19 +136,19 @@ public final class StreamHub implements StreamEngine.Sink, PresenceEngine.Sink {
         // subscription buffers live publications meanwhile and merges them by offset.
         HistoryQuery query =
                 since == null ? new HistoryQuery(null, 0, false) : HistoryQuery.since(since, recoveryLimit(history));
-        listening.thenCompose(v -> engine.history(topic, query, history)).whenComplete((page, e) -> ws.loop()
-                .execute(() -> {
+        Member joining = member;
+        listening
+                // A member before it is answered: once the subscribe completes, every node sees it
+                // (a join the engine refuses fails the subscribe: nothing is half done).
+                .thenCompose(v -> joining == null ? listening : presenceEngine.join(topic, joining))
+                .thenCompose(v -> engine.history(topic, query, history))
+                .whenComplete((page, e) -> ws.loop().execute(() -> {
                     if (e != null) {
                         s.failed(e);
                     } else {
                         s.answer(since, page);
                     }
                 }));
-        if (member != null) {
-            Member joining = member;
-            // A member from the moment its subscription is answered (it then sees events too).
-            s.result().thenRun(() -> presenceEngine.join(topic, joining));
-        }
         return s.result();
     }
 
