@@ -79,9 +79,9 @@ public final class ChatServer implements AutoCloseable {
                 .build();
         // The handlers run on a small pool, not on the event loops, for ordering: off its loop,
         // InMemoryBroker.subscribe is queued behind the fan-out tasks already waiting on the
-        // joiner's loop, so presence and joins published just before a join do not reach the
-        // joiner after its own. (Chat lines need no such care: streams order them by offset.)
-        // They never block, so two threads suffice.
+        // joiner's loop, so typing published just before a join does not reach the joiner after
+        // it. (Chat lines and members need no such care: streams order them, and the page
+        // replays member events on its list.) They never block, so two threads suffice.
         this.handlers = Executors.newFixedThreadPool(2, daemon("chat-handler"));
         WebSocketServer.Builder b = WebSocketServer.builder()
                 .host(options.host())
