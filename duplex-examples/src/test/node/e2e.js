@@ -13,7 +13,7 @@
 // ({"event":"stop-server"} / "stopped"), checks that both pages show "reconnecting", asks for a
 // restart on the same port ({"event":"start-server"} / "started"; a new server, so a new epoch)
 // and checks that both pages rejoin by themselves, say they reloaded the room and can chat again.
-// Last, the dashboard must show live updates. Screenshots go to <screenshot-dir>; the outcome is
+// Then the dashboard must show live updates. Last, Grace leaves and Ada's member list drops her. Screenshots go to <screenshot-dir>; the outcome is
 // one JSON line {"event":"result", ...} on stdout. Every wait has a timeout.
 const fs = require('node:fs');
 const os = require('node:os');
@@ -309,6 +309,15 @@ async function scenario(browser) {
   };
   await dashboard.screenshot({ path: path.join(shots, 'dashboard.png'), timeout: STEP_MS });
   screenshots.push('dashboard.png');
+
+  // 8. Grace leaves: Ada's member list (from the server's presence) drops her, and says so.
+  await grace.click('#leave-button');
+  await grace.waitForSelector('#join-form:not([hidden])', { timeout: STEP_MS });
+  result.leave = {
+    adaPresence: await waitForPresence(ada, ['ada']),
+    adaCount: await ada.textContent('#count'),
+    adaLeftLine: (await waitForSystemLine(ada, 'grace left', STEP_MS))[0],
+  };
   return result;
 }
 

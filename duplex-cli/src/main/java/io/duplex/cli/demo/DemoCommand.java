@@ -59,8 +59,16 @@ public final class DemoCommand implements Callable<Integer> {
         Broker broker = null;
         StreamEngine engine = null;
         if (redis.uri() != null) {
-            // Presence and typing go through the broker; messages and their history through the
-            // stream engine, so every node serves the same history and pages resume on any node.
+            // Typing goes through the broker; messages and their history through the stream
+            // engine, so every node serves the same history and pages resume on any node. Member
+            // lists and nick uniqueness come from the chat's presence engine, which stays in memory
+            // (per node) until duplex-redis has a RedisPresenceEngine. Integrator, once it does:
+            // give RedisOption
+            //     public RedisPresenceEngine connectPresence() {
+            //         return RedisPresenceEngine.builder().uri(uri).expiry(Duration.ofSeconds(30)).build();
+            //     }
+            // then here `presence = redis.connectPresence();`, below
+            // `options.presenceEngine(presence);`, and close it with the broker and the engine.
             try {
                 broker = redis.connect();
                 engine = redis.connectStreams();

@@ -2,6 +2,7 @@ package io.duplex.examples.chat;
 
 import io.duplex.Position;
 import io.duplex.PreparedMessage;
+import io.duplex.PresenceEvent;
 import io.duplex.Publication;
 import io.duplex.StreamCodec;
 import io.duplex.Subscribed;
@@ -10,7 +11,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * The chat protocol's side of a room's stream (topic {@code chat.<room>}): the {@code subscribed}
  * answer to a join, each chat line as a {@code message} carrying its {@code epoch} and {@code
- * offset}, and {@code interrupted} when the runtime cannot deliver a stretch of the stream. See
+ * offset}, {@code interrupted} when the runtime cannot deliver a stretch of the stream, and the
+ * room's joins and leaves from presence ({@code member-joined}, {@code member-left}). See
  * {@code docs/chat-protocol.md}.
  *
  * <p>Threading: stateless; the runtime calls it from event loops concurrently.
@@ -44,6 +46,20 @@ final class ChatCodec implements StreamCodec {
     public PreparedMessage interrupted(String topic, Position current) {
         return PreparedMessage.text(position(JsonWriter.message("interrupted"), room(topic), current)
                 .toString());
+    }
+
+    /**
+     * A user joined or left the room, on any instance: {@code member-joined} / {@code member-left}.
+     * Only user-level events are told: a second connection of one nick (a page resuming its
+     * session) is the same member. Anonymous members (see {@link ChatPresence#identity}) are not.
+     */
+    @Override
+    public PreparedMessage presence(PresenceEvent event) {
+        String nick = ChatPresence.nick(event.member().info());
+        if (!event.user() || nick == null) {
+            return null;
+        }
+        return PreparedMessage.text(ServerMessages.member(event.joined(), room(event.topic()), nick));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.duplex.examples.chat;
 
+import io.duplex.ReadyState;
 import io.duplex.WebSocket;
 import io.duplex.WebSocketHandler;
 import java.nio.ByteBuffer;
@@ -15,7 +16,9 @@ import java.util.HexFormat;
  *
  * <p>Threading: one instance serves every connection; it keeps no per-connection state of its own
  * (that is the {@link Session} attached to the socket). Callbacks for one connection never overlap;
- * they run on the server's handler pool (see {@link ChatServer}) and never block.
+ * they run on the server's handler pool (see {@link ChatServer}) and never block. A join finishes
+ * on the presence engine's thread once the nick is known to be free ({@link #join}); the room's
+ * lock and the session's volatile fields make that safe against the connection's next callbacks.
  */
 final class ChatHandler implements WebSocketHandler {
     /** Close code for a connection whose session was resumed by a newer one (private range, RFC 6455 §7.4.2). */
@@ -23,14 +26,22 @@ final class ChatHandler implements WebSocketHandler {
 
     private final Rooms rooms;
     private final ChatStreams streams;
+    private final ChatPresence presence;
     private final Metrics metrics;
     private final InstantSource clock;
     private final int historySize;
     private final SecureRandom random = new SecureRandom();
 
-    ChatHandler(Rooms rooms, ChatStreams streams, Metrics metrics, InstantSource clock, int historySize) {
+    ChatHandler(
+            Rooms rooms,
+            ChatStreams streams,
+            ChatPresence presence,
+            Metrics metrics,
+            InstantSource clock,
+            int historySize) {
         this.rooms = rooms;
         this.streams = streams;
+        this.presence = presence;
         this.metrics = metrics;
         this.clock = clock;
         this.historySize = historySize;
@@ -118,10 +129,27 @@ final class ChatHandler implements WebSocketHandler {
                 s.ws.send(ServerMessages.left(current.name, nick));
             }
         }
-        Session replaced = rooms.join(join.room(), s, join.nick(), join.resume(), join.since(), clock.millis());
-        if (replaced != null) {
-            replaced.ws.close(REPLACED, "session resumed by a newer connection");
-        }
+        streams.checkReady(); // before anything is asked: the presence below needs the streams too
+        // The nick must be free on every instance, not just here: presence knows them all. The
+        // answer comes on the engine's thread; a newer join of this connection supersedes it.
+        long attempt = s.joinAttempt();
+        String resumedTag = join.resume() == null ? null : Session.tagOf(join.resume());
+        presence.holders(join.room(), join.nick()).whenComplete((holders, e) -> {
+            if (!s.isJoinAttempt(attempt) || s.ws.readyState() != ReadyState.OPEN) {
+                return;
+            }
+            try {
+                if (e != null) {
+                    throw new ChatException(ErrorCode.UNAVAILABLE, "the room's members are unavailable; try again");
+                }
+                if (ChatPresence.takenByOther(holders, s.tag, resumedTag)) {
+                    throw new ChatException(ErrorCode.NICK_TAKEN, "someone in this room is already called that");
+                }
+                rooms.join(join.room(), s, join.nick(), join.resume(), resumedTag, join.since(), clock.millis());
+            } catch (ChatException refused) {
+                s.ws.send(ServerMessages.error(refused.code(), refused.getMessage()));
+            }
+        });
     }
 
     private static Room roomOf(Session s) throws ChatException {

@@ -2,6 +2,7 @@ package io.duplex.examples.chat;
 
 import io.duplex.Broker;
 import io.duplex.History;
+import io.duplex.PresenceEngine;
 import io.duplex.StreamEngine;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -17,13 +18,17 @@ import java.util.Objects;
  * @param port the port to bind (8080 by default; 0 picks a free one)
  * @param broker the publish/subscribe broker that carries the rooms, or {@code null} for a new
  *     {@link io.duplex.InMemoryBroker} per start. A shared broker (e.g. {@code RedisBroker}) lets
- *     several instances serve the same rooms; presence lists and nickname uniqueness then stay per
- *     instance (see {@code docs/chat-protocol.md}). The server does not close a broker it was given.
+ *     several instances serve the same rooms (it carries typing indicators and metrics; member
+ *     lists come from {@code presenceEngine}). The server does not close a broker it was given.
  * @param streamEngine where the rooms' messages are kept and numbered, or {@code null} for a new
  *     {@link io.duplex.InMemoryStreamEngine} per start (on {@code clock}; positions and history
  *     then last as long as the process, and a restart starts new epochs). A shared engine (e.g.
  *     {@code RedisStreamEngine}) gives several instances one history per room. An engine serves
  *     one server at a time: give each start its own; the server does not close it.
+ * @param presenceEngine where the rooms' members live, or {@code null} for a new {@link
+ *     io.duplex.InMemoryPresenceEngine} per start. A shared engine (e.g. {@code RedisPresenceEngine})
+ *     gives every instance the same member lists and nickname uniqueness across instances (see
+ *     {@code docs/chat-protocol.md}). Like {@code streamEngine}: one server at a time; not closed.
  * @param allowedOrigins browser origins ({@code scheme://host[:port]}) allowed to connect besides
  *     the page's own origin (same-origin is always allowed)
  * @param eventLoops event loop threads; 0 means one per core
@@ -39,6 +44,7 @@ public record ChatOptions(
         int port,
         Broker broker,
         StreamEngine streamEngine,
+        PresenceEngine presenceEngine,
         List<String> allowedOrigins,
         int eventLoops,
         int historySize,
@@ -81,6 +87,7 @@ public record ChatOptions(
                 .port(port)
                 .broker(broker)
                 .streamEngine(streamEngine)
+                .presenceEngine(presenceEngine)
                 .allowedOrigins(allowedOrigins)
                 .eventLoops(eventLoops)
                 .historySize(historySize)
@@ -96,6 +103,7 @@ public record ChatOptions(
         private int port = 8080;
         private Broker broker;
         private StreamEngine streamEngine;
+        private PresenceEngine presenceEngine;
         private List<String> allowedOrigins = List.of();
         private int eventLoops;
         private int historySize = 50;
@@ -124,6 +132,12 @@ public record ChatOptions(
         /** See {@link ChatOptions#streamEngine()}; {@code null} for a new in-memory one per start. */
         public Builder streamEngine(StreamEngine engine) {
             this.streamEngine = engine;
+            return this;
+        }
+
+        /** See {@link ChatOptions#presenceEngine()}; {@code null} for a new in-memory one per start. */
+        public Builder presenceEngine(PresenceEngine engine) {
+            this.presenceEngine = engine;
             return this;
         }
 
@@ -168,6 +182,7 @@ public record ChatOptions(
                     port,
                     broker,
                     streamEngine,
+                    presenceEngine,
                     allowedOrigins,
                     eventLoops,
                     historySize,

@@ -4,6 +4,7 @@ import io.duplex.Broker;
 import io.duplex.History;
 import io.duplex.InMemoryBroker;
 import io.duplex.InMemoryStreamEngine;
+import io.duplex.PresenceOptions;
 import io.duplex.StreamEngine;
 import io.duplex.WebSocketConfig;
 import io.duplex.WebSocketServer;
@@ -69,7 +70,8 @@ public final class ChatServer implements AutoCloseable {
                 options.streamEngine() == null ? new InMemoryStreamEngine(options.clock(), options.historyTtl()) : null;
         StreamEngine engine = ownEngine != null ? ownEngine : options.streamEngine();
         ChatStreams streams = new ChatStreams(options.historySize());
-        Rooms rooms = new Rooms(broker, streams, options.maxRooms());
+        ChatPresence presence = new ChatPresence();
+        Rooms rooms = new Rooms(broker, streams, presence, options.maxRooms());
         WebSocketConfig config = WebSocketConfig.DEFAULT.toBuilder()
                 .maxMessageSize(MAX_MESSAGE_BYTES)
                 .maxFrameSize(MAX_MESSAGE_BYTES)
@@ -77,9 +79,9 @@ public final class ChatServer implements AutoCloseable {
                 .build();
         // The handlers run on a small pool, not on the event loops, for ordering: off its loop,
         // InMemoryBroker.subscribe is queued behind the fan-out tasks already waiting on the
-        // joiner's loop, so presence and joins published just before a join do not reach the
-        // joiner after its own. (Chat lines need no such care: streams order them by offset.)
-        // They never block, so two threads suffice.
+        // joiner's loop, so typing published just before a join does not reach the joiner after
+        // it. (Chat lines and members need no such care: streams order them, and the page
+        // replays member events on its list.) They never block, so two threads suffice.
         this.handlers = Executors.newFixedThreadPool(2, daemon("chat-handler"));
         WebSocketServer.Builder b = WebSocketServer.builder()
                 .host(options.host())
@@ -87,12 +89,20 @@ public final class ChatServer implements AutoCloseable {
                 .config(config)
                 .broker(broker)
                 .streamEngine(engine)
+                // Every room's stream subscribers are its members, shown by nick (ChatPresence).
+                .presence(ChatCodec.topic("*"), PresenceOptions.enabled())
+                .presenceIdentity(ChatPresence.identity())
                 .handlerExecutor(handlers)
                 .staticResources(PAGES)
-                .route("/chat", new ChatHandler(rooms, streams, metrics, options.clock(), options.historySize()))
+                .route(
+                        "/chat",
+                        new ChatHandler(rooms, streams, presence, metrics, options.clock(), options.historySize()))
                 .route("/metrics", new DashboardHandler(metrics));
         if (options.historySize() > 0) {
             b.history(ChatCodec.topic("*"), History.of(options.historySize(), options.historyTtl()));
+        }
+        if (options.presenceEngine() != null) {
+            b.presenceEngine(options.presenceEngine());
         }
         if (options.eventLoops() > 0) {
             b.eventLoops(options.eventLoops());
@@ -104,6 +114,7 @@ public final class ChatServer implements AutoCloseable {
             throw e;
         }
         streams.bind(server.streams());
+        presence.bind(server.streams());
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("chat-metrics"));
         metrics.snapshot(rooms, options.clock().millis()); // before the timer: snapshots never overlap
         long period = Math.max(1, options.metricsInterval().toMillis());

@@ -87,15 +87,17 @@ final class ChatStreams {
      * Subscribes {@code ws} to {@code room}'s stream from {@code since} (null: a fresh join). The
      * codec sends {@code subscribed} and, when recovered, the missed messages; a fresh or
      * unrecoverable join is then sent a {@code history} that ends where the subscription starts.
+     * {@code answered} runs once the subscription is answered (and that history sent): the member
+     * is then in the room's presence, or about to be.
      */
-    void subscribe(WebSocket ws, String room, Position since) throws ChatException {
+    void subscribe(WebSocket ws, String room, Position since, Runnable answered) throws ChatException {
         Streams s = streams();
         String topic = ChatCodec.topic(room);
         // Joining the room it is in again (a page repeating its join): start the stream afresh.
         s.unsubscribe(ws, topic);
         Object attempt = new Object();
         following.put(new Member(ws, room), attempt);
-        subscribe(s, ws, room, since, attempt, 1);
+        subscribe(s, ws, room, since, attempt, 1, answered);
     }
 
     /**
@@ -103,7 +105,8 @@ final class ChatStreams {
      * so it is told once and the subscribe is tried again, with backoff, until it succeeds or the
      * member leaves: a member must never sit in a room silently missing its messages.
      */
-    private void subscribe(Streams s, WebSocket ws, String room, Position since, Object attempt, int n) {
+    private void subscribe(
+            Streams s, WebSocket ws, String room, Position since, Object attempt, int n, Runnable answered) {
         Member member = new Member(ws, room);
         s.subscribe(ws, ChatCodec.topic(room), since, codec).whenComplete((answer, e) -> {
             if (following.get(member) != attempt) {
@@ -112,7 +115,9 @@ final class ChatStreams {
             if (e == null) {
                 following.remove(member, attempt);
                 if (since == null || !answer.recovered()) {
-                    sendHistory(ws, room, HistoryQuery.since(start(answer.position()), historySize), false);
+                    sendHistory(ws, room, HistoryQuery.since(start(answer.position()), historySize), false, answered);
+                } else {
+                    answered.run();
                 }
                 return;
             }
@@ -126,7 +131,7 @@ final class ChatStreams {
             }
             long delay = ThreadLocalRandom.current().nextLong(1, retryDelayMillis(n) + 1); // full jitter
             CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS)
-                    .execute(() -> subscribe(s, ws, room, since, attempt, n + 1));
+                    .execute(() -> subscribe(s, ws, room, since, attempt, n + 1, answered));
         });
     }
 
@@ -151,7 +156,7 @@ final class ChatStreams {
     /** Sends the newest {@code historySize} messages of {@code room} (a page reloading). */
     void sendNewest(WebSocket ws, String room) throws ChatException {
         streams();
-        sendHistory(ws, room, HistoryQuery.newest(historySize), true);
+        sendHistory(ws, room, HistoryQuery.newest(historySize), true, () -> {});
     }
 
     /** Where a history page must start to end at {@code end}, {@code historySize} at most. */
@@ -159,15 +164,17 @@ final class ChatStreams {
         return new Position(end.epoch(), Math.max(0, end.offset() - historySize));
     }
 
-    private void sendHistory(WebSocket ws, String room, HistoryQuery query, boolean reversed) {
+    private void sendHistory(WebSocket ws, String room, HistoryQuery query, boolean reversed, Runnable then) {
         if (historySize == 0) {
             ws.send(ServerMessages.history(room, List.of()));
+            then.run();
             return;
         }
         CompletionStage<HistoryPage> read = streams.history(ChatCodec.topic(room), query);
         read.whenComplete((page, e) -> {
             if (e != null) {
                 refuse(ws, e);
+                then.run(); // the member is in the room all the same
                 return;
             }
             List<Publication> list = page.publications();
@@ -176,6 +183,7 @@ final class ChatStreams {
                 Collections.reverse(list);
             }
             ws.send(ServerMessages.history(room, list));
+            then.run();
         });
     }
 

@@ -3,23 +3,20 @@ package io.duplex.examples.chat;
 import io.duplex.Broker;
 import io.duplex.Position;
 import io.duplex.PreparedMessage;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * A chat room: this instance's members by nickname (unique case-insensitively), the broker topic
- * {@code room:<name>} for what is ephemeral (joins, leaves, presence, typing) and the stream
- * {@code chat.<name>} for what is said ({@link ChatStreams}: positions, history, replay on rejoin).
+ * A chat room: this instance's members by nickname (unique case-insensitively here; across
+ * instances see {@link ChatPresence}), the stream {@code chat.<name>} for what is said and who is
+ * present ({@link ChatStreams}: positions, history, replay on rejoin; presence: its subscribers are
+ * its members), and the broker topic {@code room:<name>} for typing indicators only.
  *
- * <p>Every membership change and the messages it publishes happen under the room's lock, so every
- * member sees joins, leaves and presence lists in one order. Chat lines are ordered by their
- * stream offsets instead; they are not ordered against presence messages (two channels). A
- * joiner's history ends exactly where its stream subscription begins (see {@link
- * ChatStreams#subscribe}). Publishing never blocks (broker and engine queue), so holding the lock
- * is cheap.
+ * <p>Membership changes happen under the room's lock. A joiner's history ends exactly where its
+ * stream subscription begins (see {@link ChatStreams#subscribe}); its member list is read once it
+ * is present ({@link #confirm}). Publishing never blocks (broker and engine queue), so holding the
+ * lock is cheap.
  *
  * <p>Threading: safe from any thread.
  */
@@ -28,28 +25,33 @@ final class Room {
     final String topic;
     private final Broker broker;
     private final ChatStreams streams;
+    private final ChatPresence presence;
     private final Map<String, Member> members = new LinkedHashMap<>();
     private long lastActive;
 
     /** A member: its connection and the nickname it joined with. */
     private record Member(Session session, String nick) {}
 
-    Room(String name, Broker broker, ChatStreams streams, long now) {
+    Room(String name, Broker broker, ChatStreams streams, ChatPresence presence, long now) {
         this.name = name;
         this.topic = "room:" + name;
         this.broker = broker;
         this.streams = streams;
+        this.presence = presence;
         this.lastActive = now;
     }
 
     /**
-     * Adds {@code s} as {@code nick}: tells it {@code joined}, subscribes it to the room's stream
-     * from {@code since} (the missed messages, or a history), tells the others, publishes the
-     * presence list. A nick held by another connection is refused unless {@code resume} is that
-     * connection's session id (the same browser after a network drop), which is then aborted and
-     * returned.
+     * Adds {@code s} as {@code nick}: tells it {@code joined} and subscribes it to the room's stream
+     * from {@code since} (the missed messages, or a history), which makes it a member of the room's
+     * presence (the others are told by {@link ChatCodec#presence}). A nick held by another
+     * connection of this instance is refused unless {@code resume} is that connection's session id
+     * (the same browser after a network drop), which then no longer speaks for the nick and is
+     * closed once the new one is present ({@link #confirm}). {@code resumedTag} is the tag of the
+     * connection {@code resume} names, or null.
      */
-    synchronized Session join(Session s, String nick, String resume, Position since, long now) throws ChatException {
+    synchronized void join(Session s, String nick, String resume, String resumedTag, Position since, long now)
+            throws ChatException {
         streams.checkReady(); // before anything changes: a refused join leaves no trace
         String key = nick.toLowerCase(Locale.ROOT);
         Member holder = members.get(key);
@@ -66,12 +68,31 @@ final class Room {
         lastActive = now;
         s.ws.subscribe(topic);
         s.ws.send(ServerMessages.joined(name, nick));
-        streams.subscribe(s.ws, name, since);
-        if (holder == null) {
-            broker.publish(topic, PreparedMessage.text(ServerMessages.joined(name, nick)), s.ws);
-        }
-        publishPresence();
-        return replaced;
+        Session old = replaced;
+        streams.subscribe(s.ws, name, since, () -> confirm(s, nick, resumedTag, old));
+    }
+
+    /**
+     * Once {@code s} is answered: checks that no connection of another instance took the nick
+     * meanwhile, closes the connection it resumed, and sends it the member list.
+     *
+     * <p>Two instances may each let a nick in at once (each checked presence before the other's
+     * member was there). Each checks again once its own member is visible to every instance: then
+     * at least one of the two sees the other, and whoever sees a rival gives way ({@code
+     * nick_taken}) — so at most one keeps the nick, and rarely neither (both retry).
+     */
+    private void confirm(Session s, String nick, String resumedTag, Session replaced) {
+        presence.holdersOnceVisible(name, nick, s.tag).whenComplete((holders, e) -> {
+            if (e == null && ChatPresence.takenByOther(holders, s.tag, resumedTag) && leave(s)) {
+                s.ws.send(ServerMessages.error(ErrorCode.NICK_TAKEN, "someone in this room is already called that"));
+            } else if (s.room() == this) {
+                presence.sendList(s.ws, name);
+            }
+            if (replaced != null) {
+                // Closed only now, so its leave follows the new connection's join: one member throughout.
+                replaced.ws.close(ChatHandler.REPLACED, "session resumed by a newer connection");
+            }
+        });
     }
 
     /** Removes {@code s} if it is (still) a member, and tells the room. */
@@ -83,8 +104,6 @@ final class Room {
         s.left();
         s.ws.unsubscribe(topic);
         streams.unsubscribe(s.ws, name);
-        broker.publish(topic, PreparedMessage.text(ServerMessages.left(name, nick)), null);
-        publishPresence();
         return true;
     }
 
@@ -116,17 +135,5 @@ final class Room {
 
     synchronized long lastActive() {
         return lastActive;
-    }
-
-    synchronized List<String> nicks() {
-        List<String> nicks = new ArrayList<>(members.size());
-        for (Member m : members.values()) {
-            nicks.add(m.nick());
-        }
-        return nicks;
-    }
-
-    private void publishPresence() {
-        broker.publish(topic, PreparedMessage.text(ServerMessages.presence(name, nicks())), null);
     }
 }

@@ -19,27 +19,30 @@ import java.util.Map;
 final class Rooms {
     private final Broker broker;
     private final ChatStreams streams;
+    private final ChatPresence presence;
     private final int maxRooms;
     private final Map<String, Room> rooms = new HashMap<>();
 
-    Rooms(Broker broker, ChatStreams streams, int maxRooms) {
+    Rooms(Broker broker, ChatStreams streams, ChatPresence presence, int maxRooms) {
         this.broker = broker;
         this.streams = streams;
+        this.presence = presence;
         this.maxRooms = maxRooms;
     }
 
-    /** Joins {@code s} to the room called {@code name}; returns the connection it replaced, if any. */
-    synchronized Session join(String name, Session s, String nick, String resume, Position since, long now)
+    /** Joins {@code s} to the room called {@code name} (see {@link Room#join}). */
+    synchronized void join(
+            String name, Session s, String nick, String resume, String resumedTag, Position since, long now)
             throws ChatException {
         Room room = rooms.get(name);
         if (room == null) {
             if (rooms.size() >= maxRooms && !forgetIdlestEmptyRoom()) {
                 throw new ChatException(ErrorCode.TOO_MANY_ROOMS, "the server has no room for more rooms");
             }
-            room = new Room(name, broker, streams, now);
+            room = new Room(name, broker, streams, presence, now);
             rooms.put(name, room);
         }
-        return room.join(s, nick, resume, since, now);
+        room.join(s, nick, resume, resumedTag, since, now);
     }
 
     private boolean forgetIdlestEmptyRoom() {

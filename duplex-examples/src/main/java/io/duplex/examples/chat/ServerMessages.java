@@ -13,8 +13,12 @@ import java.util.List;
  * <p>Threading: stateless.
  */
 final class ServerMessages {
-    /** Bumped when a message changes incompatibly (2: messages come from a room's stream, with positions). */
-    static final int PROTOCOL_VERSION = 2;
+    /**
+     * Bumped when a message changes incompatibly (2: messages come from a room's stream, with
+     * positions; 3: members from presence, {@code presence} once per join then {@code
+     * member-joined} / {@code member-left}).
+     */
+    static final int PROTOCOL_VERSION = 3;
 
     private ServerMessages() {}
 
@@ -49,10 +53,20 @@ final class ServerMessages {
                 .toString();
     }
 
-    static String presence(String room, Collection<String> nicks) {
+    /** The member list sent to a joiner: at most {@link ChatPresence#LIST_CAP} nicks of {@code total}. */
+    static String presence(String room, Collection<String> nicks, long total) {
         return JsonWriter.message("presence")
                 .field("room", room)
                 .strings("nicks", nicks)
+                .field("total", total)
+                .toString();
+    }
+
+    /** A user joined ({@code member-joined}) or left ({@code member-left}) the room, on any instance. */
+    static String member(boolean joined, String room, String nick) {
+        return JsonWriter.message(joined ? "member-joined" : "member-left")
+                .field("room", room)
+                .field("nick", nick)
                 .toString();
     }
 

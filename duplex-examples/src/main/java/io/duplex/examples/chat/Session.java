@@ -3,7 +3,9 @@ package io.duplex.examples.chat;
 import io.duplex.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.InstantSource;
+import java.util.HexFormat;
 
 /**
  * One chat connection: its secret session id (the key a later connection presents in {@code
@@ -23,14 +25,22 @@ final class Session {
     static final int STRIKES = 20;
 
     final String id;
+    /**
+     * This connection's public tag in presence: a digest of {@link #id}, so another instance can
+     * check a {@code resume} key against a member without the secret ever being stored there.
+     */
+    final String tag;
+
     final WebSocket ws;
     private final TokenBucket messages;
     private final TokenBucket strikes;
+    private final java.util.concurrent.atomic.AtomicLong joins = new java.util.concurrent.atomic.AtomicLong();
     private volatile Room room;
     private volatile String nick;
 
     Session(String id, WebSocket ws, InstantSource clock) {
         this.id = id;
+        this.tag = tagOf(id);
         this.ws = ws;
         this.messages = new TokenBucket(BURST, PER_SECOND, clock);
         this.strikes = new TokenBucket(STRIKES, 1, clock);
@@ -50,6 +60,16 @@ final class Session {
         return strikes.tryTake() ? Admission.REJECT : Admission.CLOSE;
     }
 
+    /** Starts a join attempt: any earlier one still waiting for presence is dropped. */
+    long joinAttempt() {
+        return joins.incrementAndGet();
+    }
+
+    /** Whether {@code attempt} is still the connection's latest join. */
+    boolean isJoinAttempt(long attempt) {
+        return joins.get() == attempt;
+    }
+
     Room room() {
         return room;
     }
@@ -66,6 +86,16 @@ final class Session {
     void left() {
         this.room = null;
         this.nick = null;
+    }
+
+    /** The presence tag of the connection whose session id is {@code id}. */
+    static String tagOf(String id) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     /** Compares a presented resume key in constant time. */

@@ -154,6 +154,13 @@ class ChatE2ETest {
         assertThat((Double) dashboard.get("total")).isGreaterThanOrEqualTo(2);
         assertThat((List<Object>) dashboard.get("rooms")).contains(List.of("#lobby", "2"));
 
+        Map<String, Object> leave = (Map<String, Object>) result.get("leave");
+        assertThat((List<Object>) leave.get("adaPresence"))
+                .as("grace left the room")
+                .containsExactly("ada");
+        assertThat(leave.get("adaCount")).isEqualTo("1");
+        assertThat((String) leave.get("adaLeftLine")).isEqualTo("grace left");
+
         assertThat((List<Object>) result.get("screenshots")).containsExactly(SCREENSHOTS.toArray());
         for (String png : SCREENSHOTS) {
             assertThat(shots.resolve(png)).isNotEmptyFile();

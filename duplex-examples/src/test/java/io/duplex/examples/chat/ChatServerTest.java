@@ -52,7 +52,7 @@ class ChatServerTest {
         ChatPeer ada = ChatPeer.connect(client, chat.port(), "/chat", Map.of());
         Map<String, Object> welcome = ada.next("welcome");
         assertThat(welcome)
-                .containsEntry("protocol", 2.0)
+                .containsEntry("protocol", 3.0)
                 .containsEntry("maxText", 1000.0)
                 .containsEntry("history", 50.0);
         assertThat((String) welcome.get("session")).matches("[0-9a-f]{32}");
@@ -67,7 +67,7 @@ class ChatServerTest {
         assertThat((String) subscribed.get("epoch")).matches("[A-Za-z0-9_-]{1,64}");
         assertThat(ada.next("history")).containsEntry("room", "lobby").containsEntry("messages", List.of());
         Map<String, Object> presence = ada.next("presence");
-        assertThat(presence).containsEntry("room", "lobby");
+        assertThat(presence).containsEntry("room", "lobby").containsEntry("total", 1.0);
         assertThat(nicks(presence)).containsExactly("ada");
     }
 
@@ -78,8 +78,9 @@ class ChatServerTest {
         ChatPeer bob = peer();
         ada.join("lobby", "ada");
         bob.join("lobby", "bob");
-        assertThat(ada.next("joined")).containsEntry("nick", "bob");
-        assertThat(nicks(ada.next("presence"))).containsExactly("ada", "bob");
+        assertThat(ada.next("member-joined")).containsEntry("nick", "bob").containsEntry("room", "lobby");
+        assertThat(ada.members()).containsExactlyInAnyOrder("ada", "bob");
+        bob.awaitMembers("ada", "bob");
 
         ada.say("hello <b>bob</b> \"quoted\" \\ é 🌍\nline two");
         for (ChatPeer p : List.of(ada, bob)) { // the sender gets its own message back, with the server's ts
@@ -239,25 +240,30 @@ class ChatServerTest {
         ada.join("lobby", "ada");
         bob.join("lobby", "bob");
         cy.join("lobby", "cy");
-        ada.next("joined");
-        ada.next("presence");
-        ada.next("joined");
-        assertThat(nicks(ada.next("presence"))).containsExactly("ada", "bob", "cy");
+        ada.awaitMembers("ada", "bob", "cy");
+        cy.awaitMembers("ada", "bob", "cy");
 
         bob.ws.abort(); // no close handshake: the server sees the TCP connection drop
-        assertThat(ada.next("left")).containsEntry("nick", "bob");
-        assertThat(nicks(ada.next("presence"))).containsExactly("ada", "cy");
-        assertThat(cy.next("left")).containsEntry("nick", "bob");
-        cy.next("presence");
+        assertThat(ada.next("member-left")).containsEntry("nick", "bob");
+        assertThat(ada.members()).containsExactlyInAnyOrder("ada", "cy");
+        assertThat(cy.next("member-left")).containsEntry("nick", "bob");
 
         cy.send("{\"type\":\"leave\"}");
         assertThat(cy.next("left")).containsEntry("nick", "cy").containsEntry("room", "lobby");
-        assertThat(ada.next("left")).containsEntry("nick", "cy");
-        assertThat(nicks(ada.next("presence"))).containsExactly("ada");
+        assertThat(ada.next("member-left")).containsEntry("nick", "cy");
+        assertThat(ada.members()).containsExactly("ada");
 
         cy.join("lobby", "cy"); // back, and history was kept
-        ada.next("joined");
-        assertThat(nicks(ada.next("presence"))).containsExactly("ada", "cy");
+        assertThat(cy.members()).containsExactlyInAnyOrder("ada", "cy");
+        assertThat(ada.next("member-joined")).containsEntry("nick", "cy");
+        assertThat(ada.memberEvents)
+                .containsExactly(
+                        "member-joined ada", // its own, after its answer
+                        "member-joined bob",
+                        "member-joined cy",
+                        "member-left bob",
+                        "member-left cy",
+                        "member-joined cy");
     }
 
     @Test
@@ -267,13 +273,14 @@ class ChatServerTest {
         ChatPeer bob = peer();
         bob.join("lobby", "bob");
         ada.join("lobby", "ada");
-        bob.next("joined");
-        bob.next("presence");
+        bob.awaitMembers("ada", "bob");
+        ada.expectList();
         ada.send("{\"type\":\"join\",\"room\":\"kitchen\",\"nick\":\"ada\"}");
         assertThat(ada.next("left")).containsEntry("room", "lobby");
         assertThat(ada.next("joined")).containsEntry("room", "kitchen");
-        assertThat(bob.next("left")).containsEntry("nick", "ada");
-        assertThat(nicks(bob.next("presence"))).containsExactly("bob");
+        assertThat(bob.next("member-left")).containsEntry("nick", "ada");
+        assertThat(bob.members()).containsExactly("bob");
+        ada.awaitMembers("ada");
     }
 
     @Test
@@ -289,17 +296,22 @@ class ChatServerTest {
         thief.send("{\"type\":\"join\",\"room\":\"lobby\",\"nick\":\"ada\",\"resume\":\"" + "0".repeat(32) + "\"}");
         assertThat(thief.nextError()).isEqualTo("nick_taken");
 
+        bob.awaitMembers("ada", "bob");
         ChatPeer fresh = peer(); // the same browser after a network drop the server did not notice
+        fresh.expectList();
         fresh.send("{\"type\":\"join\",\"room\":\"lobby\",\"nick\":\"ada\",\"resume\":\"" + session + "\"}");
         assertThat(fresh.next("joined")).containsEntry("nick", "ada");
         fresh.next("subscribed");
         fresh.next("history");
-        assertThat(nicks(fresh.next("presence"))).containsExactly("ada", "bob");
+        fresh.awaitMembers("ada", "bob");
         assertThat(old.awaitClose()).isEqualTo(ChatHandler.REPLACED);
-        // bob sees no leave/join pair, just the unchanged presence
-        assertThat(nicks(bob.next("presence"))).containsExactly("ada", "bob");
         fresh.say("still me");
         assertThat(bob.next("message")).containsEntry("nick", "ada").containsEntry("text", "still me");
+        // bob saw no leave/join pair: ada's two connections are one member throughout
+        ChatPeer cy = peer();
+        cy.join("lobby", "cy");
+        assertThat(bob.next("member-joined")).containsEntry("nick", "cy");
+        assertThat(bob.memberEvents).containsExactly("member-joined bob", "member-joined cy");
     }
 
     @Test

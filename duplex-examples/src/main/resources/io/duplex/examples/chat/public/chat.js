@@ -46,6 +46,12 @@
   let lastTypingSent = 0;
   const typists = new Map(); // nick -> timer
   const shown = new Set(); // epoch:offset of every message on screen: each is shown once
+  // The room's members: the list the server sends once per join (`presence`), kept current by
+  // `member-joined` / `member-left`. Those may arrive before the list (they are sent as they
+  // happen, the list once it is read), so until it comes they are kept and then replayed on it.
+  const members = new Map(); // lower-case nick -> nick, in the order shown
+  let membersTotal = 0; // users in the room, named here or not
+  let membersPending = null; // events that came before the list, or null once it is here
 
   // --- connection ---------------------------------------------------------------------------
 
@@ -155,20 +161,18 @@
           joining = false;
           membership = { room: msg.room, nick: msg.nick, session, again: rejoining, from: joinedFrom };
           rejoining = false;
+          membersPending = [];
           enterRoom();
-        } else if (membership && msg.room === membership.room) {
-          system(`${msg.nick} joined`);
         }
         break;
-      case 'left':
-        if (membership && msg.room === membership.room) {
-          if (sameNick(msg.nick, membership.nick)) {
-            membership = null;
-          } else {
-            system(`${msg.nick} left`);
-            stopTyping(msg.nick);
-          }
-        }
+      case 'left': // our own leave confirmed
+        if (membership && msg.room === membership.room && sameNick(msg.nick, membership.nick)) membership = null;
+        break;
+      case 'member-joined':
+      case 'member-left':
+        if (!inRoom(msg)) break;
+        if (membersPending) membersPending.push(msg);
+        else memberEvent(msg, true);
         break;
       case 'subscribed':
         if (inRoom(msg)) onSubscribed(msg);
@@ -193,7 +197,7 @@
         send({ type: 'history' });
         break;
       case 'presence':
-        if (membership && msg.room === membership.room) showPresence(msg.nicks);
+        if (inRoom(msg)) onMemberList(msg);
         break;
       case 'typing':
         if (membership && msg.room === membership.room) startTyping(msg.nick);
@@ -211,6 +215,13 @@
       // The server does not know the position we resumed from: join afresh (and get a history).
       position = null;
       join(true);
+      return;
+    }
+    if (msg.code === 'nick_taken' && membership) {
+      // Someone on another server took the nick at the same instant and the server gave way.
+      wanted = null;
+      membership = null;
+      showJoinForm(msg.message || msg.code);
       return;
     }
     if (joining) {
@@ -310,6 +321,10 @@
     ui.joinError.textContent = error || '';
     clearMessages();
     ui.presence.replaceChildren();
+    ui.count.textContent = '';
+    members.clear();
+    membersTotal = 0;
+    membersPending = null;
     position = null;
     clearTypists();
   }
@@ -408,15 +423,52 @@
     if (atBottom) list.scrollTop = list.scrollHeight;
   }
 
-  function showPresence(nicks) {
-    const items = nicks.map((n) => {
+  function onMemberList(msg) {
+    members.clear();
+    for (const n of msg.nicks) members.set(n.toLowerCase(), n);
+    membersTotal = Math.max(msg.total, members.size);
+    // Replayed in order on top of the list: the last event of each member is its state now.
+    const pending = membersPending || [];
+    membersPending = null;
+    for (const e of pending) memberEvent(e, false);
+    showPresence();
+  }
+
+  function memberEvent(msg, live) {
+    const key = msg.nick.toLowerCase();
+    const mine = sameNick(msg.nick, membership.nick);
+    // The total moves with the list; a live leave of someone not named (past the list's cap) too.
+    if (msg.type === 'member-joined') {
+      if (!members.has(key)) {
+        members.set(key, msg.nick);
+        membersTotal++;
+      }
+      if (live && !mine) system(`${msg.nick} joined`);
+    } else {
+      if (members.delete(key) || (live && membersTotal > members.size)) membersTotal--;
+      stopTyping(msg.nick);
+      if (live && !mine) system(`${msg.nick} left`);
+    }
+    membersTotal = Math.max(membersTotal, members.size);
+    if (live) showPresence();
+  }
+
+  function showPresence() {
+    const items = [...members.values()].map((n) => {
       const li = document.createElement('li');
       li.textContent = n;
       if (membership && sameNick(n, membership.nick)) li.classList.add('me');
       return li;
     });
+    const more = membersTotal - members.size;
+    if (more > 0) {
+      const li = document.createElement('li');
+      li.className = 'more';
+      li.textContent = `and ${more} more`;
+      items.push(li);
+    }
     ui.presence.replaceChildren(...items);
-    ui.count.textContent = String(nicks.length);
+    ui.count.textContent = String(membersTotal);
   }
 
   function startTyping(nick) {
