@@ -10,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The subscribed side of a node: one pub/sub connection, standalone or cluster, feeding a {@link
- * StreamChannels}.
+ * Listener} ({@link StreamChannels} for streams, {@link PresenceChannels} for presence).
  *
  * <p>Standalone: SUBSCRIBE / UNSUBSCRIBE on one connection; the publish script uses PUBLISH.
  *
@@ -26,12 +26,21 @@ import java.util.concurrent.CompletableFuture;
  */
 sealed interface PubSubLink {
 
+    /** What a link hands its messages and subscription confirmations to (Lettuce's I/O threads). */
+    interface Listener {
+        /** A message on a subscribed channel. */
+        void message(byte[] channel, byte[] message);
+
+        /** Redis confirmed a (S)SUBSCRIBE of {@code channel} (ours, or Lettuce's after a reconnect). */
+        void confirmed(byte[] channel);
+    }
+
     CompletableFuture<Void> subscribe(byte[] channel);
 
     CompletableFuture<Void> unsubscribe(byte[] channel);
 
     /** Feeds {@code channels} from this link's connection. */
-    void attach(StreamChannels channels);
+    void attach(Listener channels);
 
     /** Whether publishes go out with SPUBLISH. */
     boolean sharded();
@@ -49,7 +58,7 @@ sealed interface PubSubLink {
         }
 
         @Override
-        public void attach(StreamChannels channels) {
+        public void attach(Listener channels) {
             connection.addListener(new RedisPubSubAdapter<>() {
                 @Override
                 public void message(byte[] channel, byte[] message) {
@@ -82,7 +91,7 @@ sealed interface PubSubLink {
         }
 
         @Override
-        public void attach(StreamChannels channels) {
+        public void attach(Listener channels) {
             connection.setNodeMessagePropagation(true);
             connection.addListener(new RedisClusterPubSubAdapter<>() {
                 @Override

@@ -28,7 +28,7 @@ import java.util.function.Consumer;
  * state is changed inside the map's {@code compute} for it; delivery holds the topic's lock, so the
  * sink is never called concurrently for one topic.
  */
-final class StreamChannels {
+final class StreamChannels implements PubSubLink.Listener {
     private static final System.Logger LOG = System.getLogger(RedisStreamEngine.class.getName());
 
     private final StreamKeys keys;
@@ -108,7 +108,8 @@ final class StreamChannels {
     // ------------------------------------------------------------------ Lettuce's I/O threads
 
     /** Redis confirmed a (S)SUBSCRIBE of {@code channel}. */
-    void confirmed(byte[] channel) {
+    @Override
+    public void confirmed(byte[] channel) {
         String topic = keys.topic(channel);
         if (topic == null) {
             return;
@@ -143,7 +144,8 @@ final class StreamChannels {
     }
 
     /** A message on one of our channels. */
-    void message(byte[] channel, byte[] message) {
+    @Override
+    public void message(byte[] channel, byte[] message) {
         String topic = keys.topic(channel);
         if (topic == null) {
             return;

@@ -15,10 +15,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Threading: test thread.
  */
-final class RedisCluster implements AutoCloseable {
-    final List<RedisServer> nodes = new ArrayList<>();
+public final class RedisCluster implements AutoCloseable {
+    public final List<RedisServer> nodes = new ArrayList<>();
 
-    static RedisCluster start() throws Exception {
+    public static RedisCluster start() throws Exception {
         RedisCluster c = new RedisCluster();
         try {
             Path root = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "cluster-");
@@ -64,7 +64,7 @@ final class RedisCluster implements AutoCloseable {
         }
     }
 
-    String[] seeds() {
+    public String[] seeds() {
         return nodes.stream().map(n -> "redis://127.0.0.1:" + n.port).toArray(String[]::new);
     }
 
