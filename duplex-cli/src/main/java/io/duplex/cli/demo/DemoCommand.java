@@ -1,6 +1,7 @@
 package io.duplex.cli.demo;
 
 import io.duplex.Broker;
+import io.duplex.PresenceEngine;
 import io.duplex.StreamEngine;
 import io.duplex.cli.Console;
 import io.duplex.cli.ExitCode;
@@ -58,23 +59,18 @@ public final class DemoCommand implements Callable<Integer> {
         int port = listen.port();
         Broker broker = null;
         StreamEngine engine = null;
+        PresenceEngine presence = null;
         if (redis.uri() != null) {
             // Typing goes through the broker; messages and their history through the stream
-            // engine, so every node serves the same history and pages resume on any node. Member
-            // lists and nick uniqueness come from the chat's presence engine, which stays in memory
-            // (per node) until duplex-redis has a RedisPresenceEngine. Integrator, once it does:
-            // give RedisOption
-            //     public RedisPresenceEngine connectPresence() {
-            //         return RedisPresenceEngine.builder().uri(uri).expiry(Duration.ofSeconds(30)).build();
-            //     }
-            // then here `presence = redis.connectPresence();`, below
-            // `options.presenceEngine(presence);`, and close it with the broker and the engine.
+            // engine, member lists and nick uniqueness through the presence engine: every node
+            // serves the same history and members, and pages resume on any node.
             try {
                 broker = redis.connect();
                 engine = redis.connectStreams();
+                presence = redis.connectPresence();
             } catch (RuntimeException e) {
                 console.err().println("duplex: cannot use Redis at " + redis.uri() + ": " + e.getMessage());
-                closeQuietly(broker, engine);
+                closeQuietly(broker, engine, presence);
                 return ExitCode.FAILURE;
             }
         }
@@ -88,20 +84,24 @@ public final class DemoCommand implements Callable<Integer> {
             if (engine != null) {
                 options.streamEngine(engine);
             }
+            if (presence != null) {
+                options.presenceEngine(presence);
+            }
             server = ChatServer.start(options.build());
         } catch (RuntimeException e) {
             console.err().println("duplex: " + e.getMessage());
-            closeQuietly(broker, engine);
+            closeQuietly(broker, engine, presence);
             return ExitCode.FAILURE;
         }
         Broker toClose = broker;
         StreamEngine engineToClose = engine;
+        PresenceEngine presenceToClose = presence;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
                             server.stop();
-                            closeQuietly(toClose, engineToClose);
+                            closeQuietly(toClose, engineToClose, presenceToClose);
                             stopped.countDown();
                         },
                         "duplex-demo-stop"));
@@ -111,7 +111,11 @@ public final class DemoCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    private static void closeQuietly(Broker broker, StreamEngine engine) {
+    private static void closeQuietly(Broker broker, StreamEngine engine, PresenceEngine presence) {
+        // Presence first: closing it makes this node's members leave while Redis is still reachable.
+        if (presence != null) {
+            presence.close();
+        }
         if (broker != null) {
             broker.close();
         }

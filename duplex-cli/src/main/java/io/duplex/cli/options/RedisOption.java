@@ -1,6 +1,7 @@
 package io.duplex.cli.options;
 
 import io.duplex.redis.RedisBroker;
+import io.duplex.redis.RedisPresenceEngine;
 import io.duplex.redis.RedisStreamEngine;
 import picocli.CommandLine.Option;
 
@@ -42,5 +43,16 @@ public final class RedisOption {
      */
     public RedisStreamEngine connectStreams() {
         return RedisStreamEngine.builder().uri(uri).build();
+    }
+
+    /**
+     * A presence engine on {@link #uri()} (members shared by every node; a crashed node's members
+     * leave within the engine's default expiry, 30 s); the caller closes it.
+     *
+     * @throws IllegalArgumentException when the URI is malformed
+     * @throws RuntimeException when Redis cannot be reached
+     */
+    public RedisPresenceEngine connectPresence() {
+        return RedisPresenceEngine.builder().uri(uri).build();
     }
 }

@@ -2,6 +2,7 @@ package io.duplex.cli.serve;
 
 import io.duplex.Broker;
 import io.duplex.History;
+import io.duplex.PresenceEngine;
 import io.duplex.StreamEngine;
 import io.duplex.TlsConfig;
 import io.duplex.WebSocketConfig;
@@ -24,6 +25,7 @@ import io.duplex.deflate.DeflateConfig;
 import io.duplex.handshake.OriginPolicy;
 import io.duplex.protocol.ProtocolConfig;
 import io.duplex.redis.RedisBroker;
+import io.duplex.redis.RedisPresenceEngine;
 import io.duplex.redis.RedisStreamEngine;
 import io.duplex.topics.TopicsHandler;
 import io.duplex.topics.client.TopicsClientScript;
@@ -157,8 +159,8 @@ public final class ServeCommand implements Callable<Integer> {
             description = {
                 "With --topics: topics named PATTERN (a name, or a prefix ending in *) have presence",
                 "with join and leave events: their subscribers are members, listed by the presence",
-                "request. Repeatable. Every connection is anonymous (a user of its own). Members are",
-                "kept in this process, also with --redis."
+                "request. Repeatable. Every connection is anonymous (a user of its own). With --redis,",
+                "members are kept in Redis for every node (a crashed node's leave within 30 s)."
             })
     List<PresenceOption> presences = new ArrayList<>();
 
@@ -286,7 +288,7 @@ public final class ServeCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    /** Closes the Redis broker and stream engine, if any: after the server, which uses them. */
+    /** Closes the Redis broker and engines, if any: after the server, which uses them. */
     private void closeRedisClients() {
         for (AutoCloseable c : redisClients) {
             try {
@@ -371,6 +373,9 @@ public final class ServeCommand implements Callable<Integer> {
             if (topics || bcastHistory != null) {
                 b.streamEngine(redisStreams());
             }
+            if (!presences.isEmpty()) {
+                b.presenceEngine(redisPresence());
+            }
         }
         if (eventLoops != null) {
             b.eventLoops(eventLoops);
@@ -403,6 +408,19 @@ public final class ServeCommand implements Callable<Integer> {
     private StreamEngine redisStreams() {
         try {
             RedisStreamEngine engine = redis.connectStreams();
+            redisClients.add(engine);
+            return engine;
+        } catch (IllegalArgumentException e) {
+            throw usage("--redis: " + e.getMessage());
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot reach Redis at --redis: " + e.getMessage(), e);
+        }
+    }
+
+    /** Members in Redis, shared by every node; a crashed node's members leave within 30 s. */
+    private PresenceEngine redisPresence() {
+        try {
+            RedisPresenceEngine engine = redis.connectPresence();
             redisClients.add(engine);
             return engine;
         } catch (IllegalArgumentException e) {
