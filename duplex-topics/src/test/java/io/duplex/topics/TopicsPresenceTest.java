@@ -89,14 +89,10 @@ class TopicsPresenceTest extends TopicsServer {
         subscribe(watcher, "room.anon", true);
         Peer other = connect();
         subscribe(other, "room.anon", false);
-        // The watcher's own join and the other's, each the first of its user.
-        Set<String> clients = new HashSet<>();
-        for (int i = 0; i < 2; i++) {
-            JsonNode m = event(watcher, "join", "room.anon", true);
-            assertThat(m.path("user").asText()).isEqualTo(m.path("client").asText());
-            clients.add(m.path("client").asText());
-        }
-        assertThat(clients).hasSize(2);
+        // The other's join, the first of its user (a subscriber joins before its answer, so it
+        // never sees its own join).
+        JsonNode m = event(watcher, "join", "room.anon", true);
+        assertThat(m.path("user").asText()).isEqualTo(m.path("client").asText());
         watcher.send("{\"type\":\"presence_stats\",\"id\":9,\"topic\":\"room.anon\"}");
         JsonNode stats = watcher.next("presence_stats");
         assertThat(stats.path("id").asInt()).isEqualTo(9);
