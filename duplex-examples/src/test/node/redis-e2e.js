@@ -123,6 +123,17 @@ async function openGrace(browser) {
   return page;
 }
 
+async function waitForPresence(page, nicks, timeout = STEP_MS) {
+  await page.waitForFunction(
+    (expected) => {
+      const shown = [...document.querySelectorAll('#presence li')].map((li) => li.textContent).sort();
+      return JSON.stringify(shown) === JSON.stringify(expected);
+    },
+    [...nicks].sort(),
+    { timeout },
+  );
+}
+
 async function join(page, nick, room) {
   await page.waitForSelector('#status[data-state="open"]', { timeout: STEP_MS });
   await page.fill('#nick', nick);
@@ -182,6 +193,8 @@ async function scenario(browser) {
   await join(grace, 'grace', 'lobby');
   await ask('start-talking', 'talking');
   await waitForMessages(grace, 3);
+  // 0. The member list spans both nodes (presence in Redis): Ada is on node A, Grace on node B.
+  await waitForPresence(grace, ['ada', 'grace']);
 
   // 1. Grace's network drops and node B restarts meanwhile; she comes back to the new node B and
   // catches up from her position (the stream is in Redis, not in the node).

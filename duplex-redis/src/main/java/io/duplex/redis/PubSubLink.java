@@ -45,6 +45,9 @@ sealed interface PubSubLink {
     /** Whether publishes go out with SPUBLISH. */
     boolean sharded();
 
+    /** Whether the pub/sub connection is up (after a Redis restart: reconnected). */
+    boolean isOpen();
+
     /** One standalone Redis (or a Sentinel-managed master). */
     record Standalone(StatefulRedisPubSubConnection<byte[], byte[]> connection) implements PubSubLink {
         @Override
@@ -75,6 +78,11 @@ sealed interface PubSubLink {
         @Override
         public boolean sharded() {
             return false;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return connection.isOpen();
         }
     }
 
@@ -109,6 +117,11 @@ sealed interface PubSubLink {
         @Override
         public boolean sharded() {
             return true;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return connection.isOpen();
         }
 
         private CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> node(byte[] channel) {

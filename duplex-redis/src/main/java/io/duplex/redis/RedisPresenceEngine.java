@@ -237,9 +237,12 @@ public final class RedisPresenceEngine implements PresenceEngine {
         return nodeId;
     }
 
-    /** Whether the command connection to Redis is up. */
+    /**
+     * Whether both connections to Redis are up, commands and pub/sub (after a Redis restart: both
+     * reconnected, so a subscribe made now can be confirmed).
+     */
     public boolean isConnected() {
-        return !closed && connection.isOpen();
+        return !closed && connection.isOpen() && link.isOpen();
     }
 
     /**

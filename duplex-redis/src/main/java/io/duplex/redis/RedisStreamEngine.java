@@ -170,9 +170,12 @@ public final class RedisStreamEngine implements StreamEngine {
         channels.unlisten(topic);
     }
 
-    /** Whether the command connection to Redis is up. */
+    /**
+     * Whether both connections to Redis are up, commands and pub/sub (after a Redis restart: both
+     * reconnected, so a subscribe made now can be confirmed).
+     */
     public boolean isConnected() {
-        return !closed && connection.isOpen();
+        return !closed && connection.isOpen() && link.isOpen();
     }
 
     /** Closes the connections and stops every Lettuce thread it started; pending listens fail. */

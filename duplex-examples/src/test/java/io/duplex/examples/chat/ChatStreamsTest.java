@@ -63,8 +63,8 @@ class ChatStreamsTest {
     }
 
     /**
-     * What {@code p} receives up to and including the next member list, but member events (its
-     * own join may come anywhere after its answer: presence is not ordered against the stream).
+     * What {@code p} receives up to and including the next member list, but member events (others'
+     * joins may come anywhere after its answer: presence is not ordered against the stream).
      */
     static List<Map<String, Object>> untilPresence(ChatPeer p) throws InterruptedException {
         List<Map<String, Object>> got = new ArrayList<>();

@@ -1,12 +1,13 @@
 package io.duplex.examples.chat;
 
 import io.duplex.redis.RedisBroker;
+import io.duplex.redis.RedisPresenceEngine;
 import io.duplex.redis.RedisStreamEngine;
 import java.time.Duration;
 
 /**
- * One chat node on a shared Redis: a {@link ChatServer} with a {@link RedisBroker} and a {@link
- * RedisStreamEngine} of its own (the server does not close what it is given, so {@link #stop()}
+ * One chat node on a shared Redis: a {@link ChatServer} with a {@link RedisBroker}, a {@link
+ * RedisStreamEngine} and a {@link RedisPresenceEngine} of its own (the server does not close what it is given, so {@link #stop()}
  * does, after the server). Reconnects to Redis within 200 ms of it coming back, to keep the test
  * short.
  *
@@ -16,11 +17,13 @@ final class RedisChatNode implements AutoCloseable {
     private final ChatServer chat;
     private final RedisBroker broker;
     private final RedisStreamEngine engine;
+    private final RedisPresenceEngine presence;
 
-    private RedisChatNode(ChatServer chat, RedisBroker broker, RedisStreamEngine engine) {
+    private RedisChatNode(ChatServer chat, RedisBroker broker, RedisStreamEngine engine, RedisPresenceEngine presence) {
         this.chat = chat;
         this.broker = broker;
         this.engine = engine;
+        this.presence = presence;
     }
 
     /** Starts a node on {@code port} (0: any free one) sharing {@code redisUri}. */
@@ -29,6 +32,10 @@ final class RedisChatNode implements AutoCloseable {
         RedisBroker broker =
                 RedisBroker.builder().uri(redisUri).maxReconnectDelay(reconnect).build();
         RedisStreamEngine engine = RedisStreamEngine.builder()
+                .uri(redisUri)
+                .maxReconnectDelay(reconnect)
+                .build();
+        RedisPresenceEngine presence = RedisPresenceEngine.builder()
                 .uri(redisUri)
                 .maxReconnectDelay(reconnect)
                 .build();
@@ -41,9 +48,11 @@ final class RedisChatNode implements AutoCloseable {
                     .historySize(200)
                     .broker(broker)
                     .streamEngine(engine)
+                    .presenceEngine(presence)
                     .build());
-            return new RedisChatNode(chat, broker, engine);
+            return new RedisChatNode(chat, broker, engine, presence);
         } catch (RuntimeException e) {
+            presence.close();
             engine.close();
             broker.close();
             throw e;
@@ -54,13 +63,14 @@ final class RedisChatNode implements AutoCloseable {
         return chat.port();
     }
 
-    /** Whether both Redis connections are up (after a Redis restart: reconnected). */
+    /** Whether every Redis connection is up (after a Redis restart: reconnected). */
     boolean redisConnected() {
-        return engine.isConnected() && broker.isConnected();
+        return engine.isConnected() && broker.isConnected() && presence.isConnected();
     }
 
     void stop() {
         chat.stop();
+        presence.close();
         engine.close();
         broker.close();
     }
