@@ -12,6 +12,8 @@
  */
 module io.duplex {
     requires transitive io.duplex.protocol;
+    // Reads -XX:MaxDirectMemorySize for the default outbound budget (OutboundBudget).
+    requires java.management;
 
     exports io.duplex;
 }

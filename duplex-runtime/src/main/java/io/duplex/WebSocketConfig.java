@@ -30,6 +30,11 @@ import java.util.Objects;
  * @param highWaterMark above this many queued bytes {@code send} returns BUFFERED
  * @param lowWaterMark {@code onDrain} fires when the queue falls below this after BUFFERED
  * @param slowConsumerPolicy what to do with a message beyond {@code outboundLimit}
+ * @param outboundBudget most bytes of outgoing batch buffers all connections of one server (or
+ *     client) may hold together; a connection holding a full batch or more while the budget is
+ *     spent is treated as over its limit (the slow-consumer policy). 0 = half of the JVM's maximum
+ *     direct memory ({@code -XX:MaxDirectMemorySize}, by default the maximum heap), so no peer
+ *     behaviour can make an event loop fail an allocation
  * @param maxUndelivered read backpressure: stop reading a socket while this many received bytes
  *     wait for a handler executor
  * @param maxConnections server only: most open connections; more are answered 503
@@ -51,6 +56,7 @@ public record WebSocketConfig(
         long highWaterMark,
         long lowWaterMark,
         SlowConsumerPolicy slowConsumerPolicy,
+        long outboundBudget,
         long maxUndelivered,
         int maxConnections,
         int maxConnectionsPerAddress,
@@ -73,6 +79,9 @@ public record WebSocketConfig(
             throw new IllegalArgumentException("need 0 <= lowWaterMark <= highWaterMark <= outboundLimit");
         }
         Objects.requireNonNull(slowConsumerPolicy, "slowConsumerPolicy");
+        if (outboundBudget < 0) {
+            throw new IllegalArgumentException("outboundBudget must not be negative (0 = automatic)");
+        }
         if (maxUndelivered < 1 || maxConnections < 1 || maxConnectionsPerAddress < 0) {
             throw new IllegalArgumentException("limits must be positive");
         }
@@ -111,6 +120,7 @@ public record WebSocketConfig(
         b.highWaterMark = highWaterMark;
         b.lowWaterMark = lowWaterMark;
         b.slowConsumerPolicy = slowConsumerPolicy;
+        b.outboundBudget = outboundBudget;
         b.maxUndelivered = maxUndelivered;
         b.maxConnections = maxConnections;
         b.maxConnectionsPerAddress = maxConnectionsPerAddress;
@@ -134,6 +144,7 @@ public record WebSocketConfig(
         private long highWaterMark = 256 * 1024;
         private long lowWaterMark = 64 * 1024;
         private SlowConsumerPolicy slowConsumerPolicy = SlowConsumerPolicy.CLOSE;
+        private long outboundBudget = 0;
         private long maxUndelivered = 1 << 20;
         private int maxConnections = 100_000;
         private int maxConnectionsPerAddress = 0;
@@ -215,6 +226,12 @@ public record WebSocketConfig(
             return this;
         }
 
+        /** The server- (or client-) wide outbound memory budget; 0 = automatic (see the record). */
+        public Builder outboundBudget(long bytes) {
+            this.outboundBudget = bytes;
+            return this;
+        }
+
         public Builder maxUndelivered(long bytes) {
             this.maxUndelivered = bytes;
             return this;
@@ -276,6 +293,7 @@ public record WebSocketConfig(
                     highWaterMark,
                     lowWaterMark,
                     slowConsumerPolicy,
+                    outboundBudget,
                     maxUndelivered,
                     maxConnections,
                     maxConnectionsPerAddress,

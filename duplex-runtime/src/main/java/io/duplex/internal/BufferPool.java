@@ -12,6 +12,7 @@ import java.util.ArrayDeque;
 public final class BufferPool {
     private final int bufferSize;
     private final int maxPooled;
+    private final OutboundBudget budget;
     private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
     private long outstanding;
     /**
@@ -20,9 +21,15 @@ public final class BufferPool {
      */
     private final ByteBuffer[] gather = new ByteBuffer[16];
 
-    public BufferPool(int bufferSize, int maxPooled) {
+    public BufferPool(int bufferSize, int maxPooled, OutboundBudget budget) {
         this.bufferSize = bufferSize;
         this.maxPooled = maxPooled;
+        this.budget = budget;
+    }
+
+    /** The budget of the server or client this pool's loop belongs to. */
+    public OutboundBudget budget() {
+        return budget;
     }
 
     public int bufferSize() {
@@ -36,12 +43,14 @@ public final class BufferPool {
 
     public ByteBuffer take() {
         outstanding++;
+        budget.took(bufferSize);
         ByteBuffer b = free.pollFirst();
         return b != null ? b.clear() : ByteBuffer.allocateDirect(bufferSize);
     }
 
     public void release(ByteBuffer b) {
         outstanding--;
+        budget.returned(bufferSize);
         if (free.size() < maxPooled) {
             free.addFirst(b);
         }

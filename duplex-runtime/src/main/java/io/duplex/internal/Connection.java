@@ -348,11 +348,22 @@ public final class Connection extends SocketIo implements EventLoop.Ticking {
      */
     private boolean admits(long size) {
         long buffered = bufferedAmount();
-        if (buffered == 0 || buffered + size <= config.outboundLimit()) {
+        if (buffered == 0) {
+            return true;
+        }
+        // Server-wide: while the budget is spent, only connections whose queues are nearly empty
+        // (less than one batch: peers that keep up) may queue more; the ones holding memory may not.
+        boolean withinBudget =
+                buffered < loop.pool().bufferSize() || !loop.pool().budget().spent();
+        if (withinBudget && buffered + size <= config.outboundLimit()) {
             return true;
         }
         if (config.slowConsumerPolicy() == SlowConsumerPolicy.CLOSE) {
-            LOG.log(Level.DEBUG, "slow consumer {0}: outbound limit reached, closing", ws);
+            LOG.log(
+                    Level.DEBUG,
+                    "slow consumer {0}: {1} reached, closing",
+                    ws,
+                    withinBudget ? "outbound limit" : "server-wide outbound budget");
             onLoop(() -> failNow(CloseCodes.POLICY_VIOLATION, "slow consumer"));
         }
         return false;
@@ -503,7 +514,8 @@ public final class Connection extends SocketIo implements EventLoop.Ticking {
      * This end fails the connection (RFC 6455 §7.1.7) and frees it at once: the Close frame is
      * written best effort, the handler sees {@code code} with {@code wasClean == false} (not the
      * 1006 of the abort), and no close handshake is waited for — the peer is not reading or not
-     * there, and waiting would keep the memory a limit is there to free.
+     * there, and waiting would keep the memory a limit is there to free. With bytes still
+     * unwritten the socket is reset, not closed with a FIN (the kernel frees its send queue).
      */
     void failNow(int code, String reason) {
         if (isDestroyed()) {
@@ -513,6 +525,9 @@ public final class Connection extends SocketIo implements EventLoop.Ticking {
             protocol.fail(code, reason);
             flush();
         }
+        // The Close frame was queued best effort; if the peer is not reading it never arrives, and
+        // a reset frees what the kernel holds for it (see resetIfUnwritten).
+        resetIfUnwritten();
         abort();
     }
 

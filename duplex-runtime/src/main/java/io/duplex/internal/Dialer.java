@@ -50,7 +50,11 @@ public final class Dialer {
     public Dialer(ClientSettings settings) {
         this.settings = settings;
         this.engineConfig = Connection.engineConfig(settings.config().protocol());
-        this.loops = new EventLoopGroup("duplex-client", settings.eventLoops(), Duration.ofMillis(50));
+        this.loops = new EventLoopGroup(
+                "duplex-client",
+                settings.eventLoops(),
+                Duration.ofMillis(50),
+                new OutboundBudget(settings.config().outboundBudget()));
         for (EventLoop loop : loops.loops()) {
             loopExtensions.put(loop, LoopExtensions.forLoop(settings.config().extensions()));
         }

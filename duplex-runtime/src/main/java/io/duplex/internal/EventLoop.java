@@ -60,14 +60,14 @@ public final class EventLoop {
         void flush();
     }
 
-    public EventLoop(String name, long tickNanos, int readBufferSize) {
+    public EventLoop(String name, long tickNanos, int readBufferSize, OutboundBudget budget) {
         try {
             this.selector = Selector.open();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         this.tickNanos = tickNanos;
-        this.pool = new BufferPool(16 * 1024, 256);
+        this.pool = new BufferPool(16 * 1024, 256, budget);
         this.readBuffer = ByteBuffer.allocateDirect(readBufferSize);
         this.thread = new Thread(this::run, name);
         this.thread.setDaemon(false);

@@ -15,14 +15,15 @@ public final class EventLoopGroup {
     private final EventLoop[] loops;
     private final AtomicInteger next = new AtomicInteger();
 
-    public EventLoopGroup(String name, int size, Duration tick) {
+    /** {@code budget}: the outbound memory all the group's connections may hold together. */
+    public EventLoopGroup(String name, int size, Duration tick, OutboundBudget budget) {
         if (size < 1) {
             throw new IllegalArgumentException("at least one event loop");
         }
         int group = GROUPS.incrementAndGet();
         loops = new EventLoop[size];
         for (int i = 0; i < size; i++) {
-            loops[i] = new EventLoop(name + "-" + group + "-loop-" + i, tick.toNanos(), 64 * 1024);
+            loops[i] = new EventLoop(name + "-" + group + "-loop-" + i, tick.toNanos(), 64 * 1024, budget);
             loops[i].start();
         }
     }

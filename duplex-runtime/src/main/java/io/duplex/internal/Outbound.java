@@ -14,6 +14,12 @@ import java.util.concurrent.CompletableFuture;
  * caller's buffer in a gathering write when the socket takes it, and only the part the socket
  * refuses is copied — so {@code send} never keeps a reference to the caller's buffer.
  *
+ * <p>Memory: every queued byte lives in a pooled batch, and a frame is appended to the last batch
+ * while it has room — also after a flush the socket refused (a peer that does not read). So a
+ * queue of {@code n} frame bytes holds at most {@code n + 2 × batch size} of memory (a partly
+ * written first batch and a partly filled last one), whatever the frames' sizes and timing; the
+ * outbound limit therefore bounds real memory, not just message bytes.
+ *
  * <p>Threading: confined to the connection's event loop, except {@link #bufferedAmount()} and
  * {@link #reserve}, which any thread may call.
  */
@@ -24,6 +30,8 @@ final class Outbound {
     private final BufferPool pool;
     // Deques start at two slots (the default is 16): most connections are idle most of the
     // time, and these grow on demand.
+    // Every entry is a pooled batch in read mode (position..limit unwritten); the last one is
+    // appended to while it has room (limit < capacity).
     private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>(1);
     private static final VarHandle QUEUED;
 
@@ -35,10 +43,6 @@ final class Outbound {
         }
     }
 
-    /** Queue entries that came from the pool (identity), returned once written. */
-    private final ArrayDeque<ByteBuffer> pooled = new ArrayDeque<>(1);
-
-    private ByteBuffer tail;
     /**
      * Frame bytes queued and not yet written, plus bytes other threads reserved for sends handed
      * to the loop and not yet framed: what {@code bufferedAmount} reports and the outbound limit
@@ -65,6 +69,11 @@ final class Outbound {
     /** Bytes queued or reserved and not yet written; readable from any thread. */
     long bufferedAmount() {
         return queued;
+    }
+
+    /** Pooled batches held (loop only): at most {@code frameBytes / batch size + 2}. */
+    int batches() {
+        return queue.size();
     }
 
     /** Frame bytes queued and not yet written (loop only). */
@@ -109,40 +118,28 @@ final class Outbound {
             return;
         }
         // Large payload: flush what is corked plus this frame in one gathering write, then keep
-        // a private copy of whatever the socket did not take.
+        // a copy of whatever the socket did not take.
         if (socketWritable) {
             writeTo(transport, header, payload);
             completeMarks();
         }
         copy(header);
-        if (payload.hasRemaining()) {
-            ByteBuffer rest = ByteBuffer.allocate(payload.remaining());
-            rest.put(payload).flip();
-            sealTail();
-            queue.add(rest);
-        }
+        copy(payload);
     }
 
+    /** Appends {@code src} to the last batch, taking new batches from the pool as they fill. */
     private void copy(ByteBuffer src) {
         while (src.hasRemaining()) {
-            if (tail == null || !tail.hasRemaining()) {
-                sealTail();
-                tail = pool.take();
-                pooled.add(tail);
+            ByteBuffer last = queue.peekLast();
+            if (last == null || last.limit() == last.capacity()) {
+                last = pool.take().flip(); // empty, in read mode
+                queue.add(last);
             }
-            int n = Math.min(src.remaining(), tail.remaining());
-            int limit = src.limit();
-            src.limit(src.position() + n);
-            tail.put(src);
-            src.limit(limit);
-        }
-    }
-
-    /** Moves the tail batch into the queue, ready for writing. */
-    private void sealTail() {
-        if (tail != null) {
-            queue.add(tail.flip());
-            tail = null;
+            int at = last.limit();
+            int n = Math.min(src.remaining(), last.capacity() - at);
+            last.limit(at + n);
+            last.put(at, src, src.position(), n);
+            src.position(src.position() + n);
         }
     }
 
@@ -154,11 +151,10 @@ final class Outbound {
     boolean write(Transport transport) throws IOException {
         writeTo(transport, null, null);
         completeMarks();
-        return queue.isEmpty() && tail == null && !transport.hasPendingWrites();
+        return queue.isEmpty() && !transport.hasPendingWrites();
     }
 
     private void writeTo(Transport transport, ByteBuffer header, ByteBuffer payload) throws IOException {
-        sealTail();
         if (!transport.flush()) {
             return;
         }
@@ -189,17 +185,11 @@ final class Outbound {
             QUEUED.getAndAdd(this, -written);
             writtenTotal += written;
             while (!queue.isEmpty() && !queue.peek().hasRemaining()) {
-                release(queue.poll());
+                pool.release(queue.poll());
             }
             if (written == 0 || transport.hasPendingWrites()) {
                 return;
             }
-        }
-    }
-
-    private void release(ByteBuffer b) {
-        if (!pooled.isEmpty() && pooled.peekFirst() == b) {
-            pool.release(pooled.pollFirst());
         }
     }
 
@@ -223,10 +213,8 @@ final class Outbound {
         while (!marks.isEmpty()) {
             marks.poll().future().completeExceptionally(cause);
         }
-        queue.clear();
-        tail = null;
-        while (!pooled.isEmpty()) {
-            pool.release(pooled.poll());
+        while (!queue.isEmpty()) {
+            pool.release(queue.poll());
         }
         QUEUED.getAndAdd(this, -frameBytes); // reservations are given back by their own tasks
         frameBytes = 0;

@@ -33,7 +33,11 @@ public final class RunningServer {
         ProtocolConfig engineConfig = Connection.engineConfig(settings.config().protocol());
         this.limits = new ConnectionLimits(
                 settings.config().maxConnections(), settings.config().maxConnectionsPerAddress());
-        this.loops = new EventLoopGroup("duplex-server", settings.eventLoops(), settings.tick());
+        this.loops = new EventLoopGroup(
+                "duplex-server",
+                settings.eventLoops(),
+                settings.tick(),
+                new OutboundBudget(settings.config().outboundBudget()));
         try {
             this.acceptor = new Acceptor(settings, engineConfig, loops, connections, limits);
         } catch (IOException | RuntimeException e) {

@@ -2,6 +2,7 @@ package io.duplex.internal;
 
 import io.duplex.WebSocketConfig;
 import java.io.IOException;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.util.concurrent.CompletableFuture;
@@ -245,6 +246,22 @@ abstract class SocketIo implements EventLoop.Handler, EventLoop.Flushable {
     /** Half-close: ends the outgoing direction (TLS close_notify, then TCP FIN), best effort. */
     void shutdownOutput() {
         transport.shutdownOutput();
+    }
+
+    /**
+     * Before {@link #closeSocket()} when this end gives up on a peer that is not reading: if bytes
+     * are still unwritten, the close becomes a reset (SO_LINGER 0), so the kernel drops its send
+     * queue at once instead of holding it (megabytes per peer) until its retransmissions time out.
+     */
+    void resetIfUnwritten() {
+        if (outbound.frameBytes() == 0 && !transport.hasPendingWrites()) {
+            return; // everything went out: an orderly FIN, so the peer reads it all
+        }
+        try {
+            transport.channel().setOption(StandardSocketOptions.SO_LINGER, 0);
+        } catch (IOException | RuntimeException e) {
+            // Already closed: nothing is held.
+        }
     }
 
     /** Cancels the key, closes the socket and frees every queued buffer, failing pending futures. */

@@ -1,0 +1,207 @@
+package io.duplex.hostile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.duplex.WebSocket;
+import io.duplex.WebSocketClient;
+import io.duplex.WebSocketHandler;
+import io.duplex.testkit.RawClient;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Peers that do not read cannot exhaust the server's memory: a server limited to 32 MiB of direct
+ * memory broadcasts small messages to healthy subscribers and to subscribers that never read. Each
+ * non-reader is dropped once it holds its outbound limit (1 MiB by default, now real memory: a
+ * small frame no longer pins a 16 KiB batch), the drop is a reset (the kernel's send queue for it
+ * is freed, so it cannot read megabytes after the cut), no event loop fails an allocation, and the
+ * healthy subscribers keep receiving.
+ */
+class OutboundMemoryTest {
+    static final int HEALTHY = 8;
+    static final int NON_READERS = 6;
+    static final long DIRECT_CAP = 32L << 20;
+
+    @TempDir
+    Path dir;
+
+    Process child;
+    Path stderr;
+    final ExecutorService threads = Executors.newCachedThreadPool();
+    final WebSocketClient client = WebSocketClient.builder().build();
+    final List<RawClient> nonReaders = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        client.close();
+        for (RawClient r : nonReaders) {
+            r.close();
+        }
+        if (child != null && child.isAlive()) {
+            child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        threads.shutdownNow();
+    }
+
+    @Test
+    void nonReadersAreDroppedWithAResetAndHealthySubscribersKeepReceivingUnderADirectMemoryCap() throws Exception {
+        stderr = dir.resolve("child.err");
+        child = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx128m",
+                        "-XX:MaxDirectMemorySize=" + DIRECT_CAP,
+                        "-XX:TieredStopAtLevel=1",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        CappedBroadcastServer.class.getName())
+                .redirectError(stderr.toFile())
+                .start();
+        BufferedReader out =
+                new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII));
+        PrintStream commands = new PrintStream(child.getOutputStream(), true, StandardCharsets.US_ASCII);
+        String ready = readLine(out);
+        assertThat(ready).as("child output").startsWith("READY ");
+        int port = Integer.parseInt(ready.substring("READY ".length()));
+
+        AtomicLong[] received = new AtomicLong[HEALTHY];
+        AtomicLong errors = new AtomicLong();
+        for (int i = 0; i < HEALTHY; i++) {
+            AtomicLong count = received[i] = new AtomicLong();
+            client.connect(URI.create("ws://127.0.0.1:" + port + "/ws"), new WebSocketHandler() {
+                        @Override
+                        public void onText(WebSocket ws, String text) {
+                            count.incrementAndGet();
+                        }
+
+                        @Override
+                        public void onError(WebSocket ws, Throwable e) {
+                            errors.incrementAndGet();
+                        }
+                    })
+                    .get(10, TimeUnit.SECONDS);
+        }
+        for (int i = 0; i < NON_READERS; i++) {
+            RawClient raw = RawClient.connect(port, 8192);
+            assertThat(raw.upgrade("/ws")).startsWith("HTTP/1.1 101 ");
+            nonReaders.add(raw);
+        }
+        stats(out, commands, HEALTHY + NON_READERS); // all subscribed and counted
+
+        // Every non-reader is dropped: only the healthy connections remain.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long[] s;
+        do {
+            assertThat(System.nanoTime()).as("non-readers dropped within 60 s").isLessThan(deadline);
+            s = stats(out, commands, -1);
+        } while (s[0] > HEALTHY && waitTick());
+        // A reset, not a FIN behind megabytes: what a dropped peer can still read is at most
+        // what its own small receive buffer held, not the server kernel's send queue.
+        for (RawClient raw : nonReaders) {
+            assertThat(bytesUntilEnd(raw)).isLessThan(512 * 1024);
+        }
+
+        // The healthy subscribers go on receiving after the drops.
+        long[] before = new long[HEALTHY];
+        for (int i = 0; i < HEALTHY; i++) {
+            before[i] = received[i].get();
+        }
+        for (int i = 0; i < HEALTHY; i++) {
+            AtomicLong count = received[i];
+            long from = before[i];
+            io.duplex.testkit.Await.eventually("healthy subscriber " + from, () -> count.get() > from + 1_000);
+        }
+        assertThat(errors).hasValue(0);
+
+        s = stats(out, commands, HEALTHY);
+        commands.println("stop");
+        assertThat(child.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        String err = Files.readString(stderr);
+        assertThat(err).doesNotContain("OutOfMemoryError");
+        assertThat(s[1]).isLessThan(DIRECT_CAP);
+        System.out.printf(
+                "outbound memory: %d non-readers dropped; max direct memory %d KiB of %d KiB%n",
+                NON_READERS, s[1] >> 10, DIRECT_CAP >> 10);
+    }
+
+    /** Asks the child for its counts; with {@code expected} >= 0, until the connection count is that. */
+    private long[] stats(BufferedReader out, PrintStream commands, int expected) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            commands.println("stats");
+            String[] line = readLine(out).split(" ");
+            assertThat(line[0]).isEqualTo("STATS");
+            long[] s = {Long.parseLong(line[1]), Long.parseLong(line[2])};
+            if (expected < 0 || s[0] == expected) {
+                return s;
+            }
+            assertThat(System.nanoTime()).as("connections: " + s[0]).isLessThan(deadline);
+            waitTick();
+        }
+    }
+
+    /** The polling period of a condition checked in the child (its answer is the condition). */
+    private static boolean waitTick() throws InterruptedException {
+        Thread.sleep(20);
+        return true;
+    }
+
+    private static long bytesUntilEnd(RawClient raw) throws IOException {
+        InputStream in = raw.in;
+        byte[] sink = new byte[8192];
+        long total = 0;
+        try {
+            int n;
+            while ((n = in.read(sink)) >= 0) {
+                total += n;
+            }
+        } catch (SocketException e) {
+            // reset
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("the dropped connection did not end", e);
+        }
+        return total;
+    }
+
+    private String readLine(BufferedReader lines) throws Exception {
+        CompletableFuture<String> line = CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return lines.readLine();
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                },
+                threads);
+        try {
+            String l = line.get(30, TimeUnit.SECONDS);
+            if (l == null) {
+                child.waitFor(10, TimeUnit.SECONDS);
+                throw new AssertionError("the server died (exit " + (child.isAlive() ? "?" : child.exitValue()) + "): "
+                        + Files.readString(stderr));
+            }
+            return l;
+        } catch (java.util.concurrent.TimeoutException e) {
+            child.destroyForcibly();
+            throw new AssertionError("the child said nothing for 30 s", e);
+        }
+    }
+}
