@@ -3,6 +3,7 @@ package io.duplex;
 import static io.duplex.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.duplex.handshake.HandshakeException;
 import io.duplex.testing.TestCertificates;
 import io.duplex.testkit.Await;
 import io.duplex.testkit.Loopback;
@@ -16,6 +17,7 @@ import java.net.http.HttpClient;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSocket;
@@ -175,6 +177,27 @@ class TlsServerTest {
             await(client.connect(URI.create("wss://localhost:" + pkcs12Server.port() + "/echo"), onClient))
                     .send("by name");
             assertThat(onClient.nextText()).isEqualTo("by name");
+        }
+    }
+
+    /** RFC 6454 §5: the scheme is part of the origin, so a plain-http page is not the wss server's. */
+    @ParameterizedTest
+    @ValueSource(strings = {"http", "https"})
+    void aTlsServerAcceptsOnlyHttpsOriginsOfItsOwnHostAndPort(String scheme) {
+        String origin = scheme + "://localhost:" + pkcs12Server.port();
+        try (WebSocketClient client = WebSocketClient.builder()
+                .tls(TlsConfig.client(TestCertificates.clientContext()))
+                .origin(origin)
+                .build()) {
+            CompletableFuture<WebSocket> connecting = client.connect(
+                    URI.create("wss://localhost:" + pkcs12Server.port() + "/echo"), new RecordingHandler());
+            if (scheme.equals("https")) {
+                assertThat(await(connecting).readyState()).isEqualTo(ReadyState.OPEN);
+            } else {
+                Throwable t = Await.catchFailure(connecting);
+                assertThat(t).isInstanceOf(HandshakeException.class);
+                assertThat(((HandshakeException) t).status()).isEqualTo(403);
+            }
         }
     }
 

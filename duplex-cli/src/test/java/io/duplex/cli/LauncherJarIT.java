@@ -134,6 +134,8 @@ class LauncherJarIT {
         assertThat(serve.toHandle().destroy()).isTrue();
         assertThat(serve.waitFor(30, TimeUnit.SECONDS)).isTrue();
         awaitLine(serveErr, Pattern.compile("^stopped$"), seen);
+        // A graceful stop is a success: 0, not the 143 of a signalled JVM.
+        assertThat(serve.exitValue()).isEqualTo(ExitCode.OK);
     }
 
     /** Jackson and duplex-topics are shaded into the jar: streams work from the jar alone. */

@@ -277,6 +277,40 @@ class ServeCommandTest {
     }
 
     @Test
+    void connectTrustsAPrivateCertificateWithCacertAndStillChecksWithout(@TempDir Path dir) throws Exception {
+        TestCertificates.PemFiles pem = TestCertificates.localhost().writePem();
+        RunningServe s = serve(
+                "--echo",
+                "--tls-cert",
+                pem.certificateChain().toString(),
+                "--tls-key",
+                pem.privateKey().toString());
+        String url = "wss://localhost:" + s.server().port() + "/tls";
+        Cli.Result trusted = Cli.run(
+                "private\n", "connect", "--cacert", pem.certificateChain().toString(), url);
+        assertThat(trusted.exit()).as(trusted.err()).isEqualTo(ExitCode.OK);
+        assertThat(trusted.out()).isEqualTo("private\n");
+        assertThat(trusted.err()).doesNotContain("WARNING");
+
+        Cli.Result untrusted = Cli.run("private\n", "connect", url);
+        assertThat(untrusted.exit()).isNotEqualTo(ExitCode.OK);
+        assertThat(untrusted.out()).isEmpty();
+
+        Path missing = dir.resolve("missing.pem");
+        assertUsage("--cacert " + missing + ": no such file", "connect", "--cacert", missing.toString(), url);
+        Path empty = Files.writeString(dir.resolve("empty.pem"), "not a certificate\n");
+        assertUsage("--cacert " + empty, "connect", "--cacert", empty.toString(), url);
+        assertUsage(
+                "--cacert and --insecure exclude each other",
+                "connect",
+                "--insecure",
+                "--cacert",
+                pem.certificateChain().toString(),
+                url);
+        s.stop();
+    }
+
+    @Test
     void aPortInUseIsAFailure() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             Cli.Result result = Cli.run(

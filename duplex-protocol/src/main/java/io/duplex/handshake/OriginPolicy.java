@@ -25,11 +25,25 @@ public interface OriginPolicy {
     boolean allows(String origin, String host);
 
     /**
+     * As {@link #allows(String, String)}, knowing whether the request arrived over TLS; the
+     * default ignores it. {@link #sameOrigin()} uses it to compare schemes.
+     *
+     * @param secure whether the request arrived over TLS ({@code wss})
+     */
+    default boolean allows(String origin, String host, boolean secure) {
+        return allows(origin, host);
+    }
+
+    /**
      * The default: a request without {@code Origin} is allowed (a non-browser client); an {@code
      * http} or {@code https} origin is allowed when its host and port equal those of the {@code
-     * Host} header (an absent port in {@code Host} stands for the origin scheme's default port);
-     * anything else, including the opaque origin {@code null} and values that do not parse, is
-     * refused.
+     * Host} header (an absent port in {@code Host} stands for the origin scheme's default port)
+     * and its scheme fits the connection (RFC 6454 §4: scheme, host and port are the origin):
+     * over TLS only {@code https} — a plain-http page of the same host must not open the secure
+     * socket with the user's cookies; without TLS {@code http}, or {@code https} (on the same host
+     * and port as a plain listener that can only come through a TLS-terminating proxy in front, so
+     * such deployments work without configuration). Anything else, including the opaque origin
+     * {@code null} and values that do not parse, is refused.
      */
     static OriginPolicy sameOrigin() {
         return SameOrigin.INSTANCE;
@@ -55,6 +69,17 @@ public interface OriginPolicy {
 
     /** This policy, but a request without {@code Origin} is refused. */
     default OriginPolicy requireOrigin() {
-        return (origin, host) -> origin != null && allows(origin, host);
+        OriginPolicy self = this;
+        return new OriginPolicy() {
+            @Override
+            public boolean allows(String origin, String host) {
+                return origin != null && self.allows(origin, host);
+            }
+
+            @Override
+            public boolean allows(String origin, String host, boolean secure) {
+                return origin != null && self.allows(origin, host, secure);
+            }
+        };
     }
 }

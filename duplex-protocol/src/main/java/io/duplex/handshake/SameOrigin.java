@@ -17,12 +17,20 @@ final class SameOrigin implements OriginPolicy {
 
     @Override
     public boolean allows(String origin, String host) {
+        return allows(origin, host, false);
+    }
+
+    @Override
+    public boolean allows(String origin, String host, boolean secure) {
         if (origin == null) {
             return true;
         }
         URI uri = parseOrigin(origin);
         if (uri == null || host == null) {
             return false;
+        }
+        if (secure && !"https".equalsIgnoreCase(uri.getScheme())) {
+            return false; // RFC 6454 §5: http://h and https://h are different origins
         }
         int defaultPort = "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
         int originPort = uri.getPort() == -1 ? defaultPort : uri.getPort();

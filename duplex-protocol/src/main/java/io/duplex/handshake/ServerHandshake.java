@@ -63,11 +63,13 @@ public final class ServerHandshake {
     private final List<String> subprotocols;
     private final List<ExtensionFactory> extensions;
     private final OriginPolicy originPolicy;
+    private final boolean secure;
 
     private ServerHandshake(Builder b) {
         this.subprotocols = b.subprotocols;
         this.extensions = b.extensions;
         this.originPolicy = b.originPolicy;
+        this.secure = b.secure;
     }
 
     public static Builder builder() {
@@ -129,7 +131,7 @@ public final class ServerHandshake {
             return reject(400, "repeated Origin");
         }
         String origin = origins.isEmpty() ? null : origins.get(0);
-        if (!originPolicy.allows(origin, hosts.get(0))) {
+        if (!originPolicy.allows(origin, hosts.get(0), secure)) {
             // RFC 6455 §4.2.2: a refused origin gets an HTTP error such as 403
             return reject(403, "origin not allowed");
         }
@@ -267,8 +269,18 @@ public final class ServerHandshake {
         private List<String> subprotocols = List.of();
         private List<ExtensionFactory> extensions = List.of();
         private OriginPolicy originPolicy = OriginPolicy.sameOrigin();
+        private boolean secure;
 
         private Builder() {}
+
+        /**
+         * Whether requests arrive over TLS ({@code wss}); the origin policy compares it with the
+         * origin's scheme (RFC 6454 §4: the scheme is part of the origin).
+         */
+        public Builder secure(boolean secure) {
+            this.secure = secure;
+            return this;
+        }
 
         /** The subprotocols this server speaks, most preferred first. */
         public Builder subprotocols(List<String> subprotocols) {

@@ -102,4 +102,29 @@ class OriginPolicyTest {
         assertThat(strict.allows("http://evil.com", "example.com")).isFalse();
         assertThat(OriginPolicy.any().requireOrigin().allows(null, "x")).isFalse();
     }
+
+    /** RFC 6454 §5: http://h and https://h are different origins; over TLS only https is ours. */
+    @Test
+    void sameOriginOverTlsRefusesAPlainHttpOriginOfTheSameHost() {
+        assertThat(same.allows("http://example.com:8443", "example.com:8443", true))
+                .isFalse();
+        assertThat(same.allows("http://example.com", "example.com", true)).isFalse();
+        assertThat(same.allows("https://example.com:8443", "example.com:8443", true))
+                .isTrue();
+        assertThat(same.allows("https://example.com", "example.com", true)).isTrue();
+        assertThat(same.allows(null, "example.com", true)).isTrue();
+        assertThat(same.requireOrigin().allows("http://example.com", "example.com", true))
+                .isFalse();
+        assertThat(same.requireOrigin().allows("https://example.com", "example.com", true))
+                .isTrue();
+    }
+
+    /** Without TLS an https origin can only come through a TLS-terminating proxy in front: allowed. */
+    @Test
+    void sameOriginWithoutTlsAllowsBothSchemesOfTheSameHostAndPort() {
+        assertThat(same.allows("http://example.com", "example.com", false)).isTrue();
+        assertThat(same.allows("https://example.com", "example.com", false)).isTrue();
+        assertThat(same.allows("https://example.com", "example.com:8080", false))
+                .isFalse();
+    }
 }

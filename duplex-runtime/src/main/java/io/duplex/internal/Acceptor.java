@@ -70,6 +70,7 @@ public final class Acceptor {
                             .subprotocols(settings.config().subprotocols())
                             .extensions(LoopExtensions.forLoop(settings.config().extensions()))
                             .originPolicy(settings.config().originPolicy())
+                            .secure(settings.tls() != null)
                             .build());
         }
         this.serverChannel = ServerSocketChannel.open();

@@ -373,9 +373,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         WebSocketConfig config = cb.build();
         WebSocketClient.Builder b = WebSocketClient.builder().config(config).eventLoops(plan.eventLoops());
-        if (insecure.insecure()
+        if (insecure.configured()
                 && plan.uris().stream().anyMatch(u -> u.getScheme().equalsIgnoreCase("wss"))) {
-            b.tls(insecure.clientTls());
+            b.tls(insecure.clientTls(spec));
         }
         return b.build();
     }

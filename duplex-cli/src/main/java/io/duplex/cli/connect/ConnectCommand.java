@@ -301,11 +301,13 @@ public final class ConnectCommand implements Callable<Integer> {
         if (origin != null) {
             b.origin(origin);
         }
-        if (insecure.insecure() && secure) {
-            console.err()
-                    .println("WARNING: --insecure: the server's certificate and host name are NOT checked;"
-                            + " anyone on the network path can read and change this connection.");
-            b.tls(insecure.clientTls());
+        if (insecure.configured() && secure) {
+            if (insecure.insecure()) {
+                console.err()
+                        .println("WARNING: --insecure: the server's certificate and host name are NOT checked;"
+                                + " anyone on the network path can read and change this connection.");
+            }
+            b.tls(insecure.clientTls(spec));
         }
         if (proxy != null) {
             b.proxy(Urls.parseProxy(proxy, spec));

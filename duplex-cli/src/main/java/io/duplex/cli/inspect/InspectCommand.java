@@ -271,7 +271,7 @@ public final class InspectCommand implements Callable<Integer> {
         }
         return new InspectRelay.Upstream(
                 uri,
-                secure ? insecure.clientTls().sslContext().getSocketFactory() : null,
+                secure ? insecure.clientTls(spec).sslContext().getSocketFactory() : null,
                 !insecure.insecure(),
                 timeout,
                 maxFrame);

@@ -300,13 +300,24 @@ public final class ServeCommand implements Callable<Integer> {
         redisClients.clear();
     }
 
-    /** The shutdown hook: wake {@link #call()} and let it stop the server before the JVM halts. */
+    /**
+     * The shutdown hook: wake {@link #call()} and let it stop the server before the JVM halts. A
+     * stop that completed is a success, so the process exits 0 as {@code --help} says, not the
+     * 143 (128 + SIGTERM) the JVM gives a signalled exit; one that did not complete in time keeps
+     * the signal's status.
+     */
     private void stopAndWait() {
         stopRequested.countDown();
+        boolean clean = false;
         try {
-            stopped.await(STOP_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
+            clean = stopped.await(STOP_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (clean) {
+            console.out().flush();
+            console.err().flush();
+            Runtime.getRuntime().halt(ExitCode.OK);
         }
     }
 
