@@ -64,6 +64,15 @@ public interface WebSocket {
     /** CONNECTING, OPEN, CLOSING or CLOSED, like the browser's {@code readyState}. */
     ReadyState readyState();
 
+    /**
+     * Whether the calling thread is the event loop this connection runs on. Code that blocks until
+     * a send has been written (an adapter offering blocking sends) checks this first: the loop
+     * writes only after the callback returns, so waiting on it there would never end.
+     */
+    default boolean inEventLoop() {
+        return false;
+    }
+
     /** Bytes accepted by {@code send} and not yet written to the socket. */
     long bufferedAmount();
 

@@ -204,6 +204,11 @@ public final class WebSocketImpl implements WebSocket {
         return send(new Outgoing.Ping(copy(data)));
     }
 
+    @Override
+    public boolean inEventLoop() {
+        return loop.inLoop();
+    }
+
     private SendResult send(Outgoing message) {
         Connection c = connection;
         if (c == null) {
