@@ -47,6 +47,14 @@ public interface WebSocket {
     /** Sends a Ping with at most 125 bytes of data. */
     SendResult ping(ByteBuffer data);
 
+    /**
+     * Sends an unsolicited Pong with at most 125 bytes of data: a one-way heartbeat the peer does
+     * not answer (RFC 6455 §5.5.3). Pings are answered without this.
+     */
+    default SendResult pong(ByteBuffer data) {
+        throw new UnsupportedOperationException("this socket cannot send unsolicited pongs");
+    }
+
     /** Starts the close handshake with 1000 (normal closure). */
     default void close() {
         close(1000, "");

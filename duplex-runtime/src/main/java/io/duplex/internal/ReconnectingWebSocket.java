@@ -318,6 +318,12 @@ public final class ReconnectingWebSocket implements WebSocket {
     }
 
     @Override
+    public SendResult pong(ByteBuffer data) {
+        WebSocket ws = live();
+        return ws != null ? ws.pong(data) : SendResult.DROPPED;
+    }
+
+    @Override
     public void close(int code, String reason) {
         WebSocket ws;
         synchronized (this) {

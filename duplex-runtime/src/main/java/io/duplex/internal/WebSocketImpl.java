@@ -205,6 +205,14 @@ public final class WebSocketImpl implements WebSocket {
     }
 
     @Override
+    public SendResult pong(ByteBuffer data) {
+        if (data.remaining() > 125) {
+            throw new IllegalArgumentException("pong payload over 125 bytes"); // RFC 6455 §5.5
+        }
+        return send(new Outgoing.Pong(copy(data)));
+    }
+
+    @Override
     public boolean inEventLoop() {
         return loop.inLoop();
     }
