@@ -25,12 +25,12 @@ final class BasicRemote implements RemoteEndpoint.Basic {
 
     @Override
     public void sendText(String text) throws IOException {
-        sender.await(sender.send(new EncoderSet.Encoded.Text(text)));
+        sender.sendAndWait(new EncoderSet.Encoded.Text(text));
     }
 
     @Override
     public void sendBinary(ByteBuffer data) throws IOException {
-        sender.await(sender.send(new EncoderSet.Encoded.Binary(data)));
+        sender.sendAndWait(new EncoderSet.Encoded.Binary(data));
     }
 
     @Override
@@ -55,7 +55,7 @@ final class BasicRemote implements RemoteEndpoint.Basic {
 
     @Override
     public void sendObject(Object data) throws IOException, EncodeException {
-        sender.await(sender.send(sender.encode(data)));
+        sender.sendAndWait(sender.encode(data));
     }
 
     @Override

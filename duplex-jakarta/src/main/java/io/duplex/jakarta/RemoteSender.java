@@ -114,6 +114,17 @@ final class RemoteSender {
         sendPart(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), NativeType.TEXT, last);
     }
 
+    /**
+     * A blocking send: returns once written, or at once when batching (the message then waits for
+     * {@code flushBatch}, and waiting for it here would wait forever).
+     */
+    void sendAndWait(EncoderSet.Encoded message) throws IOException {
+        CompletableFuture<Void> sent = send(message);
+        if (!batching()) {
+            await(sent);
+        }
+    }
+
     /** Waits for a send: the blocking half of {@code RemoteEndpoint.Basic}. */
     void await(CompletableFuture<Void> sent) throws IOException {
         if (!sent.isDone() && ws.inEventLoop()) {
