@@ -119,6 +119,9 @@ final class RemoteSender {
      * {@code flushBatch}, and waiting for it here would wait forever).
      */
     void sendAndWait(EncoderSet.Encoded message) throws IOException {
+        if (!batching()) {
+            requireNotOnLoop();
+        }
         CompletableFuture<Void> sent = send(message);
         if (!batching()) {
             await(sent);
@@ -127,10 +130,8 @@ final class RemoteSender {
 
     /** Waits for a send: the blocking half of {@code RemoteEndpoint.Basic}. */
     void await(CompletableFuture<Void> sent) throws IOException {
-        if (!sent.isDone() && ws.inEventLoop()) {
-            throw new IllegalStateException(
-                    "blocking send on the event loop would never complete: run endpoints on a handler executor"
-                            + " (JakartaServer does by default) or use getAsyncRemote()");
+        if (!sent.isDone()) {
+            requireNotOnLoop();
         }
         try {
             sent.get();
@@ -139,6 +140,15 @@ final class RemoteSender {
             throw new IOException("interrupted while sending", e);
         } catch (ExecutionException | CancellationException e) {
             throw new IOException("send failed: " + (e.getCause() != null ? e.getCause() : e).getMessage(), e);
+        }
+    }
+
+    /** Fails fast where a blocking send could never complete (nothing is sent then). */
+    private void requireNotOnLoop() {
+        if (ws.inEventLoop()) {
+            throw new IllegalStateException(
+                    "blocking send on the event loop would never complete: run endpoints on a handler executor"
+                            + " (JakartaServer does by default) or use getAsyncRemote()");
         }
     }
 
