@@ -47,6 +47,14 @@ public interface WebSocket {
     /** Sends a Ping with at most 125 bytes of data. */
     SendResult ping(ByteBuffer data);
 
+    /**
+     * Sends an unsolicited Pong with at most 125 bytes of data: a one-way heartbeat the peer does
+     * not answer (RFC 6455 §5.5.3). Pings are answered without this.
+     */
+    default SendResult pong(ByteBuffer data) {
+        throw new UnsupportedOperationException("this socket cannot send unsolicited pongs");
+    }
+
     /** Starts the close handshake with 1000 (normal closure). */
     default void close() {
         close(1000, "");
@@ -63,6 +71,15 @@ public interface WebSocket {
 
     /** CONNECTING, OPEN, CLOSING or CLOSED, like the browser's {@code readyState}. */
     ReadyState readyState();
+
+    /**
+     * Whether the calling thread is the event loop this connection runs on. Code that blocks until
+     * a send has been written (an adapter offering blocking sends) checks this first: the loop
+     * writes only after the callback returns, so waiting on it there would never end.
+     */
+    default boolean inEventLoop() {
+        return false;
+    }
 
     /** Bytes accepted by {@code send} and not yet written to the socket. */
     long bufferedAmount();

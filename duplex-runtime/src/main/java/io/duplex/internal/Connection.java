@@ -380,6 +380,8 @@ public final class Connection extends SocketIo implements EventLoop.Ticking {
             protocol.sendFragment(f.text(), f.data(), f.last());
         } else if (message instanceof Outgoing.Ping p) {
             protocol.sendPing(p.data());
+        } else if (message instanceof Outgoing.Pong p) {
+            protocol.sendPong(p.data());
         }
         lastActivity = System.nanoTime();
         afterProtocol();

@@ -47,6 +47,14 @@ sealed interface Outgoing {
         }
     }
 
+    /** An unsolicited Pong of at most 125 bytes: a one-way heartbeat (RFC 6455 §5.5.3). */
+    record Pong(ByteBuffer data) implements Outgoing {
+        @Override
+        public long size() {
+            return data.remaining();
+        }
+    }
+
     /** A message framed once for many connections. */
     record Prepared(FramedMessage message) implements Outgoing {
         @Override

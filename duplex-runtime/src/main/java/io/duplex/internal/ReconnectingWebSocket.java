@@ -240,6 +240,13 @@ public final class ReconnectingWebSocket implements WebSocket {
         return current != null && current.readyState() == ReadyState.OPEN ? current : null;
     }
 
+    /** Whether the caller is the loop of the current connection (none between connections). */
+    @Override
+    public synchronized boolean inEventLoop() {
+        WebSocket ws = current;
+        return ws != null && ws.inEventLoop();
+    }
+
     @Override
     public SendResult send(CharSequence text) {
         WebSocket ws = live();
@@ -308,6 +315,12 @@ public final class ReconnectingWebSocket implements WebSocket {
     public SendResult ping(ByteBuffer data) {
         WebSocket ws = live();
         return ws != null ? ws.ping(data) : SendResult.DROPPED;
+    }
+
+    @Override
+    public SendResult pong(ByteBuffer data) {
+        WebSocket ws = live();
+        return ws != null ? ws.pong(data) : SendResult.DROPPED;
     }
 
     @Override

@@ -204,6 +204,19 @@ public final class WebSocketImpl implements WebSocket {
         return send(new Outgoing.Ping(copy(data)));
     }
 
+    @Override
+    public SendResult pong(ByteBuffer data) {
+        if (data.remaining() > 125) {
+            throw new IllegalArgumentException("pong payload over 125 bytes"); // RFC 6455 §5.5
+        }
+        return send(new Outgoing.Pong(copy(data)));
+    }
+
+    @Override
+    public boolean inEventLoop() {
+        return loop.inLoop();
+    }
+
     private SendResult send(Outgoing message) {
         Connection c = connection;
         if (c == null) {

@@ -1,0 +1,34 @@
+package io.duplex.jakarta;
+
+import io.duplex.jakarta.samples.ChatEndpoint;
+import io.duplex.jakarta.samples.EchoEndpoint;
+import java.net.URI;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The chat contract on Duplex. */
+class DuplexChatTest extends ChatContract {
+    static JakartaServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = JakartaServer.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .eventLoops(2)
+                .endpoint(ChatEndpoint.class)
+                .endpoint(EchoEndpoint.class)
+                .start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.stop(Duration.ofSeconds(5));
+    }
+
+    @Override
+    URI uri(String path) {
+        return URI.create("ws://127.0.0.1:" + server.port() + path);
+    }
+}
