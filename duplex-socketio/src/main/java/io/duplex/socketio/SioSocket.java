@@ -36,6 +36,7 @@ public final class SioSocket {
     private final Map<String, Object> data = new ConcurrentHashMap<>();
     private final Set<String> rooms = ConcurrentHashMap.newKeySet();
     private final Map<String, List<EventHandler>> handlers = new ConcurrentHashMap<>();
+    private final List<AnyEventHandler> anyHandlers = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> disconnectListeners = new CopyOnWriteArrayList<>();
     private final Map<Long, CompletableFuture<List<Object>>> acks = new ConcurrentHashMap<>();
     private final AtomicLong nextAckId = new AtomicLong();
@@ -82,6 +83,12 @@ public final class SioSocket {
             return this;
         }
         handlers.computeIfAbsent(event, e -> new CopyOnWriteArrayList<>()).add(handler);
+        return this;
+    }
+
+    /** Handles every event, before the handlers of its name. */
+    public SioSocket onAny(AnyEventHandler handler) {
+        anyHandlers.add(handler);
         return this;
     }
 
@@ -192,6 +199,9 @@ public final class SioSocket {
         String event = String.valueOf(args.get(0));
         List<Object> rest = Collections.unmodifiableList(new ArrayList<>(args.subList(1, args.size())));
         Ack ack = ackId < 0 ? null : ack(ackId);
+        for (AnyEventHandler h : anyHandlers) {
+            h.onEvent(event, rest, ack);
+        }
         List<EventHandler> hs = handlers.get(event);
         if (hs == null) {
             return;
