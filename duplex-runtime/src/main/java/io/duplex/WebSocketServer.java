@@ -1,5 +1,6 @@
 package io.duplex;
 
+import io.duplex.internal.HttpRoutes;
 import io.duplex.internal.RunningServer;
 import io.duplex.internal.ServerSettings;
 import io.duplex.internal.ServerUpgrade;
@@ -12,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -125,6 +127,9 @@ public final class WebSocketServer implements AutoCloseable {
         private int eventLoops = Runtime.getRuntime().availableProcessors();
         private WebSocketConfig config = WebSocketConfig.DEFAULT;
         private final Map<String, ServerUpgrade.Route> routes = new LinkedHashMap<>();
+        private final Map<String, ServerUpgrade.Route> prefixRoutes = new LinkedHashMap<>();
+        private final Map<String, HttpHandler> http = new LinkedHashMap<>();
+        private int maxHttpBody = HttpRoutes.DEFAULT_MAX_BODY;
         private Upgrader upgrader = Upgrader.acceptAll();
         private Executor handlerExecutor;
         private TlsConfig tls;
@@ -232,6 +237,44 @@ public final class WebSocketServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Routes WebSocket upgrades to every path under {@code prefix} (a path starting with it, or
+         * the prefix without its trailing slash) that has no exact route; the longest prefix wins.
+         * The upgrader sees the whole path and query ({@code null}: the server-wide one).
+         */
+        public Builder routePrefix(String prefix, WebSocketHandler handler, Upgrader upgrader) {
+            checkPrefix(prefix);
+            prefixRoutes.put(prefix, new ServerUpgrade.Route(Objects.requireNonNull(handler), upgrader));
+            return this;
+        }
+
+        /**
+         * Answers plain HTTP requests (not WebSocket upgrades) under {@code prefix} with {@code
+         * handler}, on the same port: HTTP/1.1 with keep-alive, one request at a time per
+         * connection, {@code Content-Length} bodies up to {@link #maxHttpBody} (chunked bodies get
+         * 411, larger ones 413). They take precedence over static files; the longest prefix wins.
+         */
+        public Builder http(String prefix, HttpHandler handler) {
+            checkPrefix(prefix);
+            http.put(prefix, Objects.requireNonNull(handler));
+            return this;
+        }
+
+        /** The largest HTTP request body {@link #http} handlers accept (default 1 MiB; larger: 413). */
+        public Builder maxHttpBody(int bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("maxHttpBody must be >= 0");
+            }
+            this.maxHttpBody = bytes;
+            return this;
+        }
+
+        private static void checkPrefix(String prefix) {
+            if (prefix == null || !prefix.startsWith("/")) {
+                throw new IllegalArgumentException("a path prefix starts with /");
+            }
+        }
+
         /** The upgrader for routes that have none of their own. */
         public Builder upgrader(Upgrader upgrader) {
             this.upgrader = Objects.requireNonNull(upgrader);
@@ -269,6 +312,9 @@ public final class WebSocketServer implements AutoCloseable {
             Map<String, ServerUpgrade.Route> resolved = new LinkedHashMap<>();
             routes.forEach((p, r) ->
                     resolved.put(p, r.upgrader() != null ? r : new ServerUpgrade.Route(r.handler(), upgrader)));
+            Map<String, ServerUpgrade.Route> resolvedPrefixes = new LinkedHashMap<>();
+            prefixRoutes.forEach((p, r) ->
+                    resolvedPrefixes.put(p, r.upgrader() != null ? r : new ServerUpgrade.Route(r.handler(), upgrader)));
             return new ServerSettings(
                     host,
                     port,
@@ -276,6 +322,8 @@ public final class WebSocketServer implements AutoCloseable {
                     eventLoops,
                     config,
                     resolved,
+                    resolvedPrefixes,
+                    new HttpRoutes(List.copyOf(http.entrySet()), maxHttpBody),
                     handlerExecutor,
                     tls,
                     staticFiles,
@@ -293,7 +341,7 @@ public final class WebSocketServer implements AutoCloseable {
          * changes to this builder do not reach the started server (but may start another).
          */
         public WebSocketServer start() {
-            if (routes.isEmpty()) {
+            if (routes.isEmpty() && prefixRoutes.isEmpty() && http.isEmpty()) {
                 throw new IllegalStateException("no routes: add at least one with route(path, handler)");
             }
             try {

@@ -206,7 +206,9 @@ public final class Acceptor {
                     settings::route,
                     settings.staticFiles(),
                     settings.handlerExecutor(),
-                    settings.broker());
+                    settings.broker(),
+                    settings.http(),
+                    settings.config().headLimits());
             Connection c = new Connection(loop, settings.config(), engineConfig, transport, upgrade, gone -> {
                 // Released before removal: whoever sees the set drained sees the counts drained too.
                 limits.release(address);

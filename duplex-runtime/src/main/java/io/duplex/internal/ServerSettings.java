@@ -22,6 +22,8 @@ import java.util.concurrent.Executor;
  *
  * @param routes exact path ({@code "*"} for any other path) to route, every route already carrying
  *     its upgrader (its own or the server-wide one)
+ * @param prefixRoutes path prefix to route, for paths without an exact route, longest prefix first
+ * @param http plain-HTTP routes by path prefix, and the body limit
  * @param handlerExecutor runs handlers instead of the event loops, or null
  * @param tls TLS for every accepted connection, or null for plain TCP
  * @param staticFiles answers non-upgrade GET/HEAD requests, or null
@@ -39,6 +41,8 @@ public record ServerSettings(
         int eventLoops,
         WebSocketConfig config,
         Map<String, ServerUpgrade.Route> routes,
+        Map<String, ServerUpgrade.Route> prefixRoutes,
+        HttpRoutes http,
         Executor handlerExecutor,
         TlsConfig tls,
         StaticFiles staticFiles,
@@ -61,12 +65,31 @@ public record ServerSettings(
         Objects.requireNonNull(presenceIdentity);
         // Order does not matter: routes are looked up by exact path, then "*".
         routes = Map.copyOf(routes);
+        Objects.requireNonNull(http);
+        // Longest prefix first, so the most specific one wins.
+        Map<String, ServerUpgrade.Route> sorted = new java.util.LinkedHashMap<>();
+        prefixRoutes.entrySet().stream()
+                .sorted((a, b) ->
+                        Integer.compare(b.getKey().length(), a.getKey().length()))
+                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        prefixRoutes = java.util.Collections.unmodifiableMap(sorted);
     }
 
-    /** The route for a request path: the exact one, else {@code "*"}, else null (404). */
+    /**
+     * The route for a request path: the exact one, else the longest prefix it is under, else
+     * {@code "*"}, else null (404).
+     */
     public ServerUpgrade.Route route(String path) {
         ServerUpgrade.Route r = routes.get(path);
-        return r != null ? r : routes.get("*");
+        if (r != null) {
+            return r;
+        }
+        for (Map.Entry<String, ServerUpgrade.Route> e : prefixRoutes.entrySet()) {
+            if (HttpRoutes.matches(e.getKey(), path)) {
+                return e.getValue();
+            }
+        }
+        return routes.get("*");
     }
 
     /** Deadlines are checked on a tick; a tenth of the shortest timeout keeps them accurate. */

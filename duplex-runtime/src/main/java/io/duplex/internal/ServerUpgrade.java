@@ -9,6 +9,7 @@ import io.duplex.extension.Extension;
 import io.duplex.handshake.HandshakeException;
 import io.duplex.handshake.Headers;
 import io.duplex.handshake.HttpHead;
+import io.duplex.handshake.HttpHeadLimits;
 import io.duplex.handshake.HttpHeadParser;
 import io.duplex.handshake.Outcome;
 import io.duplex.handshake.ServerHandshake;
@@ -18,18 +19,24 @@ import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
  * The server side of the opening handshake on one connection: parse the bounded request head,
  * validate it (RFC 6455 §4.2.1, each failure with its HTTP status), route by path, ask the
- * {@link Upgrader}, then answer 101 and open — or answer plain GETs from static files.
+ * {@link Upgrader}, then answer 101 and open — or hand a plain request under an HTTP prefix to its
+ * {@link io.duplex.HttpHandler} (HTTP/1.1 keep-alive: the next request is read once the response
+ * is written; one request at a time), or answer plain GETs from static files.
  *
  * <p>Threading: confined to the connection's event loop.
  */
 public final class ServerUpgrade implements Connection.Upgrade {
     private static final System.Logger LOG = System.getLogger(ServerUpgrade.class.getName());
+    /** A deadline far enough away not to fire (about 100 years) while a request is held. */
+    private static final long HELD = 100L * 365 * 24 * 3600 * 1_000_000_000L;
 
     /** Where a path leads. */
     public record Route(WebSocketHandler handler, Upgrader upgrader) {}
@@ -42,7 +49,15 @@ public final class ServerUpgrade implements Connection.Upgrade {
     private final StaticFiles staticFiles;
     private final Executor handlerExecutor;
     private final Broker broker;
+    private final HttpRoutes http;
+    private final HttpHeadLimits headLimits;
     private boolean done;
+    /** The plain HTTP request being read or answered, or null. */
+    private HttpExchangeImpl exchange;
+    /** Whether the exchange's body is complete (it was handed to its handler). */
+    private boolean dispatched;
+    /** Bytes of a next request that came while one was pending (reading is paused meanwhile). */
+    private ByteBuffer stash;
 
     public ServerUpgrade(
             HttpHeadParser parser,
@@ -50,7 +65,11 @@ public final class ServerUpgrade implements Connection.Upgrade {
             Function<String, Route> routes,
             StaticFiles staticFiles,
             Executor handlerExecutor,
-            Broker broker) {
+            Broker broker,
+            HttpRoutes http,
+            HttpHeadLimits headLimits) {
+        this.http = http;
+        this.headLimits = headLimits;
         this.parser = parser;
         this.handshake = handshake;
         this.routes = routes;
@@ -66,6 +85,19 @@ public final class ServerUpgrade implements Connection.Upgrade {
 
     @Override
     public void onData(Connection c, ByteBuffer in) throws IOException {
+        if (exchange != null) {
+            if (!dispatched) {
+                readBody(c, in);
+                if (!in.hasRemaining()) {
+                    return;
+                }
+            }
+            // RFC 7230 §6.3.2 allows pipelining, but answers must keep request order: hold the
+            // bytes of the next request and stop reading until this one is answered.
+            stash = copyOf(stash, in);
+            c.pauseReading(true);
+            return;
+        }
         if (done) {
             in.position(in.limit());
             return;
@@ -86,6 +118,10 @@ public final class ServerUpgrade implements Connection.Upgrade {
         HttpHead.Request request = (HttpHead.Request) head;
         // RFC 7230 §6.7: an Upgrade the server does not speak (e.g. h2c from curl or the JDK's
         // HttpClient) may be ignored and the request answered as plain HTTP.
+        boolean upgrading = request.headers().containsToken("Upgrade", "websocket");
+        if (!upgrading && http != null && startExchange(c, request, in)) {
+            return;
+        }
         if (staticFiles != null && !request.headers().containsToken("Upgrade", "websocket")) {
             in.position(in.limit());
             c.writeRaw(staticFiles.respond(request));
@@ -166,6 +202,123 @@ public final class ServerUpgrade implements Connection.Upgrade {
         c.open(Role.SERVER, accepted.extensions(), ws, in);
     }
 
+    /** A plain request under an HTTP prefix: checks its framing and starts reading its body. */
+    private boolean startExchange(Connection c, HttpHead.Request request, ByteBuffer in) throws IOException {
+        String target = request.target();
+        int q = target.indexOf('?');
+        String path = q < 0 ? target : target.substring(0, q);
+        io.duplex.HttpHandler handler = path.startsWith("/") ? http.handler(path) : null;
+        if (handler == null) {
+            return false;
+        }
+        in.mark();
+        if (request.headers().contains("Transfer-Encoding")) {
+            // Only Content-Length bodies (RFC 7230 §3.3.3): 411 asks the client for one.
+            reject(c, 411, "chunked request bodies are not accepted; send Content-Length", Headers.EMPTY);
+            in.position(in.limit());
+            return true;
+        }
+        long length = contentLength(request.headers());
+        if (length < 0) {
+            reject(c, 400, "bad Content-Length", Headers.EMPTY);
+            in.position(in.limit());
+            return true;
+        }
+        if (length > http.maxBody()) {
+            // Invariant 7: refused on the declared length, before any memory is committed.
+            reject(c, 413, "request body too large", Headers.EMPTY);
+            in.position(in.limit());
+            return true;
+        }
+        InetSocketAddress remote = (InetSocketAddress) c.transport().channel().getRemoteAddress();
+        exchange = new HttpExchangeImpl(
+                c, this, request, path, q < 0 ? null : target.substring(q + 1), remote, (int) length);
+        dispatched = false;
+        readBody(c, in);
+        if (in.hasRemaining()) {
+            stash = copyOf(stash, in);
+            c.pauseReading(true);
+        }
+        return true;
+    }
+
+    /** The declared body length: 0 without the header, -1 when malformed or contradictory. */
+    private static long contentLength(Headers headers) {
+        List<String> values = headers.all("Content-Length");
+        long length = values.isEmpty() ? 0 : -1;
+        for (String v : values) {
+            for (String part : v.split(",", -1)) {
+                String t = part.trim();
+                if (t.isEmpty() || t.length() > 12 || !t.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+                    return -1;
+                }
+                long n = Long.parseLong(t);
+                if (length >= 0 && n != length) {
+                    return -1;
+                }
+                length = n;
+            }
+        }
+        return length;
+    }
+
+    private void readBody(Connection c, ByteBuffer in) {
+        if (!exchange.feed(in)) {
+            return;
+        }
+        dispatched = true;
+        // Held until answered: the handler owns the timing now (a long poll), not the read timeout.
+        c.handshakeDeadline(HELD);
+        HttpExchangeImpl x = exchange;
+        try {
+            http.handler(x.path()).handle(x);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "HTTP handler threw; answering 500", e);
+            if (!x.responded()) {
+                x.respond(500, Headers.EMPTY, "internal error\n".getBytes(StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    /** Loop: the response of {@code x} is ready: write it, then read the next request or close. */
+    void answered(Connection c, HttpExchangeImpl x, ByteBuffer response) {
+        if (c.isDestroyed() || x != exchange) {
+            return;
+        }
+        c.writeRaw(response);
+        exchange = null;
+        if (!x.keepAlive()) {
+            stash = null;
+            c.closeWhenFlushed();
+            return;
+        }
+        done = false;
+        parser = new HttpHeadParser(headLimits, HttpHeadParser.Kind.REQUEST);
+        c.handshakeDeadline(c.config.handshakeTimeout().toNanos());
+        ByteBuffer next = stash;
+        stash = null;
+        try {
+            if (next != null) {
+                onData(c, next);
+            }
+            if (exchange == null || !dispatched) {
+                c.pauseReading(false);
+            }
+        } catch (IOException e) {
+            onFailure(c, e);
+            c.destroy();
+        }
+    }
+
+    private static ByteBuffer copyOf(ByteBuffer stash, ByteBuffer in) {
+        int have = stash == null ? 0 : stash.remaining();
+        ByteBuffer out = ByteBuffer.allocate(have + in.remaining());
+        if (stash != null) {
+            out.put(stash);
+        }
+        return out.put(in).flip();
+    }
+
     private static void closeAll(Outcome.Accepted accepted) {
         for (Extension e : accepted.extensions()) {
             e.close();
@@ -180,6 +333,11 @@ public final class ServerUpgrade implements Connection.Upgrade {
 
     @Override
     public void onFailure(Connection c, Throwable cause) {
+        if (exchange != null) {
+            HttpExchangeImpl x = exchange;
+            exchange = null;
+            x.disconnected();
+        }
         LOG.log(Level.DEBUG, "connection ended before the upgrade: {0}", cause.toString());
     }
 }

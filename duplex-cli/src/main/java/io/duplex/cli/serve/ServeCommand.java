@@ -27,6 +27,7 @@ import io.duplex.protocol.ProtocolConfig;
 import io.duplex.redis.RedisBroker;
 import io.duplex.redis.RedisPresenceEngine;
 import io.duplex.redis.RedisStreamEngine;
+import io.duplex.socketio.SocketIoServer;
 import io.duplex.topics.TopicsHandler;
 import io.duplex.topics.client.TopicsClientScript;
 import java.io.IOException;
@@ -164,6 +165,18 @@ public final class ServeCommand implements Callable<Integer> {
             })
     List<PresenceOption> presences = new ArrayList<>();
 
+    @Option(
+            names = "--socketio",
+            description = {
+                "A Socket.IO v4 echo server on /socket.io/ (polling and WebSocket): every event",
+                "comes back to its sender with the same arguments; an event sent with an ack is",
+                "answered by the ack with the same arguments instead."
+            })
+    boolean socketio;
+
+    /** The --socketio server, closed after the WebSocket server stops. */
+    private SocketIoServer socketIoServer;
+
     /** The --topics handler, bound to the server once it has started. */
     private TopicsHandler topicsHandler;
 
@@ -276,6 +289,9 @@ public final class ServeCommand implements Callable<Integer> {
         awaitStopRequest();
         try {
             server.stop(STOP_TIMEOUT);
+            if (socketIoServer != null) {
+                socketIoServer.close();
+            }
             closeRedisClients();
             if (!quiet) {
                 console.err().println("stopped");
@@ -345,6 +361,9 @@ public final class ServeCommand implements Callable<Integer> {
         if (echo && (broadcast || topics) || (broadcast && topics)) {
             throw usage("choose one of --echo, --broadcast and --topics");
         }
+        if (socketio && topics) {
+            throw usage("choose one of --socketio and --topics");
+        }
         if (!histories.isEmpty() && !topics) {
             throw usage("--history needs --topics");
         }
@@ -378,6 +397,10 @@ public final class ServeCommand implements Callable<Integer> {
             }
         } else {
             b.route("*", logged(mainHandler()));
+        }
+        if (socketio) {
+            socketIoServer = SocketIoEcho.server();
+            socketIoServer.attach(b);
         }
         if (redis.uri() != null) {
             b.broker(redisBroker());

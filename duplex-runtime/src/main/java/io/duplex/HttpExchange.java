@@ -1,0 +1,101 @@
+package io.duplex;
+
+import io.duplex.handshake.Headers;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One HTTP/1.1 request handed to an {@link HttpHandler}, and its one response. The body was read
+ * whole before the handler is called, bounded by {@link WebSocketServer.Builder#maxHttpBody}
+ * (over it the server answers 413 itself); only {@code Content-Length} bodies are accepted.
+ *
+ * <p>Threading: the request accessors are immutable values, safe from any thread. {@link
+ * #respond} may be called from any thread, exactly once; the connection's event loop writes the
+ * response, then reads the connection's next request (HTTP/1.1 keep-alive) unless either side
+ * asked to close.
+ */
+public interface HttpExchange {
+    /** The request method, e.g. {@code GET}. */
+    String method();
+
+    /** The request path, without the query (not decoded). */
+    String path();
+
+    /** The raw query string without {@code ?}, or {@code null}. */
+    String query();
+
+    Headers headers();
+
+    InetSocketAddress remoteAddress();
+
+    /** The request body (empty when there is none); a fresh copy per call. */
+    byte[] body();
+
+    /**
+     * Sends the response: the status line, {@code headers}, {@code Content-Length} and {@code
+     * Connection} (both set here; the handler must not set them), then {@code body} (not for
+     * {@code HEAD}).
+     *
+     * @return false when the client is gone already (nothing is written)
+     * @throws IllegalStateException when called a second time
+     * @throws IllegalArgumentException for a status outside 200–599 or a header set here
+     */
+    boolean respond(int status, Headers headers, byte[] body);
+
+    /**
+     * Runs {@code callback} once if the connection ends before the response is written (the client
+     * went away while a long poll was held, the server stopped, a timeout). Runs at once if the
+     * connection is gone already. The callback runs on the event loop and must not block.
+     */
+    void onDisconnect(Runnable callback);
+
+    /** Whether the response was sent (or at least handed to the loop). */
+    boolean responded();
+
+    /** The first value of a query parameter, URL-decoded, or {@code null}. */
+    default String queryParameter(String name) {
+        List<String> all = queryParameters(name);
+        return all.isEmpty() ? null : all.get(0);
+    }
+
+    /** Every value of a query parameter, URL-decoded, in order. */
+    default List<String> queryParameters(String name) {
+        List<String> values = new ArrayList<>(1);
+        String q = query();
+        if (q == null) {
+            return values;
+        }
+        for (String pair : q.split("&", -1)) {
+            int eq = pair.indexOf('=');
+            String key = eq < 0 ? pair : pair.substring(0, eq);
+            if (decode(key).equals(name)) {
+                values.add(eq < 0 ? "" : decode(pair.substring(eq + 1)));
+            }
+        }
+        return values;
+    }
+
+    /** The value of a cookie from the {@code Cookie} header(s), or {@code null} (RFC 6265 §5.4). */
+    default String cookie(String name) {
+        for (String header : headers().all("Cookie")) {
+            for (String pair : header.split(";", -1)) {
+                int eq = pair.indexOf('=');
+                if (eq > 0 && pair.substring(0, eq).trim().equals(name)) {
+                    return pair.substring(eq + 1).trim();
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String decode(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return s;
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.duplex.socketio;
+
+import io.duplex.handshake.Headers;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * What a socket connected with: the headers, query and address of the Engine.IO session's first
+ * request, and the auth payload of the namespace CONNECT packet.
+ *
+ * <p>Threading: immutable (the auth map is an unmodifiable copy).
+ *
+ * @param query the raw query string of the first request, or {@code null}
+ * @param auth the CONNECT packet's auth object (empty when none was sent)
+ */
+public record Handshake(
+        Headers headers, String query, InetSocketAddress address, Map<String, Object> auth, Instant issued) {
+
+    public Handshake {
+        auth = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(auth));
+    }
+
+    /** The first value of a query parameter, URL-decoded, or {@code null}. */
+    public String queryParameter(String name) {
+        if (query == null) {
+            return null;
+        }
+        for (String pair : query.split("&", -1)) {
+            int eq = pair.indexOf('=');
+            String key = eq < 0 ? pair : pair.substring(0, eq);
+            if (decode(key).equals(name)) {
+                return eq < 0 ? "" : decode(pair.substring(eq + 1));
+            }
+        }
+        return null;
+    }
+
+    /** The value of a cookie from the {@code Cookie} header(s), or {@code null}. */
+    public String cookie(String name) {
+        for (String header : headers.all("Cookie")) {
+            for (String pair : header.split(";", -1)) {
+                int eq = pair.indexOf('=');
+                if (eq > 0 && pair.substring(0, eq).trim().equals(name)) {
+                    return pair.substring(eq + 1).trim();
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String decode(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return s;
+        }
+    }
+}

@@ -1,0 +1,222 @@
+package io.duplex.socketio;
+
+import io.duplex.socketio.engine.EngineListener;
+import io.duplex.socketio.engine.EngineSession;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The Socket.IO side of one Engine.IO session: decodes packets, reassembles binary ones from their
+ * attachments, connects namespaces (through their middleware), and routes events and acks to the
+ * session's sockets.
+ *
+ * <p>Threading: confined to the session's queue (every {@link EngineListener} call runs there).
+ */
+final class SioClient implements EngineListener {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final SocketIoServer server;
+    private final EngineSession session;
+    private final Map<String, SioSocket> sockets = new LinkedHashMap<>();
+    private SioPacket binaryPacket;
+    private final List<byte[]> attachments = new ArrayList<>();
+    private ScheduledFuture<?> connectTimer;
+
+    SioClient(SocketIoServer server, EngineSession session) {
+        this.server = server;
+        this.session = session;
+        // A session that joins no namespace in time is closed (the reference's connectTimeout).
+        connectTimer = server.engine()
+                .schedule(
+                        () -> session.queue().execute(() -> {
+                            if (sockets.isEmpty() && !session.isClosed()) {
+                                session.close(DisconnectReason.FORCED_CLOSE);
+                            }
+                        }),
+                        server.connectTimeout().toMillis());
+    }
+
+    EngineSession session() {
+        return session;
+    }
+
+    SocketIoServer server() {
+        return server;
+    }
+
+    @Override
+    public void onMessage(EngineSession s, String text) {
+        if (binaryPacket != null) {
+            fail(); // a text packet while attachments are expected
+            return;
+        }
+        SioPacket p;
+        try {
+            p = SioCodec.decode(text);
+        } catch (SioCodec.BadPacket e) {
+            fail();
+            return;
+        }
+        if (p.attachments() > 0) {
+            if (p.attachments() > server.maxAttachments()) {
+                fail();
+                return;
+            }
+            binaryPacket = p;
+            attachments.clear();
+            return;
+        }
+        dispatch(p, List.of());
+    }
+
+    @Override
+    public void onBinary(EngineSession s, byte[] data) {
+        if (binaryPacket == null) {
+            fail();
+            return;
+        }
+        attachments.add(data);
+        if (attachments.size() == binaryPacket.attachments()) {
+            SioPacket p = binaryPacket;
+            List<byte[]> a = List.copyOf(attachments);
+            binaryPacket = null;
+            attachments.clear();
+            dispatch(p, a);
+        }
+    }
+
+    private void fail() {
+        session.close(DisconnectReason.PARSE_ERROR);
+    }
+
+    private void dispatch(SioPacket p, List<byte[]> binaries) {
+        if (p.type() == SioPacket.CONNECT) {
+            connect(p);
+            return;
+        }
+        SioSocket socket = sockets.get(p.nsp());
+        if (socket == null) {
+            return; // the reference ignores packets for a namespace the client is not in
+        }
+        try {
+            switch (p.type()) {
+                case SioPacket.DISCONNECT -> {
+                    remove(socket);
+                    socket.disconnected(DisconnectReason.CLIENT_NAMESPACE_DISCONNECT);
+                }
+                case SioPacket.EVENT, SioPacket.BINARY_EVENT ->
+                    socket.onEvent(SioCodec.arguments(p.data(), binaries), p.ackId());
+                case SioPacket.ACK, SioPacket.BINARY_ACK ->
+                    socket.onAck(p.ackId(), SioCodec.arguments(p.data(), binaries));
+                default -> fail();
+            }
+        } catch (SioCodec.BadPacket e) {
+            fail();
+        }
+    }
+
+    private void connect(SioPacket p) {
+        Namespace nsp = server.namespace(p.nsp());
+        if (nsp == null) {
+            session.send(SioCodec.encode(SioPacket.CONNECT_ERROR, p.nsp(), -1, Map.of("message", "Invalid namespace")));
+            return;
+        }
+        if (sockets.containsKey(p.nsp()) || sockets.size() >= server.maxNamespaces()) {
+            return;
+        }
+        Map<String, Object> auth;
+        try {
+            Object a = p.data() == null ? Map.of() : SioCodec.value(p.data(), List.of());
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = (Map<String, Object>) a;
+            auth = m;
+        } catch (SioCodec.BadPacket e) {
+            fail();
+            return;
+        }
+        EngineSession.Handshake h = session.handshake();
+        byte[] id = new byte[15];
+        RANDOM.nextBytes(id);
+        SioSocket socket = new SioSocket(
+                Base64.getUrlEncoder().encodeToString(id),
+                nsp,
+                this,
+                new Handshake(h.headers(), h.query(), h.address(), auth, Instant.now()));
+        runMiddleware(nsp, socket, 0);
+    }
+
+    private void runMiddleware(Namespace nsp, SioSocket socket, int index) {
+        List<Middleware> chain = nsp.middleware();
+        if (session.isClosed()) {
+            return;
+        }
+        if (index == chain.size()) {
+            join(nsp, socket);
+            return;
+        }
+        AtomicBoolean called = new AtomicBoolean();
+        chain.get(index).handle(socket, new Middleware.Next() {
+            @Override
+            public void proceed() {
+                if (called.compareAndSet(false, true)) {
+                    session.queue().execute(() -> runMiddleware(nsp, socket, index + 1));
+                }
+            }
+
+            @Override
+            public void reject(String message, Object data) {
+                if (called.compareAndSet(false, true)) {
+                    Map<String, Object> error = new LinkedHashMap<>();
+                    error.put("message", message);
+                    if (data != null) {
+                        error.put("data", data);
+                    }
+                    session.send(SioCodec.encode(SioPacket.CONNECT_ERROR, nsp.name(), -1, error));
+                }
+            }
+        });
+    }
+
+    private void join(Namespace nsp, SioSocket socket) {
+        if (connectTimer != null) {
+            connectTimer.cancel(false);
+            connectTimer = null;
+        }
+        sockets.put(nsp.name(), socket);
+        session.send(SioCodec.encode(SioPacket.CONNECT, nsp.name(), -1, Map.of("sid", socket.id())));
+        nsp.connected(socket);
+    }
+
+    void remove(SioSocket socket) {
+        sockets.remove(socket.namespace().name(), socket);
+    }
+
+    /** Disconnects every socket and closes the session. */
+    void closeAll(String reason) {
+        for (SioSocket s : List.copyOf(sockets.values())) {
+            if (s.connected()) {
+                s.send(SioCodec.encode(SioPacket.DISCONNECT, s.namespace().name(), -1, null));
+            }
+        }
+        session.close(reason);
+    }
+
+    @Override
+    public void onClose(EngineSession s, String reason) {
+        if (connectTimer != null) {
+            connectTimer.cancel(false);
+        }
+        List<SioSocket> all = List.copyOf(sockets.values());
+        sockets.clear();
+        for (SioSocket socket : all) {
+            socket.disconnected(reason);
+        }
+    }
+}

@@ -1,0 +1,270 @@
+package io.duplex.socketio;
+
+import io.duplex.socketio.engine.EngineBatch;
+import io.duplex.socketio.engine.EnginePacket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * One client's connection to one {@link Namespace}: its events, emits, acknowledgements, rooms
+ * and per-socket data, as a Socket.IO {@code Socket} on the server.
+ *
+ * <p>Threading: safe from any thread. Its handlers run on its session's queue, one at a time and
+ * in order (see {@link EventHandler}); emits from other threads are handed to that queue.
+ */
+public final class SioSocket {
+    private static final Set<String> RESERVED =
+            Set.of("connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener");
+
+    private final String id;
+    private final Namespace nsp;
+    private final SioClient client;
+    private final Handshake handshake;
+    private final Map<String, Object> data = new ConcurrentHashMap<>();
+    private final Set<String> rooms = ConcurrentHashMap.newKeySet();
+    private final Map<String, List<EventHandler>> handlers = new ConcurrentHashMap<>();
+    private final List<AnyEventHandler> anyHandlers = new CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> disconnectListeners = new CopyOnWriteArrayList<>();
+    private final Map<Long, CompletableFuture<List<Object>>> acks = new ConcurrentHashMap<>();
+    private final AtomicLong nextAckId = new AtomicLong();
+    private volatile boolean connected;
+
+    SioSocket(String id, Namespace nsp, SioClient client, Handshake handshake) {
+        this.id = id;
+        this.nsp = nsp;
+        this.client = client;
+        this.handshake = handshake;
+    }
+
+    /** The socket's id (also the name of the room it is always in). */
+    public String id() {
+        return id;
+    }
+
+    public Namespace namespace() {
+        return nsp;
+    }
+
+    public Handshake handshake() {
+        return handshake;
+    }
+
+    /** Per-socket data, for middleware and handlers. */
+    public Map<String, Object> data() {
+        return data;
+    }
+
+    public boolean connected() {
+        return connected;
+    }
+
+    /** The Engine.IO transport in use now: {@code polling} or {@code websocket}. */
+    public String transport() {
+        return client.session().isWebSocket() ? "websocket" : "polling";
+    }
+
+    /** Handles the event {@code event} ({@code "disconnect"}: the reason is the one argument). */
+    public SioSocket on(String event, EventHandler handler) {
+        if (event.equals("disconnect")) {
+            disconnectListeners.add(reason -> handler.onEvent(List.of(reason), null));
+            return this;
+        }
+        handlers.computeIfAbsent(event, e -> new CopyOnWriteArrayList<>()).add(handler);
+        return this;
+    }
+
+    /** Handles every event, before the handlers of its name. */
+    public SioSocket onAny(AnyEventHandler handler) {
+        anyHandlers.add(handler);
+        return this;
+    }
+
+    /** Told once, with the reason, when the socket disconnects. */
+    public SioSocket onDisconnect(Consumer<String> listener) {
+        disconnectListeners.add(listener);
+        return this;
+    }
+
+    /** Sends an event to this client. */
+    public SioSocket emit(String event, Object... args) {
+        checkEvent(event);
+        send(SioCodec.encode(SioPacket.EVENT, nsp.name(), -1, eventData(event, args)));
+        return this;
+    }
+
+    /**
+     * Sends an event the client acknowledges: the future completes with the ack's arguments, or
+     * fails with a {@link TimeoutException} after {@code timeout} or a {@link SocketIoException}
+     * when the socket disconnects first.
+     */
+    public CompletableFuture<List<Object>> emitWithAck(Duration timeout, String event, Object... args) {
+        checkEvent(event);
+        CompletableFuture<List<Object>> f = new CompletableFuture<>();
+        if (!connected) {
+            f.completeExceptionally(new SocketIoException("socket is disconnected"));
+            return f;
+        }
+        long ackId = nextAckId.getAndIncrement();
+        acks.put(ackId, f);
+        ScheduledFuture<?> timer = client.server()
+                .engine()
+                .schedule(
+                        () -> {
+                            if (acks.remove(ackId) != null) {
+                                f.completeExceptionally(new TimeoutException("operation has timed out"));
+                            }
+                        },
+                        timeout.toMillis());
+        f.whenComplete((v, e) -> timer.cancel(false));
+        send(SioCodec.encode(SioPacket.EVENT, nsp.name(), ackId, eventData(event, args)));
+        return f;
+    }
+
+    /** Joins a room of this namespace. */
+    public void join(String room) {
+        if (connected && rooms.add(room)) {
+            nsp.addToRoom(room, this);
+        }
+    }
+
+    public void leave(String room) {
+        if (rooms.remove(room)) {
+            nsp.removeFromRoom(room, this);
+        }
+    }
+
+    /** The rooms this socket is in (its own id's included). */
+    public Set<String> rooms() {
+        return Set.copyOf(rooms);
+    }
+
+    /** Everyone in {@code room} but this socket. */
+    public BroadcastOperator to(String room) {
+        return nsp.to(room).exceptSocket(this);
+    }
+
+    /** Everyone in the namespace but this socket. */
+    public BroadcastOperator broadcast() {
+        return new BroadcastOperator(nsp, Set.of(), Set.of(), this);
+    }
+
+    /**
+     * Disconnects this socket from its namespace (the client sees {@code "io server disconnect"});
+     * with {@code close}, ends the whole Engine.IO session.
+     */
+    public void disconnect(boolean close) {
+        client.session().queue().execute(() -> {
+            if (close) {
+                client.closeAll(DisconnectReason.SERVER_NAMESPACE_DISCONNECT);
+            } else if (connected) {
+                send(SioCodec.encode(SioPacket.DISCONNECT, nsp.name(), -1, null));
+                client.remove(this);
+                disconnected(DisconnectReason.SERVER_NAMESPACE_DISCONNECT);
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ package: the client's side
+
+    void send(List<EnginePacket> packets) {
+        client.session().send(packets);
+    }
+
+    void sendShared(EngineBatch batch) {
+        if (connected) {
+            client.session().send(batch);
+        }
+    }
+
+    void markConnected() {
+        connected = true;
+        join(id);
+    }
+
+    /** On the queue: an event from the client. */
+    void onEvent(List<Object> args, long ackId) {
+        String event = String.valueOf(args.get(0));
+        List<Object> rest = Collections.unmodifiableList(new ArrayList<>(args.subList(1, args.size())));
+        Ack ack = ackId < 0 ? null : ack(ackId);
+        for (AnyEventHandler h : anyHandlers) {
+            h.onEvent(event, rest, ack);
+        }
+        List<EventHandler> hs = handlers.get(event);
+        if (hs == null) {
+            return;
+        }
+        for (EventHandler h : hs) {
+            h.onEvent(rest, ack);
+        }
+    }
+
+    private Ack ack(long ackId) {
+        AtomicBoolean sent = new AtomicBoolean();
+        return args -> {
+            if (sent.compareAndSet(false, true) && connected) {
+                send(SioCodec.encode(SioPacket.ACK, nsp.name(), ackId, Arrays.asList(args)));
+            }
+        };
+    }
+
+    /** On the queue: the client acknowledged an emit. */
+    void onAck(long ackId, List<Object> args) {
+        CompletableFuture<List<Object>> f = acks.remove(ackId);
+        if (f != null) {
+            f.complete(args);
+        }
+    }
+
+    /** On the queue: the socket is gone; listeners learn why, pending acks fail. */
+    void disconnected(String reason) {
+        if (!connected) {
+            return;
+        }
+        connected = false;
+        for (String room : rooms) {
+            nsp.removeFromRoom(room, this);
+        }
+        rooms.clear();
+        nsp.removeSocket(this);
+        for (Long k : acks.keySet()) {
+            CompletableFuture<List<Object>> f = acks.remove(k);
+            if (f != null) {
+                f.completeExceptionally(new SocketIoException("socket has been disconnected"));
+            }
+        }
+        for (Consumer<String> l : disconnectListeners) {
+            l.accept(reason);
+        }
+    }
+
+    static void checkEvent(String event) {
+        if (RESERVED.contains(event)) {
+            throw new IllegalArgumentException("\"" + event + "\" is a reserved event name");
+        }
+    }
+
+    static List<Object> eventData(String event, Object[] args) {
+        Object[] all = new Object[args.length + 1];
+        all[0] = event;
+        System.arraycopy(args, 0, all, 1, args.length);
+        return Arrays.asList(all);
+    }
+
+    @Override
+    public String toString() {
+        return "SioSocket[" + nsp.name() + " " + id + "]";
+    }
+}

@@ -1,0 +1,139 @@
+package io.duplex.socketio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.duplex.WebSocketServer;
+import io.duplex.testkit.Await;
+import io.duplex.testkit.Loopback;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Engine.IO v4 over polling with the JDK's HTTP client: the handshake, packets, and bad input. */
+class EngineProtocolTest {
+    final HttpClient http = HttpClient.newHttpClient();
+    final BlockingQueue<String> reasons = new LinkedBlockingQueue<>();
+    SocketIoServer io;
+    WebSocketServer server;
+
+    @BeforeEach
+    void start() {
+        start(Duration.ofSeconds(25));
+    }
+
+    void start(Duration ping) {
+        if (server != null) {
+            stop();
+        }
+        io = SocketIoServer.builder()
+                .pingInterval(ping)
+                .pingTimeout(ping)
+                .maxHttpBufferSize(1000)
+                .build();
+        io.sockets().on("connection", s -> {
+            s.onDisconnect(reasons::add);
+            s.on("echo", (args, ack) -> s.emit("echo", args.toArray()));
+        });
+        server = io.attach(Loopback.server()).start();
+    }
+
+    @AfterEach
+    void stop() {
+        io.close();
+        server.stop(Duration.ofSeconds(5));
+    }
+
+    HttpResponse<String> get(String query, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(query));
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> post(String query, String body) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(uri(query))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    URI uri(String query) {
+        return URI.create("http://127.0.0.1:" + server.port() + "/socket.io/?" + query);
+    }
+
+    String handshake() throws Exception {
+        HttpResponse<String> r = get("EIO=4&transport=polling");
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode open = new ObjectMapper().readTree(r.body().substring(1));
+        assertThat(r.body()).startsWith("0");
+        assertThat(open.path("upgrades").toString()).isEqualTo("[\"websocket\"]");
+        assertThat(open.path("pingInterval").asLong()).isPositive();
+        assertThat(open.path("pingTimeout").asLong()).isPositive();
+        assertThat(open.path("maxPayload").asInt()).isEqualTo(1000);
+        return open.path("sid").asText();
+    }
+
+    static void assertError(HttpResponse<String> r, int status, int code) {
+        assertThat(r.statusCode()).isEqualTo(status);
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(r.body()).startsWith("{\"code\":" + code + ",\"message\":\"");
+    }
+
+    @Test
+    void eventsGoBothWaysOverPolling() throws Exception {
+        String sid = handshake();
+        assertThat(post("EIO=4&transport=polling&sid=" + sid, "40").body()).isEqualTo("ok");
+        assertThat(get("EIO=4&transport=polling&sid=" + sid).body()).startsWith("40{\"sid\":\"");
+        assertThat(post("EIO=4&transport=polling&sid=" + sid, "42[\"echo\",\"a\"]\u001e42[\"echo\",\"b\"]")
+                        .body())
+                .isEqualTo("ok");
+        String polled = get("EIO=4&transport=polling&sid=" + sid).body();
+        assertThat(polled).isEqualTo("42[\"echo\",\"a\"]\u001e42[\"echo\",\"b\"]");
+    }
+
+    @Test
+    void badRequestsGetTheReferenceErrors() throws Exception {
+        assertError(get("EIO=4&transport=polling&sid=nope"), 400, 1);
+        assertError(get("EIO=4&transport=carrier-pigeon"), 400, 0);
+        assertError(post("EIO=4&transport=polling", "40"), 400, 2);
+        assertError(get("EIO=3&transport=polling"), 400, 5);
+        assertError(get("EIO=4&transport=polling", "Origin", "https://evil.example"), 403, 4);
+        String sid = handshake();
+        post("EIO=4&transport=polling&sid=" + sid, "40");
+        assertError(post("EIO=4&transport=polling&sid=" + sid, "9garbage"), 400, 3);
+        // The session ended on the parse error.
+        assertThat(Await.poll(reasons)).isEqualTo(DisconnectReason.PARSE_ERROR);
+        assertError(get("EIO=4&transport=polling&sid=" + sid), 400, 1);
+    }
+
+    @Test
+    void tooLargeABodyEndsTheSession() throws Exception {
+        String sid = handshake();
+        post("EIO=4&transport=polling&sid=" + sid, "40");
+        HttpResponse<String> r = post("EIO=4&transport=polling&sid=" + sid, "4" + "x".repeat(2000));
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(Await.poll(reasons)).isEqualTo(DisconnectReason.TRANSPORT_ERROR);
+    }
+
+    @Test
+    void aClientThatDoesNotAnswerPingsTimesOut() throws Exception {
+        start(Duration.ofSeconds(1));
+        String sid = handshake();
+        post("EIO=4&transport=polling&sid=" + sid, "40");
+        // The server pings (a "2" waits for the next poll); no pong follows.
+        assertThat(Await.poll(reasons)).isEqualTo(DisconnectReason.PING_TIMEOUT);
+        Await.eventually("session gone", () -> io.sessionCount() == 0);
+        assertError(get("EIO=4&transport=polling&sid=" + sid), 400, 1);
+    }
+}
