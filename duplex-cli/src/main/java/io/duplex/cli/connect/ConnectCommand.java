@@ -12,11 +12,13 @@ import io.duplex.cli.Style;
 import io.duplex.cli.Urls;
 import io.duplex.cli.Usage;
 import io.duplex.cli.VersionProvider;
+import io.duplex.cli.options.FragmentOptions;
 import io.duplex.cli.options.HeaderOptions;
 import io.duplex.cli.options.InsecureOption;
 import io.duplex.cli.options.MaxMessageOption;
 import io.duplex.cli.options.OfferCompressionOption;
 import io.duplex.cli.options.TimeoutOption;
+import io.duplex.protocol.ProtocolConfig;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -141,6 +143,9 @@ public final class ConnectCommand implements Callable<Integer> {
 
     @Mixin
     OfferCompressionOption compression = new OfferCompressionOption();
+
+    @Mixin
+    FragmentOptions fragments = new FragmentOptions();
 
     @Option(
             names = "--ping-interval",
@@ -281,8 +286,10 @@ public final class ConnectCommand implements Callable<Integer> {
         WebSocketConfig config;
         try {
             config = WebSocketConfig.builder()
-                    .maxMessageSize(message)
-                    .maxFrameSize(message)
+                    .protocol(fragments.applyTo(ProtocolConfig.DEFAULT.toBuilder()
+                            .maxMessageSize(message)
+                            .maxFrameSize(message)
+                            .build()))
                     .connectTimeout(timeout)
                     .handshakeTimeout(timeout)
                     .closeTimeout(CLOSE_TIMEOUT)
@@ -292,7 +299,7 @@ public final class ConnectCommand implements Callable<Integer> {
                     .outboundLimit(Math.max(64L << 20, 4 * message))
                     .build();
         } catch (IllegalArgumentException e) {
-            throw usage("--max-message: " + e.getMessage());
+            throw usage("--max-message/--max-fragments/--min-fragment-size: " + e.getMessage());
         }
         WebSocketClient.Builder b = WebSocketClient.builder().config(config);
         if (!subprotocols.isEmpty()) {

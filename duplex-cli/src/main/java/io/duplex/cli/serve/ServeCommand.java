@@ -15,6 +15,7 @@ import io.duplex.cli.Urls;
 import io.duplex.cli.Usage;
 import io.duplex.cli.VersionProvider;
 import io.duplex.cli.options.ByteSize;
+import io.duplex.cli.options.FragmentOptions;
 import io.duplex.cli.options.HistoryOption;
 import io.duplex.cli.options.ListenOptions;
 import io.duplex.cli.options.MaxMessageOption;
@@ -94,6 +95,9 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Mixin
     RedisOption redis = new RedisOption();
+
+    @Mixin
+    FragmentOptions fragments = new FragmentOptions();
 
     @Option(names = "--echo", description = "Send every message back unchanged (text as text, binary as binary).")
     boolean echo;
@@ -450,10 +454,10 @@ public final class ServeCommand implements Callable<Integer> {
         long message = maxMessage.bytes();
         long frame = maxFrame != null ? maxFrame : message;
         try {
-            ProtocolConfig protocol = ProtocolConfig.DEFAULT.toBuilder()
+            ProtocolConfig protocol = fragments.applyTo(ProtocolConfig.DEFAULT.toBuilder()
                     .maxMessageSize(message)
                     .maxFrameSize(frame)
-                    .build();
+                    .build());
             DeflateConfig deflate = deflate();
             WebSocketConfig.Builder b = WebSocketConfig.builder()
                     .protocol(protocol)
@@ -463,7 +467,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .compression(false);
             return (deflate != null ? b.compression(deflate) : b).build();
         } catch (IllegalArgumentException e) {
-            throw usage("--max-message/--max-frame: " + e.getMessage());
+            throw usage("--max-message/--max-frame/--max-fragments/--min-fragment-size: " + e.getMessage());
         }
     }
 
