@@ -283,4 +283,69 @@ class ConnectFeaturesTest {
         Cli.Result compressed = Cli.runWithOpenStdin("connect", "--compress", "--wait", "1", url(s));
         assertThat(compressed.out()).startsWith("extensions=[permessage-deflate");
     }
+
+    /** The head of the first request a one-shot server receives; it answers 400. */
+    private static String offeredHead(String... connectOptions) throws Exception {
+        try (java.net.ServerSocket listener =
+                new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            java.util.concurrent.CompletableFuture<String> head =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        try (java.net.Socket s = listener.accept()) {
+                            StringBuilder sb = new StringBuilder();
+                            java.io.InputStream in = s.getInputStream();
+                            while (!sb.toString().endsWith("\r\n\r\n")) {
+                                int b = in.read();
+                                if (b < 0) {
+                                    break;
+                                }
+                                sb.append((char) b);
+                            }
+                            s.getOutputStream()
+                                    .write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                            return sb.toString();
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
+            List<String> args = new ArrayList<>(List.of("connect"));
+            args.addAll(List.of(connectOptions));
+            args.add("ws://127.0.0.1:" + listener.getLocalPort() + "/");
+            Cli.Result r = Cli.runWithOpenStdin(args.toArray(String[]::new));
+            assertThat(r.exit()).as(r.err()).isEqualTo(ExitCode.FAILURE);
+            return head.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void compressOffersClientMaxWindowBitsAndTheOfferIsControlled() throws Exception {
+        // RFC 7692 §7.1.2.2: advertised by default, so servers that require it negotiate.
+        assertThat(offeredHead("--compress"))
+                .contains("\r\nSec-WebSocket-Extensions: permessage-deflate; client_no_context_takeover;"
+                        + " server_no_context_takeover; client_max_window_bits\r\n");
+        assertThat(offeredHead(
+                        "--compress",
+                        "--no-client-max-window-bits",
+                        "--server-max-window-bits",
+                        "10",
+                        "--context-takeover"))
+                .contains("\r\nSec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=10\r\n");
+        ServeCommandTest.assertUsage("need --compress", "connect", "--server-max-window-bits", "10", "ws://h/");
+        ServeCommandTest.assertUsage(
+                "offerServerMaxWindowBits", "connect", "--compress", "--server-max-window-bits", "7", "ws://h/");
+    }
+
+    @Test
+    void aSmallServerWindowOfferedByConnectIsNegotiatedWithDuplex() {
+        WebSocketServer s = server(new WebSocketHandler() {
+            @Override
+            public void onOpen(WebSocket ws) {
+                ws.send("extensions=" + ws.extensions());
+                ws.close(1000, "");
+            }
+        });
+        Cli.Result r =
+                Cli.runWithOpenStdin("connect", "--compress", "--server-max-window-bits", "9", "--wait", "1", url(s));
+        assertThat(r.out()).startsWith("extensions=[permessage-deflate").contains("server_max_window_bits=9");
+    }
 }

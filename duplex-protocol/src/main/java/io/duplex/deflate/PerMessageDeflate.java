@@ -31,9 +31,10 @@ import java.util.zip.Deflater;
  * sends {@code client_max_window_bits}.
  *
  * <p>Client role: offers one element, e.g. {@code permessage-deflate; client_no_context_takeover;
- * server_no_context_takeover}, per {@link DeflateConfig}. It rejects a response (the handshake
- * then fails) that has an unknown or duplicate parameter or an invalid value, a {@code
- * client_max_window_bits} it did not offer (§7.1.2.2), or no {@code server_no_context_takeover}
+ * server_no_context_takeover; client_max_window_bits}, per {@link DeflateConfig}. It rejects a
+ * response (the handshake then fails) that has an unknown or duplicate parameter or an invalid
+ * value, a {@code client_max_window_bits} it did not offer (§7.1.2.2), no or a larger {@code
+ * server_max_window_bits} than it offered (§7.1.2.1), or no {@code server_no_context_takeover}
  * although it asked for it (§7.1.1.1). A {@code client_max_window_bits} under 15 is honoured with
  * Huffman-only compression (see {@link DeflateExtension}).
  *
@@ -74,6 +75,10 @@ public final class PerMessageDeflate implements ExtensionFactory {
         }
         if (!config.serverContextTakeover()) {
             offer = offer.with(SERVER_NO_CONTEXT_TAKEOVER, null); // §7.1.1.1: a request
+        }
+        if (config.offerServerMaxWindowBits() != 0) {
+            // §7.1.2.1: the server must then answer with this value or a smaller one.
+            offer = offer.with(SERVER_MAX_WINDOW_BITS, Integer.toString(config.offerServerMaxWindowBits()));
         }
         if (config.offerClientMaxWindowBits()) {
             offer = offer.with(CLIENT_MAX_WINDOW_BITS, null); // §7.1.2.2
@@ -123,6 +128,10 @@ public final class PerMessageDeflate implements ExtensionFactory {
         }
         if (p.clientMaxWindowBits() != ABSENT && !config.offerClientMaxWindowBits()) {
             return reject(response, "client_max_window_bits was not offered (RFC 7692 §7.1.2.2)");
+        }
+        if (config.offerServerMaxWindowBits() != 0
+                && (p.serverMaxWindowBits() == ABSENT || p.serverMaxWindowBits() > config.offerServerMaxWindowBits())) {
+            return reject(response, "server_max_window_bits missing or over the offer (RFC 7692 §7.1.2.1)");
         }
         if (!config.serverContextTakeover() && !p.serverNoContextTakeover()) {
             return reject(response, "server_no_context_takeover was requested (RFC 7692 §7.1.1.1)");

@@ -12,6 +12,7 @@ import io.duplex.cli.Style;
 import io.duplex.cli.Urls;
 import io.duplex.cli.Usage;
 import io.duplex.cli.VersionProvider;
+import io.duplex.cli.options.DeflateOfferOptions;
 import io.duplex.cli.options.FragmentOptions;
 import io.duplex.cli.options.HeaderOptions;
 import io.duplex.cli.options.InsecureOption;
@@ -143,6 +144,9 @@ public final class ConnectCommand implements Callable<Integer> {
 
     @Mixin
     OfferCompressionOption compression = new OfferCompressionOption();
+
+    @Mixin
+    DeflateOfferOptions deflateOffer = new DeflateOfferOptions();
 
     @Mixin
     FragmentOptions fragments = new FragmentOptions();
@@ -283,6 +287,9 @@ public final class ConnectCommand implements Callable<Integer> {
 
     private WebSocketClient client(Duration timeout, boolean secure) {
         long message = maxMessage.bytes();
+        if (deflateOffer.given() && !compression.compress()) {
+            throw usage("--client-max-window-bits, --server-max-window-bits and --context-takeover need --compress");
+        }
         WebSocketConfig config;
         try {
             config = WebSocketConfig.builder()
@@ -293,13 +300,16 @@ public final class ConnectCommand implements Callable<Integer> {
                     .connectTimeout(timeout)
                     .handshakeTimeout(timeout)
                     .closeTimeout(CLOSE_TIMEOUT)
-                    .compression(compression.compress())
+                    .compression(false)
                     .pingInterval(Duration.ofMillis(Math.round(pingIntervalSeconds * 1000)))
                     // Room for whole pipes and echoes; reading stdin pauses at SEND_WINDOW anyway.
                     .outboundLimit(Math.max(64L << 20, 4 * message))
                     .build();
+            if (compression.compress()) {
+                config = config.toBuilder().compression(deflateOffer.config()).build();
+            }
         } catch (IllegalArgumentException e) {
-            throw usage("--max-message/--max-fragments/--min-fragment-size: " + e.getMessage());
+            throw usage(e.getMessage());
         }
         WebSocketClient.Builder b = WebSocketClient.builder().config(config);
         if (!subprotocols.isEmpty()) {
