@@ -348,4 +348,48 @@ class ConnectFeaturesTest {
                 Cli.runWithOpenStdin("connect", "--compress", "--server-max-window-bits", "9", "--wait", "1", url(s));
         assertThat(r.out()).startsWith("extensions=[permessage-deflate").contains("server_max_window_bits=9");
     }
+
+    @Test
+    void aPipePrintsEveryAnswerThatArrivesBeforeTheServersClose() {
+        // stdin ends right after the request: our Close goes out at once, and the server's three
+        // answers arrive after it, before the server's Close (RFC 6455 §5.5.1: data may follow a
+        // Close sent until the peer's Close is received).
+        WebSocketServer s = server(new WebSocketHandler() {
+            @Override
+            public void onText(WebSocket ws, String text) {
+                for (int i = 1; i <= 3; i++) {
+                    ws.send(text + " answer " + i);
+                }
+            }
+        });
+        for (int run = 0; run < 5; run++) {
+            Cli.Result r = Cli.run("request\n", "connect", url(s));
+            assertThat(r.exit()).as(r.err()).isEqualTo(ExitCode.OK);
+            assertThat(r.out()).isEqualTo("request answer 1\nrequest answer 2\nrequest answer 3\n");
+        }
+    }
+
+    @Test
+    void durationOptionsTakeUnits() {
+        WebSocketServer s = server(new WebSocketHandler() {
+            @Override
+            public void onOpen(WebSocket ws) {
+                ws.send("hello");
+            }
+        });
+        Cli.Result r = Cli.runWithOpenStdin(
+                "connect",
+                "--timeout",
+                "5s",
+                "--ping-interval",
+                "1m",
+                "--wait-seconds",
+                "1500ms",
+                "--message-timeout",
+                "30s",
+                url(s));
+        assertThat(r.out()).isEqualTo("hello\n");
+        ServeCommandTest.assertUsage("not a duration: '3x'", "connect", "--timeout", "3x", "ws://h/");
+        ServeCommandTest.assertUsage("--message-timeout", "connect", "--message-timeout", "-1s", "ws://h/");
+    }
 }

@@ -65,6 +65,11 @@ final class MessageReader implements FrameParser.Listener {
         this.extensions = extensions;
     }
 
+    /** Whether a data message has begun and not yet ended (RFC 6455 §5.4). */
+    boolean inMessage() {
+        return messageOpcode != null;
+    }
+
     /** After a Close frame nothing more is read (RFC 6455 §5.5.1). */
     void stop() {
         stopped = true;

@@ -17,7 +17,9 @@ import io.duplex.cli.options.FragmentOptions;
 import io.duplex.cli.options.HeaderOptions;
 import io.duplex.cli.options.InsecureOption;
 import io.duplex.cli.options.MaxMessageOption;
+import io.duplex.cli.options.MessageTimeoutOption;
 import io.duplex.cli.options.OfferCompressionOption;
+import io.duplex.cli.options.Seconds;
 import io.duplex.cli.options.TimeoutOption;
 import io.duplex.protocol.ProtocolConfig;
 import java.net.URI;
@@ -151,9 +153,13 @@ public final class ConnectCommand implements Callable<Integer> {
     @Mixin
     FragmentOptions fragments = new FragmentOptions();
 
+    @Mixin
+    MessageTimeoutOption messageTimeout = new MessageTimeoutOption();
+
     @Option(
             names = "--ping-interval",
-            paramLabel = "SECONDS",
+            paramLabel = "DURATION",
+            converter = Seconds.Converter.class,
             defaultValue = "30",
             description = {
                 "Send a keepalive Ping this often; no Pong within 30 s fails the",
@@ -196,8 +202,10 @@ public final class ConnectCommand implements Callable<Integer> {
 
     @Option(
             names = "--wait-seconds",
-            paramLabel = "S",
-            description = "Wait at most S seconds for messages, then close and exit (0 if --wait is not given).")
+            paramLabel = "DURATION",
+            converter = Seconds.Converter.class,
+            description =
+                    "Wait at most this long for messages (e.g. 10, 500ms, 2m), then close and exit (0 if --wait is not given).")
     Double waitSeconds;
 
     private final Console console;
@@ -300,6 +308,7 @@ public final class ConnectCommand implements Callable<Integer> {
                     .connectTimeout(timeout)
                     .handshakeTimeout(timeout)
                     .closeTimeout(CLOSE_TIMEOUT)
+                    .messageTimeout(messageTimeout.timeout())
                     .compression(false)
                     .pingInterval(Duration.ofMillis(Math.round(pingIntervalSeconds * 1000)))
                     // Room for whole pipes and echoes; reading stdin pauses at SEND_WINDOW anyway.

@@ -19,6 +19,7 @@ import io.duplex.cli.options.FragmentOptions;
 import io.duplex.cli.options.HistoryOption;
 import io.duplex.cli.options.ListenOptions;
 import io.duplex.cli.options.MaxMessageOption;
+import io.duplex.cli.options.MessageTimeoutOption;
 import io.duplex.cli.options.PresenceOption;
 import io.duplex.cli.options.RedisOption;
 import io.duplex.deflate.ContextTakeoverBudget;
@@ -98,6 +99,9 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Mixin
     FragmentOptions fragments = new FragmentOptions();
+
+    @Mixin
+    MessageTimeoutOption messageTimeout = new MessageTimeoutOption();
 
     @Option(names = "--echo", description = "Send every message back unchanged (text as text, binary as binary).")
     boolean echo;
@@ -461,6 +465,7 @@ public final class ServeCommand implements Callable<Integer> {
             DeflateConfig deflate = deflate();
             WebSocketConfig.Builder b = WebSocketConfig.builder()
                     .protocol(protocol)
+                    .messageTimeout(messageTimeout.timeout())
                     // An echoed or broadcast message of the largest size must fit the send queue.
                     .outboundLimit(Math.max(ProtocolConfig.DEFAULT_MAX_SIZE, 4 * message))
                     .originPolicy(originPolicy())
