@@ -33,6 +33,11 @@ public final class Socks5Proxy implements AutoCloseable {
     public final AtomicInteger tunnels = new AtomicInteger();
     /** Every CONNECT target, as {@code host:port} (a domain name as sent, or an address). */
     public final List<String> targets = new CopyOnWriteArrayList<>();
+    /**
+     * Names this proxy resolves itself, like a proxy with its own DNS: a target named here is
+     * connected to the mapped address (e.g. {@code "ws.test" -> "127.0.0.1"}).
+     */
+    public final java.util.Map<String, String> hosts = new java.util.concurrent.ConcurrentHashMap<>();
     /** How many clients failed authentication. */
     public final AtomicInteger refused = new AtomicInteger();
 
@@ -121,10 +126,12 @@ public final class Socks5Proxy implements AutoCloseable {
                 return;
             }
             targets.add(host + ":" + port);
-            Socket upstream;
+            // Direct, whatever the JVM's ProxySelector says (a test may point it at this proxy).
+            Socket upstream = new Socket(java.net.Proxy.NO_PROXY);
             try {
-                upstream = new Socket(host, port);
+                upstream.connect(new java.net.InetSocketAddress(hosts.getOrDefault(host, host), port));
             } catch (IOException e) {
+                upstream.close();
                 out.write(new byte[] {5, 5, 0, 1, 0, 0, 0, 0, 0, 0}); // connection refused
                 return;
             }

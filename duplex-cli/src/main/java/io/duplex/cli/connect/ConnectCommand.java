@@ -1,5 +1,6 @@
 package io.duplex.cli.connect;
 
+import io.duplex.ProxyConfig;
 import io.duplex.ReconnectPolicy;
 import io.duplex.WebSocket;
 import io.duplex.WebSocketClient;
@@ -22,6 +23,7 @@ import io.duplex.cli.options.OfferCompressionOption;
 import io.duplex.cli.options.Seconds;
 import io.duplex.cli.options.TimeoutOption;
 import io.duplex.protocol.ProtocolConfig;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -170,8 +172,21 @@ public final class ConnectCommand implements Callable<Integer> {
     @Option(
             names = "--proxy",
             paramLabel = "URL",
-            description = "Connect through an HTTP proxy (CONNECT): http://[user:password@]host:port")
+            description = {
+                "Connect through a proxy: http://[user:password@]host:port (HTTP CONNECT) or",
+                "socks5://[user:password@]host:port (SOCKS5). Without it: HTTPS_PROXY (wss) or",
+                "HTTP_PROXY (ws), then ALL_PROXY, unless NO_PROXY lists the host; then the JVM's",
+                "ProxySelector (-Dhttps.proxyHost, -DsocksProxyHost, -Djava.net.useSystemProxies)."
+            })
     String proxy;
+
+    @Option(
+            names = "--no-proxy",
+            description = "Connect directly: ignore the environment and the JVM's proxy settings.")
+    boolean noProxy;
+
+    /** The environment proxies are taken from; the process's unless {@link #environment(Map)}. */
+    private Map<String, String> environment = System.getenv();
 
     @Option(
             names = "--reconnect",
@@ -246,7 +261,7 @@ public final class ConnectCommand implements Callable<Integer> {
         ClientSession.View view =
                 terminal != null ? terminal : new ClientSession.PipeView(console.out(), console.err());
         ClientSession session = new ClientSession(view, binaryFormat, echo, showControl, reconnect);
-        try (WebSocketClient client = client(timeout, secure)) {
+        try (WebSocketClient client = client(uri, timeout, secure)) {
             WebSocket ws;
             try {
                 // The client enforces the timeout itself; the extra time only guards against a hang.
@@ -293,7 +308,7 @@ public final class ConnectCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    private WebSocketClient client(Duration timeout, boolean secure) {
+    private WebSocketClient client(URI uri, Duration timeout, boolean secure) {
         long message = maxMessage.bytes();
         if (deflateOffer.given() && !compression.compress()) {
             throw usage("--client-max-window-bits, --server-max-window-bits and --context-takeover need --compress");
@@ -333,13 +348,38 @@ public final class ConnectCommand implements Callable<Integer> {
                             + " anyone on the network path can read and change this connection.");
             b.tls(insecure.clientTls());
         }
-        if (proxy != null) {
-            b.proxy(Urls.parseProxy(proxy, spec));
+        ProxyConfig via = proxyFor(uri);
+        if (via != null) {
+            b.proxy(via);
         }
         if (reconnect) {
             b.reconnect(ReconnectPolicy.defaults()).queueWhileReconnecting(SEND_WINDOW);
         }
         return b.build();
+    }
+
+    /** Replaces the environment {@code HTTPS_PROXY} and the like are read from (tests, embedding). */
+    public ConnectCommand environment(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+        return this;
+    }
+
+    /** {@code --proxy}, or the environment's and the JVM's proxy for {@code uri} (see {@link SystemProxy}). */
+    private ProxyConfig proxyFor(URI uri) {
+        if (proxy != null && noProxy) {
+            throw usage("--proxy and --no-proxy exclude each other");
+        }
+        if (proxy != null) {
+            return Urls.parseProxy(proxy, spec);
+        }
+        if (noProxy) {
+            return null;
+        }
+        try {
+            return SystemProxy.find(uri, environment, ProxySelector.getDefault());
+        } catch (IllegalArgumentException e) {
+            throw usage("proxy from the environment: " + e.getMessage());
+        }
     }
 
     /** The {@code -H} fields; Origin has its own option, which says what a browser would send. */
