@@ -108,7 +108,12 @@ class ConnectFeaturesTest {
         ServeCommandTest.assertUsage("--wait must be at least 0", "connect", "--wait", "-1", "ws://h/");
         ServeCommandTest.assertUsage("--wait-seconds must be", "connect", "--wait-seconds", "0", "ws://h/");
         ServeCommandTest.assertUsage("--ping-interval must be", "connect", "--ping-interval", "-1", "ws://h/");
-        ServeCommandTest.assertUsage("http:// proxy", "connect", "--proxy", "socks5://p:1080", "ws://h/");
+        ServeCommandTest.assertUsage(
+                "--proxy must be http:// (HTTP CONNECT) or socks5://",
+                "connect",
+                "--proxy",
+                "socks4://p:1080",
+                "ws://h/");
         ServeCommandTest.assertUsage("--proxy", "connect", "--proxy", "http://nohostport", "ws://h/");
     }
 
