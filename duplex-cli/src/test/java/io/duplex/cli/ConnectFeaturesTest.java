@@ -85,6 +85,30 @@ class ConnectFeaturesTest {
         assertThat(r.out()).isEqualTo("hello from the server\n");
     }
 
+    /**
+     * A script pipes its requests and ends stdin at once; answers that come later still arrive:
+     * {@code --wait N} keeps the connection open after the end of input until N messages came.
+     */
+    @Test
+    void aPipeWithWaitKeepsTheConnectionOpenAfterStdinEnds() {
+        java.util.concurrent.ScheduledExecutorService later =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try {
+            WebSocketServer s = server(new WebSocketHandler() {
+                @Override
+                public void onText(WebSocket ws, String text) {
+                    // Answers after the client's stdin has long ended (a slow backend).
+                    later.schedule(() -> ws.send(text + " done"), 300, java.util.concurrent.TimeUnit.MILLISECONDS);
+                }
+            });
+            Cli.Result r = Cli.run("job 1\njob 2\n", "connect", "--wait", "2", url(s));
+            assertThat(r.exit()).as(r.err()).isEqualTo(ExitCode.OK);
+            assertThat(r.out()).isEqualTo("job 1 done\njob 2 done\n");
+        } finally {
+            later.shutdownNow();
+        }
+    }
+
     @Test
     void tooFewMessagesWithinTheWaitIsAFailure() throws Exception {
         RunningServe serve = echo();

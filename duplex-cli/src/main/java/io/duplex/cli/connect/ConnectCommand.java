@@ -52,7 +52,8 @@ import picocli.CommandLine.Spec;
  *       on its own line (binary as hex); at the end of stdin it closes with 1000 and waits
  *       (bounded) for the server's answer.
  *   <li>Scripted ({@code -x}, {@code --wait}, {@code --wait-seconds}): sends the {@code -x}
- *       messages, waits for N messages or S seconds, closes with 1000 and exits.
+ *       messages (without {@code -x}, in a pipe: the lines of stdin as they come, its end not
+ *       closing the connection), waits for N messages or S seconds, closes with 1000 and exits.
  *   <li>Echo ({@code --echo}): sends every message back unchanged until the server closes.
  * </ul>
  *
@@ -89,6 +90,8 @@ import picocli.CommandLine.Spec;
             "",
             "With -x it sends those messages instead of reading stdin, then waits for",
             "--wait N messages and/or --wait-seconds S, closes and exits: for scripts.",
+            "Without -x, in a pipe, --wait/--wait-seconds keep the connection open after",
+            "stdin ends, so answers that come later are still printed.",
             "With --echo it sends every message back unchanged until the server closes.",
             ""
         },
