@@ -32,6 +32,10 @@ let done = false;
 const watchdog = setTimeout(() => finish('timed out after 20 s'), 20000);
 
 const ws = new WebSocket(url, protocols, options);
+// ws.extensions names the extensions only; the report carries the server's answer with its
+// parameters, as the other peers' reports do.
+let extensionsHeader = null;
+ws.on('upgrade', (res) => { extensionsHeader = res.headers['sec-websocket-extensions'] || ''; });
 const inbox = [];
 let wake = null;
 ws.on('message', (data, isBinary) => {
@@ -94,7 +98,7 @@ async function closeNormally() {
 
 async function run() {
   report.protocol = ws.protocol;
-  report.extensions = ws.extensions;
+  report.extensions = extensionsHeader !== null ? extensionsHeader : ws.extensions;
   const sized = /^(text|binary):(\d+)$/.exec(scenario);
   if (sized) {
     const isBinary = sized[1] === 'binary';
