@@ -7,7 +7,6 @@ import io.duplex.handshake.HttpHeadLimits;
 import io.duplex.handshake.HttpHeadParser;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -17,8 +16,7 @@ import java.util.Base64;
  *
  * <p>Threading: confined to the connection's event loop.
  */
-public final class ProxyTunnel implements Transport {
-    private final Transport inner;
+public final class ProxyTunnel extends TunnelTransport {
     private final ByteBuffer request;
     private final HttpHeadParser parser =
             new HttpHeadParser(new HttpHeadLimits(4096, 64, 8192), HttpHeadParser.Kind.RESPONSE);
@@ -26,7 +24,7 @@ public final class ProxyTunnel implements Transport {
     private boolean established;
 
     public ProxyTunnel(Transport inner, ProxyConfig proxy, String host, int port) {
-        this.inner = inner;
+        super(inner);
         String authority = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
         StringBuilder sb = new StringBuilder()
                 .append("CONNECT ")
@@ -42,11 +40,6 @@ public final class ProxyTunnel implements Transport {
         }
         sb.append("\r\n");
         this.request = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.ISO_8859_1));
-    }
-
-    @Override
-    public SocketChannel channel() {
-        return inner.channel();
     }
 
     @Override
@@ -93,45 +86,5 @@ public final class ProxyTunnel implements Transport {
             established = true;
             return inner.handshake();
         }
-    }
-
-    @Override
-    public int read(ByteBuffer dst) throws IOException {
-        return inner.read(dst);
-    }
-
-    @Override
-    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-        return inner.write(srcs, offset, length);
-    }
-
-    @Override
-    public boolean flush() throws IOException {
-        return inner.flush();
-    }
-
-    @Override
-    public boolean hasPendingWrites() {
-        return inner.hasPendingWrites();
-    }
-
-    @Override
-    public boolean hasBufferedReads() {
-        return inner.hasBufferedReads();
-    }
-
-    @Override
-    public void shutdownOutput() {
-        inner.shutdownOutput();
-    }
-
-    @Override
-    public void close() {
-        inner.close();
-    }
-
-    @Override
-    public String tlsProtocol() {
-        return inner.tlsProtocol();
     }
 }

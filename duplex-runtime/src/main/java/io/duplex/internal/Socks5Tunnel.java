@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -18,7 +17,7 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Threading: confined to the connection's event loop.
  */
-public final class Socks5Tunnel implements Transport {
+public final class Socks5Tunnel extends TunnelTransport {
     private static final int NO_AUTH = 0x00;
     private static final int USER_PASSWORD = 0x02;
 
@@ -29,7 +28,6 @@ public final class Socks5Tunnel implements Transport {
         DONE
     }
 
-    private final Transport inner;
     private final ProxyConfig proxy;
     private final String host;
     private final int port;
@@ -41,7 +39,7 @@ public final class Socks5Tunnel implements Transport {
     private Step step = Step.GREETING;
 
     public Socks5Tunnel(Transport inner, ProxyConfig proxy, String host, int port) {
-        this.inner = inner;
+        super(inner);
         this.proxy = proxy;
         this.host = host;
         this.port = port;
@@ -49,11 +47,6 @@ public final class Socks5Tunnel implements Transport {
         this.out = proxy.username() != null
                 ? ByteBuffer.wrap(new byte[] {5, 2, NO_AUTH, USER_PASSWORD})
                 : ByteBuffer.wrap(new byte[] {5, 1, NO_AUTH});
-    }
-
-    @Override
-    public SocketChannel channel() {
-        return inner.channel();
     }
 
     @Override
@@ -211,45 +204,5 @@ public final class Socks5Tunnel implements Transport {
 
     private static int fail(String message) throws IOException {
         throw new IOException(message);
-    }
-
-    @Override
-    public int read(ByteBuffer dst) throws IOException {
-        return inner.read(dst);
-    }
-
-    @Override
-    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-        return inner.write(srcs, offset, length);
-    }
-
-    @Override
-    public boolean flush() throws IOException {
-        return inner.flush();
-    }
-
-    @Override
-    public boolean hasPendingWrites() {
-        return inner.hasPendingWrites();
-    }
-
-    @Override
-    public boolean hasBufferedReads() {
-        return inner.hasBufferedReads();
-    }
-
-    @Override
-    public void shutdownOutput() {
-        inner.shutdownOutput();
-    }
-
-    @Override
-    public void close() {
-        inner.close();
-    }
-
-    @Override
-    public String tlsProtocol() {
-        return inner.tlsProtocol();
     }
 }
