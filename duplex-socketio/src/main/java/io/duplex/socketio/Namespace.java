@@ -127,16 +127,30 @@ public final class Namespace {
         return middleware;
     }
 
-    /** On the socket's queue: it joined (restored, when recovering, with its rooms and missed packets). */
-    void connected(SioSocket s, RecoveryStore.Restored restored) {
-        sockets.put(s.id(), s);
-        s.markConnected();
-        if (restored != null) {
-            restored.rooms().forEach(s::join);
-            for (EngineBatch b : restored.missed()) {
-                s.sendShared(b);
+    /**
+     * On the socket's queue: it joined (restored, when recovering, with its rooms and missed
+     * packets); with recovery, under the store's lock. {@link #announce} follows.
+     */
+    void attach(SioSocket s, RecoveryStore.Restored restored) {
+        if (recovery == null) {
+            sockets.put(s.id(), s);
+            s.markConnected();
+        } else {
+            synchronized (recovery) {
+                sockets.put(s.id(), s);
+                s.markConnected();
+                if (restored != null) {
+                    restored.rooms().forEach(s::join);
+                    for (EngineBatch b : restored.missed()) {
+                        s.sendShared(b);
+                    }
+                }
             }
         }
+    }
+
+    /** Tells the connection listeners (outside any lock). */
+    void announce(SioSocket s) {
         for (Consumer<SioSocket> l : connectionListeners) {
             l.accept(s);
         }
@@ -224,13 +238,29 @@ public final class Namespace {
             }
             packets.add(p);
         }
-        EngineBatch batch = new EngineBatch(packets);
         JsonNode offset = env.path("o");
-        if (recovery != null && offset.isTextual()) {
-            recovery.store(offset.asText(), to, except, batch);
+        deliverLocal(to, except, offset.isTextual() ? offset.asText() : null, new EngineBatch(packets));
+    }
+
+    /**
+     * Hands a broadcast to this node's targets, keeping it first when it has an offset. With
+     * recovery on, done under the store's lock, as a recovering socket's restore and room joins
+     * are: a broadcast is either in its missed packets or delivered to it live, never neither.
+     */
+    void deliverLocal(Set<String> to, Set<String> except, String offset, EngineBatch batch) {
+        if (recovery == null) {
+            for (SioSocket s : targets(to, except)) {
+                s.sendShared(batch);
+            }
+            return;
         }
-        for (SioSocket s : targets(to, except)) {
-            s.sendShared(batch);
+        synchronized (recovery) {
+            if (offset != null) {
+                recovery.store(offset, to, except, batch);
+            }
+            for (SioSocket s : targets(to, except)) {
+                s.sendShared(batch);
+            }
         }
     }
 

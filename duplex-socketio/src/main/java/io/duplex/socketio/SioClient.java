@@ -176,16 +176,30 @@ final class SioClient implements EngineListener, Broker.Sink {
         RecoveryStore store = nsp.recoveryStore();
         RecoveryStore.Restored restored = null;
         if (store != null && auth.get("pid") instanceof String pid && auth.get("offset") instanceof String offset) {
-            restored = store.restore(pid, offset);
+            // Packets stored after this point are delivered live once the socket is in its rooms
+            // (Namespace.connected, under the same lock): a race with a broadcast may deliver it
+            // live rather than as missed, but neither loses nor doubles it.
+            // Restore and room joins under the store's lock (the lock broadcasts are kept and
+            // delivered under): each one is either among the missed packets or delivered live.
+            SioSocket recovered = null;
+            synchronized (store) {
+                restored = store.restore(pid, offset);
+                if (restored != null && server.skipMiddlewares()) {
+                    recovered = new SioSocket(restored.sid(), restored.pid(), true, nsp, this, handshake);
+                    recovered.data().putAll(restored.data());
+                    attach(nsp, recovered, restored);
+                }
+            }
+            if (recovered != null) {
+                nsp.announce(recovered);
+                return;
+            }
         }
         SioSocket socket;
         if (restored != null) {
+            // With middleware, broadcasts in the time the middleware takes may be missed.
             socket = new SioSocket(restored.sid(), restored.pid(), true, nsp, this, handshake);
             socket.data().putAll(restored.data());
-            if (server.skipMiddlewares()) {
-                join(nsp, socket, restored);
-                return;
-            }
         } else {
             socket = new SioSocket(
                     SocketIoServer.randomId(15),
@@ -231,6 +245,11 @@ final class SioClient implements EngineListener, Broker.Sink {
     }
 
     private void join(Namespace nsp, SioSocket socket, RecoveryStore.Restored restored) {
+        attach(nsp, socket, restored);
+        nsp.announce(socket);
+    }
+
+    private void attach(Namespace nsp, SioSocket socket, RecoveryStore.Restored restored) {
         if (connectTimer != null) {
             connectTimer.cancel(false);
             connectTimer = null;
@@ -239,7 +258,7 @@ final class SioClient implements EngineListener, Broker.Sink {
         Map<String, Object> data =
                 socket.pid() == null ? Map.of("sid", socket.id()) : Map.of("sid", socket.id(), "pid", socket.pid());
         session.send(SioCodec.encode(SioPacket.CONNECT, nsp.name(), -1, data));
-        nsp.connected(socket, restored);
+        nsp.attach(socket, restored);
     }
 
     void remove(SioSocket socket) {

@@ -130,11 +130,12 @@ public final class SioSocket {
         }
         // With recovery, the event carries an offset and is kept: sent again if the client comes
         // back having missed it (as the reference, which broadcasts it to the socket's own room).
+        // Delivered as a broadcast to the room of its id (the socket that has it now: this one, or
+        // the one that recovered it), under the store's lock.
         String offset = nsp.server().nextOffset();
         EngineBatch batch =
                 new EngineBatch(SioCodec.encode(SioPacket.EVENT, nsp.name(), -1, eventData(event, args, offset)));
-        store.store(offset, Set.of(id), Set.of(), batch);
-        sendShared(batch);
+        nsp.deliverLocal(Set.of(id), Set.of(), offset, batch);
         return this;
     }
 

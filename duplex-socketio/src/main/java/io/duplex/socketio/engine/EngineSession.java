@@ -36,6 +36,9 @@ public final class EngineSession {
     private volatile boolean websocket;
     private volatile boolean closed;
     private WebSocket ws;
+    /** The WebSocket of a session opened on WebSocket; read from any thread. */
+    private volatile WebSocket direct;
+
     private WebSocket probe;
     private boolean upgrading;
     private final ArrayDeque<EnginePacket> outbox = new ArrayDeque<>();
@@ -120,7 +123,7 @@ public final class EngineSession {
      * reaches the listener.
      */
     public WebSocket directWebSocket() {
-        return "websocket".equals(handshake.transport()) ? ws : null;
+        return direct;
     }
 
     /** Closes the session from the server side. */
@@ -162,6 +165,7 @@ public final class EngineSession {
     void opened(WebSocket socket) {
         if (socket != null) {
             ws = socket;
+            direct = socket;
             websocket = true;
         }
         schedulePing();
