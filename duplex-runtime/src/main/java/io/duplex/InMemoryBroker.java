@@ -2,6 +2,9 @@ package io.duplex;
 
 import io.duplex.internal.Topics;
 import io.duplex.internal.WebSocketImpl;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 
 /**
@@ -10,6 +13,9 @@ import java.util.function.BiConsumer;
  * writes are corked: everything published during one loop pass leaves each subscriber in one
  * write. A subscriber over its outbound limit gets the slow-consumer policy (drop the message, or
  * close with 1008) and the publisher is never blocked (after uWebSockets' pub/sub).
+ *
+ * <p>{@link Broker.Sink}s (subscribers that are not sockets, e.g. long-polling sessions) are
+ * called on the publishing thread once the socket fan-out is queued.
  *
  * <p>Subscribe and unsubscribe are always queued on the socket's loop, even when called on it,
  * behind the fan-out tasks of earlier publishes: a socket never receives a message published before
@@ -26,6 +32,7 @@ public final class InMemoryBroker implements Broker {
     }
 
     private final Topics topics = new Topics();
+    private final Map<Sink, Set<String>> sinkTopics = new ConcurrentHashMap<>();
     private volatile TopicListener listener = (t, active) -> {};
 
     /** Sets the listener for topic activity (one; used by scale-out brokers). */
@@ -68,6 +75,30 @@ public final class InMemoryBroker implements Broker {
     public void unsubscribeAll(WebSocket ws) {
         for (String topic : impl(ws).topics().toArray(String[]::new)) {
             unsubscribe(topic, ws);
+        }
+    }
+
+    @Override
+    public void subscribe(String topic, Sink sink) {
+        if (!sinkTopics
+                .computeIfAbsent(sink, k -> ConcurrentHashMap.newKeySet())
+                .add(topic)) {
+            return;
+        }
+        if (topics.subscribe(topic, sink)) {
+            listener.onTopic(topic, true);
+        }
+    }
+
+    @Override
+    public void unsubscribe(String topic, Sink sink) {
+        Set<String> mine = sinkTopics.get(sink);
+        if (mine == null || !mine.remove(topic)) {
+            return;
+        }
+        sinkTopics.computeIfPresent(sink, (k, t) -> t.isEmpty() ? null : t);
+        if (topics.unsubscribe(topic, sink)) {
+            listener.onTopic(topic, false);
         }
     }
 

@@ -183,6 +183,16 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
+    public void subscribe(String topic, Sink sink) {
+        local.subscribe(topic, sink);
+    }
+
+    @Override
+    public void unsubscribe(String topic, Sink sink) {
+        local.unsubscribe(topic, sink);
+    }
+
+    @Override
     public void unsubscribeAll(WebSocket ws) {
         local.unsubscribeAll(ws);
     }

@@ -1,8 +1,11 @@
 package io.duplex.internal;
 
+import io.duplex.Broker;
 import io.duplex.PreparedMessage;
 import io.duplex.WebSocket;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -11,6 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * A fan-out hands one task to each loop with subscribers, which writes the prepared frame to each
  * of them; the loop flushes at the end of its pass, so everything fanned out during one pass
  * leaves each subscriber in one write (corking).
+ *
+ * <p>Sinks ({@link Broker.Sink}) are kept in one copy-on-write array and told on the publishing
+ * thread.
  *
  * <p>Threading: safe from any thread. The count is guarded by this object's lock; each loop's list
  * is confined to its loop, reached only through tasks queued on it.
@@ -21,7 +27,12 @@ public final class Topic {
         final ArrayList<WebSocketImpl> sockets = new ArrayList<>();
     }
 
+    private static final Broker.Sink[] NO_SINKS = {};
+
     private int count;
+    /** Copy on write: fan-outs read it without a lock. */
+    private volatile Broker.Sink[] sinks = NO_SINKS;
+
     private final Map<EventLoop, LoopSubscribers> byLoop = new ConcurrentHashMap<>();
 
     /** Subscribers on this node, subscriptions already counted but maybe not yet on their loop. */
@@ -54,6 +65,29 @@ public final class Topic {
         LoopSubscribers subscribers = byLoop.get(ws.loop());
         if (subscribers != null) {
             ws.loop().execute(() -> subscribers.sockets.remove(ws));
+        }
+    }
+
+    synchronized void addSink(Broker.Sink sink) {
+        Broker.Sink[] s = Arrays.copyOf(sinks, sinks.length + 1);
+        s[s.length - 1] = sink;
+        sinks = s;
+    }
+
+    synchronized void removeSink(Broker.Sink sink) {
+        List<Broker.Sink> s = new ArrayList<>(Arrays.asList(sinks));
+        s.remove(sink);
+        sinks = s.toArray(NO_SINKS);
+    }
+
+    /** Tells each sink, on the calling thread; a failing sink does not stop the others. */
+    void toSinks(String topic, PreparedMessage message) {
+        for (Broker.Sink s : sinks) {
+            try {
+                s.onMessage(topic, message);
+            } catch (RuntimeException e) {
+                System.getLogger(Topic.class.getName()).log(System.Logger.Level.WARNING, "broker sink failed", e);
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.duplex.internal;
 
+import io.duplex.Broker;
 import io.duplex.PreparedMessage;
 import io.duplex.WebSocket;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,6 +29,7 @@ public final class Topics {
         }
         int count = t.count();
         t.fanOut(message, exclude);
+        t.toSinks(topic, message);
         return count;
     }
 
@@ -61,6 +63,33 @@ public final class Topics {
         });
         if (mine[0] != null) {
             mine[0].remove(ws);
+        }
+        return last[0];
+    }
+
+    /** Adds a sink not yet subscribed to {@code topic}; true if it is the topic's first subscriber. */
+    public boolean subscribe(String topic, Broker.Sink sink) {
+        boolean[] first = {false};
+        Topic t = topics.compute(topic, (name, existing) -> {
+            Topic state = existing != null ? existing : new Topic();
+            first[0] = state.increment();
+            return state;
+        });
+        t.addSink(sink);
+        return first[0];
+    }
+
+    /** Removes a subscribed sink; true if it was the topic's last subscriber. */
+    public boolean unsubscribe(String topic, Broker.Sink sink) {
+        boolean[] last = {false};
+        Topic[] mine = {null};
+        topics.computeIfPresent(topic, (name, t) -> {
+            mine[0] = t;
+            last[0] = t.decrement();
+            return last[0] ? null : t;
+        });
+        if (mine[0] != null) {
+            mine[0].removeSink(sink);
         }
         return last[0];
     }

@@ -1,13 +1,22 @@
 package io.duplex.socketio;
 
-import io.duplex.socketio.engine.EngineBatch;
+import io.duplex.PreparedMessage;
+import io.duplex.WebSocket;
+import io.duplex.socketio.engine.EnginePacket;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
  * A broadcast target: the sockets of a namespace in some rooms (all of them when none is named),
- * minus those in excluded rooms and an excluded socket. {@link #emit} encodes the packet once and
- * hands the same bytes to every target (WebSocket targets share one framed message).
+ * minus those in excluded rooms and an excluded socket, on every node sharing the broker.
+ *
+ * <p>{@link #emit} encodes the packet once. To one room (or the whole namespace), without {@code
+ * except} rooms, binary attachments or recovery, it is one {@link PreparedMessage} published once
+ * on the room's broker topic: the broker frames it once, writes it corked to each WebSocket
+ * subscriber with its slow-consumer policy, hands it to the long-polling sessions' sinks, and
+ * relays it to the other nodes. Otherwise it is published once on the namespace's control topic
+ * and each node resolves the targets against its own rooms (see {@link Namespace}).
  *
  * <p>Threading: immutable; safe from any thread.
  */
@@ -42,34 +51,45 @@ public final class BroadcastOperator {
         return new BroadcastOperator(nsp, rooms, except, s);
     }
 
-    /** The sockets this broadcast reaches now. */
+    /** The sockets of this node this broadcast reaches now. */
     public Set<SioSocket> sockets() {
-        Set<SioSocket> targets = new HashSet<>();
-        if (rooms.isEmpty()) {
-            targets.addAll(nsp.socketsView());
-        } else {
-            for (String r : rooms) {
-                targets.addAll(nsp.members(r));
-            }
-        }
-        for (String r : except) {
-            targets.removeAll(nsp.members(r));
-        }
-        if (exceptSocket != null) {
-            targets.remove(exceptSocket);
-        }
-        return targets;
+        return nsp.targets(rooms, allExcept());
     }
 
-    /** Sends an event to every target; returns how many it was handed to. */
+    private Set<String> allExcept() {
+        if (exceptSocket == null) {
+            return except;
+        }
+        Set<String> e = new HashSet<>(except);
+        e.add(exceptSocket.id()); // a socket is always in the room of its own id
+        return e;
+    }
+
+    /**
+     * Sends an event to every target, on every node; returns how many sockets of this node it was
+     * handed to.
+     */
     public int emit(String event, Object... args) {
         SioSocket.checkEvent(event);
-        EngineBatch batch =
-                new EngineBatch(SioCodec.encode(SioPacket.EVENT, nsp.name(), -1, SioSocket.eventData(event, args)));
-        Set<SioSocket> targets = sockets();
-        for (SioSocket s : targets) {
-            s.sendShared(batch);
+        SocketIoServer server = nsp.server();
+        String offset = server.recovery() ? server.nextOffset() : null;
+        List<EnginePacket> packets =
+                SioCodec.encode(SioPacket.EVENT, nsp.name(), -1, SioSocket.eventData(event, args, offset));
+        WebSocket excludeWs = exceptSocket == null ? null : exceptSocket.directWebSocket();
+        if (offset == null
+                && packets.size() == 1
+                && rooms.size() <= 1
+                && except.isEmpty()
+                && (exceptSocket == null || excludeWs != null)) {
+            String topic = rooms.isEmpty()
+                    ? nsp.allTopic()
+                    : nsp.topic(rooms.iterator().next());
+            return server.broker()
+                    .publish(topic, PreparedMessage.text(packets.get(0).wsText()), excludeWs);
         }
-        return targets.size();
+        Set<String> e = allExcept();
+        int local = nsp.targets(rooms, e).size();
+        nsp.publishControl(rooms, e, offset, packets);
+        return local;
     }
 }

@@ -1,6 +1,18 @@
 package io.duplex.socketio;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.duplex.Broker;
+import io.duplex.PreparedMessage;
+import io.duplex.socketio.engine.EngineBatch;
+import io.duplex.socketio.engine.EnginePacket;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,18 +24,35 @@ import java.util.function.Consumer;
  * A Socket.IO namespace ({@code "/"}, {@code "/admin"}, …): its middleware, its connection
  * listeners, its sockets and rooms, and broadcasts to them.
  *
+ * <p>Rooms are broker topics: {@code sio:<namespace>} holds every socket of the namespace, {@code
+ * sio:<namespace>:<room>} the sockets in a room (their own id's included). A broadcast to one room
+ * or to the whole namespace is one {@link PreparedMessage} published once on its topic; the others
+ * (several rooms, {@code except} rooms, binary attachments, a stored packet for recovery) are
+ * published once on the namespace's control topic {@code sio#<namespace>}, which every node
+ * subscribes to, and each node picks its own targets (as the reference's Redis adapter does).
+ *
  * <p>Threading: safe from any thread. Middleware and connection listeners run on the connecting
- * socket's session queue.
+ * socket's session queue. The control topic's sink runs on the publishing (or relaying) thread.
  */
 public final class Namespace {
+    private static final System.Logger LOG = System.getLogger(Namespace.class.getName());
+
+    private final SocketIoServer server;
     private final String name;
     private final List<Middleware> middleware = new CopyOnWriteArrayList<>();
     private final List<Consumer<SioSocket>> connectionListeners = new CopyOnWriteArrayList<>();
     private final Map<String, SioSocket> sockets = new ConcurrentHashMap<>();
     private final Map<String, Set<SioSocket>> rooms = new ConcurrentHashMap<>();
+    private final Broker.Sink control = this::onControl;
+    private final RecoveryStore recovery;
 
-    Namespace(String name) {
+    Namespace(SocketIoServer server, String name) {
+        this.server = server;
         this.name = name;
+        this.recovery = server.recovery()
+                ? new RecoveryStore(server.maxDisconnectionDuration(), server.maxRecoveryPackets())
+                : null;
+        server.broker().subscribe(controlTopic(), control);
     }
 
     public String name() {
@@ -48,35 +77,80 @@ public final class Namespace {
         return this;
     }
 
-    /** The sockets in {@code room}. */
+    /** The sockets in {@code room}, on every node. */
     public BroadcastOperator to(String room) {
         return new BroadcastOperator(this, Set.of(room), Set.of(), null);
     }
 
-    /** Every socket but those in {@code room}. */
+    /** Every socket but those in {@code room}, on every node. */
     public BroadcastOperator except(String room) {
         return new BroadcastOperator(this, Set.of(), Set.of(room), null);
     }
 
-    /** Sends an event to every socket of the namespace. */
+    /** Sends an event to every socket of the namespace, on every node; returns the local count. */
     public int emit(String event, Object... args) {
         return new BroadcastOperator(this, Set.of(), Set.of(), null).emit(event, args);
     }
 
-    /** The connected sockets, by id. */
+    /** The sockets connected to this node, by id. */
     public Map<String, SioSocket> sockets() {
         return Map.copyOf(sockets);
     }
 
     // ------------------------------------------------------------------ package
 
+    SocketIoServer server() {
+        return server;
+    }
+
+    String allTopic() {
+        return "sio:" + name;
+    }
+
+    String topic(String room) {
+        return "sio:" + name + ":" + room;
+    }
+
+    String controlTopic() {
+        return "sio#" + name;
+    }
+
+    RecoveryStore recoveryStore() {
+        return recovery;
+    }
+
+    void close() {
+        server.broker().unsubscribe(controlTopic(), control);
+    }
+
     List<Middleware> middleware() {
         return middleware;
     }
 
-    void connected(SioSocket s) {
-        sockets.put(s.id(), s);
-        s.markConnected();
+    /**
+     * On the socket's queue: it joined (restored, when recovering, with its rooms and missed
+     * packets); with recovery, under the store's lock. {@link #announce} follows.
+     */
+    void attach(SioSocket s, RecoveryStore.Restored restored) {
+        if (recovery == null) {
+            sockets.put(s.id(), s);
+            s.markConnected();
+        } else {
+            synchronized (recovery) {
+                sockets.put(s.id(), s);
+                s.markConnected();
+                if (restored != null) {
+                    restored.rooms().forEach(s::join);
+                    for (EngineBatch b : restored.missed()) {
+                        s.sendShared(b);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Tells the connection listeners (outside any lock). */
+    void announce(SioSocket s) {
         for (Consumer<SioSocket> l : connectionListeners) {
             l.accept(s);
         }
@@ -104,5 +178,97 @@ public final class Namespace {
             m.remove(s);
             return m.isEmpty() ? null : m;
         });
+    }
+
+    /** This node's sockets in any of {@code to} (all when empty), none in {@code except}. */
+    Set<SioSocket> targets(Set<String> to, Set<String> except) {
+        Set<SioSocket> targets = new HashSet<>();
+        if (to.isEmpty()) {
+            targets.addAll(sockets.values());
+        } else {
+            for (String r : to) {
+                targets.addAll(members(r));
+            }
+        }
+        for (String r : except) {
+            targets.removeAll(members(r));
+        }
+        return targets;
+    }
+
+    // ------------------------------------------------------------------ the control topic
+
+    /** Publishes a broadcast every node resolves against its own rooms. */
+    void publishControl(Set<String> to, Set<String> except, String offset, List<EnginePacket> packets) {
+        Map<String, Object> envelope = new LinkedHashMap<>();
+        envelope.put("r", to);
+        envelope.put("e", except);
+        envelope.put("o", offset);
+        List<String> p = new ArrayList<>(packets.size());
+        for (EnginePacket k : packets) {
+            p.add(k.pollingText());
+        }
+        envelope.put("p", p);
+        String json;
+        try {
+            json = SioCodec.JSON.writeValueAsString(envelope);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        server.broker().publish(controlTopic(), PreparedMessage.text(json), null);
+    }
+
+    private void onControl(String topic, PreparedMessage message) {
+        JsonNode env;
+        try {
+            env = SioCodec.JSON.readTree(
+                    StandardCharsets.UTF_8.decode(message.payload().duplicate()).toString());
+        } catch (JsonProcessingException e) {
+            LOG.log(Level.WARNING, "bad broadcast on {0}", topic);
+            return;
+        }
+        Set<String> to = strings(env.path("r"));
+        Set<String> except = strings(env.path("e"));
+        List<EnginePacket> packets = new ArrayList<>();
+        for (JsonNode n : env.path("p")) {
+            EnginePacket p = EnginePacket.parse(n.asText());
+            if (p == null) {
+                LOG.log(Level.WARNING, "bad broadcast packet on {0}", topic);
+                return;
+            }
+            packets.add(p);
+        }
+        JsonNode offset = env.path("o");
+        deliverLocal(to, except, offset.isTextual() ? offset.asText() : null, new EngineBatch(packets));
+    }
+
+    /**
+     * Hands a broadcast to this node's targets, keeping it first when it has an offset. With
+     * recovery on, done under the store's lock, as a recovering socket's restore and room joins
+     * are: a broadcast is either in its missed packets or delivered to it live, never neither.
+     */
+    void deliverLocal(Set<String> to, Set<String> except, String offset, EngineBatch batch) {
+        if (recovery == null) {
+            for (SioSocket s : targets(to, except)) {
+                s.sendShared(batch);
+            }
+            return;
+        }
+        synchronized (recovery) {
+            if (offset != null) {
+                recovery.store(offset, to, except, batch);
+            }
+            for (SioSocket s : targets(to, except)) {
+                s.sendShared(batch);
+            }
+        }
+    }
+
+    private static Set<String> strings(JsonNode array) {
+        Set<String> out = new HashSet<>();
+        for (Iterator<JsonNode> it = array.elements(); it.hasNext(); ) {
+            out.add(it.next().asText());
+        }
+        return out;
     }
 }

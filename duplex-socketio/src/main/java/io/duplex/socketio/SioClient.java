@@ -1,11 +1,12 @@
 package io.duplex.socketio;
 
+import io.duplex.Broker;
+import io.duplex.PreparedMessage;
+import io.duplex.WebSocket;
 import io.duplex.socketio.engine.EngineListener;
 import io.duplex.socketio.engine.EngineSession;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,10 +18,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * attachments, connects namespaces (through their middleware), and routes events and acks to the
  * session's sockets.
  *
- * <p>Threading: confined to the session's queue (every {@link EngineListener} call runs there).
+ * <p>Its sockets' rooms are broker topics. A session opened on WebSocket subscribes its socket to
+ * them (the broker's corked fan-out and slow-consumer policy apply); any other (long polling, and
+ * polling later upgraded) subscribes this client as a {@link Broker.Sink}, which hands each
+ * message to the session: the packet of its next poll, or the shared frame once upgraded.
+ *
+ * <p>Threading: confined to the session's queue (every {@link EngineListener} call runs there),
+ * except {@link #onMessage} (the sink), called from any thread, which only hands over to the
+ * session.
  */
-final class SioClient implements EngineListener {
-    private static final SecureRandom RANDOM = new SecureRandom();
+final class SioClient implements EngineListener, Broker.Sink {
 
     private final SocketIoServer server;
     private final EngineSession session;
@@ -45,6 +52,29 @@ final class SioClient implements EngineListener {
 
     EngineSession session() {
         return session;
+    }
+
+    @Override
+    public void onMessage(String topic, PreparedMessage message) {
+        session.send(message);
+    }
+
+    void subscribe(String topic) {
+        WebSocket ws = session.directWebSocket();
+        if (ws != null) {
+            server.broker().subscribe(topic, ws);
+        } else {
+            server.broker().subscribe(topic, this);
+        }
+    }
+
+    void unsubscribe(String topic) {
+        WebSocket ws = session.directWebSocket();
+        if (ws != null) {
+            server.broker().unsubscribe(topic, ws);
+        } else {
+            server.broker().unsubscribe(topic, this);
+        }
     }
 
     SocketIoServer server() {
@@ -142,23 +172,53 @@ final class SioClient implements EngineListener {
             return;
         }
         EngineSession.Handshake h = session.handshake();
-        byte[] id = new byte[15];
-        RANDOM.nextBytes(id);
-        SioSocket socket = new SioSocket(
-                Base64.getUrlEncoder().encodeToString(id),
-                nsp,
-                this,
-                new Handshake(h.headers(), h.query(), h.address(), auth, Instant.now()));
-        runMiddleware(nsp, socket, 0);
+        Handshake handshake = new Handshake(h.headers(), h.query(), h.address(), auth, Instant.now());
+        RecoveryStore store = nsp.recoveryStore();
+        RecoveryStore.Restored restored = null;
+        if (store != null && auth.get("pid") instanceof String pid && auth.get("offset") instanceof String offset) {
+            // Packets stored after this point are delivered live once the socket is in its rooms
+            // (Namespace.connected, under the same lock): a race with a broadcast may deliver it
+            // live rather than as missed, but neither loses nor doubles it.
+            // Restore and room joins under the store's lock (the lock broadcasts are kept and
+            // delivered under): each one is either among the missed packets or delivered live.
+            SioSocket recovered = null;
+            synchronized (store) {
+                restored = store.restore(pid, offset);
+                if (restored != null && server.skipMiddlewares()) {
+                    recovered = new SioSocket(restored.sid(), restored.pid(), true, nsp, this, handshake);
+                    recovered.data().putAll(restored.data());
+                    attach(nsp, recovered, restored);
+                }
+            }
+            if (recovered != null) {
+                nsp.announce(recovered);
+                return;
+            }
+        }
+        SioSocket socket;
+        if (restored != null) {
+            // With middleware, broadcasts in the time the middleware takes may be missed.
+            socket = new SioSocket(restored.sid(), restored.pid(), true, nsp, this, handshake);
+            socket.data().putAll(restored.data());
+        } else {
+            socket = new SioSocket(
+                    SocketIoServer.randomId(15),
+                    store == null ? null : SocketIoServer.randomId(15),
+                    false,
+                    nsp,
+                    this,
+                    handshake);
+        }
+        runMiddleware(nsp, socket, 0, restored);
     }
 
-    private void runMiddleware(Namespace nsp, SioSocket socket, int index) {
+    private void runMiddleware(Namespace nsp, SioSocket socket, int index, RecoveryStore.Restored restored) {
         List<Middleware> chain = nsp.middleware();
         if (session.isClosed()) {
             return;
         }
         if (index == chain.size()) {
-            join(nsp, socket);
+            join(nsp, socket, restored);
             return;
         }
         AtomicBoolean called = new AtomicBoolean();
@@ -166,7 +226,7 @@ final class SioClient implements EngineListener {
             @Override
             public void proceed() {
                 if (called.compareAndSet(false, true)) {
-                    session.queue().execute(() -> runMiddleware(nsp, socket, index + 1));
+                    session.queue().execute(() -> runMiddleware(nsp, socket, index + 1, restored));
                 }
             }
 
@@ -184,14 +244,21 @@ final class SioClient implements EngineListener {
         });
     }
 
-    private void join(Namespace nsp, SioSocket socket) {
+    private void join(Namespace nsp, SioSocket socket, RecoveryStore.Restored restored) {
+        attach(nsp, socket, restored);
+        nsp.announce(socket);
+    }
+
+    private void attach(Namespace nsp, SioSocket socket, RecoveryStore.Restored restored) {
         if (connectTimer != null) {
             connectTimer.cancel(false);
             connectTimer = null;
         }
         sockets.put(nsp.name(), socket);
-        session.send(SioCodec.encode(SioPacket.CONNECT, nsp.name(), -1, Map.of("sid", socket.id())));
-        nsp.connected(socket);
+        Map<String, Object> data =
+                socket.pid() == null ? Map.of("sid", socket.id()) : Map.of("sid", socket.id(), "pid", socket.pid());
+        session.send(SioCodec.encode(SioPacket.CONNECT, nsp.name(), -1, data));
+        nsp.attach(socket, restored);
     }
 
     void remove(SioSocket socket) {

@@ -1,5 +1,6 @@
 package io.duplex.socketio;
 
+import io.duplex.WebSocket;
 import io.duplex.socketio.engine.EngineBatch;
 import io.duplex.socketio.engine.EnginePacket;
 import java.time.Duration;
@@ -29,7 +30,18 @@ public final class SioSocket {
     private static final Set<String> RESERVED =
             Set.of("connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener");
 
+    /** The reasons after which a socket's state is kept for recovery (the reference's list). */
+    private static final Set<String> RECOVERABLE = Set.of(
+            DisconnectReason.TRANSPORT_ERROR,
+            DisconnectReason.TRANSPORT_CLOSE,
+            DisconnectReason.FORCED_CLOSE,
+            DisconnectReason.PING_TIMEOUT,
+            "server shutting down",
+            "forced server close");
+
     private final String id;
+    private final String pid;
+    private final boolean recovered;
     private final Namespace nsp;
     private final SioClient client;
     private final Handshake handshake;
@@ -42,8 +54,10 @@ public final class SioSocket {
     private final AtomicLong nextAckId = new AtomicLong();
     private volatile boolean connected;
 
-    SioSocket(String id, Namespace nsp, SioClient client, Handshake handshake) {
+    SioSocket(String id, String pid, boolean recovered, Namespace nsp, SioClient client, Handshake handshake) {
         this.id = id;
+        this.pid = pid;
+        this.recovered = recovered;
         this.nsp = nsp;
         this.client = client;
         this.handshake = handshake;
@@ -52,6 +66,14 @@ public final class SioSocket {
     /** The socket's id (also the name of the room it is always in). */
     public String id() {
         return id;
+    }
+
+    /**
+     * Whether this socket is a recovered one (connection state recovery): same id, rooms and data
+     * as before the client lost its connection, and the events it missed were sent again.
+     */
+    public boolean recovered() {
+        return recovered;
     }
 
     public Namespace namespace() {
@@ -101,7 +123,19 @@ public final class SioSocket {
     /** Sends an event to this client. */
     public SioSocket emit(String event, Object... args) {
         checkEvent(event);
-        send(SioCodec.encode(SioPacket.EVENT, nsp.name(), -1, eventData(event, args)));
+        RecoveryStore store = nsp.recoveryStore();
+        if (store == null) {
+            send(SioCodec.encode(SioPacket.EVENT, nsp.name(), -1, eventData(event, args, null)));
+            return this;
+        }
+        // With recovery, the event carries an offset and is kept: sent again if the client comes
+        // back having missed it (as the reference, which broadcasts it to the socket's own room).
+        // Delivered as a broadcast to the room of its id (the socket that has it now: this one, or
+        // the one that recovered it), under the store's lock.
+        String offset = nsp.server().nextOffset();
+        EngineBatch batch =
+                new EngineBatch(SioCodec.encode(SioPacket.EVENT, nsp.name(), -1, eventData(event, args, offset)));
+        nsp.deliverLocal(Set.of(id), Set.of(), offset, batch);
         return this;
     }
 
@@ -129,7 +163,7 @@ public final class SioSocket {
                         },
                         timeout.toMillis());
         f.whenComplete((v, e) -> timer.cancel(false));
-        send(SioCodec.encode(SioPacket.EVENT, nsp.name(), ackId, eventData(event, args)));
+        send(SioCodec.encode(SioPacket.EVENT, nsp.name(), ackId, eventData(event, args, null)));
         return f;
     }
 
@@ -137,12 +171,14 @@ public final class SioSocket {
     public void join(String room) {
         if (connected && rooms.add(room)) {
             nsp.addToRoom(room, this);
+            client.subscribe(nsp.topic(room));
         }
     }
 
     public void leave(String room) {
         if (rooms.remove(room)) {
             nsp.removeFromRoom(room, this);
+            client.unsubscribe(nsp.topic(room));
         }
     }
 
@@ -191,7 +227,17 @@ public final class SioSocket {
 
     void markConnected() {
         connected = true;
+        client.subscribe(nsp.allTopic());
         join(id);
+    }
+
+    String pid() {
+        return pid;
+    }
+
+    /** The socket's WebSocket when its session subscribes it to topics directly, else null. */
+    WebSocket directWebSocket() {
+        return client.session().directWebSocket();
     }
 
     /** On the queue: an event from the client. */
@@ -234,9 +280,15 @@ public final class SioSocket {
             return;
         }
         connected = false;
+        RecoveryStore store = nsp.recoveryStore();
+        if (store != null && RECOVERABLE.contains(reason)) {
+            store.persist(id, pid, rooms, data);
+        }
         for (String room : rooms) {
             nsp.removeFromRoom(room, this);
+            client.unsubscribe(nsp.topic(room));
         }
+        client.unsubscribe(nsp.allTopic());
         rooms.clear();
         nsp.removeSocket(this);
         for (Long k : acks.keySet()) {
@@ -256,10 +308,14 @@ public final class SioSocket {
         }
     }
 
-    static List<Object> eventData(String event, Object[] args) {
-        Object[] all = new Object[args.length + 1];
+    /** {@code [event, ...args]}, and the offset last when the packet is kept for recovery. */
+    static List<Object> eventData(String event, Object[] args, String offset) {
+        Object[] all = new Object[args.length + (offset == null ? 1 : 2)];
         all[0] = event;
         System.arraycopy(args, 0, all, 1, args.length);
+        if (offset != null) {
+            all[all.length - 1] = offset;
+        }
         return Arrays.asList(all);
     }
 

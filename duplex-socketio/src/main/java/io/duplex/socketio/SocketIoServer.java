@@ -1,13 +1,18 @@
 package io.duplex.socketio;
 
+import io.duplex.Broker;
+import io.duplex.InMemoryBroker;
 import io.duplex.WebSocketServer;
 import io.duplex.socketio.engine.EngineOptions;
 import io.duplex.socketio.engine.EngineServer;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A Socket.IO v4 server (Engine.IO protocol v4, Socket.IO protocol v5) on a Duplex {@link
@@ -22,22 +27,38 @@ import java.util.concurrent.ConcurrentHashMap;
  * WebSocketServer server = io.attach(WebSocketServer.builder().port(3000)).start();
  * }</pre>
  *
+ * <p>Rooms and broadcasts run on a Duplex {@link Broker} ({@link Builder#broker}, installed on the
+ * WebSocket server by {@link #attach}): a room is the topic {@code sio:<namespace>:<room>}, so with
+ * a {@code RedisBroker} (module duplex-redis) a broadcast reaches the sockets of every node.
+ *
  * <p>Threading: safe from any thread. Each client's handlers run on its session's queue, one at a
  * time (see {@link SioSocket}).
  */
 public final class SocketIoServer implements AutoCloseable {
+    private static final SecureRandom RANDOM = new SecureRandom();
     private final String path;
     private final EngineServer engine;
     private final Duration connectTimeout;
     private final int maxNamespaces;
     private final int maxAttachments;
     private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
+    private final Broker broker;
+    private final Duration maxDisconnectionDuration;
+    private final boolean skipMiddlewares;
+    private final int maxRecoveryPackets;
+    private final String offsetPrefix;
+    private final AtomicLong nextOffset = new AtomicLong();
 
     private SocketIoServer(Builder b) {
         this.path = b.path;
         this.connectTimeout = b.connectTimeout;
         this.maxNamespaces = b.maxNamespaces;
         this.maxAttachments = b.maxAttachments;
+        this.broker = b.broker != null ? b.broker : new InMemoryBroker();
+        this.maxDisconnectionDuration = b.maxDisconnectionDuration;
+        this.skipMiddlewares = b.skipMiddlewares;
+        this.maxRecoveryPackets = b.maxRecoveryPackets;
+        this.offsetPrefix = randomId(6) + "-";
         this.engine = new EngineServer(
                 new EngineOptions(
                         b.pingInterval,
@@ -48,24 +69,36 @@ public final class SocketIoServer implements AutoCloseable {
                         b.transports,
                         b.allowedOrigins),
                 session -> session.listener(new SioClient(this, session)));
-        namespaces.put("/", new Namespace("/"));
+        namespaces.put("/", new Namespace(this, "/"));
+    }
+
+    static String randomId(int bytes) {
+        byte[] id = new byte[bytes];
+        RANDOM.nextBytes(id);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(id);
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Adds this server's HTTP handler and WebSocket route under its path to {@code builder}. */
+    /**
+     * Adds this server's HTTP handler and WebSocket route under its path to {@code builder}, and
+     * makes this server's {@link #broker()} the WebSocket server's broker (set a shared broker on
+     * {@link Builder#broker}, not on the WebSocket server's builder).
+     */
     public WebSocketServer.Builder attach(WebSocketServer.Builder builder) {
-        return builder.http(path, engine.httpHandler()).routePrefix(path, engine.webSocketHandler(), engine.upgrader());
+        return builder.broker(broker)
+                .http(path, engine.httpHandler())
+                .routePrefix(path, engine.webSocketHandler(), engine.upgrader());
     }
 
     /** The namespace {@code name}, made on first use. */
     public Namespace of(String name) {
-        if (!name.startsWith("/")) {
-            throw new IllegalArgumentException("a namespace starts with /");
+        if (!name.startsWith("/") || name.indexOf(':') >= 0) {
+            throw new IllegalArgumentException("a namespace starts with / and has no ':' (broker topics)");
         }
-        return namespaces.computeIfAbsent(name, Namespace::new);
+        return namespaces.computeIfAbsent(name, n -> new Namespace(this, n));
     }
 
     /** The main namespace, {@code "/"}. */
@@ -78,10 +111,41 @@ public final class SocketIoServer implements AutoCloseable {
         return engine.sessionCount();
     }
 
-    /** Closes every session and stops the timers (the WebSocket server is stopped by its owner). */
+    /** The broker rooms and broadcasts run on. */
+    public Broker broker() {
+        return broker;
+    }
+
+    /**
+     * Closes every session, stops the timers and leaves the broker's topics (the WebSocket server
+     * and the broker are stopped by their owner).
+     */
     @Override
     public void close() {
         engine.close();
+        namespaces.values().forEach(Namespace::close);
+    }
+
+    /** Whether connection state recovery is on. */
+    boolean recovery() {
+        return maxDisconnectionDuration != null;
+    }
+
+    Duration maxDisconnectionDuration() {
+        return maxDisconnectionDuration;
+    }
+
+    boolean skipMiddlewares() {
+        return skipMiddlewares;
+    }
+
+    int maxRecoveryPackets() {
+        return maxRecoveryPackets;
+    }
+
+    /** A new offset for a stored packet: unique across nodes (a random prefix per server). */
+    String nextOffset() {
+        return offsetPrefix + Long.toString(nextOffset.incrementAndGet(), 36);
     }
 
     Namespace namespace(String name) {
@@ -117,6 +181,10 @@ public final class SocketIoServer implements AutoCloseable {
         private boolean allowUpgrades = true;
         private Set<String> transports = Set.of("polling", "websocket");
         private Set<String> allowedOrigins = Set.of();
+        private Broker broker;
+        private Duration maxDisconnectionDuration;
+        private boolean skipMiddlewares = true;
+        private int maxRecoveryPackets = 10_000;
 
         private Builder() {}
 
@@ -187,6 +255,40 @@ public final class SocketIoServer implements AutoCloseable {
          */
         public Builder allowedOrigins(Set<String> origins) {
             this.allowedOrigins = Set.copyOf(origins);
+            return this;
+        }
+
+        /**
+         * The broker for rooms and broadcasts (default: a new {@link InMemoryBroker}); a {@code
+         * RedisBroker} spans several nodes. {@link SocketIoServer#attach} installs it on the
+         * WebSocket server.
+         */
+        public Builder broker(Broker broker) {
+            this.broker = Objects.requireNonNull(broker);
+            return this;
+        }
+
+        /**
+         * Turns on connection state recovery (the reference's {@code connectionStateRecovery}):
+         * a client that lost its connection and comes back within {@code maxDisconnectionDuration}
+         * (the reference's default is 2 minutes) gets its socket id, rooms and data back, and the
+         * events it missed; {@code socket.recovered} is true on both sides. Kept in this node's
+         * memory: the client must come back to the same node.
+         */
+        public Builder connectionStateRecovery(Duration maxDisconnectionDuration) {
+            this.maxDisconnectionDuration = Objects.requireNonNull(maxDisconnectionDuration);
+            return this;
+        }
+
+        /** Whether a recovered socket skips the namespace's middleware (default true, as the reference). */
+        public Builder skipMiddlewares(boolean skip) {
+            this.skipMiddlewares = skip;
+            return this;
+        }
+
+        /** The most packets kept per namespace for recovery (default 10,000; older ones are dropped). */
+        public Builder maxRecoveryPackets(int n) {
+            this.maxRecoveryPackets = n;
             return this;
         }
 

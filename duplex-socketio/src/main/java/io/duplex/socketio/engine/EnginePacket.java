@@ -52,7 +52,9 @@ public record EnginePacket(char type, String text, byte[] binary) {
         char type = s.charAt(0);
         if (type == 'b') {
             try {
-                return binary(Base64.getDecoder().decode(s.substring(1)));
+                // Lenient as the reference (Node's base64 decoding skips what is not base64): the
+                // Java client sends MIME-style base64 with line breaks.
+                return binary(Base64.getMimeDecoder().decode(s.substring(1)));
             } catch (IllegalArgumentException e) {
                 return null;
             }

@@ -36,6 +36,9 @@ public final class EngineSession {
     private volatile boolean websocket;
     private volatile boolean closed;
     private WebSocket ws;
+    /** The WebSocket of a session opened on WebSocket; read from any thread. */
+    private volatile WebSocket direct;
+
     private WebSocket probe;
     private boolean upgrading;
     private final ArrayDeque<EnginePacket> outbox = new ArrayDeque<>();
@@ -89,6 +92,40 @@ public final class EngineSession {
         queue.execute(() -> write(batch, false));
     }
 
+    /**
+     * Sends one message encoded for many sessions (a broadcast from the broker): over WebSocket the
+     * shared frame, over polling its text as a packet of the next poll.
+     */
+    public void send(PreparedMessage message) {
+        queue.execute(() -> {
+            if (closed) {
+                return;
+            }
+            if (websocket) {
+                ws.send(message);
+                return;
+            }
+            byte[] b = new byte[message.payload().remaining()];
+            message.payload().duplicate().get(b);
+            EnginePacket p = message.isText()
+                    ? EnginePacket.parse(new String(b, StandardCharsets.UTF_8))
+                    : EnginePacket.binary(b);
+            if (p != null) {
+                outbox.add(p);
+                flushPoll();
+            }
+        });
+    }
+
+    /**
+     * The session's WebSocket when it was opened on WebSocket (no polling, no upgrade), else null:
+     * such a session can subscribe its socket to broker topics directly. Set before any packet
+     * reaches the listener.
+     */
+    public WebSocket directWebSocket() {
+        return direct;
+    }
+
     /** Closes the session from the server side. */
     public void close(String reason) {
         queue.execute(() -> closeNow(reason, true));
@@ -128,6 +165,7 @@ public final class EngineSession {
     void opened(WebSocket socket) {
         if (socket != null) {
             ws = socket;
+            direct = socket;
             websocket = true;
         }
         schedulePing();

@@ -1,0 +1,122 @@
+// Scenarios of a Duplex Socket.IO deployment with the official socket.io-client (Node).
+// Usage: node scenario.js cluster <urlA> <urlB>   rooms and broadcasts across two nodes on one Redis
+//        node scenario.js recovery <url> <websocket|polling>   connection state recovery
+// Prints one JSON line with what it saw; on a failure prints {"error": …} and exits 1. After the
+// report it stays until the test writes a line on stdin.
+"use strict";
+const { io } = require("socket.io-client");
+
+const [, , scenario, ...args] = process.argv;
+
+function once(emitter, event, ms = 10000) {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error("timed out waiting for " + event)), ms);
+    emitter.once(event, (...a) => {
+      clearTimeout(t);
+      resolve(a);
+    });
+  });
+}
+
+function ack(socket, event, ...a) {
+  return new Promise((resolve, reject) => {
+    socket.timeout(10000).emit(event, ...a, (err, ...answer) => (err ? reject(err) : resolve(answer)));
+  });
+}
+
+const hex = (b) => Buffer.from(b).toString("hex");
+
+async function cluster(urlA, urlB) {
+  const opts = (transport) => ({ transports: [transport], forceNew: true, reconnection: false });
+  const a = io(urlA, opts("websocket"));
+  const b1 = io(urlB, opts("websocket"));
+  const b2 = io(urlB, opts("polling"));
+  const c = io(urlB, opts("websocket"));
+  await Promise.all([a, b1, b2, c].map((s) => once(s, "connect")));
+  for (const s of [b1, b2, c]) await ack(s, "join", "r");
+  await ack(c, "join", "muted");
+  const out = {};
+
+  // One room: one message published once on the room's topic, relayed to node B.
+  const news = [once(b1, "news"), once(b2, "news"), once(c, "news")];
+  const [count] = await ack(a, "to-room", "r", "hello r");
+  out.news = (await Promise.all(news)).map((x) => x[0]);
+  out.countOnA = count;
+
+  // A room but not another: resolved on each node.
+  let cGot = false;
+  c.on("except-news", () => (cGot = true));
+  const ex = [once(b1, "except-news"), once(b2, "except-news")];
+  await ack(a, "to-room-except", "r", "muted", "not for muted");
+  out.except = (await Promise.all(ex)).map((x) => x[0]);
+  const allC = once(c, "all");
+  await ack(a, "everyone", "to all");
+  out.all = (await allC)[0];
+  out.cGotExcept = cGot;
+
+  // Binary attachments across nodes, to WebSocket and polling members.
+  const bin = [once(b1, "bin"), once(b2, "bin")];
+  await ack(a, "binary-to-room", "r");
+  out.binary = (await Promise.all(bin)).map((x) => [x[0], hex(x[1])]);
+
+  // A private message: the room of a socket id lives on the other node.
+  const dm = once(b2, "dm");
+  await ack(a, "dm", b2.id, "psst");
+  out.dm = (await dm)[0];
+
+  for (const s of [a, b1, b2, c]) s.close();
+  return out;
+}
+
+async function recovery(url, transport) {
+  const s = io(url, { transports: [transport], forceNew: true, reconnectionDelay: 50, reconnectionDelayMax: 100 });
+  const welcome = once(s, "welcome");
+  await once(s, "connect");
+  const out = { firstRecovered: s.recovered };
+  const firstId = s.id;
+  await welcome;
+  await ack(s, "join", "r");
+  const missed = [];
+  let arrived = () => {};
+  s.on("missed", (n) => {
+    missed.push(n);
+    arrived();
+  });
+  // Resolves once `count` "missed" events have arrived (they may be replayed, or, when the server
+  // sends them while the client is already back, live: either way once and in order).
+  const received = (count) =>
+    new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error("only " + JSON.stringify(missed))), 10000);
+      arrived = () => missed.length >= count && (clearTimeout(t), resolve());
+      arrived();
+    });
+  const reconnected = once(s, "connect");
+  s.io.engine.close(); // the transport is gone; the server emits while the client is away
+  await reconnected;
+  out.recovered = s.recovered;
+  out.sameId = s.id === firstId;
+  const [serverSide, data] = await ack(s, "state");
+  out.serverRecovered = serverSide;
+  out.data = data;
+  await received(4);
+  // After recovery, live events go on; nothing arrives twice before it.
+  await ack(s, "emit-live");
+  await received(5);
+  out.missed = [...missed];
+  s.close();
+  return out;
+}
+
+const run = scenario === "cluster" ? cluster(args[0], args[1]) : recovery(args[0], args[1]);
+run.then(
+  (out) => {
+    console.log(JSON.stringify(out));
+    process.stdin.setEncoding("utf8");
+    process.stdin.on("data", () => process.exit(0));
+    process.stdin.on("end", () => process.exit(0));
+  },
+  (e) => {
+    console.log(JSON.stringify({ error: String(e && e.stack ? e.stack : e) }));
+    process.exit(1);
+  }
+);
