@@ -18,8 +18,9 @@ package io.duplex;
  * <p>Threading: every method may be called concurrently from several threads — the event loops,
  * and, for {@link RouteMetrics#dropped()} and {@link #published}, whatever thread sends or
  * publishes. Implementations must be thread-safe, must not block and should not allocate (an
- * increment of a {@code LongAdder} is the right cost); an exception thrown here is not caught for
- * you and costs the connection it was reported for.
+ * increment of a {@code LongAdder} is the right cost). The runtime does not catch what they
+ * throw: on an event loop it costs the connection at hand, on a sending thread it reaches the
+ * caller of {@code send} or {@code publish}.
  */
 public interface MetricsListener {
     /**
