@@ -10,7 +10,9 @@
 #
 #   duplex-benchmarks/scripts/slow-readers-soak.sh
 #
-# Env: JAR, CONNS (1000), NON_READERS (50), DUR (60, seconds per phase), DIRECT (64m), WINDOW (16).
+# Env: JAR, CONNS (1000), NON_READERS (50), DUR (60, seconds per phase), DIRECT (64m), WINDOW (16),
+# SIZE (512 bytes per message: large enough that the non-readers fill the kernel's buffers and
+# their outbound limit within the phase).
 # Stops only what it started, by PID. Not part of `mvn verify` (it takes minutes).
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -21,6 +23,7 @@ non_readers="${NON_READERS:-50}"
 dur="${DUR:-60}"
 direct="${DIRECT:-64m}"
 window="${WINDOW:-16}"
+size="${SIZE:-512}"
 
 start_server() {
   local log="$work/serve.log"
@@ -39,7 +42,7 @@ start_server() {
 phase() {
   local name="$1"
   "${cpu1[@]}" "$java" -jar "$work/duplex.jar" bench "ws://127.0.0.1:$port/bcast" --mode broadcast \
-    -c "$conns" -p "$window" -s 64 -d "$dur" -w 2 --json | sed "s/^{/{\"case\":\"$name\",/" \
+    -c "$conns" -p "$window" -s "$size" -d "$dur" -w 2 --json | sed "s/^{/{\"case\":\"$name\",/" \
     | tee -a "$work/results.jsonl"
 }
 

@@ -9,8 +9,8 @@ const [url, scenario, ...rest] = process.argv.slice(2);
 const options = { handshakeTimeout: 10000, maxPayload: 4 << 20 };
 const ca = rest.indexOf('--ca');
 if (ca >= 0) options.ca = fs.readFileSync(rest[ca + 1]);
-if (scenario === 'deflate-declined') {
-  // Offers only a 10-bit server window, which the JDK's deflater cannot honour.
+if (scenario === 'deflate-small-window') {
+  // Offers only a 10-bit server window: the server honours it with Huffman-only compression.
   options.perMessageDeflate = { serverMaxWindowBits: 10 };
 }
 const protocols = scenario === 'subprotocol' ? ['chat', 'chat.v2'] : [];
@@ -181,7 +181,7 @@ async function run() {
       return closeNormally();
     }
     case 'deflate':
-    case 'deflate-declined':
+    case 'deflate-small-window':
       ws.send(P.COMPRESSIBLE);
       await expectEcho(P.COMPRESSIBLE, false);
       ws.send(P.windowTrap());

@@ -153,7 +153,7 @@ public final class WebSocketClient implements AutoCloseable {
             return this;
         }
 
-        /** Connects through an HTTP CONNECT proxy (ws and wss). */
+        /** Connects through an HTTP CONNECT or a SOCKS5 proxy (ws and wss). */
         public Builder proxy(ProxyConfig proxy) {
             this.proxy = proxy;
             return this;

@@ -26,6 +26,9 @@ import java.util.Objects;
  * @param idleTimeout close with 1001 after this long without a data message either way (keepalive
  *     pings and pongs do not count, or the timeout could never fire with keepalive on); ZERO = off
  * @param connectTimeout client only: time allowed to establish the TCP connection
+ * @param messageTimeout time allowed to receive one message, from its first byte to its last
+ *     (control frames in between included); beyond it the connection fails with 1008 (RFC 6455
+ *     §7.4.1, policy). Bounds a peer that trickles a message byte by byte; ZERO = off
  * @param outboundLimit most bytes queued for one socket before the slow-consumer policy applies
  * @param highWaterMark above this many queued bytes {@code send} returns BUFFERED
  * @param lowWaterMark {@code onDrain} fires when the queue falls below this after BUFFERED
@@ -52,6 +55,7 @@ public record WebSocketConfig(
         Duration pongTimeout,
         Duration idleTimeout,
         Duration connectTimeout,
+        Duration messageTimeout,
         long outboundLimit,
         long highWaterMark,
         long lowWaterMark,
@@ -64,6 +68,12 @@ public record WebSocketConfig(
         List<String> subprotocols,
         List<ExtensionFactory> extensions) {
 
+    /**
+     * One minute to receive a message: a 1 MiB message (the default limit) needs ≈ 140 kbit/s;
+     * a trickler holds its connection at most this long per message.
+     */
+    public static final Duration DEFAULT_MESSAGE_TIMEOUT = Duration.ofSeconds(60);
+
     public static final WebSocketConfig DEFAULT = builder().build();
 
     public WebSocketConfig {
@@ -75,6 +85,7 @@ public record WebSocketConfig(
         requirePositive(pongTimeout, "pongTimeout");
         requireNonNegative(idleTimeout, "idleTimeout");
         requirePositive(connectTimeout, "connectTimeout");
+        requireNonNegative(messageTimeout, "messageTimeout");
         if (lowWaterMark > highWaterMark || highWaterMark > outboundLimit || lowWaterMark < 0) {
             throw new IllegalArgumentException("need 0 <= lowWaterMark <= highWaterMark <= outboundLimit");
         }
@@ -116,6 +127,7 @@ public record WebSocketConfig(
         b.pongTimeout = pongTimeout;
         b.idleTimeout = idleTimeout;
         b.connectTimeout = connectTimeout;
+        b.messageTimeout = messageTimeout;
         b.outboundLimit = outboundLimit;
         b.highWaterMark = highWaterMark;
         b.lowWaterMark = lowWaterMark;
@@ -140,6 +152,7 @@ public record WebSocketConfig(
         private Duration pongTimeout = Duration.ofSeconds(30);
         private Duration idleTimeout = Duration.ZERO;
         private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration messageTimeout = DEFAULT_MESSAGE_TIMEOUT;
         private long outboundLimit = 1 << 20;
         private long highWaterMark = 256 * 1024;
         private long lowWaterMark = 64 * 1024;
@@ -204,6 +217,12 @@ public record WebSocketConfig(
 
         public Builder connectTimeout(Duration d) {
             this.connectTimeout = d;
+            return this;
+        }
+
+        /** Time allowed to receive one message, first byte to last; ZERO turns the limit off. */
+        public Builder messageTimeout(Duration d) {
+            this.messageTimeout = d;
             return this;
         }
 
@@ -289,6 +308,7 @@ public record WebSocketConfig(
                     pongTimeout,
                     idleTimeout,
                     connectTimeout,
+                    messageTimeout,
                     outboundLimit,
                     highWaterMark,
                     lowWaterMark,

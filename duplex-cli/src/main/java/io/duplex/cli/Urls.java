@@ -40,8 +40,10 @@ public final class Urls {
     /** {@code http://[user:password@]host:port}; the scheme may be left out. */
     public static ProxyConfig parseProxy(String text, CommandSpec spec) {
         String scheme = text.contains("://") ? text.substring(0, text.indexOf("://")) : "http";
-        if (!scheme.equalsIgnoreCase("http")) {
-            throw usage(spec, "--proxy must be an http:// proxy (HTTP CONNECT): " + text);
+        if (!scheme.equalsIgnoreCase("http")
+                && !scheme.equalsIgnoreCase("socks5")
+                && !scheme.equalsIgnoreCase("socks5h")) {
+            throw usage(spec, "--proxy must be http:// (HTTP CONNECT) or socks5:// (SOCKS5): " + text);
         }
         try {
             return ProxyConfig.parse(text);

@@ -42,6 +42,15 @@ final class Cli {
         return new Cli(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8))).execute(args);
     }
 
+    /** As {@link #runWithOpenStdin}, with {@code connect} reading proxies from {@code environment}. */
+    static Result runWithEnvironment(java.util.Map<String, String> environment, String... args) {
+        Cli cli = new Cli(openStdin());
+        ((io.duplex.cli.connect.ConnectCommand)
+                        cli.commandLine.getSubcommands().get("connect").getCommand())
+                .environment(environment);
+        return cli.execute(args);
+    }
+
     /** A command whose stdin stays open (blocks until the JVM ends) and holds nothing. */
     static Result runWithOpenStdin(String... args) {
         return new Cli(openStdin()).execute(args);

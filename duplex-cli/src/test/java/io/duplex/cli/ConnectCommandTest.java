@@ -376,7 +376,7 @@ class ConnectCommandTest {
         ServeCommandTest.assertUsage(
                 "header is set by the handshake", "connect", "-H", "Sec-WebSocket-Key: x", "ws://127.0.0.1:1/");
         ServeCommandTest.assertUsage("--timeout must be", "connect", "--timeout", "0", "ws://h/");
-        ServeCommandTest.assertUsage("--timeout must be", "connect", "--timeout", "NaN", "ws://h/");
+        ServeCommandTest.assertUsage("not a duration: 'NaN'", "connect", "--timeout", "NaN", "ws://h/");
         ServeCommandTest.assertUsage("Invalid value for option '--binary'", "connect", "--binary", "octal", "ws://h/");
         ServeCommandTest.assertUsage("not a size", "connect", "--max-message", "big", "ws://h/");
         ServeCommandTest.assertUsage("subprotocol", "connect", "--subprotocol", "has space", "ws://127.0.0.1:1/");

@@ -85,6 +85,30 @@ class ConnectFeaturesTest {
         assertThat(r.out()).isEqualTo("hello from the server\n");
     }
 
+    /**
+     * A script pipes its requests and ends stdin at once; answers that come later still arrive:
+     * {@code --wait N} keeps the connection open after the end of input until N messages came.
+     */
+    @Test
+    void aPipeWithWaitKeepsTheConnectionOpenAfterStdinEnds() {
+        java.util.concurrent.ScheduledExecutorService later =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try {
+            WebSocketServer s = server(new WebSocketHandler() {
+                @Override
+                public void onText(WebSocket ws, String text) {
+                    // Answers after the client's stdin has long ended (a slow backend).
+                    later.schedule(() -> ws.send(text + " done"), 300, java.util.concurrent.TimeUnit.MILLISECONDS);
+                }
+            });
+            Cli.Result r = Cli.run("job 1\njob 2\n", "connect", "--wait", "2", url(s));
+            assertThat(r.exit()).as(r.err()).isEqualTo(ExitCode.OK);
+            assertThat(r.out()).isEqualTo("job 1 done\njob 2 done\n");
+        } finally {
+            later.shutdownNow();
+        }
+    }
+
     @Test
     void tooFewMessagesWithinTheWaitIsAFailure() throws Exception {
         RunningServe serve = echo();
@@ -108,7 +132,12 @@ class ConnectFeaturesTest {
         ServeCommandTest.assertUsage("--wait must be at least 0", "connect", "--wait", "-1", "ws://h/");
         ServeCommandTest.assertUsage("--wait-seconds must be", "connect", "--wait-seconds", "0", "ws://h/");
         ServeCommandTest.assertUsage("--ping-interval must be", "connect", "--ping-interval", "-1", "ws://h/");
-        ServeCommandTest.assertUsage("http:// proxy", "connect", "--proxy", "socks5://p:1080", "ws://h/");
+        ServeCommandTest.assertUsage(
+                "--proxy must be http:// (HTTP CONNECT) or socks5://",
+                "connect",
+                "--proxy",
+                "socks4://p:1080",
+                "ws://h/");
         ServeCommandTest.assertUsage("--proxy", "connect", "--proxy", "http://nohostport", "ws://h/");
     }
 
@@ -282,5 +311,114 @@ class ConnectFeaturesTest {
         assertThat(plain.out()).isEqualTo("extensions=[]\n");
         Cli.Result compressed = Cli.runWithOpenStdin("connect", "--compress", "--wait", "1", url(s));
         assertThat(compressed.out()).startsWith("extensions=[permessage-deflate");
+    }
+
+    /** The head of the first request a one-shot server receives; it answers 400. */
+    private static String offeredHead(String... connectOptions) throws Exception {
+        try (java.net.ServerSocket listener =
+                new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            java.util.concurrent.CompletableFuture<String> head =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        try (java.net.Socket s = listener.accept()) {
+                            StringBuilder sb = new StringBuilder();
+                            java.io.InputStream in = s.getInputStream();
+                            while (!sb.toString().endsWith("\r\n\r\n")) {
+                                int b = in.read();
+                                if (b < 0) {
+                                    break;
+                                }
+                                sb.append((char) b);
+                            }
+                            s.getOutputStream()
+                                    .write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                            return sb.toString();
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
+            List<String> args = new ArrayList<>(List.of("connect"));
+            args.addAll(List.of(connectOptions));
+            args.add("ws://127.0.0.1:" + listener.getLocalPort() + "/");
+            Cli.Result r = Cli.runWithOpenStdin(args.toArray(String[]::new));
+            assertThat(r.exit()).as(r.err()).isEqualTo(ExitCode.FAILURE);
+            return head.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void compressOffersClientMaxWindowBitsAndTheOfferIsControlled() throws Exception {
+        // RFC 7692 §7.1.2.2: advertised by default, so servers that require it negotiate.
+        assertThat(offeredHead("--compress"))
+                .contains("\r\nSec-WebSocket-Extensions: permessage-deflate; client_no_context_takeover;"
+                        + " server_no_context_takeover; client_max_window_bits\r\n");
+        assertThat(offeredHead(
+                        "--compress",
+                        "--no-client-max-window-bits",
+                        "--server-max-window-bits",
+                        "10",
+                        "--context-takeover"))
+                .contains("\r\nSec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=10\r\n");
+        ServeCommandTest.assertUsage("need --compress", "connect", "--server-max-window-bits", "10", "ws://h/");
+        ServeCommandTest.assertUsage(
+                "offerServerMaxWindowBits", "connect", "--compress", "--server-max-window-bits", "7", "ws://h/");
+    }
+
+    @Test
+    void aSmallServerWindowOfferedByConnectIsNegotiatedWithDuplex() {
+        WebSocketServer s = server(new WebSocketHandler() {
+            @Override
+            public void onOpen(WebSocket ws) {
+                ws.send("extensions=" + ws.extensions());
+                ws.close(1000, "");
+            }
+        });
+        Cli.Result r =
+                Cli.runWithOpenStdin("connect", "--compress", "--server-max-window-bits", "9", "--wait", "1", url(s));
+        assertThat(r.out()).startsWith("extensions=[permessage-deflate").contains("server_max_window_bits=9");
+    }
+
+    @Test
+    void aPipePrintsEveryAnswerThatArrivesBeforeTheServersClose() {
+        // stdin ends right after the request: our Close goes out at once, and the server's three
+        // answers arrive after it, before the server's Close (RFC 6455 §5.5.1: data may follow a
+        // Close sent until the peer's Close is received).
+        WebSocketServer s = server(new WebSocketHandler() {
+            @Override
+            public void onText(WebSocket ws, String text) {
+                for (int i = 1; i <= 3; i++) {
+                    ws.send(text + " answer " + i);
+                }
+            }
+        });
+        for (int run = 0; run < 5; run++) {
+            Cli.Result r = Cli.run("request\n", "connect", url(s));
+            assertThat(r.exit()).as(r.err()).isEqualTo(ExitCode.OK);
+            assertThat(r.out()).isEqualTo("request answer 1\nrequest answer 2\nrequest answer 3\n");
+        }
+    }
+
+    @Test
+    void durationOptionsTakeUnits() {
+        WebSocketServer s = server(new WebSocketHandler() {
+            @Override
+            public void onOpen(WebSocket ws) {
+                ws.send("hello");
+            }
+        });
+        Cli.Result r = Cli.runWithOpenStdin(
+                "connect",
+                "--timeout",
+                "5s",
+                "--ping-interval",
+                "1m",
+                "--wait-seconds",
+                "1500ms",
+                "--message-timeout",
+                "30s",
+                url(s));
+        assertThat(r.out()).isEqualTo("hello\n");
+        ServeCommandTest.assertUsage("not a duration: '3x'", "connect", "--timeout", "3x", "ws://h/");
+        ServeCommandTest.assertUsage("--message-timeout", "connect", "--message-timeout", "-1s", "ws://h/");
     }
 }

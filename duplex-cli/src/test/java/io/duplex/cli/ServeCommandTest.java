@@ -194,6 +194,48 @@ class ServeCommandTest {
     }
 
     @Test
+    void fragmentRuleOptionsReachTheServer() throws Exception {
+        RunningServe s = serve("--echo", "--max-fragments", "4", "--min-fragment-size", "0");
+        RecordingHandler r = new RecordingHandler();
+        WebSocket ws = connect(s.uri("/fragments"), r);
+        for (int i = 0; i < 4; i++) {
+            ws.sendFragment(ByteBuffer.wrap(new byte[] {(byte) i}), false, i == 3);
+        }
+        assertThat((byte[]) r.nextMessage()).containsExactly(0, 1, 2, 3);
+        for (int i = 0; i < 5; i++) {
+            ws.sendFragment(ByteBuffer.wrap(new byte[64]), false, i == 4);
+        }
+        // A hard count of 4: refused as policy (1008), not as size (1009).
+        assertThat(r.awaitClose().code()).isEqualTo(1008);
+        assertUsage("--max-fragments", "serve", "--max-fragments", "0");
+        assertUsage("--min-fragment-size", "serve", "--min-fragment-size", "-1");
+    }
+
+    @Test
+    void manySmallFragmentsWithinTheMessageLimitAreServedByDefault() throws Exception {
+        RunningServe s = serve("--echo");
+        RecordingHandler r = new RecordingHandler();
+        WebSocket ws = connect(s.uri("/fragments"), r);
+        // 5,000 frames of 64 bytes: over the count allowance, within the default average.
+        for (int i = 0; i < 5_000; i++) {
+            ws.sendFragment(ByteBuffer.wrap(new byte[64]), false, i == 4_999);
+        }
+        assertThat((byte[]) r.nextMessage()).hasSize(5_000 * 64);
+    }
+
+    @Test
+    void messageTimeoutFailsAMessageThatNeverEndsWith1008() throws Exception {
+        RunningServe s = serve("--echo", "--message-timeout", "300ms");
+        RecordingHandler r = new RecordingHandler();
+        WebSocket ws = connect(s.uri("/slow"), r);
+        long t0 = System.nanoTime();
+        ws.sendFragment(ByteBuffer.wrap(new byte[] {1}), false, false); // never continued
+        assertThat(r.awaitClose().code()).isEqualTo(1008);
+        assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(300);
+        assertUsage("not a duration", "serve", "--message-timeout", "soon");
+    }
+
+    @Test
     void maxFrameLimitsFramesSeparately() throws Exception {
         RunningServe s = serve("--echo", "--max-message", "64k", "--max-frame", "1k");
         RecordingHandler r = new RecordingHandler();

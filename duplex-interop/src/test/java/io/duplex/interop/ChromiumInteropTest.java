@@ -34,7 +34,7 @@ class ChromiumInteropTest extends DuplexServerInteropTest {
     Map<String, String> notApplicable() {
         String noFragments = "the browser WebSocket API cannot send a fragmented message";
         return Map.of(
-                "deflate-declined",
+                "deflate-small-window",
                 "the browser's permessage-deflate offer cannot be changed",
                 "ping",
                 "the browser WebSocket API cannot send a ping",

@@ -27,6 +27,10 @@ import java.util.zip.Deflater;
  *     client_max_window_bits}, letting the server limit the client's window (RFC 7692 §7.1.2.2).
  *     Off by default: the JDK deflater cannot use a window under 15 bits, so a limit forces
  *     Huffman-only compression (see {@link DeflateExtension})
+ * @param offerServerMaxWindowBits client role: 8–15 to offer {@code server_max_window_bits} with
+ *     that value, asking the server to compress with at most that window (RFC 7692 §7.1.2.1; a
+ *     response over it is refused), or 0 (the default) not to offer it. Our inflater takes any
+ *     window, so this only saves the server memory
  * @param pool where codecs and scratch chunks come from; defaults to {@link
  *     DeflaterPool#unpooled()}, which is safe anywhere but allocates per message
  * @param budget bounds the connections that keep context; defaults to {@link
@@ -38,6 +42,7 @@ public record DeflateConfig(
         boolean serverContextTakeover,
         boolean clientContextTakeover,
         boolean offerClientMaxWindowBits,
+        int offerServerMaxWindowBits,
         DeflaterPool pool,
         ContextTakeoverBudget budget) {
 
@@ -50,6 +55,9 @@ public record DeflateConfig(
         }
         if (threshold < 0) {
             throw new IllegalArgumentException("threshold must not be negative");
+        }
+        if (offerServerMaxWindowBits != 0 && (offerServerMaxWindowBits < 8 || offerServerMaxWindowBits > 15)) {
+            throw new IllegalArgumentException("offerServerMaxWindowBits must be 0 or 8..15 (RFC 7692 §7.1.2.1)");
         }
         Objects.requireNonNull(pool, "pool");
         Objects.requireNonNull(budget, "budget");
@@ -66,6 +74,7 @@ public record DeflateConfig(
                 .serverContextTakeover(serverContextTakeover)
                 .clientContextTakeover(clientContextTakeover)
                 .offerClientMaxWindowBits(offerClientMaxWindowBits)
+                .offerServerMaxWindowBits(offerServerMaxWindowBits)
                 .pool(pool)
                 .budget(budget);
     }
@@ -77,6 +86,7 @@ public record DeflateConfig(
         private boolean serverContextTakeover;
         private boolean clientContextTakeover;
         private boolean offerClientMaxWindowBits;
+        private int offerServerMaxWindowBits;
         private DeflaterPool pool = DeflaterPool.unpooled();
         private ContextTakeoverBudget budget = ContextTakeoverBudget.unlimited();
 
@@ -112,6 +122,12 @@ public record DeflateConfig(
             return this;
         }
 
+        /** 8–15: offer {@code server_max_window_bits} with this value; 0: do not offer it. */
+        public Builder offerServerMaxWindowBits(int bits) {
+            this.offerServerMaxWindowBits = bits;
+            return this;
+        }
+
         public Builder pool(DeflaterPool pool) {
             this.pool = pool;
             return this;
@@ -129,6 +145,7 @@ public record DeflateConfig(
                     serverContextTakeover,
                     clientContextTakeover,
                     offerClientMaxWindowBits,
+                    offerServerMaxWindowBits,
                     pool,
                     budget);
         }

@@ -22,17 +22,19 @@ import java.util.zip.Deflater;
  * Negotiates RFC 7692 permessage-deflate and creates a {@link DeflateExtension} per connection.
  *
  * <p>Server role: takes the first acceptable offer in the client's order (§7). It declines an offer
- * with an unknown or duplicate parameter or an invalid value, and one whose {@code
- * server_max_window_bits} is under 15, which the JDK deflater cannot honour (§7.1.2.1); it then
- * tries the next offer, never failing the handshake. Its response always states which directions
- * go without context takeover (§7.1.1) and echoes {@code server_max_window_bits=15} when offered;
- * it never limits the client's window (our inflater takes any window), so never sends {@code
- * client_max_window_bits}.
+ * with an unknown or duplicate parameter or an invalid value; it then tries the next offer, never
+ * failing the handshake. Its response always states which directions go without context takeover
+ * (§7.1.1) and echoes {@code server_max_window_bits} with the offered value when offered
+ * (§7.1.2.1). A window of 8–14 bits, which the JDK deflater cannot use, is honoured like the
+ * client honours {@code client_max_window_bits}: Huffman-only compression, no LZ77 match, hence no
+ * window at all. It never limits the client's window (our inflater takes any window), so never
+ * sends {@code client_max_window_bits}.
  *
  * <p>Client role: offers one element, e.g. {@code permessage-deflate; client_no_context_takeover;
- * server_no_context_takeover}, per {@link DeflateConfig}. It rejects a response (the handshake
- * then fails) that has an unknown or duplicate parameter or an invalid value, a {@code
- * client_max_window_bits} it did not offer (§7.1.2.2), or no {@code server_no_context_takeover}
+ * server_no_context_takeover; client_max_window_bits}, per {@link DeflateConfig}. It rejects a
+ * response (the handshake then fails) that has an unknown or duplicate parameter or an invalid
+ * value, a {@code client_max_window_bits} it did not offer (§7.1.2.2), no or a larger {@code
+ * server_max_window_bits} than it offered (§7.1.2.1), or no {@code server_no_context_takeover}
  * although it asked for it (§7.1.1.1). A {@code client_max_window_bits} under 15 is honoured with
  * Huffman-only compression (see {@link DeflateExtension}).
  *
@@ -73,6 +75,10 @@ public final class PerMessageDeflate implements ExtensionFactory {
         }
         if (!config.serverContextTakeover()) {
             offer = offer.with(SERVER_NO_CONTEXT_TAKEOVER, null); // §7.1.1.1: a request
+        }
+        if (config.offerServerMaxWindowBits() != 0) {
+            // §7.1.2.1: the server must then answer with this value or a smaller one.
+            offer = offer.with(SERVER_MAX_WINDOW_BITS, Integer.toString(config.offerServerMaxWindowBits()));
         }
         if (config.offerClientMaxWindowBits()) {
             offer = offer.with(CLIENT_MAX_WINDOW_BITS, null); // §7.1.2.2
@@ -123,6 +129,10 @@ public final class PerMessageDeflate implements ExtensionFactory {
         if (p.clientMaxWindowBits() != ABSENT && !config.offerClientMaxWindowBits()) {
             return reject(response, "client_max_window_bits was not offered (RFC 7692 §7.1.2.2)");
         }
+        if (config.offerServerMaxWindowBits() != 0
+                && (p.serverMaxWindowBits() == ABSENT || p.serverMaxWindowBits() > config.offerServerMaxWindowBits())) {
+            return reject(response, "server_max_window_bits missing or over the offer (RFC 7692 §7.1.2.1)");
+        }
         if (!config.serverContextTakeover() && !p.serverNoContextTakeover()) {
             return reject(response, "server_no_context_takeover was requested (RFC 7692 §7.1.1.1)");
         }
@@ -144,9 +154,6 @@ public final class PerMessageDeflate implements ExtensionFactory {
             DeflateParameters p = DeflateParameters.parseOffer(offer);
             if (p == null) {
                 LOG.log(Level.DEBUG, () -> "declined malformed offer: " + offer);
-            } else if (p.serverMaxWindowBits() != ABSENT && p.serverMaxWindowBits() < JDK_WINDOW_BITS) {
-                // §7.1.2.1: we cannot compress with a smaller window; decline, try the next.
-                LOG.log(Level.DEBUG, () -> "declined offer the JDK deflater cannot honour: " + offer);
             } else {
                 return Optional.of(accept(p));
             }
@@ -155,29 +162,32 @@ public final class PerMessageDeflate implements ExtensionFactory {
     }
 
     /**
-     * The eight answers a server can give, built once and shared by every connection (an idle
+     * The answers a server can give, built once and shared by every connection (an idle
      * compressed connection should cost no more than a plain one; {@link ExtensionParameters} is
-     * immutable). Index bits: 1 = {@code server_no_context_takeover}, 2 = {@code
-     * client_no_context_takeover}, 4 = {@code server_max_window_bits=15} echoed.
+     * immutable). First index: 0 = no {@code server_max_window_bits}, 1–8 = echoed with 8–15.
+     * Second index bits: 1 = {@code server_no_context_takeover}, 2 = {@code
+     * client_no_context_takeover}.
      */
-    private static final ExtensionParameters[] SERVER_RESPONSES = new ExtensionParameters[8];
+    private static final ExtensionParameters[][] SERVER_RESPONSES = new ExtensionParameters[9][4];
 
     static {
-        for (int i = 0; i < SERVER_RESPONSES.length; i++) {
-            ExtensionParameters response = ExtensionParameters.of(NAME);
-            if ((i & 1) != 0) {
-                // §7.1.1.1: required when offered, allowed otherwise.
-                response = response.with(SERVER_NO_CONTEXT_TAKEOVER, null);
+        for (int w = 0; w < SERVER_RESPONSES.length; w++) {
+            for (int i = 0; i < 4; i++) {
+                ExtensionParameters response = ExtensionParameters.of(NAME);
+                if ((i & 1) != 0) {
+                    // §7.1.1.1: required when offered, allowed otherwise.
+                    response = response.with(SERVER_NO_CONTEXT_TAKEOVER, null);
+                }
+                if ((i & 2) != 0) {
+                    // §7.1.1.2: the client then must not use context takeover.
+                    response = response.with(CLIENT_NO_CONTEXT_TAKEOVER, null);
+                }
+                if (w > 0) {
+                    // §7.1.2.1: accepting this parameter means echoing it (same or smaller value).
+                    response = response.with(SERVER_MAX_WINDOW_BITS, Integer.toString(w + 7));
+                }
+                SERVER_RESPONSES[w][i] = response;
             }
-            if ((i & 2) != 0) {
-                // §7.1.1.2: the client then must not use context takeover.
-                response = response.with(CLIENT_NO_CONTEXT_TAKEOVER, null);
-            }
-            if ((i & 4) != 0) {
-                // §7.1.2.1: accepting this parameter means echoing it (same or smaller value).
-                response = response.with(SERVER_MAX_WINDOW_BITS, Integer.toString(JDK_WINDOW_BITS));
-            }
-            SERVER_RESPONSES[i] = response;
         }
     }
 
@@ -190,9 +200,13 @@ public final class PerMessageDeflate implements ExtensionFactory {
             send &= permit;
             receive &= permit;
         }
-        ExtensionParameters response = SERVER_RESPONSES[
-                (send ? 0 : 1) | (receive ? 0 : 2) | (offer.serverMaxWindowBits() == JDK_WINDOW_BITS ? 4 : 0)];
-        return new DeflateExtension(response, config, send, receive, JDK_WINDOW_BITS, permit, settings);
+        int bits = offer.serverMaxWindowBits();
+        ExtensionParameters response =
+                SERVER_RESPONSES[bits == ABSENT ? 0 : bits - 7][(send ? 0 : 1) | (receive ? 0 : 2)];
+        // §7.1.2.1: under 15 bits the JDK deflater has no window setting; Huffman-only (no
+        // back-references) is valid for any window, so the limit is honoured at some cost in ratio.
+        int sendWindowBits = bits == ABSENT ? JDK_WINDOW_BITS : bits;
+        return new DeflateExtension(response, config, send, receive, sendWindowBits, permit, settings);
     }
 
     private static Optional<Extension> reject(ExtensionParameters response, String why) {

@@ -45,13 +45,19 @@ public enum Violation {
     /** RFC 7692 §6.2: the compressed payload could not be inflated. */
     INVALID_COMPRESSED_DATA(1007, "invalid compressed data"),
 
+    // --- 1008 policy violation (RFC 6455 §7.4.1: a message that violates this end's policy) ---
+    /**
+     * A fragmented message whose frames are too many for the bytes they carry: beyond the allowed
+     * count their average is under the configured minimum ({@code ProtocolConfig}). Not 1009: the
+     * message is not too big, its fragmentation is what this end refuses.
+     */
+    TOO_MANY_FRAGMENTS(1008, "too many fragments for the bytes they carry"),
+
     // --- 1009 message too big ---
     /** A frame whose declared length exceeds the configured maximum frame size. */
     FRAME_TOO_BIG(1009, "frame too big"),
     /** A message whose (declared or inflated) size exceeds the configured maximum message size. */
     MESSAGE_TOO_BIG(1009, "message too big"),
-    /** A fragmented message with more fragments than the configured maximum. */
-    TOO_MANY_FRAGMENTS(1009, "too many fragments in one message"),
 
     // --- 1010 mandatory extension (client side, RFC 6455 §7.4.1) ---
     /** The server did not negotiate an extension the client requires. */

@@ -25,6 +25,11 @@ import java.util.Set;
  *   <li>a request target that is neither origin-form nor an absolute http(s)/ws(s) URI, or has a
  *       fragment (RFC 6455 §3): 400;
  *   <li>no {@code Host}, an empty one or more than one: 400 (RFC 7230 §5.4);
+ *   <li>a request that declares a body — any {@code Transfer-Encoding}, or a {@code
+ *       Content-Length} other than one field of {@code 0}: 400. The bytes after the head of an
+ *       upgrade request are frames, so a body would be read as frames here while a proxy in front
+ *       frames it as a body (RFC 7230 §3.3.3, §9.5: request smuggling). Refused before anything is
+ *       switched;
  *   <li>no {@code Upgrade} at all: 426 (the client may not know it needs one); an {@code Upgrade}
  *       list without {@code websocket}: 400;
  *   <li>a {@code Connection} list without {@code upgrade}: 400;
@@ -106,6 +111,9 @@ public final class ServerHandshake {
         if (hosts.size() != 1 || hosts.get(0).isEmpty()) {
             return reject(400, "missing or repeated Host");
         }
+        if (declaresBody(h)) {
+            return reject(400, "upgrade request with a body");
+        }
         if (!h.contains("Upgrade")) {
             return new Outcome.Rejected(426, "upgrade required", Headers.of("Upgrade", "websocket"));
         }
@@ -146,6 +154,20 @@ public final class ServerHandshake {
         List<Extension> negotiated = ExtensionNegotiation.server(offers, extensions);
         return new Outcome.Accepted(
                 target.path(), target.query(), h, keys.get(0), origin, offered, select(offered), negotiated);
+    }
+
+    /**
+     * RFC 7230 §3.3: a request has a body when it carries {@code Transfer-Encoding} or a {@code
+     * Content-Length}; RFC 6455 §4.1 defines the opening handshake as a GET whose next bytes are
+     * frames, so only an explicit {@code Content-Length: 0} is harmless.
+     */
+    private static boolean declaresBody(Headers h) {
+        if (h.contains("Transfer-Encoding")) {
+            return true;
+        }
+        List<String> lengths = h.all("Content-Length");
+        return lengths.size() > 1
+                || (lengths.size() == 1 && !lengths.get(0).strip().equals("0"));
     }
 
     private String select(List<String> offered) {

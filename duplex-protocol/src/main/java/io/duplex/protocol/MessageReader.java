@@ -47,6 +47,8 @@ final class MessageReader implements FrameParser.Listener {
     private Opcode messageOpcode;
     private Extension decoder;
     private int fragments;
+    /** Declared (raw, on-the-wire) payload bytes of the message's frames so far. */
+    private long rawSize;
     /** Bytes counted against maxMessageSize: declared raw lengths, or decoded bytes with a decoder. */
     private long messageSize;
 
@@ -61,6 +63,11 @@ final class MessageReader implements FrameParser.Listener {
 
     void extensions(List<Extension> extensions) {
         this.extensions = extensions;
+    }
+
+    /** Whether a data message has begun and not yet ended (RFC 6455 §5.4). */
+    boolean inMessage() {
+        return messageOpcode != null;
     }
 
     /** After a Close frame nothing more is read (RFC 6455 §5.5.1). */
@@ -93,7 +100,12 @@ final class MessageReader implements FrameParser.Listener {
             if (messageOpcode == null) {
                 throw new ProtocolViolationException(Violation.CONTINUATION_WITHOUT_START);
             }
-            if (++fragments > config.maxFragments()) {
+            rawSize += length;
+            if (++fragments > config.maxFragments() && !fragmentsPaidFor()) {
+                // The fragment rule of ProtocolConfig, on declared lengths (invariant 7): a message
+                // may have any number of frames as long as they carry minFragmentSize bytes each on
+                // average; only the first maxFragments frames may be smaller. RFC 6455 §5.4 puts
+                // no bound on fragments, so this is policy (1008), not size (1009).
                 throw new ProtocolViolationException(Violation.TOO_MANY_FRAGMENTS);
             }
         } else {
@@ -102,6 +114,7 @@ final class MessageReader implements FrameParser.Listener {
             }
             messageOpcode = opcode;
             fragments = 1;
+            rawSize = length;
             messageSize = 0;
             dataLength = 0;
             utf8.reset();
@@ -116,6 +129,11 @@ final class MessageReader implements FrameParser.Listener {
             // A frame that is a whole message and arrives in one read needs no copy.
             frameWhole = fin && opcode != Opcode.CONTINUATION && config.assembleMessages();
         }
+    }
+
+    private boolean fragmentsPaidFor() {
+        int min = config.minFragmentSize();
+        return min > 0 && rawSize >= (long) fragments * min;
     }
 
     private Extension decoderFor(int rsv) {

@@ -398,6 +398,16 @@ public final class Protocol {
     }
 
     /**
+     * Whether a frame or a data message has begun arriving and has not ended: part of a frame
+     * (header or payload) has been read, or a fragmented message is waiting for its last frame. The
+     * runtime bounds how long this may last (its message timeout); the engine keeps no clock
+     * (invariant 1).
+     */
+    public boolean receivingMessage() {
+        return state != State.CLOSED && (reader.inMessage() || !parser.atFrameBoundary());
+    }
+
+    /**
      * Whether the runtime should expect the transport to end soon and arm its close timer: a
      * Close frame was sent or received, or the connection failed.
      */

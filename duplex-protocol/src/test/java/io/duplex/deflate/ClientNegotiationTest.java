@@ -48,6 +48,32 @@ class ClientNegotiationTest {
     }
 
     @Test
+    void offersAServerWindowAndHoldsTheServerToIt() {
+        PerMessageDeflate small = new PerMessageDeflate(DeflateConfig.builder()
+                .offerServerMaxWindowBits(10)
+                .offerClientMaxWindowBits(true)
+                .build());
+        assertThat(small.clientOffers())
+                .extracting(ExtensionParameters::toString)
+                .containsExactly("permessage-deflate; client_no_context_takeover; server_no_context_takeover;"
+                        + " server_max_window_bits=10; client_max_window_bits");
+        // RFC 7692 §7.1.2.1: accepted means echoed with the same or a smaller value.
+        assertThat(accept(small, offer("server_no_context_takeover", "server_max_window_bits=10")))
+                .isPresent();
+        assertThat(accept(small, offer("server_no_context_takeover", "server_max_window_bits=9")))
+                .isPresent();
+        assertThat(accept(small, offer("server_no_context_takeover", "server_max_window_bits=11")))
+                .isEmpty();
+        assertThat(accept(small, offer("server_no_context_takeover"))).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+                        DeflateConfig.builder().offerServerMaxWindowBits(7).build())
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+                        DeflateConfig.builder().offerServerMaxWindowBits(16).build())
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void acceptsTheResponseToItsDefaultOffer() {
         DeflateExtension e =
                 (DeflateExtension) accept(factory, offer("server_no_context_takeover", "client_no_context_takeover"))

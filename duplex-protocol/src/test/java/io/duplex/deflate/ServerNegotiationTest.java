@@ -76,16 +76,43 @@ class ServerNegotiationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"8", "9", "10", "14"})
-    void aServerWindowUnder15IsDeclinedBecauseTheJdkCannotDeflateWithIt(String bits) {
-        assertThat(accept(offer("server_max_window_bits=" + bits))).isEmpty();
+    @ValueSource(ints = {8, 9, 10, 12, 14})
+    void aServerWindowUnder15IsEchoedAndHonouredWithHuffmanOnlyCompression(int bits) {
+        PerMessageDeflate server =
+                new PerMessageDeflate(DeflateConfig.builder().threshold(0).build());
+        DeflateExtension e = (DeflateExtension) server.serverAccept(List.of(offer("server_max_window_bits=" + bits)))
+                .orElseThrow();
+        DeflateExtension client = (DeflateExtension)
+                new PerMessageDeflate().clientAccept(e.negotiated()).orElseThrow();
+        try {
+            // RFC 7692 §7.1.2.1: accepted means echoed, with the offered value.
+            assertThat(e.negotiated().toString())
+                    .isEqualTo("permessage-deflate; server_no_context_takeover; client_no_context_takeover;"
+                            + " server_max_window_bits=" + bits);
+            assertThat(e.sendWindowBits()).isEqualTo(bits);
+            // The shared full-window encoding would not honour the window.
+            assertThat(e.sharesCompressedPayloads()).isFalse();
+            byte[] repetitive = "a".repeat(10_000).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            byte[] text = DeflateTesting.json(10_000, 1);
+            Extension.Encoded a = e.encode(true, java.nio.ByteBuffer.wrap(repetitive));
+            Extension.Encoded t = e.encode(true, java.nio.ByteBuffer.wrap(text));
+            // No LZ77 matches: at least one bit per byte, where a window would give a few dozen bytes.
+            assertThat(a.rsv()).isEqualTo(Rsv.RSV1);
+            assertThat(a.payload().remaining()).isGreaterThanOrEqualTo(10_000 / 8);
+            assertThat(t.payload().remaining()).isLessThan(text.length);
+            assertThat(DeflateTesting.decode(client, a.payload())).isEqualTo(repetitive);
+            assertThat(DeflateTesting.decode(client, t.payload())).isEqualTo(text);
+        } finally {
+            e.close();
+            client.close();
+        }
     }
 
     @Test
     void aDeclinedWindowFallsBackToTheNextOffer() {
         ExtensionParameters second = offer("client_max_window_bits");
 
-        Extension e = accept(offer("server_max_window_bits=10", "client_max_window_bits=10"), second)
+        Extension e = accept(offer("server_max_window_bits=7", "client_max_window_bits=10"), second)
                 .orElseThrow();
 
         assertThat(e.negotiated().toString())

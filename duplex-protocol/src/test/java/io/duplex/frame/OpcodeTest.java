@@ -38,7 +38,7 @@ class OpcodeTest {
     @Test
     void everyViolationMapsToAFailureCloseCodeAndASendableReason() {
         for (Violation v : Violation.values()) {
-            assertThat(v.closeCode()).as(v.name()).isIn(1002, 1007, 1009, 1010);
+            assertThat(v.closeCode()).as(v.name()).isIn(1002, 1007, 1008, 1009, 1010);
             byte[] reason = v.reason().getBytes(StandardCharsets.UTF_8);
             assertThat(reason.length).as(v.name()).isBetween(1, 123);
             assertThat(new String(reason, StandardCharsets.US_ASCII)).isEqualTo(v.reason());

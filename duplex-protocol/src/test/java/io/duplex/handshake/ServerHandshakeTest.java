@@ -247,6 +247,26 @@ class ServerHandshakeTest {
     }
 
     @Test
+    void rejectsAnUpgradeRequestThatDeclaresABodyWith400() {
+        // RFC 7230 §3.3.3: what follows the head would be a body to a proxy, frames to us.
+        for (String length : List.of("100000", "1", " 5 ", "0, 0", "-1", "abc")) {
+            Outcome.Rejected r = assertRejected(plain, requestWith("Content-Length", length), 400);
+            assertThat(r.reason()).isEqualTo("upgrade request with a body");
+        }
+        for (String coding : List.of("chunked", "gzip, chunked", "identity", "")) {
+            assertRejected(plain, requestWith("Transfer-Encoding", coding), 400);
+        }
+        HttpHead.Request twoZeros = plus(requestWith("Content-Length", "0"), "Content-Length", "0");
+        assertRejected(plain, twoZeros, 400);
+        // An explicit empty body is harmless.
+        assertThat(plain.validate(requestWith("Content-Length", "0"))).isInstanceOf(Outcome.Accepted.class);
+        assertThat(plain.validate(requestWith("Content-Length", " 0"))).isInstanceOf(Outcome.Accepted.class);
+        // The bytes are refused whatever else is wrong after the Host: no 426 invites a retry.
+        HttpHead.Request noUpgrade = requestWith("Upgrade", null);
+        assertRejected(plain, plus(noUpgrade, "Transfer-Encoding", "chunked"), 400);
+    }
+
+    @Test
     void rejectsAMissingUpgradeWith426() {
         Outcome.Rejected r = assertRejected(plain, requestWith("Upgrade", null), 426);
 

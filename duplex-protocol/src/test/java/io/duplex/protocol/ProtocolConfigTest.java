@@ -14,6 +14,7 @@ class ProtocolConfigTest {
         assertThat(c.maxFrameSize()).isEqualTo(1 << 20);
         assertThat(c.maxMessageSize()).isEqualTo(1 << 20);
         assertThat(c.maxFragments()).isEqualTo(1024);
+        assertThat(c.minFragmentSize()).isEqualTo(32);
         assertThat(c.autoPong()).isTrue();
         assertThat(c.assembleMessages()).isTrue();
     }
@@ -24,6 +25,7 @@ class ProtocolConfigTest {
                 .maxFrameSize(125)
                 .maxMessageSize(1)
                 .maxFragments(1)
+                .minFragmentSize(0)
                 .autoPong(false)
                 .assembleMessages(false)
                 .build();
@@ -38,6 +40,8 @@ class ProtocolConfigTest {
         assertThatThrownBy(() -> ProtocolConfig.builder().maxMessageSize(0).build())
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ProtocolConfig.builder().maxFragments(0).build())
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ProtocolConfig.builder().minFragmentSize(-1).build())
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ProtocolConfig.builder()
                         .maxMessageSize(Integer.MAX_VALUE - 7)

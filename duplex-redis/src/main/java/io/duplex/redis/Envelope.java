@@ -6,33 +6,38 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * The bytes a node sends to Redis for one publish: who sent it, whether it is text, and the
- * payload as is (binary-safe; text is its UTF-8 bytes).
+ * The bytes a node sends to Redis for one publish: who sent it, its sequence number among that
+ * node's publishes to the topic, whether it is text, and the payload as is (binary-safe; text is
+ * its UTF-8 bytes). The sequence lets a receiving node count exactly what it missed ({@link
+ * PublishSequences}).
  *
  * <pre>
- *   byte 0        version (high 4 bits, 1) | flags (bit 0: text)
- *   byte 1        length n of the node id (1..255)
- *   bytes 2..n+1  node id (UTF-8)
- *   the rest      payload
+ *   byte 0           version (high 4 bits, 2) | flags (bit 0: text)
+ *   byte 1           length n of the node id (1..255)
+ *   bytes 2..n+1     node id (UTF-8)
+ *   bytes n+2..n+9   sequence (big-endian, from 1 per sender and topic)
+ *   the rest         payload
  * </pre>
  *
  * <p>Threading: stateless; safe from any thread.
  */
 final class Envelope {
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     static final int MAX_NODE_ID = 255;
     private static final int TEXT = 0x01;
     private static final int HEADER = 2;
+    private static final int SEQUENCE = Long.BYTES;
 
     private Envelope() {}
 
-    static byte[] encode(byte[] nodeId, PreparedMessage message) {
+    static byte[] encode(byte[] nodeId, long sequence, PreparedMessage message) {
         ByteBuffer payload = message.payload();
-        byte[] out = new byte[HEADER + nodeId.length + payload.remaining()];
+        byte[] out = new byte[HEADER + nodeId.length + SEQUENCE + payload.remaining()];
         out[0] = (byte) (VERSION << 4 | (message.isText() ? TEXT : 0));
         out[1] = (byte) nodeId.length;
         System.arraycopy(nodeId, 0, out, HEADER, nodeId.length);
-        payload.get(out, HEADER + nodeId.length, payload.remaining());
+        ByteBuffer.wrap(out, HEADER + nodeId.length, SEQUENCE).putLong(sequence);
+        payload.get(out, HEADER + nodeId.length + SEQUENCE, payload.remaining());
         return out;
     }
 
@@ -41,7 +46,7 @@ final class Envelope {
         return envelope.length >= HEADER
                 && (envelope[0] & 0xff) >>> 4 == VERSION
                 && idLength(envelope) > 0
-                && HEADER + idLength(envelope) <= envelope.length;
+                && HEADER + idLength(envelope) + SEQUENCE <= envelope.length;
     }
 
     /** Whether a well-formed envelope was sent by the node with this id. */
@@ -50,9 +55,19 @@ final class Envelope {
         return n == nodeId.length && Arrays.equals(envelope, HEADER, HEADER + n, nodeId, 0, n);
     }
 
+    /** The sender's node id of a well-formed envelope. */
+    static String sender(byte[] envelope) {
+        return new String(envelope, HEADER, idLength(envelope), StandardCharsets.UTF_8);
+    }
+
+    /** The sequence number of a well-formed envelope. */
+    static long sequence(byte[] envelope) {
+        return ByteBuffer.wrap(envelope, HEADER + idLength(envelope), SEQUENCE).getLong();
+    }
+
     /** The message of a well-formed envelope. */
     static PreparedMessage message(byte[] envelope) {
-        int offset = HEADER + idLength(envelope);
+        int offset = HEADER + idLength(envelope) + SEQUENCE;
         int length = envelope.length - offset;
         if ((envelope[0] & TEXT) != 0) {
             // Malformed UTF-8 from a foreign writer becomes U+FFFD, never an invalid text frame.

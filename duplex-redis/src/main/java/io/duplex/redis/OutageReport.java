@@ -27,6 +27,8 @@ final class OutageReport {
     private final LongAdder dropped = new LongAdder();
     private final LongAdder unanswered = new LongAdder();
     private final LongAdder lagDropped = new LongAdder();
+    private final LongAdder missedUnlogged = new LongAdder();
+    private volatile long missedLogged = System.nanoTime() - TimeUnit.SECONDS.toNanos(2);
     private volatile long lagSince;
     private volatile long lagLogged;
     private final Set<String> topics = ConcurrentHashMap.newKeySet();
@@ -131,6 +133,32 @@ final class OutageReport {
                             reason,
                             count(lagDropped.sum(), "publish", "publishes"));
                 }
+            }
+        }
+    }
+
+    /**
+     * Publications of other nodes this node is now known to have missed ({@link PublishSequences}):
+     * logged at once, then at most once a second with what came since, so an outage's losses
+     * are one or a few lines however many topics they span.
+     */
+    void missed(long n) {
+        missedUnlogged.add(n);
+        long now = System.nanoTime();
+        if (now - missedLogged < TimeUnit.SECONDS.toNanos(1)) {
+            return;
+        }
+        synchronized (this) {
+            if (now - missedLogged < TimeUnit.SECONDS.toNanos(1)) {
+                return;
+            }
+            missedLogged = now;
+            long count = missedUnlogged.sumThenReset();
+            if (count > 0) {
+                LOG.log(
+                        Level.WARNING,
+                        "{0} from other nodes did not reach this node (gaps in their publish numbers)",
+                        count(count, "publication", "publications"));
             }
         }
     }

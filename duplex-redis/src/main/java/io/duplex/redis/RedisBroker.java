@@ -61,6 +61,7 @@ public final class RedisBroker implements Broker {
     private final EventExecutor serial;
     private final Subscriptions subscriptions;
     private final OutageReport outage = new OutageReport();
+    private final PublishSequences sequences = new PublishSequences();
     private final StatefulRedisConnection<byte[], byte[]> publisher;
     private final RedisAsyncCommands<byte[], byte[]> publishCommands;
     private final StatefulRedisPubSubConnection<byte[], byte[]> subscriber;
@@ -109,7 +110,13 @@ public final class RedisBroker implements Broker {
         if (!subscriber.isOpen()) {
             outage.down(false, endpoint);
         }
-        local.topicListener((topic, active) -> onSerial(() -> subscriptions.reconcile(topic, subscriber.isOpen())));
+        local.topicListener((topic, active) -> {
+            if (!active) {
+                // Not listened to from now: what others publish meanwhile is not this node's loss.
+                sequences.forget(topic);
+            }
+            onSerial(() -> subscriptions.reconcile(topic, subscriber.isOpen()));
+        });
         LOG.log(Level.INFO, "node {0} relaying pub/sub through {1}", nodeId, endpoint);
     }
 
@@ -133,6 +140,8 @@ public final class RedisBroker implements Broker {
         if (closed) {
             return delivered;
         }
+        // Numbered before anything can fail: a receiver counts a publish that never left as missed.
+        long sequence = sequences.next(topic);
         if (!publisher.isOpen()) {
             // Refused here rather than by Lettuce, which would build an exception for each one.
             droppedWhileDisconnected(topic, false);
@@ -145,7 +154,7 @@ public final class RedisBroker implements Broker {
             return delivered;
         }
         publishCommands
-                .publish(subscriptions.channel(topic), Envelope.encode(nodeIdBytes, message))
+                .publish(subscriptions.channel(topic), Envelope.encode(nodeIdBytes, sequence, message))
                 .whenComplete((receivers, e) -> {
                     inFlight.decrementAndGet();
                     if (e == null) {
@@ -196,6 +205,19 @@ public final class RedisBroker implements Broker {
     /** Messages from other nodes delivered to this node's subscribers. */
     public long received() {
         return received.sum();
+    }
+
+    /**
+     * Publications of other nodes that did not reach this node while it listened to their topic,
+     * counted exactly from the gaps in each sender's per-topic publish numbers: whatever the cause
+     * (the sender could not hand them to Redis, they were in flight when Redis died, or this
+     * node's subscription was down). Counting starts with the first publication this node hears
+     * from a sender on a topic (what the sender published before cannot be told from what it
+     * published before this node listened); a loss is counted when the sender's next publication
+     * on that topic arrives.
+     */
+    public long missedFromOtherNodes() {
+        return sequences.missed();
     }
 
     /** Publishes not relayed to other nodes because Redis was unreachable (local delivery happened). */
@@ -290,7 +312,12 @@ public final class RedisBroker implements Broker {
                 return; // delivered locally when it was published
             }
             received.increment();
-            local.publish(subscriptions.topic(channel), Envelope.message(envelope), null);
+            String topic = subscriptions.topic(channel);
+            long gap = sequences.receivedFrom(Envelope.sender(envelope), topic, Envelope.sequence(envelope));
+            if (gap > 0) {
+                outage.missed(gap);
+            }
+            local.publish(topic, Envelope.message(envelope), null);
         }
 
         @Override

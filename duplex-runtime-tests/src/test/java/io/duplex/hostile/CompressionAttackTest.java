@@ -146,7 +146,6 @@ class CompressionAttackTest {
                 Arguments.of("server_max_window_bits=abc", "permessage-deflate; server_max_window_bits=abc"),
                 Arguments.of("server_max_window_bits=08", "permessage-deflate; server_max_window_bits=08"),
                 Arguments.of("server_max_window_bits without a value", "permessage-deflate; server_max_window_bits"),
-                Arguments.of("server_max_window_bits=10 (JDK cannot)", "permessage-deflate; server_max_window_bits=10"),
                 Arguments.of("client_max_window_bits=7", "permessage-deflate; client_max_window_bits=7"),
                 Arguments.of(
                         "duplicate server_no_context_takeover",
@@ -182,7 +181,11 @@ class CompressionAttackTest {
 
     static Stream<Arguments> acceptableOffers() {
         return Stream.of(
-                Arguments.of("permessage-deflate; server_max_window_bits=10, permessage-deflate", NEGOTIATED),
+                Arguments.of("permessage-deflate; server_max_window_bits=7, permessage-deflate", NEGOTIATED),
+                Arguments.of(
+                        "permessage-deflate; server_max_window_bits=10",
+                        "\r\nSec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover;"
+                                + " client_no_context_takeover; server_max_window_bits=10\r\n"),
                 Arguments.of(
                         "permessage-deflate; server_max_window_bits=15",
                         "\r\nSec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover;"
@@ -204,6 +207,35 @@ class CompressionAttackTest {
         target.awaitOnlyProbe();
     }
 
+    /** RFC 7692 §7.1.2.1: a small server window is echoed and honoured (Huffman-only, no back-references). */
+    @Test
+    void aSmallServerWindowIsHonouredWithHuffmanOnlyCompression() throws Exception {
+        try (RawClient peer = RawClient.connect(target.port())) {
+            assertThat(peer.upgrade("/echo", "Sec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=8"))
+                    .startsWith("HTTP/1.1 101 ")
+                    .contains("server_max_window_bits=8\r\n");
+            byte[] message = RawClient.utf8("ab".repeat(4096));
+            peer.sendFrame(0xC1, deflated(message));
+            RawClient.Frame echo = peer.readFrame();
+            assertThat(echo.b0()).isEqualTo(0xC1); // compressed (RSV1), whole
+            // With an LZ77 window this would be a few dozen bytes; Huffman-only needs ≥ 1 bit a byte.
+            assertThat(echo.payload().length).isGreaterThanOrEqualTo(message.length / 8);
+            java.util.zip.Inflater inflater = new java.util.zip.Inflater(true);
+            inflater.setInput(concat(echo.payload(), new byte[] {0, 0, (byte) 0xff, (byte) 0xff}));
+            byte[] out = new byte[message.length];
+            assertThat(inflater.inflate(out)).isEqualTo(message.length);
+            inflater.end();
+            assertThat(out).isEqualTo(message);
+        }
+        target.awaitOnlyProbe();
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
     @Test
     void hugeExtensionsHeaderGets431() throws IOException {
         try (RawClient peer = RawClient.connect(target.port())) {
@@ -219,7 +251,7 @@ class CompressionAttackTest {
     @Test
     void sixtyFourOffersAreNegotiated() throws IOException {
         // 63 offers to decline, then one to take: the most ExtensionHeader parses (MAX_ELEMENTS).
-        String offer = "Sec-WebSocket-Extensions: " + "permessage-deflate; server_max_window_bits=9, ".repeat(63)
+        String offer = "Sec-WebSocket-Extensions: " + "permessage-deflate; server_max_window_bits=7, ".repeat(63)
                 + "permessage-deflate";
         try (RawClient peer = RawClient.connect(target.port())) {
             assertThat(peer.upgrade("/echo", offer)).startsWith("HTTP/1.1 101 ").contains(NEGOTIATED);

@@ -117,16 +117,16 @@ class FrameAttackTest {
     }
 
     @Test
-    void aHundredThousandOneByteFragmentsFailWith1009AtTheFragmentLimit() throws Exception {
+    void aHundredThousandOneByteFragmentsFailWith1008AtTheFragmentLimit() throws Exception {
         byte[] flood = fragments(100_000);
         try (RawClient peer = RawClient.connect(target.port())) {
             assertThat(peer.upgrade("/echo")).startsWith("HTTP/1.1 101 ");
             // Written from another thread: the Close must be read while the flood is going out.
             Future<?> writer = writers.submit(() -> writeUntilRefused(peer, flood));
-            assertThat(peer.expectClose().closeCode()).isEqualTo(1009);
+            assertThat(peer.expectClose().closeCode()).isEqualTo(1008);
             target.assertServes("during the fragment flood");
             assertThat(peer.awaitEnd(TargetServer.FREED_WITHIN)).isTrue();
-            assertThat(target.serverClose(peer).code()).isEqualTo(1009);
+            assertThat(target.serverClose(peer).code()).isEqualTo(1008);
             writer.get(10, TimeUnit.SECONDS);
             assertThat(target.textsFrom(peer)).isEmpty();
         }
@@ -134,7 +134,7 @@ class FrameAttackTest {
     }
 
     @Test
-    void emptyFragmentsForeverFailWith1009() throws Exception {
+    void emptyFragmentsForeverFailWith1008() throws Exception {
         byte[] batch = new byte[1000 * 6];
         for (int i = 0; i < 1000; i++) {
             System.arraycopy(hex("00 80 00000000"), 0, batch, i * 6, 6);
@@ -154,10 +154,10 @@ class FrameAttackTest {
                 }
                 return null;
             });
-            assertThat(peer.expectClose().closeCode()).isEqualTo(1009);
+            assertThat(peer.expectClose().closeCode()).isEqualTo(1008);
             stop.set(true);
             assertThat(peer.awaitEnd(TargetServer.FREED_WITHIN)).isTrue();
-            assertThat(target.serverClose(peer).code()).isEqualTo(1009);
+            assertThat(target.serverClose(peer).code()).isEqualTo(1008);
             writer.get(10, TimeUnit.SECONDS);
         }
         target.awaitOnlyProbe();
@@ -171,7 +171,35 @@ class FrameAttackTest {
             peer.write(fragments(1024)); // exactly the default limit
             assertThat(peer.readFrame().text()).isEqualTo("a".repeat(1024));
         }
-        target.assertFails("1025 fragments", fragments(1025), 1009);
+        target.assertFails("1025 fragments", fragments(1025), 1008);
+    }
+
+    @Test
+    void aMebibyteInTenThousandFragmentsIsWithinTheDefaultLimits() throws Exception {
+        // Not refused for its fragmentation: 10,000 frames of ≈ 105 bytes pass the fragment rule
+        // (1,024 frames whatever their size, then 32 bytes a frame on average).
+        int size = 1 << 20;
+        int frames = 10_000;
+        ByteArrayOutputStream all = new ByteArrayOutputStream(size + frames * 8);
+        int sent = 0;
+        for (int i = 0; i < frames; i++) {
+            int n = (int) ((long) size * (i + 1) / frames) - sent;
+            int b0 = (i == frames - 1 ? 0x80 : 0) | (i == 0 ? RawClient.BINARY : RawClient.CONTINUATION);
+            all.writeBytes(RawClient.frame(b0, new byte[n], true));
+            sent += n;
+        }
+        try (RawClient peer = RawClient.connect(target.port())) {
+            assertThat(peer.upgrade("/echo")).startsWith("HTTP/1.1 101 ");
+            Future<?> writer = writers.submit(() -> {
+                peer.write(all.toByteArray());
+                return null;
+            });
+            RawClient.Frame echo = peer.readFrame();
+            assertThat(echo.opcode()).isEqualTo(RawClient.BINARY);
+            assertThat(echo.payload()).hasSize(size);
+            writer.get(10, TimeUnit.SECONDS);
+        }
+        target.awaitOnlyProbe();
     }
 
     /** A text message of {@code n} one-byte fragments. */

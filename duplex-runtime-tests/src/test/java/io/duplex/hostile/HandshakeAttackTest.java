@@ -155,6 +155,54 @@ class HandshakeAttackTest {
                 new Attack("bare LF line ends → 400", port -> "GET /echo HTTP/1.1\nHost: x\n\n", 400, null));
     }
 
+    static Stream<String[]> smuggledBodies() {
+        // The "body" is a masked text frame (key 00000000) a proxy in front would pass as a body.
+        String frame = "\u0081\u0085\0\0\0\0hello";
+        return Stream.of(
+                new String[] {"Content-Length: " + frame.length(), frame},
+                new String[] {"Content-Length: 100000", frame},
+                new String[] {
+                    "Transfer-Encoding: chunked", Integer.toHexString(frame.length()) + "\r\n" + frame + "\r\n0\r\n\r\n"
+                },
+                new String[] {"Transfer-Encoding: chunked", frame});
+    }
+
+    /** RFC 7230 §3.3.3, §9.5: an upgrade request that declares a body is refused before the switch. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("smuggledBodies")
+    void anUpgradeRequestDeclaringABodyGets400AndNothingIsSwitched(String field, String body) throws IOException {
+        try (RawClient peer = RawClient.connect(target.port())) {
+            String head = RawClient.head("GET /echo HTTP/1.1", add(field).apply(RawClient.validHeaders(target.port())));
+            peer.write(head + body);
+            String response = peer.readHead();
+            assertThat(response).startsWith("HTTP/1.1 400 ").contains("\r\nConnection: ");
+            // Closed by the server, and no frame (no echo of the smuggled "hello") came back.
+            String rest;
+            try {
+                rest = peer.readToEnd();
+            } catch (java.net.SocketException reset) {
+                rest = ""; // closed with a reset: nothing more was sent either
+            }
+            assertThat(rest).doesNotContain("hello").doesNotContain("\u0081");
+            assertThat(target.textsFrom(peer)).isEmpty();
+        }
+        target.awaitOnlyProbe();
+        target.assertServes("after a smuggled body");
+    }
+
+    @Test
+    void anExplicitlyEmptyBodyIsAllowed() throws IOException {
+        try (RawClient peer = RawClient.connect(target.port())) {
+            String head = RawClient.head(
+                    "GET /echo HTTP/1.1", add("Content-Length: 0").apply(RawClient.validHeaders(target.port())));
+            peer.write(head);
+            assertThat(peer.readHead()).startsWith("HTTP/1.1 101 ");
+            peer.writeHex("81 85 00000000 68656c6c6f");
+            assertThat(peer.readFrame().text()).isEqualTo("hello");
+        }
+        target.awaitOnlyProbe();
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("refusedRequests")
     void refusedWithItsStatusAndFreed(Attack attack) throws IOException {

@@ -6,22 +6,16 @@ import io.duplex.WebSocket;
 import io.duplex.WebSocketClient;
 import io.duplex.WebSocketHandler;
 import io.duplex.testkit.RawClient;
-import java.io.BufferedReader;
+import io.duplex.testkit.ScriptProcess;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -44,9 +38,7 @@ class OutboundMemoryTest {
     @TempDir
     Path dir;
 
-    Process child;
-    Path stderr;
-    final ExecutorService threads = Executors.newCachedThreadPool();
+    ScriptProcess child;
     final WebSocketClient client = WebSocketClient.builder().build();
     final List<RawClient> nonReaders = new ArrayList<>();
 
@@ -56,29 +48,25 @@ class OutboundMemoryTest {
         for (RawClient r : nonReaders) {
             r.close();
         }
-        if (child != null && child.isAlive()) {
-            child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        if (child != null) {
+            child.close();
         }
-        threads.shutdownNow();
     }
 
     @Test
     void nonReadersAreDroppedWithAResetAndHealthySubscribersKeepReceivingUnderADirectMemoryCap() throws Exception {
-        stderr = dir.resolve("child.err");
-        child = new ProcessBuilder(
+        child = ScriptProcess.start(
+                List.of(
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "-Xmx128m",
                         "-XX:MaxDirectMemorySize=" + DIRECT_CAP,
                         "-XX:TieredStopAtLevel=1",
                         "-cp",
                         System.getProperty("java.class.path"),
-                        CappedBroadcastServer.class.getName())
-                .redirectError(stderr.toFile())
-                .start();
-        BufferedReader out =
-                new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII));
-        PrintStream commands = new PrintStream(child.getOutputStream(), true, StandardCharsets.US_ASCII);
-        String ready = readLine(out);
+                        CappedBroadcastServer.class.getName()),
+                Path.of("."),
+                dir.resolve("child.err"));
+        String ready = line();
         assertThat(ready).as("child output").startsWith("READY ");
         int port = Integer.parseInt(ready.substring("READY ".length()));
 
@@ -104,14 +92,14 @@ class OutboundMemoryTest {
             assertThat(raw.upgrade("/ws")).startsWith("HTTP/1.1 101 ");
             nonReaders.add(raw);
         }
-        stats(out, commands, HEALTHY + NON_READERS); // all subscribed and counted
+        stats(HEALTHY + NON_READERS); // all subscribed and counted
 
         // Every non-reader is dropped: only the healthy connections remain.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         long[] s;
         do {
             assertThat(System.nanoTime()).as("non-readers dropped within 60 s").isLessThan(deadline);
-            s = stats(out, commands, -1);
+            s = stats(-1);
         } while (s[0] > HEALTHY && waitTick());
         // A reset, not a FIN behind megabytes: what a dropped peer can still read is at most
         // what its own small receive buffer held, not the server kernel's send queue.
@@ -131,11 +119,10 @@ class OutboundMemoryTest {
         }
         assertThat(errors).hasValue(0);
 
-        s = stats(out, commands, HEALTHY);
-        commands.println("stop");
-        assertThat(child.waitFor(20, TimeUnit.SECONDS)).isTrue();
-        String err = Files.readString(stderr);
-        assertThat(err).doesNotContain("OutOfMemoryError");
+        s = stats(HEALTHY);
+        child.tell("stop");
+        assertThat(child.nextLine(Duration.ofSeconds(20))).as("the child ends").isNull();
+        assertThat(child.stderr()).doesNotContain("OutOfMemoryError");
         assertThat(s[1]).isLessThan(DIRECT_CAP);
         System.out.printf(
                 "outbound memory: %d non-readers dropped; max direct memory %d KiB of %d KiB%n",
@@ -143,11 +130,11 @@ class OutboundMemoryTest {
     }
 
     /** Asks the child for its counts; with {@code expected} >= 0, until the connection count is that. */
-    private long[] stats(BufferedReader out, PrintStream commands, int expected) throws Exception {
+    private long[] stats(int expected) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
-            commands.println("stats");
-            String[] line = readLine(out).split(" ");
+            child.tell("stats");
+            String[] line = line().split(" ");
             assertThat(line[0]).isEqualTo("STATS");
             long[] s = {Long.parseLong(line[1]), Long.parseLong(line[2])};
             if (expected < 0 || s[0] == expected) {
@@ -181,27 +168,12 @@ class OutboundMemoryTest {
         return total;
     }
 
-    private String readLine(BufferedReader lines) throws Exception {
-        CompletableFuture<String> line = CompletableFuture.supplyAsync(
-                () -> {
-                    try {
-                        return lines.readLine();
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                },
-                threads);
-        try {
-            String l = line.get(30, TimeUnit.SECONDS);
-            if (l == null) {
-                child.waitFor(10, TimeUnit.SECONDS);
-                throw new AssertionError("the server died (exit " + (child.isAlive() ? "?" : child.exitValue()) + "): "
-                        + Files.readString(stderr));
-            }
-            return l;
-        } catch (java.util.concurrent.TimeoutException e) {
-            child.destroyForcibly();
-            throw new AssertionError("the child said nothing for 30 s", e);
+    /** The child's next line; its death or 30 s of silence fails the test with its stderr. */
+    private String line() throws InterruptedException {
+        String l = child.nextLine(Duration.ofSeconds(30));
+        if (l == null) {
+            throw new AssertionError("the server died or said nothing for 30 s: " + child.stderr());
         }
+        return l;
     }
 }

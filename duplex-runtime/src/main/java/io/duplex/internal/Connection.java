@@ -82,6 +82,8 @@ public final class Connection extends SocketIo implements EventLoop.Ticking {
     private long pongDeadline;
     /** The last message either way, for the idle timeout (Pings and Pongs are not activity). */
     private long lastActivity;
+    /** When the message (or frame) being received began arriving; 0 between messages. */
+    private long messageStarted;
 
     public Connection(
             EventLoop loop,
@@ -165,6 +167,7 @@ public final class Connection extends SocketIo implements EventLoop.Ticking {
         socket.opened(this);
         if (rest != null && rest.hasRemaining() && lifecycle == Lifecycle.OPEN) {
             protocol.receive(rest);
+            afterReceive();
             afterProtocol();
         }
     }
@@ -237,6 +240,7 @@ public final class Connection extends SocketIo implements EventLoop.Ticking {
                 metrics.bytesIn(buf.remaining());
             }
             protocol.receive(buf);
+            afterReceive();
             afterProtocol();
         } else {
             buf.position(buf.limit()); // closing the transport: discard (RFC 6455 §5.5.1)
@@ -260,20 +264,25 @@ public final class Connection extends SocketIo implements EventLoop.Ticking {
         // Java 17: no pattern matching for switch yet; the sealed hierarchy keeps this exhaustive.
         if (event instanceof Event.Text t) {
             lastActivity = System.nanoTime();
+            messageStarted = 0;
             if (metrics != null) {
                 metrics.messageIn();
             }
             ws.dispatchText(t.text());
         } else if (event instanceof Event.Binary b) {
             lastActivity = System.nanoTime();
+            messageStarted = 0;
             if (metrics != null) {
                 metrics.messageIn();
             }
             ws.dispatchBinary(b.data());
         } else if (event instanceof Event.Fragment f) {
             lastActivity = System.nanoTime();
-            if (metrics != null && f.last()) {
-                metrics.messageIn();
+            if (f.last()) {
+                messageStarted = 0;
+                if (metrics != null) {
+                    metrics.messageIn();
+                }
             }
             ws.dispatchFragment(f.data(), f.text(), f.last());
         } else if (event instanceof Event.Ping p) {
@@ -314,6 +323,19 @@ public final class Connection extends SocketIo implements EventLoop.Ticking {
     private void answerPing(ByteBuffer data) {
         if (protocol.canSend() && admits(2 + data.remaining())) {
             protocol.sendPong(data.duplicate());
+        }
+    }
+
+    /**
+     * After the engine consumed input: starts the message clock when a message (or a frame) has
+     * begun and not ended, stops it between messages. A message that completes resets it in
+     * {@link #onEvent}, so back-to-back messages split across reads each get the full timeout.
+     */
+    private void afterReceive() {
+        if (!protocol.receivingMessage()) {
+            messageStarted = 0;
+        } else if (messageStarted == 0) {
+            messageStarted = System.nanoTime();
         }
     }
 
@@ -634,6 +656,18 @@ public final class Connection extends SocketIo implements EventLoop.Ticking {
             // websockets' keepalive, and do not wait for a close handshake that cannot happen.
             LOG.log(Level.DEBUG, "keepalive pong timeout; failing {0}", ws);
             failNow(CloseCodes.INTERNAL_ERROR, "keepalive ping timeout");
+            return;
+        }
+        if (messageStarted != 0
+                && !config.messageTimeout().isZero()
+                && now - messageStarted >= config.messageTimeout().toNanos()) {
+            // A message trickled in too slowly (slowloris on frames): fail the connection with
+            // 1008, RFC 6455 §7.4.1's code for a message that violates this end's policy. Not
+            // 1002 (the peer broke no protocol rule) nor 1009 (the message may be small).
+            LOG.log(Level.DEBUG, "message timeout; failing {0}", ws);
+            messageStarted = 0;
+            protocol.fail(CloseCodes.POLICY_VIOLATION, "message too slow");
+            afterProtocol();
             return;
         }
         if (!protocol.canSend()) {

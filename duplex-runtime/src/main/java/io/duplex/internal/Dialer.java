@@ -157,9 +157,11 @@ public final class Dialer {
                 transport = new PlainTransport(ch);
             }
             if (settings.proxy() != null) {
-                // The tunnel speaks CONNECT (RFC 7231 §4.3.6) first, then hands over to the
+                // The tunnel speaks CONNECT (RFC 7231 §4.3.6, or SOCKS5's, RFC 1928 §4) first, then hands over to the
                 // transport inside it: TLS runs end to end with the server, not with the proxy.
-                transport = new ProxyTunnel(transport, settings.proxy(), host, port);
+                transport = settings.proxy().type() == io.duplex.ProxyConfig.Type.SOCKS5
+                        ? new Socks5Tunnel(transport, settings.proxy(), host, port)
+                        : new ProxyTunnel(transport, settings.proxy(), host, port);
             }
             ClientUpgrade upgrade = new ClientUpgrade(
                     handshake,

@@ -124,6 +124,9 @@ public record ServerSettings(
         if (!c.idleTimeout().isZero()) {
             shortest = Math.min(shortest, c.idleTimeout().toMillis());
         }
+        if (!c.messageTimeout().isZero()) {
+            shortest = Math.min(shortest, c.messageTimeout().toMillis());
+        }
         return Duration.ofMillis(Math.max(5, Math.min(250, shortest / 10)));
     }
 }

@@ -15,6 +15,7 @@ import io.duplex.cli.options.ByteSize;
 import io.duplex.cli.options.HeaderOptions;
 import io.duplex.cli.options.InsecureOption;
 import io.duplex.cli.options.OfferCompressionOption;
+import io.duplex.cli.options.Seconds;
 import io.duplex.cli.options.TimeoutOption;
 import io.duplex.deflate.DeflateConfig;
 import io.duplex.protocol.ProtocolConfig;
@@ -141,16 +142,18 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = {"-d", "--duration"},
-            paramLabel = "S",
+            paramLabel = "DURATION",
+            converter = Seconds.Converter.class,
             defaultValue = "10",
-            description = "Seconds measured (default: ${DEFAULT-VALUE}).")
+            description = "Time measured, e.g. 3s, 500ms, 2m; a plain number is seconds (default: ${DEFAULT-VALUE}).")
     double durationSeconds;
 
     @Option(
             names = {"-w", "--warmup"},
-            paramLabel = "S",
+            paramLabel = "DURATION",
+            converter = Seconds.Converter.class,
             defaultValue = "1",
-            description = "Seconds of load before measuring (default: ${DEFAULT-VALUE}).")
+            description = "Load before measuring, e.g. 1s, 500ms (default: ${DEFAULT-VALUE} s).")
     double warmupSeconds;
 
     @Option(
@@ -174,9 +177,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--hold",
-            paramLabel = "S",
+            paramLabel = "DURATION",
+            converter = Seconds.Converter.class,
             defaultValue = "5",
-            description = "Idle mode: seconds the connections are held (default: ${DEFAULT-VALUE}).")
+            description = "Idle mode: how long the connections are held, e.g. 5s, 2m (default: ${DEFAULT-VALUE} s).")
     double holdSeconds;
 
     @Option(

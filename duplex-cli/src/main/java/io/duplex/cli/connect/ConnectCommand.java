@@ -1,5 +1,6 @@
 package io.duplex.cli.connect;
 
+import io.duplex.ProxyConfig;
 import io.duplex.ReconnectPolicy;
 import io.duplex.WebSocket;
 import io.duplex.WebSocketClient;
@@ -12,11 +13,17 @@ import io.duplex.cli.Style;
 import io.duplex.cli.Urls;
 import io.duplex.cli.Usage;
 import io.duplex.cli.VersionProvider;
+import io.duplex.cli.options.DeflateOfferOptions;
+import io.duplex.cli.options.FragmentOptions;
 import io.duplex.cli.options.HeaderOptions;
 import io.duplex.cli.options.InsecureOption;
 import io.duplex.cli.options.MaxMessageOption;
+import io.duplex.cli.options.MessageTimeoutOption;
 import io.duplex.cli.options.OfferCompressionOption;
+import io.duplex.cli.options.Seconds;
 import io.duplex.cli.options.TimeoutOption;
+import io.duplex.protocol.ProtocolConfig;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,7 +52,8 @@ import picocli.CommandLine.Spec;
  *       on its own line (binary as hex); at the end of stdin it closes with 1000 and waits
  *       (bounded) for the server's answer.
  *   <li>Scripted ({@code -x}, {@code --wait}, {@code --wait-seconds}): sends the {@code -x}
- *       messages, waits for N messages or S seconds, closes with 1000 and exits.
+ *       messages (without {@code -x}, in a pipe: the lines of stdin as they come, its end not
+ *       closing the connection), waits for N messages or S seconds, closes with 1000 and exits.
  *   <li>Echo ({@code --echo}): sends every message back unchanged until the server closes.
  * </ul>
  *
@@ -82,6 +90,8 @@ import picocli.CommandLine.Spec;
             "",
             "With -x it sends those messages instead of reading stdin, then waits for",
             "--wait N messages and/or --wait-seconds S, closes and exits: for scripts.",
+            "Without -x, in a pipe, --wait/--wait-seconds keep the connection open after",
+            "stdin ends, so answers that come later are still printed.",
             "With --echo it sends every message back unchanged until the server closes.",
             ""
         },
@@ -142,9 +152,19 @@ public final class ConnectCommand implements Callable<Integer> {
     @Mixin
     OfferCompressionOption compression = new OfferCompressionOption();
 
+    @Mixin
+    DeflateOfferOptions deflateOffer = new DeflateOfferOptions();
+
+    @Mixin
+    FragmentOptions fragments = new FragmentOptions();
+
+    @Mixin
+    MessageTimeoutOption messageTimeout = new MessageTimeoutOption();
+
     @Option(
             names = "--ping-interval",
-            paramLabel = "SECONDS",
+            paramLabel = "DURATION",
+            converter = Seconds.Converter.class,
             defaultValue = "30",
             description = {
                 "Send a keepalive Ping this often; no Pong within 30 s fails the",
@@ -155,8 +175,21 @@ public final class ConnectCommand implements Callable<Integer> {
     @Option(
             names = "--proxy",
             paramLabel = "URL",
-            description = "Connect through an HTTP proxy (CONNECT): http://[user:password@]host:port")
+            description = {
+                "Connect through a proxy: http://[user:password@]host:port (HTTP CONNECT) or",
+                "socks5://[user:password@]host:port (SOCKS5). Without it: HTTPS_PROXY (wss) or",
+                "HTTP_PROXY (ws), then ALL_PROXY, unless NO_PROXY lists the host; then the JVM's",
+                "ProxySelector (-Dhttps.proxyHost, -DsocksProxyHost, -Djava.net.useSystemProxies)."
+            })
     String proxy;
+
+    @Option(
+            names = "--no-proxy",
+            description = "Connect directly: ignore the environment and the JVM's proxy settings.")
+    boolean noProxy;
+
+    /** The environment proxies are taken from; the process's unless {@link #environment(Map)}. */
+    private Map<String, String> environment = System.getenv();
 
     @Option(
             names = "--reconnect",
@@ -187,8 +220,10 @@ public final class ConnectCommand implements Callable<Integer> {
 
     @Option(
             names = "--wait-seconds",
-            paramLabel = "S",
-            description = "Wait at most S seconds for messages, then close and exit (0 if --wait is not given).")
+            paramLabel = "DURATION",
+            converter = Seconds.Converter.class,
+            description =
+                    "Wait at most this long for messages (e.g. 10, 500ms, 2m), then close and exit (0 if --wait is not given).")
     Double waitSeconds;
 
     private final Console console;
@@ -229,7 +264,7 @@ public final class ConnectCommand implements Callable<Integer> {
         ClientSession.View view =
                 terminal != null ? terminal : new ClientSession.PipeView(console.out(), console.err());
         ClientSession session = new ClientSession(view, binaryFormat, echo, showControl, reconnect);
-        try (WebSocketClient client = client(timeout, secure)) {
+        try (WebSocketClient client = client(uri, timeout, secure)) {
             WebSocket ws;
             try {
                 // The client enforces the timeout itself; the extra time only guards against a hang.
@@ -276,23 +311,32 @@ public final class ConnectCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    private WebSocketClient client(Duration timeout, boolean secure) {
+    private WebSocketClient client(URI uri, Duration timeout, boolean secure) {
         long message = maxMessage.bytes();
+        if (deflateOffer.given() && !compression.compress()) {
+            throw usage("--client-max-window-bits, --server-max-window-bits and --context-takeover need --compress");
+        }
         WebSocketConfig config;
         try {
             config = WebSocketConfig.builder()
-                    .maxMessageSize(message)
-                    .maxFrameSize(message)
+                    .protocol(fragments.applyTo(ProtocolConfig.DEFAULT.toBuilder()
+                            .maxMessageSize(message)
+                            .maxFrameSize(message)
+                            .build()))
                     .connectTimeout(timeout)
                     .handshakeTimeout(timeout)
                     .closeTimeout(CLOSE_TIMEOUT)
-                    .compression(compression.compress())
+                    .messageTimeout(messageTimeout.timeout())
+                    .compression(false)
                     .pingInterval(Duration.ofMillis(Math.round(pingIntervalSeconds * 1000)))
                     // Room for whole pipes and echoes; reading stdin pauses at SEND_WINDOW anyway.
                     .outboundLimit(Math.max(64L << 20, 4 * message))
                     .build();
+            if (compression.compress()) {
+                config = config.toBuilder().compression(deflateOffer.config()).build();
+            }
         } catch (IllegalArgumentException e) {
-            throw usage("--max-message: " + e.getMessage());
+            throw usage(e.getMessage());
         }
         WebSocketClient.Builder b = WebSocketClient.builder().config(config);
         if (!subprotocols.isEmpty()) {
@@ -309,13 +353,38 @@ public final class ConnectCommand implements Callable<Integer> {
             }
             b.tls(insecure.clientTls(spec));
         }
-        if (proxy != null) {
-            b.proxy(Urls.parseProxy(proxy, spec));
+        ProxyConfig via = proxyFor(uri);
+        if (via != null) {
+            b.proxy(via);
         }
         if (reconnect) {
             b.reconnect(ReconnectPolicy.defaults()).queueWhileReconnecting(SEND_WINDOW);
         }
         return b.build();
+    }
+
+    /** Replaces the environment {@code HTTPS_PROXY} and the like are read from (tests, embedding). */
+    public ConnectCommand environment(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+        return this;
+    }
+
+    /** {@code --proxy}, or the environment's and the JVM's proxy for {@code uri} (see {@link SystemProxy}). */
+    private ProxyConfig proxyFor(URI uri) {
+        if (proxy != null && noProxy) {
+            throw usage("--proxy and --no-proxy exclude each other");
+        }
+        if (proxy != null) {
+            return Urls.parseProxy(proxy, spec);
+        }
+        if (noProxy) {
+            return null;
+        }
+        try {
+            return SystemProxy.find(uri, environment, ProxySelector.getDefault());
+        } catch (IllegalArgumentException e) {
+            throw usage("proxy from the environment: " + e.getMessage());
+        }
     }
 
     /** The {@code -H} fields; Origin has its own option, which says what a browser would send. */

@@ -127,6 +127,14 @@ final class ConnectRun {
                 break;
             }
         }
+        if (execute.isEmpty() && !console.terminal()) {
+            // A pipe with --wait/--wait-seconds: its lines are sent as they come, and its end does
+            // not close the connection — the wait does (answers that come after the input ended
+            // are still printed).
+            Thread reader = new Thread(this::sendStdinLines, "duplex-stdin");
+            reader.setDaemon(true); // a read of stdin cannot be interrupted; do not let it hold the JVM
+            reader.start();
+        }
         double seconds = waitSeconds != null ? waitSeconds : waitMessages != null ? DEFAULT_WAIT_SECONDS : 0;
         CompletableFuture<?> enough =
                 waitMessages != null ? session.awaitMessages(waitMessages) : new CompletableFuture<>();
@@ -151,6 +159,20 @@ final class ConnectRun {
             return ExitCode.FAILURE;
         }
         return status;
+    }
+
+    /** Sends each line of stdin until its end (no close: the script's wait decides). */
+    private void sendStdinLines() {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(console.in(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null && !session.closed().isDone()) {
+                if (!send(line)) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            console.err().println("duplex: cannot read stdin: " + e.getMessage());
+        }
     }
 
     private static String fmt(double seconds) {

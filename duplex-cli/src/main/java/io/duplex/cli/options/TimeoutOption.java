@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code --timeout SECONDS}: how long a client ({@code connect}, {@code bench}, {@code inspect})
+ * {@code --timeout DURATION} (plain seconds, or {@code ms}, {@code s}, {@code m}: {@link Seconds}): how long a client ({@code connect}, {@code bench}, {@code inspect})
  * allows to connect and complete an opening handshake.
  *
  * <p>Threading: picocli sets the field while parsing; the command reads it on its own thread
@@ -19,9 +19,11 @@ public final class TimeoutOption {
 
     @Option(
             names = "--timeout",
-            paramLabel = "SECONDS",
+            paramLabel = "DURATION",
+            converter = Seconds.Converter.class,
             defaultValue = "10",
-            description = "Time allowed to connect and complete each opening handshake (default: ${DEFAULT-VALUE}).")
+            description =
+                    "Time allowed to connect and complete each opening handshake, e.g. 10, 5s, 500ms (default: ${DEFAULT-VALUE} s).")
     double seconds;
 
     /**

@@ -15,9 +15,11 @@ import io.duplex.cli.Urls;
 import io.duplex.cli.Usage;
 import io.duplex.cli.VersionProvider;
 import io.duplex.cli.options.ByteSize;
+import io.duplex.cli.options.FragmentOptions;
 import io.duplex.cli.options.HistoryOption;
 import io.duplex.cli.options.ListenOptions;
 import io.duplex.cli.options.MaxMessageOption;
+import io.duplex.cli.options.MessageTimeoutOption;
 import io.duplex.cli.options.PresenceOption;
 import io.duplex.cli.options.RedisOption;
 import io.duplex.deflate.ContextTakeoverBudget;
@@ -96,6 +98,12 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Mixin
     RedisOption redis = new RedisOption();
+
+    @Mixin
+    FragmentOptions fragments = new FragmentOptions();
+
+    @Mixin
+    MessageTimeoutOption messageTimeout = new MessageTimeoutOption();
 
     @Option(names = "--echo", description = "Send every message back unchanged (text as text, binary as binary).")
     boolean echo;
@@ -530,20 +538,21 @@ public final class ServeCommand implements Callable<Integer> {
         long message = maxMessage.bytes();
         long frame = maxFrame != null ? maxFrame : message;
         try {
-            ProtocolConfig protocol = ProtocolConfig.DEFAULT.toBuilder()
+            ProtocolConfig protocol = fragments.applyTo(ProtocolConfig.DEFAULT.toBuilder()
                     .maxMessageSize(message)
                     .maxFrameSize(frame)
-                    .build();
+                    .build());
             DeflateConfig deflate = deflate();
             WebSocketConfig.Builder b = WebSocketConfig.builder()
                     .protocol(protocol)
+                    .messageTimeout(messageTimeout.timeout())
                     // An echoed or broadcast message of the largest size must fit the send queue.
                     .outboundLimit(Math.max(ProtocolConfig.DEFAULT_MAX_SIZE, 4 * message))
                     .originPolicy(originPolicy())
                     .compression(false);
             return (deflate != null ? b.compression(deflate) : b).build();
         } catch (IllegalArgumentException e) {
-            throw usage("--max-message/--max-frame: " + e.getMessage());
+            throw usage("--max-message/--max-frame/--max-fragments/--min-fragment-size: " + e.getMessage());
         }
     }
 
