@@ -96,6 +96,16 @@ public final class WebSocketClient implements AutoCloseable {
         private Scheduler scheduler;
         private RandomGenerator random = new SplittableRandom();
         private long queueWhileReconnecting;
+        private MetricsListener metrics;
+
+        /**
+         * Tells {@code listener} about this client's connections, messages, bytes and drops,
+         * under the route template {@code "client"} (see {@link MetricsListener}; default: none).
+         */
+        public Builder metrics(MetricsListener listener) {
+            this.metrics = listener;
+            return this;
+        }
 
         private Builder() {}
 
@@ -195,7 +205,8 @@ public final class WebSocketClient implements AutoCloseable {
                     reconnect,
                     scheduler,
                     random,
-                    queueWhileReconnecting));
+                    queueWhileReconnecting,
+                    metrics == null ? null : Objects.requireNonNull(metrics.route("client"))));
         }
     }
 }

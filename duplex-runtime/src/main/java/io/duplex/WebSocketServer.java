@@ -83,7 +83,12 @@ public final class WebSocketServer implements AutoCloseable {
 
     /** Publishes to every subscriber of {@code topic}, encoded once. Returns the local count. */
     public int publish(String topic, PreparedMessage message) {
-        return settings.broker().publish(topic, message, null);
+        int recipients = settings.broker().publish(topic, message, null);
+        MetricsListener metrics = settings.metrics();
+        if (metrics != null) {
+            metrics.published(recipients);
+        }
+        return recipients;
     }
 
     public int publish(String topic, CharSequence text) {
@@ -102,6 +107,19 @@ public final class WebSocketServer implements AutoCloseable {
     /** Open connections (including those still in the handshake). */
     public int connectionCount() {
         return running.connectionCount();
+    }
+
+    /**
+     * Bytes the server's connections hold in outbound batches (queued, not yet written), counted
+     * in whole batches; for a gauge. Any thread.
+     */
+    public long bufferedBytes() {
+        return running.bufferedBytes();
+    }
+
+    /** The metrics listener set on the builder, or null. */
+    public MetricsListener metrics() {
+        return settings.metrics();
     }
 
     /**
@@ -141,6 +159,16 @@ public final class WebSocketServer implements AutoCloseable {
         private PresenceEngine presenceEngine;
         private final Map<String, PresenceOptions> presence = new LinkedHashMap<>();
         private PresenceIdentity presenceIdentity = PresenceIdentity.anonymous();
+        private MetricsListener metrics;
+
+        /**
+         * Tells {@code listener} about connections, handshakes, messages, bytes, drops and
+         * publishes (see {@link MetricsListener}; default: none, at no cost).
+         */
+        public Builder metrics(MetricsListener listener) {
+            this.metrics = listener;
+            return this;
+        }
 
         /**
          * Presence on the topics named {@code pattern} (an exact name, or a prefix ending in {@code
@@ -333,7 +361,8 @@ public final class WebSocketServer implements AutoCloseable {
                     presenceEngine != null ? presenceEngine : new InMemoryPresenceEngine(),
                     new TopicPatterns<>(presence, null),
                     presenceIdentity,
-                    maxStreamSubscriptions);
+                    maxStreamSubscriptions,
+                    metrics);
         }
 
         /**

@@ -175,7 +175,10 @@ public final class Acceptor {
      * Over a limit: 503 with Retry-After (RFC 7231 §6.6.4, §7.1.3), written on a fresh socket whose
      * send buffer is empty, so one non-blocking write takes it all.
      */
-    private static void refuse(SocketChannel ch, String reason) {
+    private void refuse(SocketChannel ch, String reason) {
+        if (settings.metrics() != null) {
+            settings.metrics().handshake(null, 503);
+        }
         byte[] body = (reason + "\n").getBytes(StandardCharsets.US_ASCII);
         String head = "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Type: text/plain\r\n"
                 + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
@@ -208,7 +211,8 @@ public final class Acceptor {
                     settings.handlerExecutor(),
                     settings.broker(),
                     settings.http(),
-                    settings.config().headLimits());
+                    settings.config().headLimits(),
+                    settings.metrics());
             Connection c = new Connection(loop, settings.config(), engineConfig, transport, upgrade, gone -> {
                 // Released before removal: whoever sees the set drained sees the counts drained too.
                 limits.release(address);

@@ -2,6 +2,7 @@ package io.duplex.internal;
 
 import io.duplex.ProxyConfig;
 import io.duplex.ReconnectPolicy;
+import io.duplex.RouteMetrics;
 import io.duplex.Scheduler;
 import io.duplex.TlsConfig;
 import io.duplex.WebSocketConfig;
@@ -26,6 +27,7 @@ import java.util.random.RandomGenerator;
  * @param proxy an HTTP CONNECT proxy, or null
  * @param reconnect the reconnection policy, or null for none
  * @param scheduler times reconnection attempts, or null for the client's event loop
+ * @param metrics the metrics of the client's connections (route template {@code "client"}), or null
  */
 public record ClientSettings(
         WebSocketConfig config,
@@ -38,7 +40,8 @@ public record ClientSettings(
         ReconnectPolicy reconnect,
         Scheduler scheduler,
         RandomGenerator random,
-        long queueWhileReconnecting) {
+        long queueWhileReconnecting,
+        RouteMetrics metrics) {
 
     public ClientSettings {
         Objects.requireNonNull(config);

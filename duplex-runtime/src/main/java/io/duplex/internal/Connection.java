@@ -1,6 +1,7 @@
 package io.duplex.internal;
 
 import io.duplex.ReadyState;
+import io.duplex.RouteMetrics;
 import io.duplex.SendResult;
 import io.duplex.SlowConsumerPolicy;
 import io.duplex.WebSocketConfig;
@@ -61,6 +62,13 @@ public final class Connection extends SocketIo implements EventLoop.Ticking {
     private Upgrade upgrade;
 
     private final Listener listener;
+    /**
+     * The metrics of this connection's route, or null (then no hook is called): set once, before
+     * {@link #open}, on the loop.
+     */
+    private RouteMetrics metrics;
+    /** Whether this end started the close (its Close frame first, a failure, an abort). */
+    private boolean closedHere;
 
     private volatile Lifecycle lifecycle;
     private Protocol protocol;
@@ -113,6 +121,11 @@ public final class Connection extends SocketIo implements EventLoop.Ticking {
         return loop;
     }
 
+    /** The metrics this connection reports to from now on (null: none); before {@link #open}. */
+    public void metrics(RouteMetrics metrics) {
+        this.metrics = metrics;
+    }
+
     /** Extends the handshake deadline (e.g. after the TCP connect, for the rest). */
     public void handshakeDeadline(long nanosFromNow) {
         handshakeDeadline = System.nanoTime() + nanosFromNow;
@@ -147,6 +160,9 @@ public final class Connection extends SocketIo implements EventLoop.Ticking {
         lastActivity = now;
         if (!config.pingInterval().isZero()) {
             pingDue = now + config.pingInterval().toNanos();
+        }
+        if (metrics != null) {
+            metrics.opened();
         }
         socket.opened(this);
         if (rest != null && rest.hasRemaining() && lifecycle == Lifecycle.OPEN) {
@@ -220,6 +236,9 @@ public final class Connection extends SocketIo implements EventLoop.Ticking {
         if (l == Lifecycle.UPGRADE) {
             upgrade.onData(this, buf);
         } else if (l.readsFrames()) {
+            if (metrics != null) {
+                metrics.bytesIn(buf.remaining());
+            }
             protocol.receive(buf);
             afterReceive();
             afterProtocol();
@@ -246,15 +265,24 @@ public final class Connection extends SocketIo implements EventLoop.Ticking {
         if (event instanceof Event.Text t) {
             lastActivity = System.nanoTime();
             messageStarted = 0;
+            if (metrics != null) {
+                metrics.messageIn();
+            }
             ws.dispatchText(t.text());
         } else if (event instanceof Event.Binary b) {
             lastActivity = System.nanoTime();
             messageStarted = 0;
+            if (metrics != null) {
+                metrics.messageIn();
+            }
             ws.dispatchBinary(b.data());
         } else if (event instanceof Event.Fragment f) {
             lastActivity = System.nanoTime();
             if (f.last()) {
                 messageStarted = 0;
+                if (metrics != null) {
+                    metrics.messageIn();
+                }
             }
             ws.dispatchFragment(f.data(), f.text(), f.last());
         } else if (event instanceof Event.Ping p) {
@@ -265,11 +293,22 @@ public final class Connection extends SocketIo implements EventLoop.Ticking {
                 ws.dispatchPing(p.data());
             }
         } else if (event instanceof Event.Pong p) {
+            if (metrics != null && pongDeadline != 0 && p.data().remaining() == Long.BYTES) {
+                // Our keepalive Pings carry their send time (tickOpen); an unsolicited or foreign
+                // Pong may not, so only a plausible, non-negative round trip is reported.
+                long rtt = System.nanoTime() - p.data().getLong(p.data().position());
+                if (rtt >= 0 && rtt <= config.pongTimeout().toNanos()) {
+                    metrics.pingRoundTrip(rtt);
+                }
+            }
             pongDeadline = 0; // solicited or not (RFC 6455 §5.5.3): nothing is outstanding now
             ws.dispatchPong(p.data());
         } else if (event instanceof Event.Close c) {
             if (lifecycle.compareTo(Lifecycle.CLOSED) < 0) {
                 lifecycle = Lifecycle.CLOSED; // the handler sees readyState CLOSED in onClose
+            }
+            if (metrics != null) {
+                metrics.closed(c.code(), closedHere || c.violation() != null);
             }
             ws.dispatchClose(c);
         }
@@ -318,11 +357,8 @@ public final class Connection extends SocketIo implements EventLoop.Ticking {
      * {@code onDrain}.
      */
     SendResult send(Outgoing message) {
-        if (lifecycle != Lifecycle.OPEN || !protocol.canSend()) {
-            return SendResult.DROPPED;
-        }
-        if (!admits(message.size())) {
-            return SendResult.DROPPED;
+        if (lifecycle != Lifecycle.OPEN || !protocol.canSend() || !admits(message.size())) {
+            return dropped();
         }
         write(message);
         // Measured after the send: a large payload the socket took at once is not buffered.
@@ -334,12 +370,9 @@ public final class Connection extends SocketIo implements EventLoop.Ticking {
      * and hands {@code message} to the loop, where messages from one thread go out in order.
      */
     SendResult handOver(Outgoing message) {
-        if (lifecycle != Lifecycle.OPEN) {
-            return SendResult.DROPPED;
-        }
         long size = message.size();
-        if (!admits(size)) {
-            return SendResult.DROPPED;
+        if (lifecycle != Lifecycle.OPEN || !admits(size)) {
+            return dropped();
         }
         boolean above = bufferedAmount() + size > config.highWaterMark();
         // Counted from now until framed, in the same number the queue is counted in, so no
@@ -386,20 +419,37 @@ public final class Connection extends SocketIo implements EventLoop.Ticking {
                     "slow consumer {0}: {1} reached, closing",
                     ws,
                     withinBudget ? "outbound limit" : "server-wide outbound budget");
-            onLoop(() -> failNow(CloseCodes.POLICY_VIOLATION, "slow consumer"));
+            onLoop(() -> slowConsumer(CloseCodes.POLICY_VIOLATION, "slow consumer"));
         }
         return false;
+    }
+
+    /** Fails a consumer that does not keep up ({@code code} 1008 or 1013), once. */
+    void slowConsumer(int code, String reason) {
+        if (isDestroyed()) {
+            return;
+        }
+        if (metrics != null) {
+            metrics.slowConsumerClosed();
+        }
+        failNow(code, reason);
     }
 
     private void write(Outgoing message) {
         if (message instanceof Outgoing.Text t) {
             protocol.sendText(t.text());
+            messageOut();
         } else if (message instanceof Outgoing.Binary b) {
             protocol.sendBinary(b.data());
+            messageOut();
         } else if (message instanceof Outgoing.Prepared p) {
             protocol.sendPrepared(p.message());
+            messageOut();
         } else if (message instanceof Outgoing.Fragment f) {
             protocol.sendFragment(f.text(), f.data(), f.last());
+            if (f.last()) {
+                messageOut();
+            }
         } else if (message instanceof Outgoing.Ping p) {
             protocol.sendPing(p.data());
         } else if (message instanceof Outgoing.Pong p) {
@@ -407,6 +457,24 @@ public final class Connection extends SocketIo implements EventLoop.Ticking {
         }
         lastActivity = System.nanoTime();
         afterProtocol();
+    }
+
+    private void messageOut() {
+        if (metrics != null) {
+            metrics.messageOut();
+        }
+    }
+
+    /** The metrics of this connection's route, or null. */
+    RouteMetrics metrics() {
+        return metrics;
+    }
+
+    private SendResult dropped() {
+        if (metrics != null) {
+            metrics.dropped();
+        }
+        return SendResult.DROPPED;
     }
 
     /** A BUFFERED answer promises an {@code onDrain}, whatever the flush finds. */
@@ -434,6 +502,9 @@ public final class Connection extends SocketIo implements EventLoop.Ticking {
 
     /** The engine's output, and raw bytes: queued on the socket. */
     private void output(ByteBuffer header, ByteBuffer payload) {
+        if (metrics != null && protocol != null) {
+            metrics.bytesOut(header.remaining() + payload.remaining());
+        }
         try {
             if (queue(header, payload) && lifecycle == Lifecycle.OPEN) {
                 // Corking batches a burst, but not past the high-water mark: write it out now so a
@@ -505,6 +576,7 @@ public final class Connection extends SocketIo implements EventLoop.Ticking {
             return;
         }
         lifecycle = Lifecycle.CLOSING;
+        closedHere = true;
         protocol.sendClose(code, reason);
         afterProtocol();
     }
@@ -545,6 +617,7 @@ public final class Connection extends SocketIo implements EventLoop.Ticking {
         if (isDestroyed()) {
             return;
         }
+        closedHere = true;
         if (protocol != null) {
             protocol.fail(code, reason);
             flush();
@@ -627,6 +700,12 @@ public final class Connection extends SocketIo implements EventLoop.Ticking {
 
     /** Closes at once without a close handshake; the handler sees 1006 if it had not seen a close. */
     public void abort() {
+        closedHere = true;
+        drop();
+    }
+
+    /** As {@link #abort}, for a connection the socket failed under (not this end's decision). */
+    private void drop() {
         if (protocol != null) {
             protocol.receiveEof(); // delivers 1006 unless a close was already delivered
         } else if (!isDestroyed()) {
@@ -647,7 +726,7 @@ public final class Connection extends SocketIo implements EventLoop.Ticking {
             destroy();
             return;
         }
-        abort();
+        drop();
     }
 
     /** Frees the socket and every pooled buffer; idempotent. */

@@ -171,6 +171,7 @@ public final class Dialer {
                     result);
             Connection c =
                     new Connection(loop, settings.config(), engineConfig, transport, upgrade, connections::remove);
+            c.metrics(settings.metrics());
             connections.add(c);
             boolean connected = ch.connect(address);
             // Until connected, the connect timeout; then the handshake timeout (Connection).

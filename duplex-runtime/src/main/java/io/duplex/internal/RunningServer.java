@@ -21,6 +21,7 @@ public final class RunningServer {
     private final ConnectionSet connections = new ConnectionSet();
     private final ConnectionLimits limits;
     private final Acceptor acceptor;
+    private final OutboundBudget budget;
     private volatile boolean stopping;
 
     /**
@@ -33,11 +34,8 @@ public final class RunningServer {
         ProtocolConfig engineConfig = Connection.engineConfig(settings.config().protocol());
         this.limits = new ConnectionLimits(
                 settings.config().maxConnections(), settings.config().maxConnectionsPerAddress());
-        this.loops = new EventLoopGroup(
-                "duplex-server",
-                settings.eventLoops(),
-                settings.tick(),
-                new OutboundBudget(settings.config().outboundBudget()));
+        this.budget = new OutboundBudget(settings.config().outboundBudget());
+        this.loops = new EventLoopGroup("duplex-server", settings.eventLoops(), settings.tick(), budget);
         try {
             this.acceptor = new Acceptor(settings, engineConfig, loops, connections, limits);
         } catch (IOException | RuntimeException e) {
@@ -53,6 +51,11 @@ public final class RunningServer {
     /** Open connections, those still in the handshake included. */
     public int connectionCount() {
         return limits.open();
+    }
+
+    /** Bytes held in outbound batches by this server's connections. */
+    public long bufferedBytes() {
+        return budget.held();
     }
 
     /**

@@ -2,9 +2,11 @@ package io.duplex.internal;
 
 import io.duplex.Broker;
 import io.duplex.History;
+import io.duplex.MetricsListener;
 import io.duplex.PresenceEngine;
 import io.duplex.PresenceIdentity;
 import io.duplex.PresenceOptions;
+import io.duplex.RouteMetrics;
 import io.duplex.StreamEngine;
 import io.duplex.TlsConfig;
 import io.duplex.WebSocketConfig;
@@ -33,6 +35,8 @@ import java.util.concurrent.Executor;
  * @param presence which topics have presence (null: none)
  * @param presenceIdentity who a connection is, for presence
  * @param maxStreamSubscriptions the most stream subscriptions one socket may hold
+ * @param metrics told what the server does, or null; each route gets its {@link RouteMetrics}
+ *     (asked for once per route template here)
  */
 public record ServerSettings(
         String host,
@@ -52,7 +56,8 @@ public record ServerSettings(
         PresenceEngine presenceEngine,
         TopicPatterns<PresenceOptions> presence,
         PresenceIdentity presenceIdentity,
-        int maxStreamSubscriptions) {
+        int maxStreamSubscriptions,
+        MetricsListener metrics) {
 
     public ServerSettings {
         Objects.requireNonNull(host);
@@ -64,15 +69,30 @@ public record ServerSettings(
         Objects.requireNonNull(presence);
         Objects.requireNonNull(presenceIdentity);
         // Order does not matter: routes are looked up by exact path, then "*".
-        routes = Map.copyOf(routes);
+        routes = Map.copyOf(named(routes, "", metrics));
         Objects.requireNonNull(http);
         // Longest prefix first, so the most specific one wins.
         Map<String, ServerUpgrade.Route> sorted = new java.util.LinkedHashMap<>();
-        prefixRoutes.entrySet().stream()
+        named(prefixRoutes, "*", metrics).entrySet().stream()
                 .sorted((a, b) ->
                         Integer.compare(b.getKey().length(), a.getKey().length()))
                 .forEach(e -> sorted.put(e.getKey(), e.getValue()));
         prefixRoutes = java.util.Collections.unmodifiableMap(sorted);
+    }
+
+    /**
+     * Each route with its template (its key, plus {@code suffix}) and, with a listener, the metrics
+     * of that template.
+     */
+    private static Map<String, ServerUpgrade.Route> named(
+            Map<String, ServerUpgrade.Route> routes, String suffix, MetricsListener metrics) {
+        Map<String, ServerUpgrade.Route> named = new java.util.LinkedHashMap<>();
+        routes.forEach((key, r) -> {
+            String template = key + suffix;
+            RouteMetrics m = metrics == null ? null : Objects.requireNonNull(metrics.route(template));
+            named.put(key, new ServerUpgrade.Route(r.handler(), r.upgrader(), template, m));
+        });
+        return named;
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.duplex.internal;
 
 import io.duplex.Broker;
+import io.duplex.MetricsListener;
+import io.duplex.RouteMetrics;
 import io.duplex.UpgradeDecision;
 import io.duplex.UpgradeRequest;
 import io.duplex.Upgrader;
@@ -38,8 +40,18 @@ public final class ServerUpgrade implements Connection.Upgrade {
     /** A deadline far enough away not to fire (about 100 years) while a request is held. */
     private static final long HELD = 100L * 365 * 24 * 3600 * 1_000_000_000L;
 
-    /** Where a path leads. */
-    public record Route(WebSocketHandler handler, Upgrader upgrader) {}
+    /**
+     * Where a path leads.
+     *
+     * @param template the route as registered ({@code "/chat"}, {@code "/rooms/*"}, {@code "*"}),
+     *     the only route name metrics see; null until the server's settings are frozen
+     * @param metrics the route's metrics, or null without a {@link MetricsListener}
+     */
+    public record Route(WebSocketHandler handler, Upgrader upgrader, String template, RouteMetrics metrics) {
+        public Route(WebSocketHandler handler, Upgrader upgrader) {
+            this(handler, upgrader, null, null);
+        }
+    }
 
     /** Dropped once the head is parsed: an idle connection keeps no handshake state. */
     private HttpHeadParser parser;
@@ -51,6 +63,9 @@ public final class ServerUpgrade implements Connection.Upgrade {
     private final Broker broker;
     private final HttpRoutes http;
     private final HttpHeadLimits headLimits;
+    /** The server's metrics, or null. */
+    private final MetricsListener metrics;
+
     private boolean done;
     /** The plain HTTP request being read or answered, or null. */
     private HttpExchangeImpl exchange;
@@ -68,6 +83,21 @@ public final class ServerUpgrade implements Connection.Upgrade {
             Broker broker,
             HttpRoutes http,
             HttpHeadLimits headLimits) {
+        this(parser, handshake, routes, staticFiles, handlerExecutor, broker, http, headLimits, null);
+    }
+
+    /** As above, telling {@code metrics} (null: none) how each handshake was answered. */
+    public ServerUpgrade(
+            HttpHeadParser parser,
+            ServerHandshake handshake,
+            Function<String, Route> routes,
+            StaticFiles staticFiles,
+            Executor handlerExecutor,
+            Broker broker,
+            HttpRoutes http,
+            HttpHeadLimits headLimits,
+            MetricsListener metrics) {
+        this.metrics = metrics;
         this.http = http;
         this.headLimits = headLimits;
         this.parser = parser;
@@ -106,6 +136,7 @@ public final class ServerUpgrade implements Connection.Upgrade {
         try {
             head = parser.parse(in);
         } catch (HandshakeException e) {
+            handshakeAnswered(null, e.status());
             reject(c, e.status(), e.getMessage(), e.headers());
             in.position(in.limit());
             return;
@@ -130,6 +161,7 @@ public final class ServerUpgrade implements Connection.Upgrade {
         }
         Outcome outcome = handshake.validate(request);
         if (outcome instanceof Outcome.Rejected r) {
+            handshakeAnswered(null, r.status());
             reject(c, r.status(), r.reason(), r.extraHeaders());
             in.position(in.limit());
             return;
@@ -138,6 +170,7 @@ public final class ServerUpgrade implements Connection.Upgrade {
         Route route = routes.apply(accepted.path());
         if (route == null) {
             closeAll(accepted);
+            handshakeAnswered(null, 404);
             reject(c, 404, "no WebSocket endpoint at this path", Headers.EMPTY);
             in.position(in.limit());
             return;
@@ -161,6 +194,7 @@ public final class ServerUpgrade implements Connection.Upgrade {
         }
         if (decision instanceof UpgradeDecision.Reject r) {
             closeAll(accepted);
+            handshakeAnswered(route.template(), r.status());
             reject(c, r.status(), r.reason(), r.headers());
             in.position(in.limit());
             return;
@@ -172,6 +206,7 @@ public final class ServerUpgrade implements Connection.Upgrade {
                 // RFC 6455 §4.2.2: the server may only pick a subprotocol the client offered.
                 closeAll(accepted);
                 LOG.log(Level.WARNING, "upgrader chose a subprotocol the client did not offer");
+                handshakeAnswered(route.template(), 500);
                 reject(c, 500, "internal error", Headers.EMPTY);
                 in.position(in.limit());
                 return;
@@ -199,6 +234,8 @@ public final class ServerUpgrade implements Connection.Upgrade {
                 (InetSocketAddress) ch.getLocalAddress(),
                 accept.attachment());
         ws.broker(broker);
+        handshakeAnswered(route.template(), 101);
+        c.metrics(route.metrics());
         c.open(Role.SERVER, accepted.extensions(), ws, in);
     }
 
@@ -317,6 +354,12 @@ public final class ServerUpgrade implements Connection.Upgrade {
             out.put(stash);
         }
         return out.put(in).flip();
+    }
+
+    private void handshakeAnswered(String template, int status) {
+        if (metrics != null) {
+            metrics.handshake(template, status);
+        }
     }
 
     private static void closeAll(Outcome.Accepted accepted) {

@@ -111,7 +111,13 @@ public final class WebSocketImpl implements WebSocket {
 
     @Override
     public int publish(String topic, PreparedMessage message) {
-        return requireBroker().publish(topic, message, this);
+        int recipients = requireBroker().publish(topic, message, this);
+        Connection c = connection;
+        io.duplex.RouteMetrics metrics = c == null ? null : c.metrics();
+        if (metrics != null) {
+            metrics.published(recipients);
+        }
+        return recipients;
     }
 
     /** Whether this is a server's socket (it has a broker), which may subscribe. */
@@ -178,7 +184,7 @@ public final class WebSocketImpl implements WebSocket {
         if (c.send(new Outgoing.Prepared(message.framed())) != SendResult.DROPPED) {
             return true;
         }
-        c.failNow(CloseCodes.TRY_AGAIN_LATER, "slow consumer: resume from your last position");
+        c.slowConsumer(CloseCodes.TRY_AGAIN_LATER, "slow consumer: resume from your last position");
         return false;
     }
 

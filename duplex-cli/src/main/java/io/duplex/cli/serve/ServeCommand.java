@@ -79,6 +79,7 @@ import picocli.CommandLine.Spec;
             "  duplex serve --port 0 --echo --quiet --max-message 64m",
             "  duplex serve --port 8443 --echo --tls-cert cert.pem --tls-key key.pem",
             "  duplex serve --echo --static ./public --origin https://app.example.com",
+            "  duplex serve --echo --metrics 9102",
             "  duplex serve --topics --history 'chat.*=1000/10m' --history news=100",
             "  duplex serve --topics --presence 'room.*'"
         })
@@ -232,6 +233,19 @@ public final class ServeCommand implements Callable<Integer> {
     Integer eventLoops;
 
     @Option(
+            names = "--metrics",
+            paramLabel = "PORT",
+            description = {
+                "Serve Prometheus metrics on http://HOST:PORT/metrics (HOST from --host; 0: a free",
+                "port): connections, handshakes, closes, messages, bytes, drops, publishes, ping",
+                "round trips by route, and the Redis broker's relay counters with --redis."
+            })
+    Integer metricsPort;
+
+    /** The --metrics endpoint, closed after the server stops. */
+    private volatile MetricsEndpoint metricsEndpoint;
+
+    @Option(
             names = {"-q", "--quiet"},
             description = "Do not log connections opened and closed.")
     boolean quiet;
@@ -272,9 +286,19 @@ public final class ServeCommand implements Callable<Integer> {
         }
         WebSocketServer server;
         try {
+            if (metricsPort != null) {
+                metricsEndpoint = MetricsEndpoint.start(listen.host(), metricsPort);
+                builder.metrics(metricsEndpoint.metrics());
+            }
             server = builder.start();
             running = server;
+        } catch (IOException e) {
+            closeRedisClients();
+            started.completeExceptionally(e);
+            console.err().println("duplex: cannot listen for --metrics on port " + metricsPort + ": " + e.getMessage());
+            return ExitCode.FAILURE;
         } catch (UncheckedIOException | IllegalArgumentException e) {
+            closeMetrics();
             closeRedisClients();
             started.completeExceptionally(e);
             console.err().println("duplex: " + e.getMessage());
@@ -293,6 +317,12 @@ public final class ServeCommand implements Callable<Integer> {
         if (topicsHandler != null) {
             topicsHandler.bind(server);
         }
+        if (metricsEndpoint != null) {
+            metricsEndpoint.bind(server);
+            console.err()
+                    .println("metrics on http://" + Urls.hostForUrl(listen.host()) + ":" + metricsEndpoint.port()
+                            + "/metrics");
+        }
         started.complete(server);
         awaitStopRequest();
         try {
@@ -300,6 +330,7 @@ public final class ServeCommand implements Callable<Integer> {
             if (socketIoServer != null) {
                 socketIoServer.close();
             }
+            closeMetrics();
             closeRedisClients();
             if (!quiet) {
                 console.err().println("stopped");
@@ -310,6 +341,18 @@ public final class ServeCommand implements Callable<Integer> {
         }
         hook.close();
         return ExitCode.OK;
+    }
+
+    /** The port the --metrics endpoint listens on, or -1 without one; once {@link #started()}. */
+    public int metricsPort() {
+        MetricsEndpoint m = metricsEndpoint;
+        return m == null ? -1 : m.port();
+    }
+
+    private void closeMetrics() {
+        if (metricsEndpoint != null) {
+            metricsEndpoint.close();
+        }
     }
 
     /** Closes the Redis broker and engines, if any: after the server, which uses them. */
@@ -360,6 +403,9 @@ public final class ServeCommand implements Callable<Integer> {
     /** Validates the options (each mistake a usage error, exit 2) and builds the server. */
     WebSocketServer.Builder configure() {
         int port = listen.port();
+        if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
+            throw usage("--metrics must be a port 0..65535: " + metricsPort);
+        }
         if (eventLoops != null && eventLoops < 1) {
             throw usage("--event-loops must be at least 1: " + eventLoops);
         }

@@ -1,0 +1,47 @@
+package io.duplex;
+
+/**
+ * What a server or client tells its metrics: the listener SPI the runtime publishes to, so that a
+ * metrics library (module {@code duplex-micrometer}, or your own) can count without the runtime
+ * depending on one. Set it with {@link WebSocketServer.Builder#metrics} or {@link
+ * WebSocketClient.Builder#metrics}; without one the runtime makes no call and allocates nothing
+ * (each hook is one null check of a field).
+ *
+ * <p>Events of one connection go to the {@link RouteMetrics} of its route, asked for once per route
+ * <em>template</em> by {@link #route(String)} when the server starts: the exact path a route was
+ * registered with ({@code "/chat"}), a prefix route's prefix followed by {@code *} ({@code
+ * "/rooms/*"}), or {@code "*"} — never the requested path or any other value a client chose, so tags
+ * built from it have bounded cardinality. A client asks for the template {@code "client"}.
+ * Gauges (connections open, buffered bytes) are read from the server's getters ({@link
+ * WebSocketServer#connectionCount()}, {@link WebSocketServer#bufferedBytes()}), not pushed.
+ *
+ * <p>Threading: every method may be called concurrently from several threads — the event loops,
+ * and, for {@link RouteMetrics#dropped()} and {@link #published}, whatever thread sends or
+ * publishes. Implementations must be thread-safe, must not block and should not allocate (an
+ * increment of a {@code LongAdder} is the right cost). The runtime does not catch what they
+ * throw: on an event loop it costs the connection at hand, on a sending thread it reaches the
+ * caller of {@code send} or {@code publish}.
+ */
+public interface MetricsListener {
+    /**
+     * The metrics of one route, called once per route template when the server starts (once per
+     * client with {@code "client"}).
+     */
+    RouteMetrics route(String template);
+
+    /**
+     * An opening handshake or HTTP request the server answered: {@code status} 101 when upgraded,
+     * else the HTTP status of the rejection (400/403/404/426… from validation, the upgrader's
+     * status, 503 when a connection limit or a stopping server refused the socket).
+     *
+     * @param template the route template, or null when the request was answered before it was
+     *     routed (malformed, failed validation, no route, refused at accept)
+     */
+    default void handshake(String template, int status) {}
+
+    /** {@link WebSocketServer#publish} reached {@code recipients} local subscribers. */
+    default void published(int recipients) {}
+
+    /** A listener that does nothing, for code that wants one rather than null. */
+    MetricsListener NONE = template -> RouteMetrics.NONE;
+}
