@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 class EngineProtocolTest {
     final HttpClient http = HttpClient.newHttpClient();
     final BlockingQueue<String> reasons = new LinkedBlockingQueue<>();
+    final BlockingQueue<String> connected = new LinkedBlockingQueue<>();
     SocketIoServer io;
     WebSocketServer server;
 
@@ -31,15 +32,20 @@ class EngineProtocolTest {
     }
 
     void start(Duration ping) {
+        start(ping, ping);
+    }
+
+    void start(Duration pingInterval, Duration pingTimeout) {
         if (server != null) {
             stop();
         }
         io = SocketIoServer.builder()
-                .pingInterval(ping)
-                .pingTimeout(ping)
+                .pingInterval(pingInterval)
+                .pingTimeout(pingTimeout)
                 .maxHttpBufferSize(1000)
                 .build();
         io.sockets().on("connection", s -> {
+            connected.add(s.id());
             s.onDisconnect(reasons::add);
             s.on("echo", (args, ack) -> s.emit("echo", args.toArray()));
         });
@@ -128,9 +134,12 @@ class EngineProtocolTest {
 
     @Test
     void aClientThatDoesNotAnswerPingsTimesOut() throws Exception {
-        start(Duration.ofSeconds(1));
+        // The first ping comes 3 s after the handshake, so the namespace connect below is in
+        // before the session can time out even on a loaded machine; then 1 s without a pong.
+        start(Duration.ofSeconds(3), Duration.ofSeconds(1));
         String sid = handshake();
         post("EIO=4&transport=polling&sid=" + sid, "40");
+        assertThat(Await.poll(connected)).as("the socket connected").isNotNull();
         // The server pings (a "2" waits for the next poll); no pong follows.
         assertThat(Await.poll(reasons)).isEqualTo(DisconnectReason.PING_TIMEOUT);
         Await.eventually("session gone", () -> io.sessionCount() == 0);
