@@ -7,9 +7,13 @@ import io.duplex.InMemoryStreamEngine;
 import io.duplex.Position;
 import io.duplex.PreparedMessage;
 import io.duplex.StreamEngine;
+import io.duplex.StreamError;
+import io.duplex.StreamException;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongPredicate;
 
 /**
@@ -22,7 +26,9 @@ import java.util.function.LongPredicate;
  *       see the epoch change;
  *   <li>{@link #loseLiveDeliveries(LongPredicate)} keeps publications whose offsets match from
  *       reaching this node live (they are still stored), as a node whose connection to the store
- *       dropped for a while.
+ *       dropped for a while;
+ *   <li>{@link #refuseListens(boolean)} fails every listen with {@code UNAVAILABLE}, as a store
+ *       that cannot be reached: subscribes are answered 5001 until it is lifted.
  * </ul>
  *
  * <p>Threading: safe from any thread, as its delegate; {@link #loseStore()} from the test thread
@@ -33,6 +39,8 @@ public final class FaultyStreamEngine implements StreamEngine {
     private volatile InMemoryStreamEngine delegate = new InMemoryStreamEngine();
     private volatile Sink sink;
     private volatile LongPredicate lost = offset -> false;
+    private volatile boolean refusing;
+    private final AtomicInteger refused = new AtomicInteger();
 
     @Override
     public void start(Sink sink) {
@@ -69,8 +77,22 @@ public final class FaultyStreamEngine implements StreamEngine {
         return delegate.history(topic, query, history);
     }
 
+    /** While on, every listen fails with {@code UNAVAILABLE}. */
+    public void refuseListens(boolean on) {
+        this.refusing = on;
+    }
+
+    /** Listens refused so far. */
+    public int refusedListens() {
+        return refused.get();
+    }
+
     @Override
     public CompletionStage<Void> listen(String topic) {
+        if (refusing) {
+            refused.incrementAndGet();
+            return CompletableFuture.failedFuture(new StreamException(StreamError.UNAVAILABLE, "store unreachable"));
+        }
         listened.add(topic);
         return delegate.listen(topic);
     }

@@ -12,6 +12,9 @@ import java.lang.System.Logger.Level;
 final class Replies {
     private static final System.Logger LOG = System.getLogger(Replies.class.getName());
     private static final int NOT_SUBSCRIBED = 4008;
+    private static final int UNAVAILABLE = 5001;
+    private static final long FIRST_RETRY_MILLIS = 50;
+    private static final long MAX_RETRY_MILLIS = 5_000;
 
     private Replies() {}
 
@@ -83,6 +86,14 @@ final class Replies {
         Pending pending = session.take(m.id());
         if (pending == null) {
             LOG.log(Level.WARNING, "the topics server reported: {0}", e.getMessage());
+        } else if (pending instanceof Pending.Subscribe p && m.code() == UNAVAILABLE) {
+            // Transient (the server is starting, or its stream engine is unreachable): the
+            // subscription is not refused but asked again, with full-jitter backoff up to 5 s.
+            Subscription s = p.subscription();
+            long cap = Math.min(MAX_RETRY_MILLIS, FIRST_RETRY_MILLIS << Math.min(s.retries, 10));
+            LOG.log(Level.DEBUG, "subscribe to {0} unavailable ({1}); retrying", s.topic(), m.message());
+            session.retryLater(
+                    s, java.util.concurrent.ThreadLocalRandom.current().nextLong(1, cap + 1));
         } else if (pending instanceof Pending.Subscribe p) {
             if (session.refuse(p.subscription())) {
                 p.subscription().listener().onError(m.code(), m.message());

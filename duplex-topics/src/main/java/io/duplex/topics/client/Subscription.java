@@ -21,6 +21,8 @@ public final class Subscription {
     boolean confirmed;
     /** Not unsubscribed and not refused. */
     boolean active = true;
+    /** Subscribes the server answered UNAVAILABLE in a row, for the retry backoff. */
+    volatile int retries;
 
     Subscription(TopicsSession session, String topic, TopicListener listener, SubscribeOptions options) {
         this.session = session;

@@ -329,8 +329,26 @@ final class TopicsSession implements WebSocketHandler {
             return false;
         }
         s.confirmed = true;
+        s.retries = 0;
         s.position(position);
         return true;
+    }
+
+    /**
+     * The server could not serve a subscribe now (UNAVAILABLE: it is starting, or its stream engine
+     * is unreachable): it is sent again after {@code delayMillis}, on the connection open then, if
+     * the subscription is still wanted and still unanswered. A new connection resubscribes anyway.
+     */
+    void retryLater(Subscription s, long delayMillis) {
+        java.util.concurrent.CompletableFuture.delayedExecutor(delayMillis, java.util.concurrent.TimeUnit.MILLISECONDS)
+                .execute(() -> {
+                    synchronized (this) {
+                        if (!closed && open && s.active && !s.confirmed && topics.get(s.topic()) == s) {
+                            s.retries++;
+                            sendSubscribe(s);
+                        }
+                    }
+                });
     }
 
     /** Forgets a subscription the server refused; false when it was ended meanwhile. */

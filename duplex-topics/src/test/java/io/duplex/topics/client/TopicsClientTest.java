@@ -15,6 +15,7 @@ import io.duplex.PreparedMessage;
 import io.duplex.ReconnectPolicy;
 import io.duplex.StreamEngine;
 import io.duplex.StreamException;
+import io.duplex.testkit.FaultyStreamEngine;
 import io.duplex.topics.client.RecordingListener.Pub;
 import io.duplex.topics.client.RecordingListener.Subscribed;
 import java.time.Duration;
@@ -67,6 +68,27 @@ class TopicsClientTest {
                 .build());
         await(client.connect());
         return client;
+    }
+
+    /**
+     * UNAVAILABLE (5001: the server is starting, or its store is unreachable) is transient: the
+     * client asks again with backoff instead of ending the subscription, and once the store is
+     * back the subscription is answered and publications flow.
+     */
+    @Test
+    void aSubscribeAnsweredUnavailableIsRetriedUntilTheServerCanServeIt() {
+        FaultyStreamEngine engine = new FaultyStreamEngine();
+        engine.refuseListens(true);
+        TopicsTestServer server = closeLater(TopicsTestServer.start(0, engine));
+        TopicsClient client = connected(server);
+        RecordingListener listener = new RecordingListener();
+        client.subscribe("news", listener);
+        io.duplex.testkit.Await.eventually("refused twice", () -> engine.refusedListens() >= 2);
+        engine.refuseListens(false);
+        Subscribed answered = listener.next(Subscribed.class);
+        assertThat(answered.recovered()).isTrue();
+        await(client.publish("news", "back"));
+        assertThat(listener.next(Pub.class).data().asText()).isEqualTo("back");
     }
 
     @Test
