@@ -13,8 +13,8 @@
 # Each repetition starts every server in turn (the order rotates), so a slow spell of a loaded
 # machine hits all of them; medians and ranges over REPS repetitions.
 #
-# Before: mvn -o -q package -pl duplex-cli -am -DskipTests
-#         mvn -o -q test-compile -pl duplex-jakarta -am
+# Before (in this worktree): mvn -o -q package -pl duplex-cli -am -DskipTests
+#                            mvn -o -q test-compile -pl duplex-jakarta -am
 # Usage:  duplex-benchmarks/scripts/jakarta-echo.sh        (REPS=3 DURATION=10s WARMUP=3s)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -30,10 +30,29 @@ module="$root/duplex-jakarta"
   { echo "no test classes: mvn -o -q test-compile -pl duplex-jakarta -am" >&2; exit 2; }
 (cd "$root" && mvn -o -q dependency:build-classpath -pl duplex-jakarta -Dmdep.includeScope=test \
   -Dmdep.outputFile="$work/cp.txt" >/dev/null)
-# Copies, so that a rebuild during the run does not change what runs.
-cp -r "$module/target/classes" "$work/classes"
-cp -r "$module/target/test-classes" "$work/test-classes"
-cp_all="$work/test-classes:$work/classes:$(cat "$work/cp.txt")"
+# This worktree's Duplex modules, never the shared ~/.m2 SNAPSHOTs (another build may be
+# installing them), and copies of them, so that a rebuild during the run does not change what runs.
+cp_all="$(python3 - "$root" "$work" "$(cat "$work/cp.txt")" <<'PY'
+import os, re, shutil, sys
+root, work, cp = sys.argv[1], sys.argv[2], sys.argv[3]
+module = {"duplex": "duplex-runtime"}
+out = []
+for name, classes in [("jakarta-test", "duplex-jakarta/target/test-classes"),
+                      ("jakarta", "duplex-jakarta/target/classes")]:
+    shutil.copytree(os.path.join(root, classes), os.path.join(work, name))
+    out.append(os.path.join(work, name))
+for entry in cp.split(":"):
+    m = re.search(r"/io/duplex/([^/]+)/[^/]+/[^/]+?(-tests)?\.jar$", entry)
+    if m:
+        artifact, tests = m.group(1), m.group(2)
+        src = os.path.join(root, module.get(artifact, artifact), "target", "test-classes" if tests else "classes")
+        dst = os.path.join(work, artifact + ("-tests" if tests else ""))
+        shutil.copytree(src, dst)
+        entry = dst
+    out.append(entry)
+print(":".join(out))
+PY
+)"
 
 start_server() { # NAME -> port
   local name="$1" log="$work/server-$1.log"
