@@ -30,8 +30,12 @@ class NodeWsPeerTest {
     }
 
     static void assertTranscript(Map<String, String> seen) {
-        assertThat(seen.get("chat")).isEqualTo(PeerScripts.chatTranscript("node"));
         assertThat(seen.get("stream")).isEqualTo(PeerScripts.streamTranscript());
+        assertButStream(seen);
+    }
+
+    static void assertButStream(Map<String, String> seen) {
+        assertThat(seen.get("chat")).isEqualTo(PeerScripts.chatTranscript("node"));
         assertThat(seen.get("pong")).isEqualTo(PeerScripts.strings("pong p1", "pong hb"));
         assertThat(seen.get("echo")).isEqualTo(PeerScripts.ECHO_TRANSCRIPT);
     }
@@ -48,7 +52,12 @@ class NodeWsPeerTest {
         }
     }
 
-    /** The reference: the same classes and script on Tyrus give the same transcript. */
+    /**
+     * The reference: the same classes and script on Tyrus give the same transcript — but for the
+     * streaming scenario, where Tyrus 2.1.6 on a loaded machine sometimes calls the {@code Reader}
+     * handler a second time, with an empty reader, for one fragmented text message (answer {@code
+     * "text 0 0"}, seen in a full build on 2026-12-07); Duplex's run above checks it in full.
+     */
     @Test
     void onTyrus() throws Exception {
         Server server = // Tyrus takes port 0 as its default, 8025 (shared by concurrent builds); -1 is an ephemeral
@@ -56,7 +65,7 @@ class NodeWsPeerTest {
                 new Server("127.0.0.1", -1, "/", Map.of(), SAMPLES);
         server.start();
         try {
-            assertTranscript(
+            assertButStream(
                     PeerScripts.run("ws-peer.js", Duration.ofSeconds(60), "ws://127.0.0.1:" + server.getPort()));
         } finally {
             server.stop();
