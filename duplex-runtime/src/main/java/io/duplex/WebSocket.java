@@ -90,6 +90,15 @@ public interface WebSocket {
     /** The negotiated extensions as sent in {@code Sec-WebSocket-Extensions}, in order. */
     List<String> extensions();
 
+    /**
+     * Client side: the header fields of the server's 101 response, as received (an adapter such as
+     * Jakarta WebSocket's {@code ClientEndpointConfig.Configurator.afterResponse} reads them).
+     * Server side, and before the handshake completed: empty.
+     */
+    default io.duplex.handshake.Headers responseHeaders() {
+        return io.duplex.handshake.Headers.EMPTY;
+    }
+
     /** The request path (server side) or the URI's path (client side). */
     String path();
 

@@ -40,7 +40,7 @@ final class DuplexSession implements Session {
     private final String id;
     private final WebSocket ws;
     private final Handshake handshake;
-    private final JakartaContainer container;
+    private final SessionDefaults container;
     private final Endpoint endpoint;
     private final DecoderSet decoders;
     private final EncoderSet encoders;
@@ -63,7 +63,7 @@ final class DuplexSession implements Session {
     /** Parts of a message while the runtime delivers fragments (message assembly off). */
     private ByteArrayOutputStream assembling;
 
-    DuplexSession(String id, WebSocket ws, Handshake handshake, JakartaContainer container, Endpoint endpoint) {
+    DuplexSession(String id, WebSocket ws, Handshake handshake, SessionDefaults container, Endpoint endpoint) {
         this.id = id;
         this.ws = ws;
         this.handshake = handshake;
@@ -93,8 +93,9 @@ final class DuplexSession implements Session {
         return decoders;
     }
 
-    Registration registration() {
-        return handshake.registration();
+    /** The decoder classes the endpoint declared (whole-message handlers' types are checked against them). */
+    java.util.List<Class<? extends jakarta.websocket.Decoder>> declaredDecoders() {
+        return handshake.config().getDecoders();
     }
 
     Map<String, String> pathParameters() {
@@ -239,7 +240,7 @@ final class DuplexSession implements Session {
 
     void onClose(int code, String reason) {
         cancelIdleCheck();
-        registration().sessions().remove(this);
+        handshake.sessions().remove(this);
         CloseReason local = containerClose;
         // §2.1.5: a close the container decided is reported as 1006 with the reason.
         CloseReason closeReason =
@@ -345,7 +346,7 @@ final class DuplexSession implements Session {
 
     @Override
     public boolean isSecure() {
-        return container.secure();
+        return handshake.secure();
     }
 
     @Override
@@ -497,7 +498,7 @@ final class DuplexSession implements Session {
     @Override
     public Set<Session> getOpenSessions() {
         Set<Session> open = new LinkedHashSet<>();
-        for (DuplexSession s : registration().sessions()) {
+        for (DuplexSession s : handshake.sessions()) {
             if (s.isOpen()) {
                 open.add(s);
             }

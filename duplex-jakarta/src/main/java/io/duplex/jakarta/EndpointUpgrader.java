@@ -80,11 +80,13 @@ final class EndpointUpgrader implements Upgrader {
             Handshake accepted = new Handshake(
                     match,
                     config,
+                    match.sessions(),
                     Map.copyOf(params),
                     handshake.getRequestURI(),
                     request.query(),
                     handshake.getParameterMap(),
-                    attachment instanceof java.security.Principal p ? p : null);
+                    attachment instanceof java.security.Principal p ? p : null,
+                    secure);
             return new UpgradeDecision.Accept(
                     subprotocol == null || subprotocol.isEmpty() ? null : subprotocol, accepted, headers.build());
         } catch (RuntimeException e) {

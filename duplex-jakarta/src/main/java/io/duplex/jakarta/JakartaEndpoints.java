@@ -159,7 +159,10 @@ public final class JakartaEndpoints implements AutoCloseable {
             return this;
         }
 
-        /** The container's default session idle timeout (zero: none, the default). */
+        /**
+         * The container's default session idle timeout (zero, the default: the server's {@code
+         * WebSocketConfig.idleTimeout}, itself zero, none, unless set).
+         */
         public Builder maxSessionIdleTimeout(Duration timeout) {
             this.idleTimeout = Objects.requireNonNull(timeout);
             return this;
@@ -202,7 +205,9 @@ public final class JakartaEndpoints implements AutoCloseable {
                 }
                 registrations.add(new Registration(sec, template, model, ConcurrentHashMap.newKeySet()));
             }
-            JakartaContainer container = new JakartaContainer(config, secure, idleTimeout.toMillis());
+            // WebSocketContainer.getDefaultMaxSessionIdleTimeout: the builder's, else Duplex's idleTimeout.
+            long idle = idleTimeout.isZero() ? config.idleTimeout().toMillis() : idleTimeout.toMillis();
+            JakartaContainer container = new JakartaContainer(config, idle);
             return new JakartaEndpoints(List.copyOf(registrations), container, secure, upgrader);
         }
 

@@ -1,20 +1,18 @@
 package io.duplex.jakarta;
 
 import io.duplex.WebSocket;
-import io.duplex.WebSocketHandler;
 import jakarta.websocket.Endpoint;
-import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The Duplex {@link WebSocketHandler} under every Jakarta endpoint: opens a {@link DuplexSession}
- * from the {@link Handshake} the upgrader attached, and hands each event to it.
+ * The Duplex {@link io.duplex.WebSocketHandler} under every Jakarta server endpoint: opens a {@link DuplexSession}
+ * from the {@link Handshake} the upgrader attached; {@link SessionEvents} hands it each event.
  *
  * <p>Threading: the runtime calls it for one connection one event at a time, on the loop or a
  * handler executor (in order), which gives the endpoint the one-thread-at-a-time rule of Jakarta
  * WebSocket 2.1 §5.1.
  */
-final class JakartaHandler implements WebSocketHandler {
+final class JakartaHandler extends SessionEvents {
     private static final System.Logger LOG = System.getLogger(JakartaHandler.class.getName());
 
     private final JakartaContainer container;
@@ -33,7 +31,8 @@ final class JakartaHandler implements WebSocketHandler {
         } catch (InstantiationException | RuntimeException e) {
             LOG.log(
                     System.Logger.Level.WARNING,
-                    "cannot create endpoint " + handshake.config().getEndpointClass(),
+                    "cannot create endpoint "
+                            + handshake.registration().config().getEndpointClass(),
                     e);
             ws.close(1011, "endpoint unavailable");
             return;
@@ -44,69 +43,18 @@ final class JakartaHandler implements WebSocketHandler {
         } catch (RuntimeException e) {
             LOG.log(
                     System.Logger.Level.WARNING,
-                    "cannot open a session of " + handshake.config().getPath(),
+                    "cannot open a session of "
+                            + handshake.registration().config().getPath(),
                     e);
             ws.close(1011, "endpoint unavailable");
             return;
         }
         ws.attach(session);
-        handshake.registration().sessions().add(session);
+        handshake.sessions().add(session);
         try {
             endpoint.onOpen(session, handshake.config());
         } catch (Throwable t) {
             session.onError(t); // §5.2.2
-        }
-    }
-
-    private static DuplexSession session(WebSocket ws) {
-        return ws.attachment() instanceof DuplexSession s ? s : null;
-    }
-
-    @Override
-    public void onText(WebSocket ws, String text) {
-        DuplexSession s = session(ws);
-        if (s != null) {
-            s.onText(text);
-        }
-    }
-
-    @Override
-    public void onBinary(WebSocket ws, ByteBuffer data) {
-        DuplexSession s = session(ws);
-        if (s != null) {
-            s.onBinary(data);
-        }
-    }
-
-    @Override
-    public void onFragment(WebSocket ws, ByteBuffer data, boolean text, boolean last) {
-        DuplexSession s = session(ws);
-        if (s != null) {
-            s.onFragment(data, text, last);
-        }
-    }
-
-    @Override
-    public void onPong(WebSocket ws, ByteBuffer data) {
-        DuplexSession s = session(ws);
-        if (s != null) {
-            s.onPong(data);
-        }
-    }
-
-    @Override
-    public void onError(WebSocket ws, Throwable error) {
-        DuplexSession s = session(ws);
-        if (s != null) {
-            s.onError(error); // §5.2.3: errors of the connection to the error handler
-        }
-    }
-
-    @Override
-    public void onClose(WebSocket ws, int code, String reason, boolean wasClean) {
-        DuplexSession s = session(ws);
-        if (s != null) {
-            s.onClose(code, reason);
         }
     }
 }

@@ -46,8 +46,7 @@ final class MessageHandlerAdapter {
             throw new IllegalStateException("partial handlers take String, ByteBuffer or byte[], not " + type);
         }
         MessageHandler.Whole whole = (MessageHandler.Whole) handler;
-        NativeType kind =
-                NativeType.ofWhole(type, session.registration().config().getDecoders());
+        NativeType kind = NativeType.ofWhole(type, session.declaredDecoders());
         if (kind == null) {
             throw new IllegalStateException("no decoder for " + type.getName());
         }

@@ -52,13 +52,14 @@ final class UpgradeHandshake implements HandshakeRequest {
                 + (host == null ? "localhost" : host)
                 + request.path()
                 + (query == null ? "" : "?" + query));
-        this.parameters = parseQuery(request);
+        this.parameters = parseQuery(request.query());
     }
 
-    private static Map<String, List<String>> parseQuery(UpgradeRequest request) {
+    /** The parameters of a raw query string, decoded ({@code Session.getRequestParameterMap}). */
+    static Map<String, List<String>> parseQuery(String query) {
         Map<String, List<String>> out = new LinkedHashMap<>();
-        if (request.query() != null) {
-            for (String pair : request.query().split("&")) {
+        if (query != null) {
+            for (String pair : query.split("&")) {
                 if (pair.isEmpty()) {
                     continue;
                 }

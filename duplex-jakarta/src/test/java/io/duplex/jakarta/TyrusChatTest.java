@@ -14,7 +14,8 @@ class TyrusChatTest extends ChatContract {
 
     @BeforeAll
     static void start() throws Exception {
-        server = new Server("127.0.0.1", 0, "/", Map.of(), ChatEndpoint.class, EchoEndpoint.class);
+        server = // Tyrus takes port 0 as its default, 8025 (shared by concurrent builds); -1 is an ephemeral one.
+                new Server("127.0.0.1", -1, "/", Map.of(), ChatEndpoint.class, EchoEndpoint.class);
         server.start();
     }
 

@@ -82,6 +82,7 @@ public final class ClientUpgrade implements Connection.Upgrade {
                 (InetSocketAddress) ch.getRemoteAddress(),
                 (InetSocketAddress) ch.getLocalAddress(),
                 null);
+        ws.responseHeaders(accepted.response().headers());
         c.open(Role.CLIENT, accepted.extensions(), ws, in);
         result.complete(ws);
     }

@@ -378,6 +378,13 @@ public final class ReconnectingWebSocket implements WebSocket {
         return ws != null ? ws.subprotocol() : null;
     }
 
+    /** The current connection's 101 response headers (empty while reconnecting). */
+    @Override
+    public io.duplex.handshake.Headers responseHeaders() {
+        WebSocket ws = live();
+        return ws != null ? ws.responseHeaders() : io.duplex.handshake.Headers.EMPTY;
+    }
+
     @Override
     public List<String> extensions() {
         WebSocket ws = live();

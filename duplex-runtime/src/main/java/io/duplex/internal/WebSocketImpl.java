@@ -37,6 +37,9 @@ public final class WebSocketImpl implements WebSocket {
     private final WebSocketHandler handler;
     private final String path;
     private final String subprotocol;
+    /** Client side only (null on servers: one reference per server connection, no more). */
+    private volatile io.duplex.handshake.Headers responseHeaders;
+
     private final List<Extension> extensions;
     private final InetSocketAddress remote;
     private final InetSocketAddress local;
@@ -406,6 +409,17 @@ public final class WebSocketImpl implements WebSocket {
     @Override
     public String subprotocol() {
         return subprotocol;
+    }
+
+    /** Client side: kept from the 101 response by {@link ClientUpgrade} before the socket opens. */
+    void responseHeaders(io.duplex.handshake.Headers headers) {
+        this.responseHeaders = headers;
+    }
+
+    @Override
+    public io.duplex.handshake.Headers responseHeaders() {
+        io.duplex.handshake.Headers h = responseHeaders;
+        return h != null ? h : io.duplex.handshake.Headers.EMPTY;
     }
 
     @Override
