@@ -45,6 +45,8 @@ public final class Acceptor {
     private final ServerSocketChannel serverChannel;
     private final EventLoop acceptLoop;
     private volatile boolean stopping;
+    /** Why new connections are refused once {@link #stopping}: the 503's body. */
+    private volatile String refusal = "server stopping";
 
     /**
      * Binds to {@code settings.host():settings.port()} and starts accepting.
@@ -114,6 +116,12 @@ public final class Acceptor {
         stopping = true;
     }
 
+    /** {@link #refuseNew()}, the 503 saying {@code reason} (e.g. a drain). */
+    public void refuseNew(String reason) {
+        refusal = reason;
+        stopping = true;
+    }
+
     /**
      * Refuses every connection from now on (503), and closes the listening socket on the accept
      * loop, waiting for that until {@code deadlineNanos} ({@link System#nanoTime()}).
@@ -160,7 +168,7 @@ public final class Acceptor {
             return;
         }
         if (stopping) {
-            refuse(ch, "server stopping");
+            refuse(ch, refusal);
             return;
         }
         if (!limits.admit(address)) {
@@ -193,7 +201,7 @@ public final class Acceptor {
         if (stopping) {
             // Accepted just before the stop looked at the connections: it would miss the 1001.
             limits.release(address);
-            refuse(ch, "server stopping");
+            refuse(ch, refusal);
             return;
         }
         try {
