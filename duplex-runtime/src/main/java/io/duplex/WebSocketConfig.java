@@ -42,6 +42,12 @@ import java.util.Objects;
  * @param originPolicy server only: which browser origins may connect (same-origin by default)
  * @param subprotocols server: supported subprotocols in preference order; client: offered ones
  * @param extensions extensions to negotiate (e.g. permessage-deflate), in preference order
+ * @param trustedProxies server only: whose forwarding headers and PROXY protocol headers give the
+ *     client address (nobody by default)
+ * @param handshakeRate server only: the server-wide handshake token bucket (503 when empty); off
+ *     by default
+ * @param handshakeRatePerAddress server only: the per-client-address handshake token bucket (429
+ *     when empty); off by default
  */
 public record WebSocketConfig(
         ProtocolConfig protocol,
@@ -62,7 +68,10 @@ public record WebSocketConfig(
         int maxConnectionsPerAddress,
         OriginPolicy originPolicy,
         List<String> subprotocols,
-        List<ExtensionFactory> extensions) {
+        List<ExtensionFactory> extensions,
+        TrustedProxies trustedProxies,
+        HandshakeRateLimit handshakeRate,
+        HandshakeRateLimit handshakeRatePerAddress) {
 
     public static final WebSocketConfig DEFAULT = builder().build();
 
@@ -88,6 +97,9 @@ public record WebSocketConfig(
         Objects.requireNonNull(originPolicy, "originPolicy");
         subprotocols = List.copyOf(subprotocols);
         extensions = List.copyOf(extensions);
+        Objects.requireNonNull(trustedProxies, "trustedProxies");
+        Objects.requireNonNull(handshakeRate, "handshakeRate");
+        Objects.requireNonNull(handshakeRatePerAddress, "handshakeRatePerAddress");
     }
 
     private static void requirePositive(Duration d, String name) {
@@ -127,6 +139,9 @@ public record WebSocketConfig(
         b.originPolicy = originPolicy;
         b.subprotocols = subprotocols;
         b.extensions = extensions;
+        b.trustedProxies = trustedProxies;
+        b.handshakeRate = handshakeRate;
+        b.handshakeRatePerAddress = handshakeRatePerAddress;
         return b;
     }
 
@@ -152,6 +167,9 @@ public record WebSocketConfig(
         private List<String> subprotocols = List.of();
         // docs/ARCHITECTURE.md, "Defaults": compression negotiated by default, 1 KiB threshold, no context takeover.
         private List<ExtensionFactory> extensions = List.of(new PerMessageDeflate());
+        private TrustedProxies trustedProxies = TrustedProxies.NONE;
+        private HandshakeRateLimit handshakeRate = HandshakeRateLimit.OFF;
+        private HandshakeRateLimit handshakeRatePerAddress = HandshakeRateLimit.OFF;
 
         private Builder() {}
 
@@ -279,6 +297,24 @@ public record WebSocketConfig(
             return this;
         }
 
+        /** Whose forwarding headers and PROXY protocol headers give the client address. */
+        public Builder trustedProxies(TrustedProxies proxies) {
+            this.trustedProxies = proxies;
+            return this;
+        }
+
+        /** The server-wide handshake rate limit (503 + Retry-After when exceeded). */
+        public Builder handshakeRate(HandshakeRateLimit limit) {
+            this.handshakeRate = limit;
+            return this;
+        }
+
+        /** The per-client-address handshake rate limit (429 + Retry-After when exceeded). */
+        public Builder handshakeRatePerAddress(HandshakeRateLimit limit) {
+            this.handshakeRatePerAddress = limit;
+            return this;
+        }
+
         public WebSocketConfig build() {
             return new WebSocketConfig(
                     protocol,
@@ -299,7 +335,10 @@ public record WebSocketConfig(
                     maxConnectionsPerAddress,
                     originPolicy,
                     subprotocols,
-                    extensions);
+                    extensions,
+                    trustedProxies,
+                    handshakeRate,
+                    handshakeRatePerAddress);
         }
     }
 }

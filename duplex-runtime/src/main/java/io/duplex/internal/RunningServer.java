@@ -44,7 +44,13 @@ public final class RunningServer {
                 settings.tick(),
                 new OutboundBudget(settings.config().outboundBudget()));
         try {
-            this.acceptor = new Acceptor(settings, engineConfig, loops, connections, limits);
+            this.acceptor = new Acceptor(
+                    settings,
+                    engineConfig,
+                    loops,
+                    connections,
+                    limits,
+                    new HandshakeGate(settings.config(), limits, System::nanoTime));
         } catch (IOException | RuntimeException e) {
             loops.shutdown(LOOP_SHUTDOWN);
             throw e;

@@ -1,5 +1,6 @@
 package io.duplex.internal;
 
+import io.duplex.AsyncUpgrader;
 import io.duplex.Broker;
 import io.duplex.UpgradeDecision;
 import io.duplex.UpgradeRequest;
@@ -20,7 +21,10 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 
@@ -51,6 +55,13 @@ public final class ServerUpgrade implements Connection.Upgrade {
     private final Broker broker;
     private final HttpRoutes http;
     private final HttpHeadLimits headLimits;
+    private final HandshakeGate gate;
+    private final ClientAddress client;
+    /** When the current request's handshake time started (accept, or the previous answer). */
+    private long startedNanos = System.nanoTime();
+    /** Whether an asynchronous upgrader's decision is awaited. */
+    private boolean awaiting;
+
     private boolean done;
     /** The plain HTTP request being read or answered, or null. */
     private HttpExchangeImpl exchange;
@@ -67,7 +78,11 @@ public final class ServerUpgrade implements Connection.Upgrade {
             Executor handlerExecutor,
             Broker broker,
             HttpRoutes http,
-            HttpHeadLimits headLimits) {
+            HttpHeadLimits headLimits,
+            HandshakeGate gate,
+            ClientAddress client) {
+        this.gate = gate;
+        this.client = client;
         this.http = http;
         this.headLimits = headLimits;
         this.parser = parser;
@@ -128,6 +143,17 @@ public final class ServerUpgrade implements Connection.Upgrade {
             c.closeWhenFlushed();
             return;
         }
+        InetSocketAddress clientAddress = gate.clientAddress(client, request.headers());
+        if (upgrading) {
+            // Before the handshake's validation commits anything (extension codecs), invariant 7.
+            HandshakeGate.Refusal refusal = gate.admitUpgrade(client, clientAddress);
+            if (refusal != null) {
+                LOG.log(Level.DEBUG, "upgrade from {0} refused: {1}", clientAddress, refusal.reason());
+                reject(c, refusal.status(), refusal.reason(), refusal.headers());
+                in.position(in.limit());
+                return;
+            }
+        }
         Outcome outcome = handshake.validate(request);
         if (outcome instanceof Outcome.Rejected r) {
             reject(c, r.status(), r.reason(), r.extraHeaders());
@@ -144,21 +170,107 @@ public final class ServerUpgrade implements Connection.Upgrade {
         }
         SocketChannel ch = c.transport().channel();
         InetSocketAddress remote = (InetSocketAddress) ch.getRemoteAddress();
+        UpgradeRequest upgradeRequest = new UpgradeRequest(
+                accepted.path(),
+                accepted.query(),
+                accepted.headers(),
+                remote,
+                accepted.origin(),
+                accepted.offeredSubprotocols(),
+                accepted.selectedSubprotocol(),
+                clientAddress);
+        if (route.upgrader() instanceof AsyncUpgrader async) {
+            awaitDecision(c, async, upgradeRequest, accepted, route, in);
+            return;
+        }
         UpgradeDecision decision;
         try {
-            decision = route.upgrader()
-                    .upgrade(new UpgradeRequest(
-                            accepted.path(),
-                            accepted.query(),
-                            accepted.headers(),
-                            remote,
-                            accepted.origin(),
-                            accepted.offeredSubprotocols(),
-                            accepted.selectedSubprotocol()));
+            decision = route.upgrader().upgrade(upgradeRequest);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "upgrader threw; answering 500", e);
             decision = UpgradeDecision.reject(500, "internal error");
         }
+        decided(c, decision, upgradeRequest, accepted, route, in);
+    }
+
+    /**
+     * An {@link AsyncUpgrader}: stop reading (keeping any bytes after the head), and go on when
+     * the decision comes back to the loop, or answer 504 when the handshake timeout comes first.
+     */
+    private void awaitDecision(
+            Connection c,
+            AsyncUpgrader async,
+            UpgradeRequest request,
+            Outcome.Accepted accepted,
+            Route route,
+            ByteBuffer in) {
+        ByteBuffer rest = in.hasRemaining() ? copyOf(null, in) : null;
+        in.position(in.limit());
+        c.pauseReading(true);
+        awaiting = true;
+        long left = c.config.handshakeTimeout().toNanos() - (System.nanoTime() - startedNanos);
+        // The decision's own timer (below) answers 504; the connection's deadline stays behind it
+        // as the backstop that frees the connection should the answer not flush.
+        c.handshakeDeadline(Math.max(0, left) + c.config.closeTimeout().toNanos());
+        EventLoop.Cancellable timer = c.loop().schedule(() -> decisionTimedOut(c, accepted), Math.max(0, left));
+        CompletionStage<UpgradeDecision> stage;
+        try {
+            stage = async.upgradeAsync(request);
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        if (stage == null) {
+            stage = CompletableFuture.failedFuture(new NullPointerException("upgradeAsync returned null"));
+        }
+        stage.whenComplete((decision, error) -> c.loop().execute(() -> {
+            if (!awaiting) {
+                return; // timed out and answered 504 already
+            }
+            awaiting = false;
+            timer.cancel();
+            if (c.isDestroyed()) {
+                closeAll(accepted);
+                return;
+            }
+            UpgradeDecision d = decision;
+            if (error != null || d == null) {
+                LOG.log(Level.WARNING, "asynchronous upgrader failed; answering 500", error);
+                d = UpgradeDecision.reject(500, "internal error");
+            }
+            ByteBuffer bytes = rest != null ? rest : ByteBuffer.allocate(0);
+            try {
+                decided(c, d, request, accepted, route, bytes);
+                if (!c.isDestroyed()) {
+                    c.pauseReading(false);
+                }
+            } catch (IOException | RuntimeException e) {
+                onFailure(c, e);
+                c.destroy();
+            }
+        }));
+    }
+
+    /** Loop: the handshake timeout passed before the asynchronous decision (RFC 9110 §15.6.5). */
+    private void decisionTimedOut(Connection c, Outcome.Accepted accepted) {
+        if (!awaiting) {
+            return;
+        }
+        awaiting = false;
+        closeAll(accepted);
+        if (!c.isDestroyed()) {
+            LOG.log(Level.DEBUG, "asynchronous upgrader did not answer within the handshake timeout; 504");
+            reject(c, 504, "authentication did not complete in time", Headers.EMPTY);
+        }
+    }
+
+    private void decided(
+            Connection c,
+            UpgradeDecision decision,
+            UpgradeRequest request,
+            Outcome.Accepted accepted,
+            Route route,
+            ByteBuffer in)
+            throws IOException {
         if (decision instanceof UpgradeDecision.Reject r) {
             closeAll(accepted);
             reject(c, r.status(), r.reason(), r.headers());
@@ -195,10 +307,17 @@ public final class ServerUpgrade implements Connection.Upgrade {
                 accepted.path(),
                 subprotocol,
                 accepted.extensions(),
-                remote,
-                (InetSocketAddress) ch.getLocalAddress(),
+                request.remoteAddress(),
+                (InetSocketAddress) c.transport().channel().getLocalAddress(),
                 accept.attachment());
         ws.broker(broker);
+        if (!request.clientAddress().equals(request.remoteAddress())) {
+            ws.clientAddress(request.clientAddress());
+        }
+        Instant expiry = accept.credentialExpiry();
+        if (expiry != null) {
+            ws.credentialExpiry(expiry);
+        }
         c.open(Role.SERVER, accepted.extensions(), ws, in);
     }
 
@@ -295,6 +414,7 @@ public final class ServerUpgrade implements Connection.Upgrade {
         done = false;
         parser = new HttpHeadParser(headLimits, HttpHeadParser.Kind.REQUEST);
         c.handshakeDeadline(c.config.handshakeTimeout().toNanos());
+        startedNanos = System.nanoTime();
         ByteBuffer next = stash;
         stash = null;
         try {
