@@ -61,6 +61,10 @@ public final class ServerUpgrade implements Connection.Upgrade {
     private long startedNanos = System.nanoTime();
     /** Whether an asynchronous upgrader's decision is awaited. */
     private boolean awaiting;
+    /** The validated request whose decision is awaited (its extensions to close), or null. */
+    private Outcome.Accepted awaited;
+    /** Bytes after the head that came while the decision was awaited, or null. */
+    private ByteBuffer early;
 
     private boolean done;
     /** The plain HTTP request being read or answered, or null. */
@@ -111,6 +115,20 @@ public final class ServerUpgrade implements Connection.Upgrade {
             // bytes of the next request and stop reading until this one is answered.
             stash = copyOf(stash, in);
             c.pauseReading(true);
+            return;
+        }
+        if (awaiting) {
+            int have = early == null ? 0 : early.remaining();
+            if (have + in.remaining() > headLimits.maxHeadSize()) {
+                // Invariant 7: refused before the copy that would pass the bound.
+                awaiting = false;
+                early = null;
+                closeAll(awaited);
+                reject(c, 400, "data sent before the handshake completed", Headers.EMPTY);
+            } else {
+                early = copyOf(early, in);
+            }
+            in.position(in.limit());
             return;
         }
         if (done) {
@@ -204,10 +222,13 @@ public final class ServerUpgrade implements Connection.Upgrade {
             Outcome.Accepted accepted,
             Route route,
             ByteBuffer in) {
-        ByteBuffer rest = in.hasRemaining() ? copyOf(null, in) : null;
+        // Reading goes on (so a client that leaves is noticed and freed at once); bytes that come
+        // early are kept, bounded, for the protocol (RFC 6455 §4.1 has the client wait for the
+        // answer, so there should be none).
+        early = in.hasRemaining() ? copyOf(null, in) : null;
         in.position(in.limit());
-        c.pauseReading(true);
         awaiting = true;
+        awaited = accepted;
         long left = c.config.handshakeTimeout().toNanos() - (System.nanoTime() - startedNanos);
         // The decision's own timer (below) answers 504; the connection's deadline stays behind it
         // as the backstop that frees the connection should the answer not flush.
@@ -237,12 +258,10 @@ public final class ServerUpgrade implements Connection.Upgrade {
                 LOG.log(Level.WARNING, "asynchronous upgrader failed; answering 500", error);
                 d = UpgradeDecision.reject(500, "internal error");
             }
-            ByteBuffer bytes = rest != null ? rest : ByteBuffer.allocate(0);
+            ByteBuffer bytes = early != null ? early : ByteBuffer.allocate(0);
+            early = null;
             try {
                 decided(c, d, request, accepted, route, bytes);
-                if (!c.isDestroyed()) {
-                    c.pauseReading(false);
-                }
             } catch (IOException | RuntimeException e) {
                 onFailure(c, e);
                 c.destroy();
@@ -256,6 +275,7 @@ public final class ServerUpgrade implements Connection.Upgrade {
             return;
         }
         awaiting = false;
+        early = null;
         closeAll(accepted);
         if (!c.isDestroyed()) {
             LOG.log(Level.DEBUG, "asynchronous upgrader did not answer within the handshake timeout; 504");
