@@ -115,6 +115,29 @@ class AsyncAuthTest {
     }
 
     @Test
+    void bytesBeforeTheAnswerAreKeptForTheProtocolButBounded() throws IOException {
+        start(Duration.ofSeconds(10), tokenService(), new EchoHandler());
+        try (RawClient raw = RawClient.connect(server.port())) {
+            // A masked text frame right behind the request: kept, and read once the socket opens.
+            raw.write(RawClient.upgradeRequest("/ws?token=early", server.port()));
+            Await.eventually("asked", () -> pending.containsKey("early"));
+            raw.write(RawClient.masked(0x81, RawClient.utf8("early")));
+            pending.get("early").complete(UpgradeDecision.accept());
+            assertThat(raw.readHead()).startsWith("HTTP/1.1 101 ");
+            assertThat(raw.readFrame().text()).isEqualTo("early");
+        }
+        try (RawClient raw = RawClient.connect(server.port())) {
+            raw.write(RawClient.upgradeRequest("/ws?token=flood", server.port()));
+            Await.eventually("asked", () -> pending.containsKey("flood"));
+            raw.write(new byte[9000]); // over the 8 KiB head limit
+            assertThat(raw.readHead()).startsWith("HTTP/1.1 400 ");
+            assertThat(raw.awaitEnd(Duration.ofSeconds(5))).isTrue();
+        }
+        pending.get("flood").complete(UpgradeDecision.accept()); // dropped: answered already
+        Await.eventually("freed", () -> server.connectionCount() == 0);
+    }
+
+    @Test
     void anExpiredCredentialClosesWith4001UnlessExtended() {
         AtomicInteger extended = new AtomicInteger();
         start(
