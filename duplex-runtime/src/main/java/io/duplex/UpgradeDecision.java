@@ -1,6 +1,7 @@
 package io.duplex;
 
 import io.duplex.handshake.Headers;
+import java.time.Instant;
 
 /**
  * An {@link Upgrader}'s answer: accept (optionally choosing a subprotocol and attaching an
@@ -10,8 +11,25 @@ import io.duplex.handshake.Headers;
  */
 public sealed interface UpgradeDecision {
 
-    /** Accept; {@code subprotocol} must be one the client offered (or {@code null}). */
-    record Accept(String subprotocol, Object attachment, Headers headers) implements UpgradeDecision {}
+    /**
+     * Accept; {@code subprotocol} must be one the client offered (or {@code null}).
+     *
+     * @param credentialExpiry when the credential the client connected with expires, or {@code
+     *     null}: then the server closes the connection with {@link WebSocket#CREDENTIAL_EXPIRED}
+     *     unless the application extended it first ({@link WebSocket#extendCredential})
+     */
+    record Accept(String subprotocol, Object attachment, Headers headers, Instant credentialExpiry)
+            implements UpgradeDecision {
+
+        public Accept(String subprotocol, Object attachment, Headers headers) {
+            this(subprotocol, attachment, headers, null);
+        }
+
+        /** This decision, with the connection's credential expiring at {@code expiry}. */
+        public Accept withCredentialExpiry(Instant expiry) {
+            return new Accept(subprotocol, attachment, headers, expiry);
+        }
+    }
 
     /** Reject with an HTTP status (e.g. 401, 403, 429) and a short reason sent as the body. */
     record Reject(int status, String reason, Headers headers) implements UpgradeDecision {

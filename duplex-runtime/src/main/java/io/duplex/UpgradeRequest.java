@@ -13,7 +13,11 @@ import java.util.List;
  * <p>Threading: immutable; safe to share.
  *
  * @param query the raw query string without {@code ?}, or {@code null}
+ * @param remoteAddress the socket's peer: the client itself, or a proxy or load balancer
  * @param origin the {@code Origin} header, or {@code null} for non-browser clients
+ * @param clientAddress the client's address: the socket's peer, or, behind {@link TrustedProxies},
+ *     the address a trusted PROXY protocol header or forwarding header named (port 0 when the
+ *     header gave none)
  */
 public record UpgradeRequest(
         String path,
@@ -22,7 +26,20 @@ public record UpgradeRequest(
         InetSocketAddress remoteAddress,
         String origin,
         List<String> offeredSubprotocols,
-        String selectedSubprotocol) {
+        String selectedSubprotocol,
+        InetSocketAddress clientAddress) {
+
+    /** A request whose client is the socket's peer. */
+    public UpgradeRequest(
+            String path,
+            String query,
+            Headers headers,
+            InetSocketAddress remoteAddress,
+            String origin,
+            List<String> offeredSubprotocols,
+            String selectedSubprotocol) {
+        this(path, query, headers, remoteAddress, origin, offeredSubprotocols, selectedSubprotocol, remoteAddress);
+    }
 
     /** The first value of a query parameter, URL-decoded, or {@code null}. */
     public String queryParameter(String name) {

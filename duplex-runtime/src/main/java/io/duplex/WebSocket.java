@@ -2,6 +2,7 @@ package io.duplex;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -103,6 +104,35 @@ public interface WebSocket {
     String path();
 
     InetSocketAddress remoteAddress();
+
+    /**
+     * The client's address: the socket's peer, or behind {@link TrustedProxies} the address a
+     * trusted PROXY protocol or forwarding header named. Client-side sockets: the server's address.
+     */
+    default InetSocketAddress clientAddress() {
+        return remoteAddress();
+    }
+
+    /**
+     * The close code a server sends when a connection's credential expired ({@link
+     * UpgradeDecision.Accept#credentialExpiry()}) and was not extended: 4001, from the range RFC
+     * 6455 §7.4.2 leaves to applications, so that a client can tell "get a fresh credential and
+     * reconnect" apart from a policy violation (1008). Reconnect policies do not retry it: the
+     * client must come back with a new credential.
+     */
+    int CREDENTIAL_EXPIRED = 4001;
+
+    /**
+     * Extends (or shortens) the credential's life: the server closes with {@link
+     * #CREDENTIAL_EXPIRED} at {@code expiry} unless extended again. Call it when the client proved
+     * a fresh credential in-band. Server-side sockets only; elsewhere it does nothing.
+     */
+    default void extendCredential(Instant expiry) {}
+
+    /** When the credential expires, or {@code null} when the connection has no expiry. */
+    default Instant credentialExpiry() {
+        return null;
+    }
 
     InetSocketAddress localAddress();
 

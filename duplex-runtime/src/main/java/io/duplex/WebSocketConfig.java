@@ -45,6 +45,12 @@ import java.util.Objects;
  * @param originPolicy server only: which browser origins may connect (same-origin by default)
  * @param subprotocols server: supported subprotocols in preference order; client: offered ones
  * @param extensions extensions to negotiate (e.g. permessage-deflate), in preference order
+ * @param trustedProxies server only: whose forwarding headers and PROXY protocol headers give the
+ *     client address (nobody by default)
+ * @param handshakeRate server only: the server-wide handshake token bucket (503 when empty); off
+ *     by default
+ * @param handshakeRatePerAddress server only: the per-client-address handshake token bucket (429
+ *     when empty); off by default
  */
 public record WebSocketConfig(
         ProtocolConfig protocol,
@@ -66,7 +72,10 @@ public record WebSocketConfig(
         int maxConnectionsPerAddress,
         OriginPolicy originPolicy,
         List<String> subprotocols,
-        List<ExtensionFactory> extensions) {
+        List<ExtensionFactory> extensions,
+        TrustedProxies trustedProxies,
+        HandshakeRateLimit handshakeRate,
+        HandshakeRateLimit handshakeRatePerAddress) {
 
     /**
      * One minute to receive a message: a 1 MiB message (the default limit) needs ≈ 140 kbit/s;
@@ -99,6 +108,9 @@ public record WebSocketConfig(
         Objects.requireNonNull(originPolicy, "originPolicy");
         subprotocols = List.copyOf(subprotocols);
         extensions = List.copyOf(extensions);
+        Objects.requireNonNull(trustedProxies, "trustedProxies");
+        Objects.requireNonNull(handshakeRate, "handshakeRate");
+        Objects.requireNonNull(handshakeRatePerAddress, "handshakeRatePerAddress");
     }
 
     private static void requirePositive(Duration d, String name) {
@@ -139,6 +151,9 @@ public record WebSocketConfig(
         b.originPolicy = originPolicy;
         b.subprotocols = subprotocols;
         b.extensions = extensions;
+        b.trustedProxies = trustedProxies;
+        b.handshakeRate = handshakeRate;
+        b.handshakeRatePerAddress = handshakeRatePerAddress;
         return b;
     }
 
@@ -165,6 +180,9 @@ public record WebSocketConfig(
         private List<String> subprotocols = List.of();
         // docs/ARCHITECTURE.md, "Defaults": compression negotiated by default, 1 KiB threshold, no context takeover.
         private List<ExtensionFactory> extensions = List.of(new PerMessageDeflate());
+        private TrustedProxies trustedProxies = TrustedProxies.NONE;
+        private HandshakeRateLimit handshakeRate = HandshakeRateLimit.OFF;
+        private HandshakeRateLimit handshakeRatePerAddress = HandshakeRateLimit.OFF;
 
         private Builder() {}
 
@@ -298,6 +316,24 @@ public record WebSocketConfig(
             return this;
         }
 
+        /** Whose forwarding headers and PROXY protocol headers give the client address. */
+        public Builder trustedProxies(TrustedProxies proxies) {
+            this.trustedProxies = proxies;
+            return this;
+        }
+
+        /** The server-wide handshake rate limit (503 + Retry-After when exceeded). */
+        public Builder handshakeRate(HandshakeRateLimit limit) {
+            this.handshakeRate = limit;
+            return this;
+        }
+
+        /** The per-client-address handshake rate limit (429 + Retry-After when exceeded). */
+        public Builder handshakeRatePerAddress(HandshakeRateLimit limit) {
+            this.handshakeRatePerAddress = limit;
+            return this;
+        }
+
         public WebSocketConfig build() {
             return new WebSocketConfig(
                     protocol,
@@ -319,7 +355,10 @@ public record WebSocketConfig(
                     maxConnectionsPerAddress,
                     originPolicy,
                     subprotocols,
-                    extensions);
+                    extensions,
+                    trustedProxies,
+                    handshakeRate,
+                    handshakeRatePerAddress);
         }
     }
 }

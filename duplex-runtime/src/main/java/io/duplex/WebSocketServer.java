@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
@@ -120,6 +121,38 @@ public final class WebSocketServer implements AutoCloseable {
     /** The metrics listener set on the builder, or null. */
     public MetricsListener metrics() {
         return settings.metrics();
+    }
+
+    /**
+     * Drains the server for a rolling deploy, without a reconnect stampede: from now on new
+     * connections are answered 503 with {@code Retry-After} (the listening socket stays open, so a
+     * load balancer's health check sees the 503 and takes the node out), and the connections open
+     * now are closed with 1012 Service Restart (RFC 6455 §7.4.1) in waves, one about every 50 ms,
+     * spread evenly over {@code over}. Each close reason carries a {@link ReconnectHint} with the
+     * interval between two waves, so clients that honour it (a {@link ReconnectPolicy} client does)
+     * reconnect at a random moment within their wave's interval: the fleet's reconnects are spread
+     * over {@code over}, not bunched at the wave edges. Returns at once; the future completes when
+     * every connection is gone, or after {@code over} plus the close timeout, when the rest are
+     * aborted. Only the first call drains (later calls return the same future); call {@link
+     * #stop(Duration)} afterwards to end the server.
+     *
+     * <p>Threading: safe from any thread, handlers included (it never blocks).
+     */
+    public CompletableFuture<Void> drain(Duration over) {
+        long waves = Math.max(1, Math.min(10_000, over.toNanos() / RunningServer.DRAIN_WAVE.toNanos()));
+        return drain(over, Duration.ofNanos(over.toNanos() / waves));
+    }
+
+    /**
+     * {@link #drain(Duration)} with an explicit reconnect window: each close reason tells clients
+     * to reconnect at a random moment within {@code reconnectWithin} of their close.
+     */
+    public CompletableFuture<Void> drain(Duration over, Duration reconnectWithin) {
+        if (over.isNegative()) {
+            throw new IllegalArgumentException("drain duration must not be negative");
+        }
+        String reason = new ReconnectHint(reconnectWithin).closeReason();
+        return running.drain(over, reason, settings.config().closeTimeout());
     }
 
     /**

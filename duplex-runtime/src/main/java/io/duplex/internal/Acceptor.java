@@ -39,12 +39,15 @@ public final class Acceptor {
     private final EventLoopGroup loops;
     private final ConnectionSet connections;
     private final ConnectionLimits limits;
+    private final HandshakeGate gate;
     /** One handshake per loop: its extension factories (and their codec pools) belong to that loop. */
     private final Map<EventLoop, ServerHandshake> handshakes = new IdentityHashMap<>();
 
     private final ServerSocketChannel serverChannel;
     private final EventLoop acceptLoop;
     private volatile boolean stopping;
+    /** Why new connections are refused once {@link #stopping}: the 503's body. */
+    private volatile String refusal = "server stopping";
 
     /**
      * Binds to {@code settings.host():settings.port()} and starts accepting.
@@ -56,8 +59,10 @@ public final class Acceptor {
             ProtocolConfig engineConfig,
             EventLoopGroup loops,
             ConnectionSet connections,
-            ConnectionLimits limits)
+            ConnectionLimits limits,
+            HandshakeGate gate)
             throws IOException {
+        this.gate = gate;
         this.settings = settings;
         this.engineConfig = engineConfig;
         this.loops = loops;
@@ -114,6 +119,12 @@ public final class Acceptor {
         stopping = true;
     }
 
+    /** {@link #refuseNew()}, the 503 saying {@code reason} (e.g. a drain). */
+    public void refuseNew(String reason) {
+        refusal = reason;
+        stopping = true;
+    }
+
     /**
      * Refuses every connection from now on (503), and closes the listening socket on the accept
      * loop, waiting for that until {@code deadlineNanos} ({@link System#nanoTime()}).
@@ -150,25 +161,28 @@ public final class Acceptor {
     }
 
     private void accepted(SocketChannel ch) {
-        InetAddress address;
+        ClientAddress client;
         try {
             ch.configureBlocking(false);
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            address = ((InetSocketAddress) ch.getRemoteAddress()).getAddress();
+            client = new ClientAddress((InetSocketAddress) ch.getRemoteAddress());
         } catch (IOException e) {
             closeQuietly(ch);
             return;
         }
         if (stopping) {
-            refuse(ch, "server stopping");
+            refuse(ch, refusal);
             return;
         }
-        if (!limits.admit(address)) {
+        // A trusted proxy's connection is counted under its client's address once that is known
+        // (HandshakeGate, at the upgrade request); any other under the socket's peer, now.
+        InetAddress peer = client.socketPeer().getAddress();
+        if (!limits.admit(client, gate.isTrustedPeer(peer) ? null : peer)) {
             refuse(ch, "too many connections");
             return;
         }
         EventLoop loop = loops.next();
-        loop.execute(() -> register(loop, ch, address));
+        loop.execute(() -> register(loop, ch, client));
     }
 
     /**
@@ -192,17 +206,20 @@ public final class Acceptor {
         closeQuietly(ch);
     }
 
-    private void register(EventLoop loop, SocketChannel ch, InetAddress address) {
+    private void register(EventLoop loop, SocketChannel ch, ClientAddress client) {
         if (stopping) {
             // Accepted just before the stop looked at the connections: it would miss the 1001.
-            limits.release(address);
-            refuse(ch, "server stopping");
+            limits.release(client);
+            refuse(ch, refusal);
             return;
         }
         try {
             Transport transport = settings.tls() != null
                     ? TlsTransport.server(ch, settings.tls().newEngine(null, 0, false))
                     : new PlainTransport(ch);
+            if (gate.trusted().sendsProxyProtocol(client.socketPeer().getAddress())) {
+                transport = new ProxyProtocolTransport(transport, client);
+            }
             ServerUpgrade upgrade = new ServerUpgrade(
                     new HttpHeadParser(settings.config().headLimits(), HttpHeadParser.Kind.REQUEST),
                     handshakes.get(loop),
@@ -212,10 +229,12 @@ public final class Acceptor {
                     settings.broker(),
                     settings.http(),
                     settings.config().headLimits(),
-                    settings.metrics());
+                    settings.metrics(),
+                    gate,
+                    client);
             Connection c = new Connection(loop, settings.config(), engineConfig, transport, upgrade, gone -> {
                 // Released before removal: whoever sees the set drained sees the counts drained too.
-                limits.release(address);
+                limits.release(client);
                 connections.remove(gone);
             });
             connections.add(c);
@@ -223,7 +242,7 @@ public final class Acceptor {
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.DEBUG, "could not register a connection: {0}", e.toString());
             closeQuietly(ch);
-            limits.release(address);
+            limits.release(client);
         }
     }
 

@@ -6,9 +6,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A server's connection counts, total and per remote address, against its limits. A connection is
+ * A server's connection counts, total and per client address, against its limits. A connection is
  * counted from the moment it is accepted (handshake included) until it is gone, so a flood of
- * half-open handshakes is bounded too.
+ * half-open handshakes is bounded too. Addresses are counted by {@link Cidr#limitKey} (IPv6 by its
+ * /64). A connection from a trusted proxy is counted in the total at accept and under its client's
+ * address only once that address is known ({@link #admitAddress}, at its upgrade request).
  *
  * <p>Threading: safe from any thread (atomic counters).
  */
@@ -26,23 +28,50 @@ public final class ConnectionLimits {
     }
 
     /**
-     * Counts a new connection from {@code address}; false (and nothing counted) when that would
-     * pass a limit. Every admitted connection must be {@link #release released} exactly once.
+     * Counts a new connection in the total, and under {@code address} unless it is null; false (and
+     * nothing counted) when that would pass a limit. Every admitted connection must be {@link
+     * #release released} exactly once.
      */
-    public boolean admit(InetAddress address) {
-        int total = open.incrementAndGet();
-        int fromAddress =
-                perAddress.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();
-        if (total > maxTotal || (maxPerAddress > 0 && fromAddress > maxPerAddress)) {
-            release(address);
+    public boolean admit(ClientAddress client, InetAddress address) {
+        if (open.incrementAndGet() > maxTotal) {
+            open.decrementAndGet();
+            return false;
+        }
+        if (address != null && !admitAddress(client, address)) {
+            open.decrementAndGet();
             return false;
         }
         return true;
     }
 
-    public void release(InetAddress address) {
+    /**
+     * Counts an admitted connection under {@code address} (once; later calls are no-ops that
+     * answer true); false, and nothing counted, when that would pass the per-address limit.
+     */
+    public boolean admitAddress(ClientAddress client, InetAddress address) {
+        if (client.countedKey() != null) {
+            return true;
+        }
+        InetAddress key = Cidr.limitKey(address);
+        int n = perAddress.computeIfAbsent(key, a -> new AtomicInteger()).incrementAndGet();
+        if (maxPerAddress > 0 && n > maxPerAddress) {
+            releaseKey(key);
+            return false;
+        }
+        client.countedKey(key);
+        return true;
+    }
+
+    public void release(ClientAddress client) {
         open.decrementAndGet();
-        perAddress.computeIfPresent(address, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
+        InetAddress key = client.countedKey();
+        if (key != null) {
+            releaseKey(key);
+        }
+    }
+
+    private void releaseKey(InetAddress key) {
+        perAddress.computeIfPresent(key, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
     }
 
     /** Connections admitted and not yet released. */

@@ -1,5 +1,9 @@
 package io.duplex.internal;
 
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -41,10 +45,10 @@ public final class ConnectionSet {
      * handlers still see {@code onClose}) and waits a little for the aborts to run.
      */
     public void drain(int code, String reason, long deadlineNanos) {
-        for (Connection c : connections) {
-            c.loop().execute(() -> c.goAway(code, reason));
-        }
-        awaitEmpty(deadlineNanos);
+        drain(code, reason, deadlineNanos, true);
+    }
+
+    private void abortRest() {
         Connection[] rest = connections.toArray(Connection[]::new);
         CountDownLatch aborted = new CountDownLatch(rest.length);
         for (Connection c : rest) {
@@ -61,6 +65,45 @@ public final class ConnectionSet {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * A rolling-deploy drain: the connections open now are split into {@code waves} groups, and
+     * group {@code k} gets {@code code} ({@code reason}) at {@code k × interval} from now, on each
+     * connection's own loop (one scheduled task per loop and wave, not one per connection). Then
+     * waits until all are gone or {@code deadlineNanos} passes, and aborts the rest, like {@link
+     * #drain}. Blocks, so it must not run on one of the connections' loops.
+     */
+    public void drainInWaves(int code, String reason, int waves, long intervalNanos, long deadlineNanos) {
+        Connection[] now = connections.toArray(Connection[]::new);
+        int n = Math.max(1, Math.min(waves, now.length));
+        List<Map<EventLoop, List<Connection>>> byWave = new ArrayList<>(n);
+        for (int k = 0; k < n; k++) {
+            byWave.add(new IdentityHashMap<>());
+        }
+        for (int i = 0; i < now.length; i++) {
+            // Round-robin over the waves: each wave takes an even share of every loop's connections.
+            Connection c = now[i];
+            byWave.get(i % n).computeIfAbsent(c.loop(), l -> new ArrayList<>()).add(c);
+        }
+        for (int k = 0; k < n; k++) {
+            long delay = k * intervalNanos;
+            for (Map.Entry<EventLoop, List<Connection>> e : byWave.get(k).entrySet()) {
+                List<Connection> wave = e.getValue();
+                e.getKey().schedule(() -> wave.forEach(c -> c.goAway(code, reason)), delay);
+            }
+        }
+        drain(code, reason, deadlineNanos, false);
+    }
+
+    private void drain(int code, String reason, long deadlineNanos, boolean sendNow) {
+        if (sendNow) {
+            for (Connection c : connections) {
+                c.loop().execute(() -> c.goAway(code, reason));
+            }
+        }
+        awaitEmpty(deadlineNanos);
+        abortRest();
     }
 
     private void awaitEmpty(long deadlineNanos) {

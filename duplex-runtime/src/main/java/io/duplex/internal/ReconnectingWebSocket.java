@@ -2,6 +2,7 @@ package io.duplex.internal;
 
 import io.duplex.PreparedMessage;
 import io.duplex.ReadyState;
+import io.duplex.ReconnectHint;
 import io.duplex.ReconnectPolicy;
 import io.duplex.Scheduler;
 import io.duplex.SendResult;
@@ -118,6 +119,15 @@ public final class ReconnectingWebSocket implements WebSocket {
 
     /** Schedules the next attempt; false when the policy allows no more. */
     private boolean scheduleReconnect(Duration floor) {
+        return scheduleReconnect(floor, null);
+    }
+
+    /**
+     * Schedules the next attempt after the policy's backoff, or, for the first attempt after a
+     * close that carried a {@link ReconnectHint}, after a delay drawn from the hint's window (but
+     * at least {@code floor}); false when the policy allows no more.
+     */
+    private boolean scheduleReconnect(Duration floor, ReconnectHint hint) {
         int n;
         Duration delay;
         synchronized (this) {
@@ -128,7 +138,12 @@ public final class ReconnectingWebSocket implements WebSocket {
             if (!policy.allows(n)) {
                 return false;
             }
-            delay = policy.delay(n, floor, random);
+            if (hint != null && n == 1) {
+                Duration hinted = hint.delay(random);
+                delay = hinted.compareTo(floor) < 0 ? floor : hinted;
+            } else {
+                delay = policy.delay(n, floor, random);
+            }
             pending = scheduler.schedule(this::connect, delay);
         }
         LOG.log(Level.DEBUG, "reconnecting: attempt {0} in {1} ms", n, delay.toMillis());
@@ -223,7 +238,7 @@ public final class ReconnectingWebSocket implements WebSocket {
             handler.onClose(ReconnectingWebSocket.this, code, reason, wasClean);
             if (retry) {
                 Duration floor = code == 1013 ? policy.tryAgainLaterDelay() : Duration.ZERO;
-                if (!scheduleReconnect(floor)) {
+                if (!scheduleReconnect(floor, ReconnectHint.parse(reason))) {
                     giveUp(new WebSocketException("reconnection gave up after " + policy.maxAttempts() + " attempts"));
                 }
             } else {

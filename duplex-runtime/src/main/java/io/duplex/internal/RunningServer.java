@@ -4,6 +4,7 @@ import io.duplex.protocol.ProtocolConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A started server: its event loops, its {@link Acceptor}, the {@link ConnectionSet} and
@@ -16,6 +17,8 @@ import java.time.Duration;
 public final class RunningServer {
     /** How long the loop threads get to end once every connection is gone or aborted. */
     private static final Duration LOOP_SHUTDOWN = Duration.ofSeconds(5);
+    /** The target interval between two waves of a {@link #drain}. */
+    public static final Duration DRAIN_WAVE = Duration.ofMillis(50);
 
     private final EventLoopGroup loops;
     private final ConnectionSet connections = new ConnectionSet();
@@ -23,6 +26,8 @@ public final class RunningServer {
     private final Acceptor acceptor;
     private final OutboundBudget budget;
     private volatile boolean stopping;
+    /** The first {@link #drain}'s completion, or null. Guarded by this. */
+    private CompletableFuture<Void> drained;
 
     /**
      * Starts the loops and binds.
@@ -37,7 +42,13 @@ public final class RunningServer {
         this.budget = new OutboundBudget(settings.config().outboundBudget());
         this.loops = new EventLoopGroup("duplex-server", settings.eventLoops(), settings.tick(), budget);
         try {
-            this.acceptor = new Acceptor(settings, engineConfig, loops, connections, limits);
+            this.acceptor = new Acceptor(
+                    settings,
+                    engineConfig,
+                    loops,
+                    connections,
+                    limits,
+                    new HandshakeGate(settings.config(), limits, System::nanoTime));
         } catch (IOException | RuntimeException e) {
             loops.shutdown(LOOP_SHUTDOWN);
             throw e;
@@ -77,6 +88,40 @@ public final class RunningServer {
             return;
         }
         drainAndShutdown(timeout);
+    }
+
+    /**
+     * A rolling-deploy drain: from now on new connections are answered 503 with Retry-After (the
+     * listening socket stays open, so a load balancer's health check sees the 503 too); the
+     * connections open now are closed with 1012 Service Restart (RFC 6455 §7.4.1) in waves, one
+     * every {@link #DRAIN_WAVE} or so, spread over {@code over}, each close reason carrying the
+     * reconnect hint {@code hint}. The returned future completes once every connection is gone, or
+     * after {@code over + closeTimeout}, when the rest are aborted. Only the first call drains;
+     * later ones return the same future. The server keeps its loops until {@link #stop}.
+     */
+    public synchronized CompletableFuture<Void> drain(Duration over, String hint, Duration closeTimeout) {
+        if (drained != null) {
+            return drained;
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        drained = done;
+        acceptor.refuseNew("server draining");
+        int waves = (int) Math.max(1, Math.min(10_000, over.toNanos() / DRAIN_WAVE.toNanos()));
+        long interval = over.toNanos() / waves;
+        long deadline = System.nanoTime() + over.toNanos() + closeTimeout.toNanos();
+        Thread drainer = new Thread(
+                () -> {
+                    try {
+                        connections.drainInWaves(1012, hint, waves, interval, deadline);
+                        done.complete(null);
+                    } catch (Throwable e) {
+                        done.completeExceptionally(e);
+                    }
+                },
+                "duplex-drain");
+        drainer.setDaemon(true);
+        drainer.start();
+        return done;
     }
 
     private boolean inOwnLoop() {

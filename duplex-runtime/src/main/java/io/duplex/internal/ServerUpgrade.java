@@ -1,5 +1,6 @@
 package io.duplex.internal;
 
+import io.duplex.AsyncUpgrader;
 import io.duplex.Broker;
 import io.duplex.MetricsListener;
 import io.duplex.RouteMetrics;
@@ -22,7 +23,10 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 
@@ -66,6 +70,17 @@ public final class ServerUpgrade implements Connection.Upgrade {
     /** The server's metrics, or null. */
     private final MetricsListener metrics;
 
+    private final HandshakeGate gate;
+    private final ClientAddress client;
+    /** When the current request's handshake time started (accept, or the previous answer). */
+    private long startedNanos = System.nanoTime();
+    /** Whether an asynchronous upgrader's decision is awaited. */
+    private boolean awaiting;
+    /** The validated request whose decision is awaited (its extensions to close), or null. */
+    private Outcome.Accepted awaited;
+    /** Bytes after the head that came while the decision was awaited, or null. */
+    private ByteBuffer early;
+
     private boolean done;
     /** The plain HTTP request being read or answered, or null. */
     private HttpExchangeImpl exchange;
@@ -82,22 +97,13 @@ public final class ServerUpgrade implements Connection.Upgrade {
             Executor handlerExecutor,
             Broker broker,
             HttpRoutes http,
-            HttpHeadLimits headLimits) {
-        this(parser, handshake, routes, staticFiles, handlerExecutor, broker, http, headLimits, null);
-    }
-
-    /** As above, telling {@code metrics} (null: none) how each handshake was answered. */
-    public ServerUpgrade(
-            HttpHeadParser parser,
-            ServerHandshake handshake,
-            Function<String, Route> routes,
-            StaticFiles staticFiles,
-            Executor handlerExecutor,
-            Broker broker,
-            HttpRoutes http,
             HttpHeadLimits headLimits,
-            MetricsListener metrics) {
+            MetricsListener metrics,
+            HandshakeGate gate,
+            ClientAddress client) {
         this.metrics = metrics;
+        this.gate = gate;
+        this.client = client;
         this.http = http;
         this.headLimits = headLimits;
         this.parser = parser;
@@ -126,6 +132,20 @@ public final class ServerUpgrade implements Connection.Upgrade {
             // bytes of the next request and stop reading until this one is answered.
             stash = copyOf(stash, in);
             c.pauseReading(true);
+            return;
+        }
+        if (awaiting) {
+            int have = early == null ? 0 : early.remaining();
+            if (have + in.remaining() > headLimits.maxHeadSize()) {
+                // Invariant 7: refused before the copy that would pass the bound.
+                awaiting = false;
+                early = null;
+                closeAll(awaited);
+                reject(c, 400, "data sent before the handshake completed", Headers.EMPTY);
+            } else {
+                early = copyOf(early, in);
+            }
+            in.position(in.limit());
             return;
         }
         if (done) {
@@ -159,6 +179,17 @@ public final class ServerUpgrade implements Connection.Upgrade {
             c.closeWhenFlushed();
             return;
         }
+        InetSocketAddress clientAddress = gate.clientAddress(client, request.headers());
+        if (upgrading) {
+            // Before the handshake's validation commits anything (extension codecs), invariant 7.
+            HandshakeGate.Refusal refusal = gate.admitUpgrade(client, clientAddress);
+            if (refusal != null) {
+                LOG.log(Level.DEBUG, "upgrade from {0} refused: {1}", clientAddress, refusal.reason());
+                reject(c, refusal.status(), refusal.reason(), refusal.headers());
+                in.position(in.limit());
+                return;
+            }
+        }
         Outcome outcome = handshake.validate(request);
         if (outcome instanceof Outcome.Rejected r) {
             handshakeAnswered(null, r.status());
@@ -177,21 +208,109 @@ public final class ServerUpgrade implements Connection.Upgrade {
         }
         SocketChannel ch = c.transport().channel();
         InetSocketAddress remote = (InetSocketAddress) ch.getRemoteAddress();
+        UpgradeRequest upgradeRequest = new UpgradeRequest(
+                accepted.path(),
+                accepted.query(),
+                accepted.headers(),
+                remote,
+                accepted.origin(),
+                accepted.offeredSubprotocols(),
+                accepted.selectedSubprotocol(),
+                clientAddress);
+        if (route.upgrader() instanceof AsyncUpgrader async) {
+            awaitDecision(c, async, upgradeRequest, accepted, route, in);
+            return;
+        }
         UpgradeDecision decision;
         try {
-            decision = route.upgrader()
-                    .upgrade(new UpgradeRequest(
-                            accepted.path(),
-                            accepted.query(),
-                            accepted.headers(),
-                            remote,
-                            accepted.origin(),
-                            accepted.offeredSubprotocols(),
-                            accepted.selectedSubprotocol()));
+            decision = route.upgrader().upgrade(upgradeRequest);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "upgrader threw; answering 500", e);
             decision = UpgradeDecision.reject(500, "internal error");
         }
+        decided(c, decision, upgradeRequest, accepted, route, in);
+    }
+
+    /**
+     * An {@link AsyncUpgrader}: stop reading (keeping any bytes after the head), and go on when
+     * the decision comes back to the loop, or answer 504 when the handshake timeout comes first.
+     */
+    private void awaitDecision(
+            Connection c,
+            AsyncUpgrader async,
+            UpgradeRequest request,
+            Outcome.Accepted accepted,
+            Route route,
+            ByteBuffer in) {
+        // Reading goes on (so a client that leaves is noticed and freed at once); bytes that come
+        // early are kept, bounded, for the protocol (RFC 6455 §4.1 has the client wait for the
+        // answer, so there should be none).
+        early = in.hasRemaining() ? copyOf(null, in) : null;
+        in.position(in.limit());
+        awaiting = true;
+        awaited = accepted;
+        long left = c.config.handshakeTimeout().toNanos() - (System.nanoTime() - startedNanos);
+        // The decision's own timer (below) answers 504; the connection's deadline stays behind it
+        // as the backstop that frees the connection should the answer not flush.
+        c.handshakeDeadline(Math.max(0, left) + c.config.closeTimeout().toNanos());
+        EventLoop.Cancellable timer = c.loop().schedule(() -> decisionTimedOut(c, accepted), Math.max(0, left));
+        CompletionStage<UpgradeDecision> stage;
+        try {
+            stage = async.upgradeAsync(request);
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        if (stage == null) {
+            stage = CompletableFuture.failedFuture(new NullPointerException("upgradeAsync returned null"));
+        }
+        stage.whenComplete((decision, error) -> c.loop().execute(() -> {
+            if (!awaiting) {
+                return; // timed out and answered 504 already
+            }
+            awaiting = false;
+            timer.cancel();
+            if (c.isDestroyed()) {
+                closeAll(accepted);
+                return;
+            }
+            UpgradeDecision d = decision;
+            if (error != null || d == null) {
+                LOG.log(Level.WARNING, "asynchronous upgrader failed; answering 500", error);
+                d = UpgradeDecision.reject(500, "internal error");
+            }
+            ByteBuffer bytes = early != null ? early : ByteBuffer.allocate(0);
+            early = null;
+            try {
+                decided(c, d, request, accepted, route, bytes);
+            } catch (IOException | RuntimeException e) {
+                onFailure(c, e);
+                c.destroy();
+            }
+        }));
+    }
+
+    /** Loop: the handshake timeout passed before the asynchronous decision (RFC 9110 §15.6.5). */
+    private void decisionTimedOut(Connection c, Outcome.Accepted accepted) {
+        if (!awaiting) {
+            return;
+        }
+        awaiting = false;
+        early = null;
+        closeAll(accepted);
+        if (!c.isDestroyed()) {
+            LOG.log(Level.DEBUG, "asynchronous upgrader did not answer within the handshake timeout; 504");
+            reject(c, 504, "authentication did not complete in time", Headers.EMPTY);
+        }
+    }
+
+    private void decided(
+            Connection c,
+            UpgradeDecision decision,
+            UpgradeRequest request,
+            Outcome.Accepted accepted,
+            Route route,
+            ByteBuffer in)
+            throws IOException {
         if (decision instanceof UpgradeDecision.Reject r) {
             closeAll(accepted);
             handshakeAnswered(route.template(), r.status());
@@ -230,12 +349,19 @@ public final class ServerUpgrade implements Connection.Upgrade {
                 accepted.path(),
                 subprotocol,
                 accepted.extensions(),
-                remote,
-                (InetSocketAddress) ch.getLocalAddress(),
+                request.remoteAddress(),
+                (InetSocketAddress) c.transport().channel().getLocalAddress(),
                 accept.attachment());
         ws.broker(broker);
         handshakeAnswered(route.template(), 101);
         c.metrics(route.metrics());
+        if (!request.clientAddress().equals(request.remoteAddress())) {
+            ws.clientAddress(request.clientAddress());
+        }
+        Instant expiry = accept.credentialExpiry();
+        if (expiry != null) {
+            ws.credentialExpiry(expiry);
+        }
         c.open(Role.SERVER, accepted.extensions(), ws, in);
     }
 
@@ -332,6 +458,7 @@ public final class ServerUpgrade implements Connection.Upgrade {
         done = false;
         parser = new HttpHeadParser(headLimits, HttpHeadParser.Kind.REQUEST);
         c.handshakeDeadline(c.config.handshakeTimeout().toNanos());
+        startedNanos = System.nanoTime();
         ByteBuffer next = stash;
         stash = null;
         try {

@@ -13,6 +13,7 @@ import io.duplex.protocol.Event;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -55,6 +56,24 @@ public final class WebSocketImpl implements WebSocket {
 
     private volatile Object attachment;
     private volatile Broker broker;
+    /** Behind trusted proxies: the client's address; null when it is the socket's peer. */
+    private volatile InetSocketAddress client;
+    /** Made only for a connection with a credential expiry (an idle socket without pays nothing). */
+    private volatile Credential credential;
+
+    /** A credential's expiry and the loop timer that checks it. */
+    private static final class Credential {
+        volatile long expiresAtMillis;
+        /** Loop only. */
+        EventLoop.Cancellable timer;
+
+        Credential(long expiresAtMillis) {
+            this.expiresAtMillis = expiresAtMillis;
+        }
+    }
+
+    /** The longest a credential timer waits before looking again (so any Instant is fine). */
+    private static final long CREDENTIAL_RECHECK_MILLIS = 3_600_000;
 
     public WebSocketImpl(
             EventLoop loop,
@@ -92,6 +111,80 @@ public final class WebSocketImpl implements WebSocket {
     void opened(Connection c) {
         this.connection = c;
         dispatch(() -> handler.onOpen(this));
+        if (credential != null) {
+            armCredential();
+        }
+    }
+
+    /** Server sockets behind trusted proxies: the client's address (before the socket opens). */
+    public void clientAddress(InetSocketAddress client) {
+        this.client = client;
+    }
+
+    @Override
+    public InetSocketAddress clientAddress() {
+        InetSocketAddress c = client;
+        return c != null ? c : remote;
+    }
+
+    /** Sets the credential's expiry before the socket opens (from the upgrade decision). */
+    public void credentialExpiry(Instant expiry) {
+        this.credential = new Credential(millis(expiry));
+    }
+
+    @Override
+    public void extendCredential(Instant expiry) {
+        if (!isServerSide()) {
+            return;
+        }
+        long at = millis(expiry);
+        Credential cr = credential;
+        if (cr == null) {
+            credential = new Credential(at);
+        } else {
+            cr.expiresAtMillis = at;
+        }
+        onLoop(() -> {
+            Credential current = credential;
+            if (current.timer != null) {
+                current.timer.cancel();
+                current.timer = null;
+            }
+            if (connection != null) {
+                armCredential();
+            }
+        });
+    }
+
+    @Override
+    public Instant credentialExpiry() {
+        Credential cr = credential;
+        return cr == null ? null : Instant.ofEpochMilli(cr.expiresAtMillis);
+    }
+
+    private static long millis(Instant expiry) {
+        try {
+            return expiry.toEpochMilli();
+        } catch (ArithmeticException e) {
+            return expiry.isBefore(Instant.EPOCH) ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+    }
+
+    /**
+     * Loop: closes with {@link #CREDENTIAL_EXPIRED} if the credential's time is up (wall clock,
+     * as the credential's expiry is), else looks again when it should be (at most an hour on).
+     */
+    private void armCredential() {
+        Credential cr = credential;
+        if (readyState() != ReadyState.OPEN) {
+            return;
+        }
+        long left = cr.expiresAtMillis - System.currentTimeMillis();
+        if (left <= 0) {
+            close(CREDENTIAL_EXPIRED, "credential expired");
+            return;
+        }
+        cr.timer = loop.schedule(this::armCredential, Math.min(left, CREDENTIAL_RECHECK_MILLIS) * 1_000_000L);
     }
 
     // ------------------------------------------------------------------ publish/subscribe
@@ -334,6 +427,11 @@ public final class WebSocketImpl implements WebSocket {
 
     /** The engine's one Close event (delivered exactly once), so onClose is called exactly once. */
     void dispatchClose(Event.Close close) {
+        Credential cr = credential;
+        if (cr != null && cr.timer != null) {
+            cr.timer.cancel(); // a long expiry must not keep a closed socket in the loop's queue
+            cr.timer = null;
+        }
         Broker b = broker;
         if (b != null && !topics.isEmpty()) {
             b.unsubscribeAll(this);

@@ -29,7 +29,8 @@ final class SubprotocolSelection implements Upgrader {
         }
         UpgradeDecision decision = next.upgrade(request);
         if (offersTopics && decision instanceof UpgradeDecision.Accept a && a.subprotocol() == null) {
-            return new UpgradeDecision.Accept(TopicsHandler.SUBPROTOCOL, a.attachment(), a.headers());
+            return new UpgradeDecision.Accept(
+                    TopicsHandler.SUBPROTOCOL, a.attachment(), a.headers(), a.credentialExpiry());
         }
         return decision;
     }

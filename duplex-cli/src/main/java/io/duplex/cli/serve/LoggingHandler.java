@@ -28,7 +28,7 @@ final class LoggingHandler implements WebSocketHandler {
 
     @Override
     public void onOpen(WebSocket ws) {
-        log.println("open  " + address(ws.remoteAddress()) + " " + ws.path());
+        log.println("open  " + address(ws.clientAddress()) + " " + ws.path());
         delegate.onOpen(ws);
     }
 
@@ -67,7 +67,7 @@ final class LoggingHandler implements WebSocketHandler {
         try {
             delegate.onClose(ws, code, reason, wasClean);
         } finally {
-            log.println("close " + address(ws.remoteAddress()) + " " + ws.path() + " " + code
+            log.println("close " + address(ws.clientAddress()) + " " + ws.path() + " " + code
                     + (wasClean ? " clean" : " unclean")
                     + (reason == null || reason.isEmpty() ? "" : " (" + reason + ")"));
         }

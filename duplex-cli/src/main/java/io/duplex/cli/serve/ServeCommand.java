@@ -1,10 +1,12 @@
 package io.duplex.cli.serve;
 
 import io.duplex.Broker;
+import io.duplex.HandshakeRateLimit;
 import io.duplex.History;
 import io.duplex.PresenceEngine;
 import io.duplex.StreamEngine;
 import io.duplex.TlsConfig;
+import io.duplex.TrustedProxies;
 import io.duplex.WebSocketConfig;
 import io.duplex.WebSocketHandler;
 import io.duplex.WebSocketServer;
@@ -42,7 +44,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -81,7 +85,8 @@ import picocli.CommandLine.Spec;
             "  duplex serve --echo --static ./public --origin https://app.example.com",
             "  duplex serve --echo --metrics 9102",
             "  duplex serve --topics --history 'chat.*=1000/10m' --history news=100",
-            "  duplex serve --topics --presence 'room.*'"
+            "  duplex serve --topics --presence 'room.*'",
+            "  duplex serve --echo --drain 10s --proxy-protocol-from 10.0.0.0/8 --handshake-rate-per-address 5:20"
         })
 public final class ServeCommand implements Callable<Integer> {
     /** How long a graceful stop waits for close handshakes before aborting the rest. */
@@ -229,6 +234,47 @@ public final class ServeCommand implements Callable<Integer> {
             })
     Integer contextTakeover;
 
+    @Option(
+            names = "--drain",
+            paramLabel = "DURATION",
+            description = {
+                "On SIGTERM/SIGINT, drain before stopping (docs/operations.md): answer new",
+                "connections 503, close open ones with 1012 and a reconnect hint in waves spread",
+                "over DURATION (e.g. 10s, 500ms, 2m). Default: stop at once with 1001."
+            })
+    String drain;
+
+    @Option(
+            names = "--handshake-rate",
+            paramLabel = "N[:BURST]",
+            description =
+                    "Server-wide handshakes per second (token bucket, burst BURST, default N); 503 + Retry-After beyond.")
+    String handshakeRate;
+
+    @Option(
+            names = "--handshake-rate-per-address",
+            paramLabel = "N[:BURST]",
+            description = "Handshakes per second per client address (IPv6: per /64); 429 + Retry-After beyond.")
+    String handshakeRatePerAddress;
+
+    @Option(
+            names = "--max-connections-per-address",
+            paramLabel = "N",
+            description = "Most connections per client address (IPv6: per /64); 503 beyond. Default: no limit.")
+    int maxConnectionsPerAddress;
+
+    @Option(
+            names = "--trusted-proxy",
+            paramLabel = "CIDR",
+            description = "Believe Forwarded / X-Forwarded-For from these peers (repeatable; e.g. 10.0.0.0/8).")
+    List<String> trustedProxies = new ArrayList<>();
+
+    @Option(
+            names = "--proxy-protocol-from",
+            paramLabel = "CIDR",
+            description = "Expect a PROXY protocol v1/v2 header from these load balancers (repeatable).")
+    List<String> proxyProtocolFrom = new ArrayList<>();
+
     @Option(names = "--event-loops", paramLabel = "N", description = "Event loop threads (default: one per CPU).")
     Integer eventLoops;
 
@@ -326,6 +372,19 @@ public final class ServeCommand implements Callable<Integer> {
         started.complete(server);
         awaitStopRequest();
         try {
+            Duration over = drainDuration();
+            if (over != null) {
+                if (!quiet) {
+                    console.err().println("draining over " + over.toMillis() + " ms");
+                }
+                try {
+                    server.drain(over).get(drainWait(over).toMillis(), TimeUnit.MILLISECONDS);
+                } catch (ExecutionException | TimeoutException e) {
+                    console.err().println("duplex: drain did not complete: " + e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             server.stop(STOP_TIMEOUT);
             if (socketIoServer != null) {
                 socketIoServer.close();
@@ -377,7 +436,9 @@ public final class ServeCommand implements Callable<Integer> {
         stopRequested.countDown();
         boolean clean = false;
         try {
-            clean = stopped.await(STOP_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
+            Duration over = drainDuration();
+            long drainSeconds = over == null ? 0 : drainWait(over).toSeconds();
+            clean = stopped.await(STOP_TIMEOUT.toSeconds() + drainSeconds + 5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -534,6 +595,71 @@ public final class ServeCommand implements Callable<Integer> {
         return quiet ? handler : new LoggingHandler(handler, console.err());
     }
 
+    /** The --drain duration, or null without the option (checked in {@link #config()}). */
+    Duration drainDuration() {
+        return drain == null ? null : duration("--drain", drain);
+    }
+
+    /** The longest a drain over {@code over} may take: the waves, then the close handshakes. */
+    private static Duration drainWait(Duration over) {
+        return over.plus(WebSocketConfig.DEFAULT.closeTimeout()).plusSeconds(5);
+    }
+
+    /** {@code 500ms}, {@code 10s}, {@code 2m}: a duration of at most a day. */
+    private Duration duration(String option, String text) {
+        String t = text.trim();
+        int unit = t.length();
+        while (unit > 0 && !Character.isDigit(t.charAt(unit - 1))) {
+            unit--;
+        }
+        String number = t.substring(0, unit);
+        String suffix = t.substring(unit);
+        if (number.isEmpty() || number.length() > 9 || !number.chars().allMatch(Character::isDigit)) {
+            throw usage(option + ": not a duration (e.g. 500ms, 10s, 2m): " + text);
+        }
+        long n = Long.parseLong(number);
+        Duration d =
+                switch (suffix) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s", "" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    default -> throw usage(option + ": unknown unit '" + suffix + "' (ms, s, m)");
+                };
+        if (d.compareTo(Duration.ofDays(1)) > 0) {
+            throw usage(option + ": at most a day");
+        }
+        return d;
+    }
+
+    /** {@code N} or {@code N:BURST}: a handshake token bucket. */
+    private HandshakeRateLimit rate(String option, String text) {
+        if (text == null) {
+            return HandshakeRateLimit.OFF;
+        }
+        try {
+            int colon = text.indexOf(':');
+            double perSecond = Double.parseDouble(colon < 0 ? text : text.substring(0, colon));
+            if (!(perSecond > 0)) {
+                throw usage(option + " must be positive: " + text);
+            }
+            return colon < 0
+                    ? HandshakeRateLimit.of(perSecond)
+                    : new HandshakeRateLimit(perSecond, Integer.parseInt(text.substring(colon + 1)));
+        } catch (IllegalArgumentException e) {
+            throw usage(option + ": expected N or N:BURST, e.g. 50 or 50:200: " + text);
+        }
+    }
+
+    private TrustedProxies trustedProxies() {
+        try {
+            return TrustedProxies.NONE
+                    .withForwardingFrom(trustedProxies.toArray(String[]::new))
+                    .withProxyProtocolFrom(proxyProtocolFrom.toArray(String[]::new));
+        } catch (IllegalArgumentException e) {
+            throw usage("--trusted-proxy/--proxy-protocol-from: " + e.getMessage());
+        }
+    }
+
     WebSocketConfig config() {
         long message = maxMessage.bytes();
         long frame = maxFrame != null ? maxFrame : message;
@@ -549,7 +675,12 @@ public final class ServeCommand implements Callable<Integer> {
                     // An echoed or broadcast message of the largest size must fit the send queue.
                     .outboundLimit(Math.max(ProtocolConfig.DEFAULT_MAX_SIZE, 4 * message))
                     .originPolicy(originPolicy())
+                    .trustedProxies(trustedProxies())
+                    .handshakeRate(rate("--handshake-rate", handshakeRate))
+                    .handshakeRatePerAddress(rate("--handshake-rate-per-address", handshakeRatePerAddress))
+                    .maxConnectionsPerAddress(maxConnectionsPerAddress)
                     .compression(false);
+            drainDuration();
             return (deflate != null ? b.compression(deflate) : b).build();
         } catch (IllegalArgumentException e) {
             throw usage("--max-message/--max-frame/--max-fragments/--min-fragment-size: " + e.getMessage());

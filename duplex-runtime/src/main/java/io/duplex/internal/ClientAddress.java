@@ -1,0 +1,44 @@
+package io.duplex.internal;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
+/**
+ * Who one server connection is from: the socket's peer, the source a trusted load balancer's
+ * PROXY protocol header named, and the key the per-address connection limit counts it under (set
+ * once counted, so the release matches the admission).
+ *
+ * <p>Threading: confined to the connection's event loop once registered; the accept loop fills it
+ * in before that (handed over through the loop's task queue).
+ */
+public final class ClientAddress {
+    private final InetSocketAddress socketPeer;
+    private InetSocketAddress proxied;
+    private InetAddress countedKey;
+
+    public ClientAddress(InetSocketAddress socketPeer) {
+        this.socketPeer = socketPeer;
+    }
+
+    public InetSocketAddress socketPeer() {
+        return socketPeer;
+    }
+
+    /** The socket peer, or the PROXY protocol header's source when a trusted balancer sent one. */
+    public InetSocketAddress connectedFrom() {
+        return proxied != null ? proxied : socketPeer;
+    }
+
+    void proxied(InetSocketAddress source) {
+        this.proxied = source;
+    }
+
+    /** The per-address limit's key this connection is counted under, or null if not counted. */
+    InetAddress countedKey() {
+        return countedKey;
+    }
+
+    void countedKey(InetAddress key) {
+        this.countedKey = key;
+    }
+}
