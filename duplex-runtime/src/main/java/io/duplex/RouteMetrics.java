@@ -29,10 +29,24 @@ public interface RouteMetrics {
     /** A data message was queued for sending (a fragmented one once, at its last frame). */
     default void messageOut() {}
 
+    /**
+     * {@code n} data messages were queued for sending since the last report: the runtime reports
+     * once per loop pass and connection (at its flush), not per message. The default calls {@link
+     * #messageOut()} {@code n} times.
+     */
+    default void messagesOut(int n) {
+        for (int i = 0; i < n; i++) {
+            messageOut();
+        }
+    }
+
     /** WebSocket frame bytes read (after TLS, before inflating), per read. */
     default void bytesIn(int bytes) {}
 
-    /** WebSocket frame bytes queued for writing (before TLS, after compression), per frame. */
+    /**
+     * WebSocket frame bytes queued for writing (before TLS, after compression) since the last
+     * report: once per loop pass and connection, at its flush.
+     */
     default void bytesOut(int bytes) {}
 
     /**

@@ -75,6 +75,11 @@ final class RouteMeters implements RouteMetrics {
     }
 
     @Override
+    public void messagesOut(int n) {
+        messagesOut.increment(n);
+    }
+
+    @Override
     public void bytesIn(int bytes) {
         bytesIn.increment(bytes);
     }

@@ -67,6 +67,10 @@ public final class Connection extends SocketIo implements EventLoop.Ticking {
      * {@link #open}, on the loop.
      */
     private RouteMetrics metrics;
+    /** Sent since the last report to {@link #metrics} (see {@link #reportOut()}). */
+    private int unreportedMessagesOut;
+
+    private int unreportedBytesOut;
     /** Whether this end started the close (its Close frame first, a failure, an abort). */
     private boolean closedHere;
 
@@ -461,7 +465,23 @@ public final class Connection extends SocketIo implements EventLoop.Ticking {
 
     private void messageOut() {
         if (metrics != null) {
-            metrics.messageOut();
+            unreportedMessagesOut++;
+        }
+    }
+
+    /**
+     * Hands the messages and bytes sent since the last report to the metrics: once per loop pass
+     * (at the flush) rather than per message, so a broadcast pays a field increment per delivery,
+     * not two meter updates.
+     */
+    private void reportOut() {
+        if (unreportedMessagesOut != 0) {
+            metrics.messagesOut(unreportedMessagesOut);
+            unreportedMessagesOut = 0;
+        }
+        if (unreportedBytesOut != 0) {
+            metrics.bytesOut(unreportedBytesOut);
+            unreportedBytesOut = 0;
         }
     }
 
@@ -503,7 +523,7 @@ public final class Connection extends SocketIo implements EventLoop.Ticking {
     /** The engine's output, and raw bytes: queued on the socket. */
     private void output(ByteBuffer header, ByteBuffer payload) {
         if (metrics != null && protocol != null) {
-            metrics.bytesOut(header.remaining() + payload.remaining());
+            unreportedBytesOut += header.remaining() + payload.remaining();
         }
         try {
             if (queue(header, payload) && lifecycle == Lifecycle.OPEN) {
@@ -527,6 +547,9 @@ public final class Connection extends SocketIo implements EventLoop.Ticking {
     /** Writes what the socket takes; once all is written while closing TCP, half-closes. */
     @Override
     public void flush() {
+        if (metrics != null) {
+            reportOut();
+        }
         try {
             if (writeOut() && lifecycle == Lifecycle.CLOSING_TRANSPORT) {
                 // RFC 6455 §7.1.1: the server closes TCP first; half-close, then wait for the
@@ -735,6 +758,9 @@ public final class Connection extends SocketIo implements EventLoop.Ticking {
             return;
         }
         lifecycle = Lifecycle.DESTROYED;
+        if (metrics != null) {
+            reportOut(); // what went out since the last flush (the close frame, a last message)
+        }
         if (protocol != null) {
             protocol.receiveEof(); // a no-op once the close was delivered
         }
