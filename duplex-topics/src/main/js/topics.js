@@ -38,6 +38,8 @@ const DEFAULTS = Object.freeze({
 // Closes after which reconnecting cannot help: a deliberate close by the server, or a protocol bug.
 const FINAL_CLOSES = new Set([1000, 1002, 1003, 1007, 1009, 1010]);
 const NOT_SUBSCRIBED = 4008;
+/** The server cannot serve it now (starting, or its store unreachable): ask again, with backoff. */
+const UNAVAILABLE = 5001;
 
 /** The server refused a request: act on `code` (stable, see the protocol's error table). */
 export class TopicsError extends Error {
@@ -284,6 +286,7 @@ class TopicsClient {
     if (subscription.position) message.since = subscription.position;
     if (subscription.presence) message.presence = true;
     const id = this.#send('subscribe', message);
+    subscription.attempt = id; // the newest subscribe sent for it (a retry must not duplicate one)
     this.#pending.set(id, { kind: 'subscribe', subscription });
   }
 
@@ -348,6 +351,7 @@ class TopicsClient {
         const s = p.subscription;
         if (!s.active || this.#topics.get(s.topic) !== s) return; // ended meanwhile
         s.confirmed = true;
+        s.retries = 0;
         s.position = m.position;
         call(s.handlers.onSubscribed, { recovered: m.recovered, position: m.position, replayed: m.replayed || 0 });
         return;
@@ -402,6 +406,17 @@ class TopicsClient {
     const p = this.#take(m.id);
     if (!p) {
       console.warn(`duplex-topics: the server reported ${error.message}`);
+    } else if (p.kind === 'subscribe' && m.code === UNAVAILABLE) {
+      // Transient: not a refusal. Asked again after a full-jitter delay (50 ms doubling, at most
+      // 5 s) on the connection open then, unless unsubscribed or answered meanwhile.
+      const s = p.subscription;
+      const cap = Math.min(5000, 50 * 2 ** Math.min(s.retries || 0, 10));
+      s.retries = (s.retries || 0) + 1;
+      const attempt = s.attempt;
+      setTimeout(() => {
+        const current = s.active && this.#topics.get(s.topic) === s && s.attempt === attempt;
+        if (current && this.#isOpen()) this.#sendSubscribe(s);
+      }, 1 + Math.floor(Math.random() * cap));
     } else if (p.kind === 'subscribe') {
       const s = p.subscription;
       if (!s.active) return;
