@@ -20,8 +20,6 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -59,16 +57,20 @@ class NodeClientInteropTest {
         if (missing.isEmpty()) {
             return;
         }
-        String message = "the Node interop test cannot run: " + missing.get()
-                + "; install: npm ci --prefix duplex-socketio/src/test/node";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            Assertions.fail(message + " (CI=true: a missing prerequisite fails instead of skipping)");
-        }
-        Assumptions.abort(message);
+        BrowserPrerequisites.skipOrFail(
+                "the Node interop test cannot run: " + missing.get()
+                        + "; install: npm ci --prefix duplex-socketio/src/test/node",
+                System.getenv("CI"));
     }
 
     void start(boolean refuseWebSocket) {
-        io = SocketIoServer.builder().pingInterval(Duration.ofSeconds(2)).build();
+        // A client that exits while one of its connections is mid-upgrade (probe open, no poll
+        // held) leaves a session with no transport; as on the reference server it ends by the ping
+        // timeout, so the timeout is kept short enough for "sessions end" below to see it.
+        io = SocketIoServer.builder()
+                .pingInterval(Duration.ofSeconds(2))
+                .pingTimeout(Duration.ofSeconds(2))
+                .build();
         io.sockets().on("connection", s -> {
             s.onDisconnect(reasons::add);
             s.emit("hello", Map.of("transport", s.transport()), new byte[] {1, 2, 3});

@@ -50,7 +50,15 @@ public record BrowserPrerequisites(String module, Path nodeDir, Path buildDir) {
         if (missing.isEmpty()) {
             return;
         }
-        String message = "the browser test cannot run: " + missing.get() + "; install: " + install();
+        skipOrFail("the browser test cannot run: " + missing.get() + "; install: " + install(), ciVariable);
+    }
+
+    /**
+     * A prerequisite of a test is missing ({@code message} says what and how to install it): the
+     * test is skipped with the reason, or fails when {@code ciVariable} is {@code true}, so CI never
+     * skips silently. For any test that needs something outside Maven (node packages, Chromium).
+     */
+    public static void skipOrFail(String message, String ciVariable) {
         if ("true".equalsIgnoreCase(ciVariable)) {
             Assertions.fail(message + " (CI=true: a missing prerequisite fails instead of skipping)");
         }
