@@ -277,10 +277,15 @@ final class MessageReader implements FrameParser.Listener {
     }
 
     private void grow(int needed) {
-        // Grow to the declared frame's end when known, doubling otherwise, never past the limit.
+        // Without a decoder the declared lengths are known and already checked against the limit
+        // (the message's so far, or the frame's when fragments are delivered one by one): grow to
+        // their end at once, so a frame split across reads is stored once, not once per doubling.
+        // Doubling still bounds the copies of a message made of many small fragments. A decoder's
+        // output size is unknown: double, never past the limit.
         long target = Math.max(needed, Math.max(data.length * 2L, 256));
         if (decoder == null) {
-            target = Math.max(needed, Math.min(target, messageSize));
+            long declared = config.assembleMessages() ? messageSize : frameLength;
+            target = Math.max(needed, Math.max(declared, Math.min(target, declared * 2)));
         }
         int capacity = (int) Math.min(target, config.maxMessageSize());
         byte[] bigger = new byte[capacity];

@@ -54,6 +54,8 @@ public final class EventLoop {
     private volatile boolean shuttingDown;
     private long nextTick;
     private long sequence;
+    /** {@link System#nanoTime()} when this pass's work began; see {@link #passNanos()}. */
+    private long passNanos = System.nanoTime();
 
     /** A connection with output waiting for the end of this loop pass (corking). */
     public interface Flushable {
@@ -111,6 +113,15 @@ public final class EventLoop {
             });
         }
         return s;
+    }
+
+    /**
+     * On the loop: the time this pass began, for activity stamps (idle and message timeouts).
+     * Those are checked once per tick, so a stamp that is a pass old loses nothing, and it saves
+     * a clock read per message: two per echoed message were 7.5 % of the loop's CPU.
+     */
+    public long passNanos() {
+        return passNanos;
     }
 
     /** Registers a channel; must run on the loop. */
@@ -189,6 +200,7 @@ public final class EventLoop {
             selector.select(timeoutMillis);
         }
         wakeupPending.set(false);
+        passNanos = System.nanoTime();
         processKeys();
         runTasks();
         runScheduled();
@@ -248,6 +260,7 @@ public final class EventLoop {
         }
         if (now - nextTick >= 0) {
             nextTick = now + tickNanos;
+            pool.trim();
             for (int i = ticking.size() - 1; i >= 0; i--) {
                 if (i < ticking.size()) {
                     Ticking t = ticking.get(i);

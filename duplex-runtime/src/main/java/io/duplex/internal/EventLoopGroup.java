@@ -16,6 +16,15 @@ public final class EventLoopGroup {
     private final AtomicInteger next = new AtomicInteger();
 
     /** {@code budget}: the outbound memory all the group's connections may hold together. */
+    /**
+     * Bytes one read takes from a socket, into a buffer each loop shares among its connections.
+     * Large enough that a 64 KiB message (or several) arrives whole and is handed to the handler
+     * as a view of this buffer; with 64 KiB every such frame (65,550 bytes with its header) was
+     * split across reads and so copied into a message buffer. uWebSockets reads 512 KiB at a
+     * time too. One per loop, so the cost does not grow with connections.
+     */
+    static final int READ_BUFFER_SIZE = 512 * 1024;
+
     public EventLoopGroup(String name, int size, Duration tick, OutboundBudget budget) {
         if (size < 1) {
             throw new IllegalArgumentException("at least one event loop");
@@ -23,7 +32,7 @@ public final class EventLoopGroup {
         int group = GROUPS.incrementAndGet();
         loops = new EventLoop[size];
         for (int i = 0; i < size; i++) {
-            loops[i] = new EventLoop(name + "-" + group + "-loop-" + i, tick.toNanos(), 64 * 1024, budget);
+            loops[i] = new EventLoop(name + "-" + group + "-loop-" + i, tick.toNanos(), READ_BUFFER_SIZE, budget);
             loops[i].start();
         }
     }

@@ -219,6 +219,13 @@ abstract class SocketIo implements EventLoop.Handler, EventLoop.Flushable {
         }
     }
 
+    /** Flushes now if output is waiting for the end of the pass (it stays on the loop's list, as a no-op). */
+    void flushIfDirty() {
+        if (dirty) {
+            flush();
+        }
+    }
+
     /**
      * Writes what the socket takes, asks for OP_WRITE while bytes remain, and runs the drain
      * callback once the queue falls to the low-water mark after passing the high-water mark.
