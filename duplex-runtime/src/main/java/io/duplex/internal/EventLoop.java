@@ -1,5 +1,6 @@
 package io.duplex.internal;
 
+import io.duplex.MetricsListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -49,6 +50,8 @@ public final class EventLoop {
     private final BufferPool pool;
     /** Shared by all connections of this loop: a connection consumes every byte it reads. */
     private final ByteBuffer readBuffer;
+    /** Told how long each pass worked, or null (then the pass reads no clock for it). */
+    private final MetricsListener metrics;
 
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile boolean shuttingDown;
@@ -61,6 +64,12 @@ public final class EventLoop {
     }
 
     public EventLoop(String name, long tickNanos, int readBufferSize, OutboundBudget budget) {
+        this(name, tickNanos, readBufferSize, budget, null);
+    }
+
+    /** {@code metrics}: told the working time of every pass ({@link MetricsListener#loopPass}), or null. */
+    public EventLoop(String name, long tickNanos, int readBufferSize, OutboundBudget budget, MetricsListener metrics) {
+        this.metrics = metrics;
         try {
             this.selector = Selector.open();
         } catch (IOException e) {
@@ -189,10 +198,17 @@ public final class EventLoop {
             selector.select(timeoutMillis);
         }
         wakeupPending.set(false);
+        // The pass's working time starts after select returns: time blocked waiting for readiness
+        // is idleness, not load. Two clock reads per pass, and only with a listener.
+        MetricsListener m = metrics;
+        long started = m != null ? System.nanoTime() : 0;
         processKeys();
         runTasks();
         runScheduled();
         flushDirty();
+        if (m != null) {
+            m.loopPass(System.nanoTime() - started);
+        }
     }
 
     private long selectTimeoutMillis() {

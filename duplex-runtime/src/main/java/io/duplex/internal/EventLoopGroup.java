@@ -1,5 +1,6 @@
 package io.duplex.internal;
 
+import io.duplex.MetricsListener;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -17,13 +18,18 @@ public final class EventLoopGroup {
 
     /** {@code budget}: the outbound memory all the group's connections may hold together. */
     public EventLoopGroup(String name, int size, Duration tick, OutboundBudget budget) {
+        this(name, size, tick, budget, null);
+    }
+
+    /** As above; {@code metrics} (or null) is told each loop pass's working time. */
+    public EventLoopGroup(String name, int size, Duration tick, OutboundBudget budget, MetricsListener metrics) {
         if (size < 1) {
             throw new IllegalArgumentException("at least one event loop");
         }
         int group = GROUPS.incrementAndGet();
         loops = new EventLoop[size];
         for (int i = 0; i < size; i++) {
-            loops[i] = new EventLoop(name + "-" + group + "-loop-" + i, tick.toNanos(), 64 * 1024, budget);
+            loops[i] = new EventLoop(name + "-" + group + "-loop-" + i, tick.toNanos(), 64 * 1024, budget, metrics);
             loops[i].start();
         }
     }
