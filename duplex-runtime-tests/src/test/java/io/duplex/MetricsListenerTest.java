@@ -79,6 +79,8 @@ class MetricsListenerTest {
         final AtomicLong slow = new AtomicLong();
         final AtomicLong published = new AtomicLong();
         final AtomicLong pings = new AtomicLong();
+        final AtomicLong outReports = new AtomicLong();
+        final AtomicLong bytesOutReports = new AtomicLong();
 
         @Override
         public void opened() {
@@ -101,12 +103,21 @@ class MetricsListenerTest {
         }
 
         @Override
+        public void messagesOut(int n) {
+            assertThat(n).isPositive();
+            outReports.incrementAndGet();
+            out.addAndGet(n);
+        }
+
+        @Override
         public void bytesIn(int bytes) {
             bytesIn.addAndGet(bytes);
         }
 
         @Override
         public void bytesOut(int bytes) {
+            assertThat(bytes).isPositive();
+            bytesOutReports.incrementAndGet();
             bytesOut.addAndGet(bytes);
         }
 
@@ -397,5 +408,42 @@ class MetricsListenerTest {
         for (RecordingHandler h : handlers) {
             h.awaitClose();
         }
+    }
+
+    @Test
+    void aBroadcastIsReportedOncePerPassAndRouteNotPerSubscriber() {
+        Recorder metrics = new Recorder();
+        server = Loopback.server()
+                .eventLoops(1)
+                .metrics(metrics)
+                .route("/sub", new WebSocketHandler() {
+                    @Override
+                    public void onOpen(WebSocket ws) {
+                        ws.subscribe("all");
+                    }
+                })
+                .start();
+        client = WebSocketClient.builder().build();
+        int subscribers = 50;
+        List<RecordingHandler> handlers = new java.util.ArrayList<>();
+        for (int i = 0; i < subscribers; i++) {
+            RecordingHandler h = new RecordingHandler();
+            await(client.connect(Loopback.uri(server, "/sub"), h));
+            handlers.add(h);
+        }
+        Await.eventually("all subscribed", () -> server.subscriberCount("all") == subscribers);
+        Route sub = metrics.of("/sub");
+        long reportsBefore = sub.outReports.get();
+        long bytesReportsBefore = sub.bytesOutReports.get();
+        assertThat(server.publish("all", "to everyone")).isEqualTo(subscribers);
+        for (RecordingHandler h : handlers) {
+            assertThat(h.nextText()).isEqualTo("to everyone");
+        }
+        // Counted before written: every subscriber has it, so the report is in.
+        assertThat(sub.out).hasValue(subscribers);
+        assertThat(sub.bytesOut.get()).isGreaterThanOrEqualTo(subscribers * (2 + 11L));
+        // One fan-out task, one loop pass: one report for the route, not one per subscriber.
+        assertThat(sub.outReports.get() - reportsBefore).isEqualTo(1);
+        assertThat(sub.bytesOutReports.get() - bytesReportsBefore).isEqualTo(1);
     }
 }

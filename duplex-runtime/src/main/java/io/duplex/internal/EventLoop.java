@@ -1,6 +1,7 @@
 package io.duplex.internal;
 
 import io.duplex.MetricsListener;
+import io.duplex.RouteMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -52,6 +53,18 @@ public final class EventLoop {
     private final ByteBuffer readBuffer;
     /** Told how long each pass worked, or null (then the pass reads no clock for it). */
     private final MetricsListener metrics;
+    /**
+     * Messages and bytes the loop's connections sent this pass, summed per route ({@link
+     * #countOut}) and reported once at the end of the pass: a broadcast to n subscribers of one
+     * route costs two listener calls per pass, not 2n. One slot per route ever seen here (routes
+     * are fixed when the server starts), found by identity.
+     */
+    private RouteMetrics[] outRoutes = new RouteMetrics[2];
+
+    private int[] outMessages = new int[2];
+    private long[] outBytes = new long[2];
+    private int outSlots;
+    private int lastOutSlot;
 
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile boolean shuttingDown;
@@ -61,6 +74,12 @@ public final class EventLoop {
     /** A connection with output waiting for the end of this loop pass (corking). */
     public interface Flushable {
         void flush();
+
+        /**
+         * Hands what was sent since the last report to {@link #countOut}; called for every dirty
+         * connection before any is flushed, so the pass's report precedes its writes.
+         */
+        default void countOut() {}
     }
 
     public EventLoop(String name, long tickNanos, int readBufferSize, OutboundBudget budget) {
@@ -143,6 +162,51 @@ public final class EventLoop {
     /** Number of connections and other deadline holders on this loop. */
     public int tickingCount() {
         return ticking.size();
+    }
+
+    /**
+     * Adds {@code messages} and {@code bytes} sent by a connection of {@code route} to this pass's
+     * report (loop only; no allocation once the route has its slot).
+     */
+    public void countOut(RouteMetrics route, int messages, int bytes) {
+        int i = lastOutSlot;
+        if (i >= outSlots || outRoutes[i] != route) {
+            i = 0;
+            while (i < outSlots && outRoutes[i] != route) {
+                i++;
+            }
+            if (i == outSlots) {
+                if (i == outRoutes.length) {
+                    outRoutes = java.util.Arrays.copyOf(outRoutes, i * 2);
+                    outMessages = java.util.Arrays.copyOf(outMessages, i * 2);
+                    outBytes = java.util.Arrays.copyOf(outBytes, i * 2);
+                }
+                outRoutes[i] = route;
+                outSlots++;
+            }
+            lastOutSlot = i;
+        }
+        outMessages[i] += messages;
+        outBytes[i] += bytes;
+    }
+
+    /** Reports the sums of {@link #countOut} to each route and clears them. */
+    private void reportOut() {
+        for (int i = 0; i < outSlots; i++) {
+            if (outMessages[i] != 0) {
+                outRoutes[i].messagesOut(outMessages[i]);
+                outMessages[i] = 0;
+            }
+            long bytes = outBytes[i];
+            if (bytes != 0) {
+                outBytes[i] = 0;
+                while (bytes > 0) { // the hook takes an int; a pass may send more
+                    int n = (int) Math.min(bytes, Integer.MAX_VALUE);
+                    outRoutes[i].bytesOut(n);
+                    bytes -= n;
+                }
+            }
+        }
     }
 
     /** Queues {@code f} to be flushed at the end of this loop pass. */
@@ -274,6 +338,15 @@ public final class EventLoop {
     }
 
     private void flushDirty() {
+        // Metrics first: what this pass queued is reported before it is written, so whoever sees
+        // the bytes arrive sees them counted too.
+        if (outSlots != 0) {
+            for (int i = 0; i < dirty.size(); i++) {
+                Flushable f = dirty.get(i);
+                safely(f::countOut);
+            }
+            safely(this::reportOut);
+        }
         // Flushing may mark more connections dirty (e.g. a close frame after a failed write).
         try {
             for (int i = 0; i < dirty.size(); i++) {
@@ -282,6 +355,9 @@ public final class EventLoop {
             }
         } finally {
             dirty.clear();
+        }
+        if (outSlots != 0) {
+            safely(this::reportOut); // what flushing itself counted (connections destroyed, early flushes)
         }
     }
 
