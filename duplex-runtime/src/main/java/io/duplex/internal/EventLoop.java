@@ -11,6 +11,7 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -177,9 +178,9 @@ public final class EventLoop {
             }
             if (i == outSlots) {
                 if (i == outRoutes.length) {
-                    outRoutes = java.util.Arrays.copyOf(outRoutes, i * 2);
-                    outMessages = java.util.Arrays.copyOf(outMessages, i * 2);
-                    outBytes = java.util.Arrays.copyOf(outBytes, i * 2);
+                    outRoutes = Arrays.copyOf(outRoutes, i * 2);
+                    outMessages = Arrays.copyOf(outMessages, i * 2);
+                    outBytes = Arrays.copyOf(outBytes, i * 2);
                 }
                 outRoutes[i] = route;
                 outSlots++;
@@ -190,21 +191,27 @@ public final class EventLoop {
         outBytes[i] += bytes;
     }
 
-    /** Reports the sums of {@link #countOut} to each route and clears them. */
-    private void reportOut() {
+    /**
+     * Reports the sums of {@link #countOut} to each route and clears them (cleared before each
+     * call, so a listener that throws loses only its own report and does not stop the loop).
+     */
+    private void reportOutSafely() {
         for (int i = 0; i < outSlots; i++) {
-            if (outMessages[i] != 0) {
-                outRoutes[i].messagesOut(outMessages[i]);
-                outMessages[i] = 0;
-            }
+            int messages = outMessages[i];
             long bytes = outBytes[i];
-            if (bytes != 0) {
-                outBytes[i] = 0;
+            outMessages[i] = 0;
+            outBytes[i] = 0;
+            try {
+                if (messages != 0) {
+                    outRoutes[i].messagesOut(messages);
+                }
                 while (bytes > 0) { // the hook takes an int; a pass may send more
                     int n = (int) Math.min(bytes, Integer.MAX_VALUE);
                     outRoutes[i].bytesOut(n);
                     bytes -= n;
                 }
+            } catch (Throwable e) {
+                LOG.log(Level.ERROR, "metrics listener failed", e);
             }
         }
     }
@@ -342,10 +349,9 @@ public final class EventLoop {
         // the bytes arrive sees them counted too.
         if (outSlots != 0) {
             for (int i = 0; i < dirty.size(); i++) {
-                Flushable f = dirty.get(i);
-                safely(f::countOut);
+                dirty.get(i).countOut(); // field arithmetic only: no listener call, nothing thrown
             }
-            safely(this::reportOut);
+            reportOutSafely();
         }
         // Flushing may mark more connections dirty (e.g. a close frame after a failed write).
         try {
@@ -357,7 +363,7 @@ public final class EventLoop {
             dirty.clear();
         }
         if (outSlots != 0) {
-            safely(this::reportOut); // what flushing itself counted (connections destroyed, early flushes)
+            reportOutSafely(); // what flushing itself counted (connections destroyed, early flushes)
         }
     }
 
