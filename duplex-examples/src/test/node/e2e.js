@@ -293,6 +293,21 @@ async function scenario(browser) {
   await dashboard.waitForSelector('#status[data-state="open"]', { timeout: STEP_MS });
   await say(ada, 'How busy are we?');
   await say(grace, 'Look at the dashboard.');
+  // The server's own counts (its metrics listener): the two messages in, their fan-out out. A
+  // rate shows for one push interval, so each is caught while it shows (maybe in two pushes).
+  const rate = async (id) => {
+    const shown = await dashboard.waitForFunction(
+      (sel) => {
+        const text = document.querySelector(sel).textContent;
+        return Number(text) > 0 && text;
+      },
+      `#${id}`,
+      { timeout: STEP_MS },
+    );
+    return Number(await shown.jsonValue());
+  };
+  const inRateSeen = await rate('in-rate');
+  const outRateSeen = await rate('out-rate');
   const firstUpdates = Number(await dashboard.textContent('#updates'));
   await dashboard.waitForFunction(
     (n) => Number(document.querySelector('#updates').textContent) >= n + 2,
@@ -303,6 +318,11 @@ async function scenario(browser) {
     updates: Number(await dashboard.textContent('#updates')),
     connections: Number(await dashboard.textContent('#connections')),
     total: Number(await dashboard.textContent('#total')),
+    inRateSeen,
+    outRateSeen,
+    handshakes: Number(await dashboard.textContent('#handshakes')),
+    rejected: Number(await dashboard.textContent('#rejected')),
+    dropped: Number(await dashboard.textContent('#dropped')),
     rooms: await dashboard.$$eval('#rooms tr', (rows) =>
       rows.map((r) => [...r.children].map((c) => c.textContent)),
     ),

@@ -3,6 +3,7 @@ package io.duplex;
 import static io.duplex.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.duplex.deflate.DeflateConfig;
 import io.duplex.testkit.Await;
 import io.duplex.testkit.Loopback;
 import io.duplex.testkit.RawClient;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,6 +35,9 @@ class MetricsListenerTest {
         final List<String> routeCalls = new CopyOnWriteArrayList<>();
         final List<String> handshakes = new CopyOnWriteArrayList<>();
         final AtomicLong serverPublished = new AtomicLong();
+        final AtomicLong passes = new AtomicLong();
+        final AtomicLong passNanos = new AtomicLong();
+        final Set<String> passThreads = ConcurrentHashMap.newKeySet();
 
         @Override
         public RouteMetrics route(String template) {
@@ -48,6 +53,14 @@ class MetricsListenerTest {
         @Override
         public void published(int recipients) {
             serverPublished.addAndGet(recipients);
+        }
+
+        @Override
+        public void loopPass(long nanos) {
+            assertThat(nanos).isNotNegative();
+            passes.incrementAndGet();
+            passNanos.addAndGet(nanos);
+            passThreads.add(Thread.currentThread().getName());
         }
 
         Route of(String template) {
@@ -66,6 +79,8 @@ class MetricsListenerTest {
         final AtomicLong slow = new AtomicLong();
         final AtomicLong published = new AtomicLong();
         final AtomicLong pings = new AtomicLong();
+        final AtomicLong outReports = new AtomicLong();
+        final AtomicLong bytesOutReports = new AtomicLong();
 
         @Override
         public void opened() {
@@ -88,12 +103,21 @@ class MetricsListenerTest {
         }
 
         @Override
+        public void messagesOut(int n) {
+            assertThat(n).isPositive();
+            outReports.incrementAndGet();
+            out.addAndGet(n);
+        }
+
+        @Override
         public void bytesIn(int bytes) {
             bytesIn.addAndGet(bytes);
         }
 
         @Override
         public void bytesOut(int bytes) {
+            assertThat(bytes).isPositive();
+            bytesOutReports.incrementAndGet();
             bytesOut.addAndGet(bytes);
         }
 
@@ -247,6 +271,9 @@ class MetricsListenerTest {
                         .count();
                 Route ws = metrics.of("/ws");
                 assertThat(ws.dropped).hasValue(refused);
+                // Messages out are reported at the end of the loop pass that queued them, which
+                // may still be running when the burst's future completes: wait for that report.
+                Await.eventually("the pass's report", () -> ws.out.get() >= burst.accepted());
                 assertThat(ws.out).hasValue(burst.accepted());
                 if (policy == SlowConsumerPolicy.CLOSE) {
                     assertThat(flooder.awaitClose().code()).isEqualTo(1008);
@@ -297,5 +324,126 @@ class MetricsListenerTest {
         assertThat(metrics.serverPublished).hasValue(2);
         Await.eventually("the socket's publish counted", () -> pub.published.get() == 1);
         Await.eventually("a keepalive round trip", () -> pub.pings.get() > 0);
+    }
+
+    @Test
+    void connectionsWithPermessageDeflateAreAGauge() {
+        server = Loopback.server().route("/echo", WebSocketHandler.echo()).start();
+        client = WebSocketClient.builder().build(); // offers permessage-deflate by default
+        WebSocketClient plain = WebSocketClient.builder()
+                .config(WebSocketConfig.builder().compression(false).build())
+                .build();
+        WebSocketClient takeover = WebSocketClient.builder()
+                .config(WebSocketConfig.builder()
+                        .compression(
+                                DeflateConfig.builder().contextTakeover(true).build())
+                        .build())
+                .build();
+        try (plain;
+                takeover) {
+            assertThat(server.deflateConnections()).isZero();
+            RecordingHandler compressed = new RecordingHandler();
+            WebSocket a = await(client.connect(Loopback.uri(server, "/echo"), compressed));
+            assertThat(a.extensions()).anyMatch(e -> e.startsWith("permessage-deflate"));
+            Await.eventually("one compressed connection", () -> server.deflateConnections() == 1);
+            RecordingHandler uncompressed = new RecordingHandler();
+            WebSocket b = await(plain.connect(Loopback.uri(server, "/echo"), uncompressed));
+            assertThat(b.extensions()).isEmpty();
+            RecordingHandler withTakeover = new RecordingHandler();
+            WebSocket c = await(takeover.connect(Loopback.uri(server, "/echo"), withTakeover));
+            c.send("x".repeat(4096)); // over the threshold: compressed both ways
+            assertThat(withTakeover.nextText()).hasSize(4096);
+            Await.eventually("three open", () -> server.connectionCount() == 3);
+            assertThat(server.deflateConnections()).isEqualTo(2);
+
+            a.close(1000, "bye");
+            compressed.awaitClose();
+            Await.eventually("the compressed one gone", () -> server.connectionCount() == 2);
+            assertThat(server.deflateConnections()).isEqualTo(1);
+            c.close(1000, "bye");
+            withTakeover.awaitClose();
+            Await.eventually("the other compressed one gone", () -> server.connectionCount() == 1);
+            assertThat(server.deflateConnections()).isZero();
+            b.close(1000, "bye");
+            uncompressed.awaitClose();
+            Await.eventually("all gone", () -> server.connectionCount() == 0);
+            assertThat(server.deflateConnections()).isZero();
+        }
+    }
+
+    @Test
+    void everyLoopPassIsTimedUnderLoad() {
+        Recorder metrics = new Recorder();
+        server = Loopback.server()
+                .eventLoops(2)
+                .metrics(metrics)
+                .route("/echo", WebSocketHandler.echo())
+                .start();
+        client = WebSocketClient.builder().build();
+        RecordingHandler[] handlers = new RecordingHandler[4];
+        WebSocket[] sockets = new WebSocket[handlers.length];
+        for (int i = 0; i < handlers.length; i++) {
+            handlers[i] = new RecordingHandler();
+            sockets[i] = await(client.connect(Loopback.uri(server, "/echo"), handlers[i]));
+        }
+        long before = metrics.passes.get();
+        int perSocket = 500;
+        for (int n = 0; n < perSocket; n++) {
+            for (WebSocket ws : sockets) {
+                ws.send("load " + n);
+            }
+        }
+        for (RecordingHandler h : handlers) {
+            for (int n = 0; n < perSocket; n++) {
+                assertThat(h.nextText()).isEqualTo("load " + n);
+            }
+        }
+        // At least one pass per batch of reads; the echoes took passes on both loops.
+        assertThat(metrics.passes.get() - before).isPositive();
+        assertThat(metrics.passNanos.get()).isPositive();
+        assertThat(metrics.passThreads).hasSize(2).allMatch(t -> t.startsWith("duplex-server-"));
+        for (WebSocket ws : sockets) {
+            ws.close(1000, "bye");
+        }
+        for (RecordingHandler h : handlers) {
+            h.awaitClose();
+        }
+    }
+
+    @Test
+    void aBroadcastIsReportedOncePerPassAndRouteNotPerSubscriber() {
+        Recorder metrics = new Recorder();
+        server = Loopback.server()
+                .eventLoops(1)
+                .metrics(metrics)
+                .route("/sub", new WebSocketHandler() {
+                    @Override
+                    public void onOpen(WebSocket ws) {
+                        ws.subscribe("all");
+                    }
+                })
+                .start();
+        client = WebSocketClient.builder().build();
+        int subscribers = 50;
+        List<RecordingHandler> handlers = new java.util.ArrayList<>();
+        for (int i = 0; i < subscribers; i++) {
+            RecordingHandler h = new RecordingHandler();
+            await(client.connect(Loopback.uri(server, "/sub"), h));
+            handlers.add(h);
+        }
+        Await.eventually("all subscribed", () -> server.subscriberCount("all") == subscribers);
+        Route sub = metrics.of("/sub");
+        long reportsBefore = sub.outReports.get();
+        long bytesReportsBefore = sub.bytesOutReports.get();
+        assertThat(server.publish("all", "to everyone")).isEqualTo(subscribers);
+        for (RecordingHandler h : handlers) {
+            assertThat(h.nextText()).isEqualTo("to everyone");
+        }
+        // Counted before written: every subscriber has it, so the report is in.
+        assertThat(sub.out).hasValue(subscribers);
+        assertThat(sub.bytesOut.get()).isGreaterThanOrEqualTo(subscribers * (2 + 11L));
+        // One fan-out task, one loop pass: one report for the route, not one per subscriber.
+        assertThat(sub.outReports.get() - reportsBefore).isEqualTo(1);
+        assertThat(sub.bytesOutReports.get() - bytesReportsBefore).isEqualTo(1);
     }
 }

@@ -29,7 +29,20 @@ public interface HttpExchange {
 
     Headers headers();
 
+    /** The socket's peer: behind a proxy or load balancer, the proxy (see {@link #clientAddress()}). */
     InetSocketAddress remoteAddress();
+
+    /**
+     * The client this request is from, resolved as for a WebSocket upgrade ({@link
+     * UpgradeRequest#clientAddress()}): the source a trusted load balancer's PROXY protocol header
+     * named, then the {@code Forwarded} (RFC 7239) or {@code X-Forwarded-For} entries trusted
+     * proxies appended ({@link TrustedProxies}); otherwise the socket's peer. Resolved for each
+     * request, since a proxy may send several clients' requests over one kept-alive connection. The
+     * default is {@link #remoteAddress()}, for exchanges not made by the server.
+     */
+    default InetSocketAddress clientAddress() {
+        return remoteAddress();
+    }
 
     /** The request body (empty when there is none); a fresh copy per call. */
     byte[] body();

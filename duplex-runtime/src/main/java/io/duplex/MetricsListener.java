@@ -12,8 +12,9 @@ package io.duplex;
  * registered with ({@code "/chat"}), a prefix route's prefix followed by {@code *} ({@code
  * "/rooms/*"}), or {@code "*"} — never the requested path or any other value a client chose, so tags
  * built from it have bounded cardinality. A client asks for the template {@code "client"}.
- * Gauges (connections open, buffered bytes) are read from the server's getters ({@link
- * WebSocketServer#connectionCount()}, {@link WebSocketServer#bufferedBytes()}), not pushed.
+ * Gauges (connections open, buffered bytes, connections with permessage-deflate) are read
+ * from the server's getters ({@link WebSocketServer#connectionCount()}, {@link
+ * WebSocketServer#bufferedBytes()}, {@link WebSocketServer#deflateConnections()}), not pushed.
  *
  * <p>Threading: every method may be called concurrently from several threads — the event loops,
  * and, for {@link RouteMetrics#dropped()} and {@link #published}, whatever thread sends or
@@ -41,6 +42,16 @@ public interface MetricsListener {
 
     /** {@link WebSocketServer#publish} reached {@code recipients} local subscribers. */
     default void published(int recipients) {}
+
+    /**
+     * One pass of one of the server's event loops worked {@code nanos}: from the moment its wait
+     * for readiness ({@code select}) returned to the end of its flushes — I/O, handler callbacks,
+     * tasks, timers and writes, not the time it waited. Called on that loop at the end of every
+     * pass, so at most a few hundred thousand times a second per loop under load: it must be
+     * cheap. The sum over time divided by the loops and the time is how busy they are; long passes
+     * delay every connection on that loop. Servers only.
+     */
+    default void loopPass(long nanos) {}
 
     /** A listener that does nothing, for code that wants one rather than null. */
     MetricsListener NONE = template -> RouteMetrics.NONE;

@@ -30,9 +30,9 @@ public interface RouteMetrics {
     default void messageOut() {}
 
     /**
-     * {@code n} data messages were queued for sending since the last report: the runtime reports
-     * once per loop pass and connection (at its flush), not per message. The default calls {@link
-     * #messageOut()} {@code n} times.
+     * {@code n} data messages were queued for sending since the last report: the runtime sums
+     * them per event loop and route and reports once per loop pass (before the pass's writes), not
+     * per message or per connection. The default calls {@link #messageOut()} {@code n} times.
      */
     default void messagesOut(int n) {
         for (int i = 0; i < n; i++) {
@@ -45,7 +45,7 @@ public interface RouteMetrics {
 
     /**
      * WebSocket frame bytes queued for writing (before TLS, after compression) since the last
-     * report: once per loop pass and connection, at its flush.
+     * report: summed per event loop and route, once per loop pass.
      */
     default void bytesOut(int bytes) {}
 

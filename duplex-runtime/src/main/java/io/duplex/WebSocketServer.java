@@ -118,6 +118,16 @@ public final class WebSocketServer implements AutoCloseable {
         return running.bufferedBytes();
     }
 
+    /**
+     * Open connections that negotiated permessage-deflate (RFC 7692), from their upgrade until they
+     * are gone; for a gauge. Such a connection costs CPU per message compressed or inflated, and,
+     * with context takeover, a deflater and an inflater (native memory outside the heap) for its
+     * whole life. Any thread.
+     */
+    public int deflateConnections() {
+        return running.deflateConnections();
+    }
+
     /** The metrics listener set on the builder, or null. */
     public MetricsListener metrics() {
         return settings.metrics();

@@ -63,6 +63,12 @@ class ServeMetricsTest {
             assertThat(sample(text, "duplex_handshakes_total{outcome=\"accepted\",route=\"*\",status=\"101\"}"))
                     .isEqualTo(1.0);
             assertThat(sample(text, "duplex_connections_open")).isEqualTo(1.0);
+            // serve compresses by default and our client offers permessage-deflate.
+            assertThat(ws.extensions()).anyMatch(e -> e.startsWith("permessage-deflate"));
+            assertThat(sample(text, "duplex_deflate_connections")).isEqualTo(1.0);
+            assertThat(text).contains("# TYPE duplex_loop_pass_seconds summary");
+            assertThat(sample(text, "duplex_loop_pass_seconds_count")).isPositive();
+            assertThat(text).contains("# TYPE duplex_ping_rtt_seconds summary");
             assertThat(text).doesNotContain("user-42");
 
             ws.close(1000, "bye");
@@ -72,6 +78,7 @@ class ServeMetricsTest {
             assertThat(sample(after, "duplex_connections_closed_total{code=\"1000\",route=\"*\",side=\"remote\"}"))
                     .isEqualTo(1.0);
             assertThat(sample(after, "duplex_connections_open")).isEqualTo(0.0);
+            assertThat(sample(after, "duplex_deflate_connections")).isEqualTo(0.0);
 
             assertThat(get(port, "GET", "/other").statusCode()).isEqualTo(404);
             assertThat(get(port, "POST", "/metrics").statusCode()).isEqualTo(405);

@@ -10,13 +10,14 @@ import io.micrometer.core.instrument.Tags;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The runtime's {@link MetricsListener} on a Micrometer {@link MeterRegistry}: counters per route
  * template (connections opened and closed by code class and side, messages and bytes each way,
  * dropped sends, slow-consumer closes, publishes), a ping round-trip timer, handshakes by status,
- * and — once {@link #bind(WebSocketServer)} is called — gauges for open connections and buffered
- * bytes. Every tag value is bounded: route templates (never requested paths), HTTP statuses the
+ * a timer of the event loops' working time per pass, and — once {@link #bind(WebSocketServer)} is
+ * called — gauges for open connections, buffered bytes and connections with permessage-deflate. Every tag value is bounded: route templates (never requested paths), HTTP statuses the
  * server chose, and close codes folded into their RFC 6455 names or classes ({@code 3xxx}, {@code
  * 4xxx}) so a peer cannot mint new series.
  *
@@ -45,6 +46,7 @@ public final class DuplexMetrics implements MetricsListener {
     private final Map<String, Counter> handshakes = new ConcurrentHashMap<>();
     private final Counter serverPublishes;
     private final Counter serverDeliveries;
+    private final io.micrometer.core.instrument.Timer loopPasses;
 
     /** Meters named {@code duplex.*} without extra tags. */
     public DuplexMetrics(MeterRegistry registry) {
@@ -61,11 +63,16 @@ public final class DuplexMetrics implements MetricsListener {
         this.tags = Tags.of(tags);
         this.serverPublishes = counter("publishes", "publishes (server.publish, ws.publish)", SERVER_ROUTE);
         this.serverDeliveries = counter("publish.recipients", "local subscribers publishes reached", SERVER_ROUTE);
+        this.loopPasses = io.micrometer.core.instrument.Timer.builder(prefix + ".loop.pass")
+                .description("working time of one event-loop pass (after select returned: I/O, tasks, timers, flushes)")
+                .tags(tags)
+                .register(registry);
     }
 
     /**
      * Registers gauges read from {@code server}: {@code duplex.connections.open} (those in the
-     * handshake included) and {@code duplex.buffered.bytes} (outbound batches held). The registry
+     * handshake included), {@code duplex.buffered.bytes} (outbound batches held) and {@code
+     * duplex.deflate.connections} (open connections with permessage-deflate negotiated). The registry
      * keeps only a weak reference to the server. Returns {@code server}.
      */
     public WebSocketServer bind(WebSocketServer server) {
@@ -76,6 +83,10 @@ public final class DuplexMetrics implements MetricsListener {
         Gauge.builder(prefix + ".buffered.bytes", server, WebSocketServer::bufferedBytes)
                 .description("bytes held in outbound batches, queued and not yet written")
                 .baseUnit("bytes")
+                .tags(tags)
+                .register(registry);
+        Gauge.builder(prefix + ".deflate.connections", server, WebSocketServer::deflateConnections)
+                .description("open connections that negotiated permessage-deflate")
                 .tags(tags)
                 .register(registry);
         return server;
@@ -109,6 +120,11 @@ public final class DuplexMetrics implements MetricsListener {
     public void published(int recipients) {
         serverPublishes.increment();
         serverDeliveries.increment(recipients);
+    }
+
+    @Override
+    public void loopPass(long nanos) {
+        loopPasses.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     Counter counter(String name, String description, String route) {

@@ -137,4 +137,35 @@ class DuplexMetricsTest {
         assertThat(DuplexMetrics.codeTag(2000)).isEqualTo("other");
         assertThat(DuplexMetrics.codeTag(999)).isEqualTo("other");
     }
+
+    @Test
+    void deflateConnectionsAndLoopPassesAreMetered() {
+        DuplexMetrics metrics = new DuplexMetrics(registry);
+        server = metrics.bind(Loopback.server()
+                .metrics(metrics)
+                .route("/echo", WebSocketHandler.echo())
+                .start());
+        assertThat(registry.get("duplex.deflate.connections").gauge().value()).isZero();
+        client = WebSocketClient.builder().build(); // offers permessage-deflate by default
+        RecordingHandler handler = new RecordingHandler();
+        WebSocket ws = await(client.connect(Loopback.uri(server, "/echo"), handler));
+        assertThat(ws.extensions()).anyMatch(e -> e.startsWith("permessage-deflate"));
+        assertThat(registry.get("duplex.deflate.connections").gauge().value()).isEqualTo(1.0);
+        long passesBefore = registry.get("duplex.loop.pass").timer().count();
+        String big = "compress me ".repeat(200); // over the 1 KiB threshold: deflated both ways
+        for (int i = 0; i < 200; i++) {
+            ws.send(big + i);
+        }
+        for (int i = 0; i < 200; i++) {
+            assertThat(handler.nextText()).isEqualTo(big + i);
+        }
+        io.micrometer.core.instrument.Timer passes =
+                registry.get("duplex.loop.pass").timer();
+        assertThat(passes.count()).isGreaterThan(passesBefore);
+        assertThat(passes.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS)).isPositive();
+        ws.close(1000, "bye");
+        handler.awaitClose();
+        Await.eventually("the server empty", () -> server.connectionCount() == 0);
+        assertThat(registry.get("duplex.deflate.connections").gauge().value()).isZero();
+    }
 }

@@ -61,6 +61,10 @@ class PrometheusScrapeTest {
             ws.send("say \"" + i + "\"");
             handler.nextText();
         }
+        // While open: the client negotiated permessage-deflate (our client offers it by default).
+        PrometheusText.Scrape open = PrometheusText.parse(registry.scrape());
+        assertThat(open.types()).containsEntry("duplex_deflate_connections", "gauge");
+        assertThat(open.value("duplex_deflate_connections")).isEqualTo(1.0);
         ws.close(1000, "bye");
         handler.awaitClose();
         Await.eventually("the server saw the close", () -> server.connectionCount() == 0);
@@ -80,6 +84,13 @@ class PrometheusScrapeTest {
         assertThat(text.value("duplex_connections_closed_total", "route", "/echo", "code", "1000", "side", "remote"))
                 .isEqualTo(1.0);
         assertThat(text.value("duplex_connections_open")).isEqualTo(0.0);
+        assertThat(text.value("duplex_deflate_connections")).isEqualTo(0.0);
+        // The loops' working time: a summary-typed timer in seconds, with passes counted.
+        assertThat(text.types()).containsEntry("duplex_loop_pass_seconds", "summary");
+        assertThat(text.value("duplex_loop_pass_seconds_count")).isGreaterThan(0.0);
+        assertThat(text.value("duplex_loop_pass_seconds_sum")).isGreaterThan(0.0);
+        assertThat(text.value("duplex_ping_rtt_seconds_count", "route", "/echo"))
+                .isEqualTo(0.0);
         assertThat(text.value("duplex_bytes_total", "route", "/echo", "direction", "in"))
                 .isGreaterThan(3 * 13.0);
 

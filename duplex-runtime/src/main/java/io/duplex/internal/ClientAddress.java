@@ -5,8 +5,9 @@ import java.net.InetSocketAddress;
 
 /**
  * Who one server connection is from: the socket's peer, the source a trusted load balancer's
- * PROXY protocol header named, and the key the per-address connection limit counts it under (set
- * once counted, so the release matches the admission).
+ * PROXY protocol header named, the key the per-address connection limit counts it under (set
+ * once counted, so the release matches the admission), and whether it is counted among the
+ * connections with permessage-deflate (so the release uncounts it too).
  *
  * <p>Threading: confined to the connection's event loop once registered; the accept loop fills it
  * in before that (handed over through the loop's task queue).
@@ -15,6 +16,7 @@ public final class ClientAddress {
     private final InetSocketAddress socketPeer;
     private InetSocketAddress proxied;
     private InetAddress countedKey;
+    private boolean countedDeflate;
 
     public ClientAddress(InetSocketAddress socketPeer) {
         this.socketPeer = socketPeer;
@@ -40,5 +42,14 @@ public final class ClientAddress {
 
     void countedKey(InetAddress key) {
         this.countedKey = key;
+    }
+
+    /** Whether this connection is counted in {@link ConnectionLimits#deflateConnections()}. */
+    boolean countedDeflate() {
+        return countedDeflate;
+    }
+
+    void countedDeflate(boolean counted) {
+        this.countedDeflate = counted;
     }
 }

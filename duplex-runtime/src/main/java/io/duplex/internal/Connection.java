@@ -125,9 +125,15 @@ public final class Connection extends SocketIo implements EventLoop.Ticking {
         return loop;
     }
 
-    /** The metrics this connection reports to from now on (null: none); before {@link #open}. */
+    /**
+     * The metrics this connection reports to from now on (null: none); before {@link #open}, on
+     * the loop.
+     */
     public void metrics(RouteMetrics metrics) {
         this.metrics = metrics;
+        if (metrics != null) {
+            loop.countOut(metrics, 0, 0); // its route's slot exists before the first report
+        }
     }
 
     /** Extends the handshake deadline (e.g. after the TCP connect, for the rest). */
@@ -477,18 +483,22 @@ public final class Connection extends SocketIo implements EventLoop.Ticking {
     }
 
     /**
-     * Hands the messages and bytes sent since the last report to the metrics: once per loop pass
-     * (at the flush) rather than per message, so a broadcast pays a field increment per delivery,
-     * not two meter updates.
+     * Hands the messages and bytes sent since the last report to the loop, which sums them per
+     * route and reports once per pass ({@link EventLoop#countOut}): a broadcast pays a field
+     * increment per delivery, and two meter updates per pass and route, not per subscriber.
      */
     private void reportOut() {
-        if (unreportedMessagesOut != 0) {
-            metrics.messagesOut(unreportedMessagesOut);
+        if ((unreportedMessagesOut | unreportedBytesOut) != 0) {
+            loop.countOut(metrics, unreportedMessagesOut, unreportedBytesOut);
             unreportedMessagesOut = 0;
-        }
-        if (unreportedBytesOut != 0) {
-            metrics.bytesOut(unreportedBytesOut);
             unreportedBytesOut = 0;
+        }
+    }
+
+    @Override
+    public void countOut() {
+        if (metrics != null) {
+            reportOut();
         }
     }
 

@@ -20,6 +20,9 @@ public final class ConnectionLimits {
     private final int maxPerAddress;
 
     private final AtomicInteger open = new AtomicInteger();
+    /** Connections upgraded with permessage-deflate, until released (a gauge, not a limit). */
+    private final AtomicInteger deflate = new AtomicInteger();
+
     private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
 
     public ConnectionLimits(int maxTotal, int maxPerAddress) {
@@ -62,7 +65,22 @@ public final class ConnectionLimits {
         return true;
     }
 
+    /**
+     * Counts {@code client}'s connection among those with permessage-deflate negotiated (RFC 7692),
+     * once; {@link #release} uncounts it. Called at its upgrade, on its loop.
+     */
+    public void countDeflate(ClientAddress client) {
+        if (!client.countedDeflate()) {
+            client.countedDeflate(true);
+            deflate.incrementAndGet();
+        }
+    }
+
     public void release(ClientAddress client) {
+        // The deflate count first: whoever sees the total drop sees this one dropped too.
+        if (client.countedDeflate()) {
+            deflate.decrementAndGet();
+        }
         open.decrementAndGet();
         InetAddress key = client.countedKey();
         if (key != null) {
@@ -77,5 +95,10 @@ public final class ConnectionLimits {
     /** Connections admitted and not yet released. */
     public int open() {
         return open.get();
+    }
+
+    /** Connections upgraded with permessage-deflate and not yet released. */
+    public int deflateConnections() {
+        return deflate.get();
     }
 }

@@ -1,5 +1,7 @@
 package io.duplex.internal;
 
+import io.duplex.MetricsListener;
+import io.duplex.RouteMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -9,6 +11,7 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -49,6 +52,20 @@ public final class EventLoop {
     private final BufferPool pool;
     /** Shared by all connections of this loop: a connection consumes every byte it reads. */
     private final ByteBuffer readBuffer;
+    /** Told how long each pass worked, or null (then the pass reads no clock for it). */
+    private final MetricsListener metrics;
+    /**
+     * Messages and bytes the loop's connections sent this pass, summed per route ({@link
+     * #countOut}) and reported once at the end of the pass: a broadcast to n subscribers of one
+     * route costs two listener calls per pass, not 2n. One slot per route ever seen here (routes
+     * are fixed when the server starts), found by identity.
+     */
+    private RouteMetrics[] outRoutes = new RouteMetrics[2];
+
+    private int[] outMessages = new int[2];
+    private long[] outBytes = new long[2];
+    private int outSlots;
+    private int lastOutSlot;
 
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile boolean shuttingDown;
@@ -60,9 +77,21 @@ public final class EventLoop {
     /** A connection with output waiting for the end of this loop pass (corking). */
     public interface Flushable {
         void flush();
+
+        /**
+         * Hands what was sent since the last report to {@link #countOut}; called for every dirty
+         * connection before any is flushed, so the pass's report precedes its writes.
+         */
+        default void countOut() {}
     }
 
     public EventLoop(String name, long tickNanos, int readBufferSize, OutboundBudget budget) {
+        this(name, tickNanos, readBufferSize, budget, null);
+    }
+
+    /** {@code metrics}: told the working time of every pass ({@link MetricsListener#loopPass}), or null. */
+    public EventLoop(String name, long tickNanos, int readBufferSize, OutboundBudget budget, MetricsListener metrics) {
+        this.metrics = metrics;
         try {
             this.selector = Selector.open();
         } catch (IOException e) {
@@ -147,6 +176,57 @@ public final class EventLoop {
         return ticking.size();
     }
 
+    /**
+     * Adds {@code messages} and {@code bytes} sent by a connection of {@code route} to this pass's
+     * report (loop only; no allocation once the route has its slot).
+     */
+    public void countOut(RouteMetrics route, int messages, int bytes) {
+        int i = lastOutSlot;
+        if (i >= outSlots || outRoutes[i] != route) {
+            i = 0;
+            while (i < outSlots && outRoutes[i] != route) {
+                i++;
+            }
+            if (i == outSlots) {
+                if (i == outRoutes.length) {
+                    outRoutes = Arrays.copyOf(outRoutes, i * 2);
+                    outMessages = Arrays.copyOf(outMessages, i * 2);
+                    outBytes = Arrays.copyOf(outBytes, i * 2);
+                }
+                outRoutes[i] = route;
+                outSlots++;
+            }
+            lastOutSlot = i;
+        }
+        outMessages[i] += messages;
+        outBytes[i] += bytes;
+    }
+
+    /**
+     * Reports the sums of {@link #countOut} to each route and clears them (cleared before each
+     * call, so a listener that throws loses only its own report and does not stop the loop).
+     */
+    private void reportOutSafely() {
+        for (int i = 0; i < outSlots; i++) {
+            int messages = outMessages[i];
+            long bytes = outBytes[i];
+            outMessages[i] = 0;
+            outBytes[i] = 0;
+            try {
+                if (messages != 0) {
+                    outRoutes[i].messagesOut(messages);
+                }
+                while (bytes > 0) { // the hook takes an int; a pass may send more
+                    int n = (int) Math.min(bytes, Integer.MAX_VALUE);
+                    outRoutes[i].bytesOut(n);
+                    bytes -= n;
+                }
+            } catch (Throwable e) {
+                LOG.log(Level.ERROR, "metrics listener failed", e);
+            }
+        }
+    }
+
     /** Queues {@code f} to be flushed at the end of this loop pass. */
     public void markDirty(Flushable f) {
         dirty.add(f);
@@ -200,11 +280,19 @@ public final class EventLoop {
             selector.select(timeoutMillis);
         }
         wakeupPending.set(false);
-        passNanos = System.nanoTime();
+        // The pass's working time starts after select returns: time blocked waiting for readiness
+        // is idleness, not load. The same clock read stamps the pass (passNanos); one more at
+        // its end, only with a listener.
+        long started = System.nanoTime();
+        passNanos = started;
+        MetricsListener m = metrics;
         processKeys();
         runTasks();
         runScheduled();
         flushDirty();
+        if (m != null) {
+            m.loopPass(System.nanoTime() - started);
+        }
     }
 
     private long selectTimeoutMillis() {
@@ -271,6 +359,14 @@ public final class EventLoop {
     }
 
     private void flushDirty() {
+        // Metrics first: what this pass queued is reported before it is written, so whoever sees
+        // the bytes arrive sees them counted too.
+        if (outSlots != 0) {
+            for (int i = 0; i < dirty.size(); i++) {
+                dirty.get(i).countOut(); // field arithmetic only: no listener call, nothing thrown
+            }
+            reportOutSafely();
+        }
         // Flushing may mark more connections dirty (e.g. a close frame after a failed write).
         try {
             for (int i = 0; i < dirty.size(); i++) {
@@ -279,6 +375,9 @@ public final class EventLoop {
             }
         } finally {
             dirty.clear();
+        }
+        if (outSlots != 0) {
+            reportOutSafely(); // what flushing itself counted (connections destroyed, early flushes)
         }
     }
 

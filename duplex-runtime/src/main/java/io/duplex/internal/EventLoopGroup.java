@@ -1,5 +1,6 @@
 package io.duplex.internal;
 
+import io.duplex.MetricsListener;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +16,6 @@ public final class EventLoopGroup {
     private final EventLoop[] loops;
     private final AtomicInteger next = new AtomicInteger();
 
-    /** {@code budget}: the outbound memory all the group's connections may hold together. */
     /**
      * Bytes one read takes from a socket, into a buffer each loop shares among its connections.
      * Large enough that a 64 KiB message (or several) arrives whole and is handed to the handler
@@ -25,14 +25,21 @@ public final class EventLoopGroup {
      */
     static final int READ_BUFFER_SIZE = 512 * 1024;
 
+    /** {@code budget}: the outbound memory all the group's connections may hold together. */
     public EventLoopGroup(String name, int size, Duration tick, OutboundBudget budget) {
+        this(name, size, tick, budget, null);
+    }
+
+    /** As above; {@code metrics} (or null) is told each loop pass's working time. */
+    public EventLoopGroup(String name, int size, Duration tick, OutboundBudget budget, MetricsListener metrics) {
         if (size < 1) {
             throw new IllegalArgumentException("at least one event loop");
         }
         int group = GROUPS.incrementAndGet();
         loops = new EventLoop[size];
         for (int i = 0; i < size; i++) {
-            loops[i] = new EventLoop(name + "-" + group + "-loop-" + i, tick.toNanos(), READ_BUFFER_SIZE, budget);
+            loops[i] =
+                    new EventLoop(name + "-" + group + "-loop-" + i, tick.toNanos(), READ_BUFFER_SIZE, budget, metrics);
             loops[i].start();
         }
     }

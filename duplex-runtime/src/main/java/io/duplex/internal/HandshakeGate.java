@@ -57,6 +57,11 @@ public final class HandshakeGate {
         return trusted;
     }
 
+    /** The connection counts this gate admits against (also where upgrades are counted). */
+    public ConnectionLimits limits() {
+        return limits;
+    }
+
     /** Whether a peer's real client is known only later (PROXY header or forwarding headers). */
     public boolean isTrustedPeer(InetAddress peer) {
         return trusted.forwards(peer) || trusted.sendsProxyProtocol(peer);

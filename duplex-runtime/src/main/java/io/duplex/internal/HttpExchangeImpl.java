@@ -27,6 +27,7 @@ final class HttpExchangeImpl implements HttpExchange {
     private final String query;
     private final Headers headers;
     private final InetSocketAddress remote;
+    private final InetSocketAddress client;
     private final boolean keepAlive;
     private final byte[] body;
     private int bodyRead;
@@ -44,6 +45,7 @@ final class HttpExchangeImpl implements HttpExchange {
             String path,
             String query,
             InetSocketAddress remote,
+            InetSocketAddress client,
             int contentLength) {
         this.connection = connection;
         this.owner = owner;
@@ -52,6 +54,7 @@ final class HttpExchangeImpl implements HttpExchange {
         this.query = query;
         this.headers = request.headers();
         this.remote = remote;
+        this.client = client;
         this.keepAlive = request.version().equals("HTTP/1.1") && !headers.containsToken("Connection", "close");
         this.body = new byte[contentLength];
     }
@@ -91,6 +94,11 @@ final class HttpExchangeImpl implements HttpExchange {
     @Override
     public InetSocketAddress remoteAddress() {
         return remote;
+    }
+
+    @Override
+    public InetSocketAddress clientAddress() {
+        return client;
     }
 
     @Override

@@ -40,7 +40,8 @@ public final class RunningServer {
         this.limits = new ConnectionLimits(
                 settings.config().maxConnections(), settings.config().maxConnectionsPerAddress());
         this.budget = new OutboundBudget(settings.config().outboundBudget());
-        this.loops = new EventLoopGroup("duplex-server", settings.eventLoops(), settings.tick(), budget);
+        this.loops =
+                new EventLoopGroup("duplex-server", settings.eventLoops(), settings.tick(), budget, settings.metrics());
         try {
             this.acceptor = new Acceptor(
                     settings,
@@ -62,6 +63,11 @@ public final class RunningServer {
     /** Open connections, those still in the handshake included. */
     public int connectionCount() {
         return limits.open();
+    }
+
+    /** Open connections that negotiated permessage-deflate. */
+    public int deflateConnections() {
+        return limits.deflateConnections();
     }
 
     /** Bytes held in outbound batches by this server's connections. */

@@ -8,6 +8,7 @@ import io.duplex.UpgradeDecision;
 import io.duplex.UpgradeRequest;
 import io.duplex.Upgrader;
 import io.duplex.WebSocketHandler;
+import io.duplex.deflate.PerMessageDeflate;
 import io.duplex.extension.Extension;
 import io.duplex.handshake.HandshakeException;
 import io.duplex.handshake.Headers;
@@ -354,6 +355,9 @@ public final class ServerUpgrade implements Connection.Upgrade {
                 accept.attachment());
         ws.broker(broker);
         handshakeAnswered(route.template(), 101);
+        if (negotiatedDeflate(accepted.extensions())) {
+            gate.limits().countDeflate(client); // uncounted when the connection is released
+        }
         c.metrics(route.metrics());
         if (!request.clientAddress().equals(request.remoteAddress())) {
             ws.clientAddress(request.clientAddress());
@@ -363,6 +367,19 @@ public final class ServerUpgrade implements Connection.Upgrade {
             ws.credentialExpiry(expiry);
         }
         c.open(Role.SERVER, accepted.extensions(), ws, in);
+    }
+
+    /**
+     * Whether permessage-deflate (RFC 7692) is among the negotiated extensions: the one place the
+     * runtime names an extension, for the {@code deflateConnections} gauge only.
+     */
+    private static boolean negotiatedDeflate(List<Extension> extensions) {
+        for (Extension e : extensions) {
+            if (e.negotiated().name().equals(PerMessageDeflate.NAME)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A plain request under an HTTP prefix: checks its framing and starts reading its body. */
@@ -394,8 +411,11 @@ public final class ServerUpgrade implements Connection.Upgrade {
             return true;
         }
         InetSocketAddress remote = (InetSocketAddress) c.transport().channel().getRemoteAddress();
+        // Resolved per request, not per connection: a proxy may carry several clients' requests
+        // over one kept-alive connection (RFC 7230 §6.3), each with its own forwarding headers.
+        InetSocketAddress clientAddress = gate.clientAddress(client, request.headers());
         exchange = new HttpExchangeImpl(
-                c, this, request, path, q < 0 ? null : target.substring(q + 1), remote, (int) length);
+                c, this, request, path, q < 0 ? null : target.substring(q + 1), remote, clientAddress, (int) length);
         dispatched = false;
         readBody(c, in);
         if (in.hasRemaining()) {

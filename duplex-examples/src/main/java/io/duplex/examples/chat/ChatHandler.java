@@ -51,7 +51,6 @@ final class ChatHandler implements WebSocketHandler {
     public void onOpen(WebSocket ws) {
         Session s = new Session(newSessionId(), ws, clock);
         ws.attach(s);
-        metrics.chatOpened();
         ws.send(ServerMessages.welcome(s.id, historySize));
     }
 
@@ -82,7 +81,6 @@ final class ChatHandler implements WebSocketHandler {
         if (room != null) {
             room.leave(s);
         }
-        metrics.chatClosed();
     }
 
     private boolean admitted(Session s) {

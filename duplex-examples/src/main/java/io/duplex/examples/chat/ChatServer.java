@@ -63,7 +63,9 @@ public final class ChatServer implements AutoCloseable {
         this.ownBroker = options.broker() == null ? new InMemoryBroker() : null;
         Broker broker = ownBroker != null ? ownBroker : options.broker();
         String instance = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-        this.metrics = new Metrics(instance, options.clock().millis());
+        // The dashboard reads what the server counts through its metrics listener (ServerMetrics).
+        ServerMetrics serverMetrics = new ServerMetrics();
+        this.metrics = new Metrics(instance, options.clock().millis(), serverMetrics);
         // Our own engine forgets a room nobody listens to once its history has expired anyway, so
         // rooms created and left do not pile up in memory (see InMemoryStreamEngine).
         this.ownEngine =
@@ -93,11 +95,12 @@ public final class ChatServer implements AutoCloseable {
                 .presence(ChatCodec.topic("*"), PresenceOptions.enabled())
                 .presenceIdentity(ChatPresence.identity())
                 .handlerExecutor(handlers)
+                .metrics(serverMetrics)
                 .staticResources(PAGES)
                 .route(
-                        "/chat",
+                        Metrics.CHAT_ROUTE,
                         new ChatHandler(rooms, streams, presence, metrics, options.clock(), options.historySize()))
-                .route("/metrics", new DashboardHandler(metrics));
+                .route(Metrics.DASHBOARD_ROUTE, new DashboardHandler(metrics));
         if (options.historySize() > 0) {
             b.history(ChatCodec.topic("*"), History.of(options.historySize(), options.historyTtl()));
         }

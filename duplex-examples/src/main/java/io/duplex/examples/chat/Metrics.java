@@ -2,17 +2,19 @@ package io.duplex.examples.chat;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The numbers the dashboard shows: open chat connections, open dashboards, messages said (total
- * and per second since the previous snapshot) and the busiest rooms. {@link #snapshot} writes the
- * {@code metrics} message that the server publishes on the {@value #TOPIC} topic every second.
- * Each instance names itself ({@code instance}), so with a shared broker a dashboard can tell the
- * instances apart.
+ * The numbers the dashboard shows. What the server did comes from its {@link ServerMetrics} (the
+ * runtime's metrics listener, the source a Prometheus scrape is made of): open chat connections
+ * and dashboards (routes {@code /chat} and {@code /metrics}), chat messages in and out per second,
+ * handshakes accepted and rejected, sends dropped. What only the chat knows is counted here:
+ * messages said (total and per second) and the busiest rooms. Rates are over the time since the
+ * previous snapshot. {@link #snapshot} writes the {@code metrics} message that the server publishes
+ * on the {@value #TOPIC} topic every second. Each instance names itself ({@code instance}), so
+ * with a shared broker a dashboard can tell the instances apart.
  *
- * <p>Threading: the counters are safe from any thread; {@link #snapshot} is called by one
+ * <p>Threading: {@link #messageSaid} is safe from any thread; {@link #snapshot} is called by one
  * thread at a time (the metrics timer).
  */
 final class Metrics {
@@ -20,43 +22,35 @@ final class Metrics {
     /** Rooms listed in a snapshot. */
     static final int ROOMS_SHOWN = 20;
 
+    /** The routes whose counters the dashboard shows (as registered on the server). */
+    static final String CHAT_ROUTE = "/chat";
+
+    static final String DASHBOARD_ROUTE = "/metrics";
+
     private final String instance;
     private final long startedMillis;
-    private final AtomicInteger chats = new AtomicInteger();
-    private final AtomicInteger dashboards = new AtomicInteger();
+    private final ServerMetrics server;
     private final LongAdder said = new LongAdder();
-    private long previousTotal;
+    private long previousSaid;
+    private long previousIn;
+    private long previousOut;
     private long previousMillis;
     private volatile String latest;
 
-    Metrics(String instance, long nowMillis) {
+    Metrics(String instance, long nowMillis, ServerMetrics server) {
         this.instance = instance;
         this.startedMillis = nowMillis;
         this.previousMillis = nowMillis;
-    }
-
-    void chatOpened() {
-        chats.incrementAndGet();
-    }
-
-    void chatClosed() {
-        chats.decrementAndGet();
-    }
-
-    void dashboardOpened() {
-        dashboards.incrementAndGet();
-    }
-
-    void dashboardClosed() {
-        dashboards.decrementAndGet();
+        this.server = server;
     }
 
     void messageSaid() {
         said.increment();
     }
 
+    /** Open chat connections, as the server counts them (dashboards not counted). */
     int chatConnections() {
-        return chats.get();
+        return (int) server.of(CHAT_ROUTE).open();
     }
 
     /** The last snapshot, or {@code null} before the first. */
@@ -66,10 +60,17 @@ final class Metrics {
 
     /** Takes a snapshot at {@code nowMillis} and keeps it as {@link #latest()}. */
     String snapshot(Rooms rooms, long nowMillis) {
+        ServerMetrics.Route chat = server.of(CHAT_ROUTE);
         long total = said.sum();
+        long in = chat.messagesIn();
+        long out = chat.messagesOut();
         long elapsed = Math.max(1, nowMillis - previousMillis);
-        double perSecond = Math.round((total - previousTotal) * 10_000.0 / elapsed) / 10.0;
-        previousTotal = total;
+        double perSecond = rate(total - previousSaid, elapsed);
+        double inPerSecond = rate(in - previousIn, elapsed);
+        double outPerSecond = rate(out - previousOut, elapsed);
+        previousSaid = total;
+        previousIn = in;
+        previousOut = out;
         previousMillis = nowMillis;
         List<JsonWriter> busiest = new ArrayList<>();
         for (Rooms.Occupancy o : rooms.occupied(ROOMS_SHOWN)) {
@@ -79,13 +80,23 @@ final class Metrics {
                 .field("instance", instance)
                 .field("ts", nowMillis)
                 .field("uptime", (nowMillis - startedMillis) / 1000)
-                .field("connections", chats.get())
-                .field("dashboards", dashboards.get())
+                .field("connections", chat.open())
+                .field("dashboards", server.of(DASHBOARD_ROUTE).open())
                 .field("messagesPerSecond", perSecond)
                 .field("messagesTotal", total)
+                .field("messagesInPerSecond", inPerSecond)
+                .field("messagesOutPerSecond", outPerSecond)
+                .field("handshakes", server.handshakesAccepted())
+                .field("handshakesRejected", server.handshakesRejected())
+                .field("dropped", server.drops())
                 .objects("rooms", busiest)
                 .toString();
         latest = json;
         return json;
+    }
+
+    /** Events per second, one decimal. */
+    private static double rate(long events, long elapsedMillis) {
+        return Math.round(events * 10_000.0 / elapsedMillis) / 10.0;
     }
 }

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * must catch up by itself, showing each message once, in order. Then the script asks for the
  * server to stop and start again on the same port — a new in-memory engine, so a new epoch: both
  * pages must rejoin by themselves, notice that they could not be caught up, reload the room and
- * again show each message once. Last, the dashboard must update. This test answers the script's
+ * again show each message once. Last, the dashboard must update, with the server's own counts
+ * (connections, messages in and out per second, handshakes, drops) from its metrics listener. This test answers the script's
  * requests and asserts on the JSON result it prints. Screenshots: {@code target/screenshots/}.
  */
 class ChatE2ETest {
@@ -152,6 +153,13 @@ class ChatE2ETest {
         assertThat((Double) dashboard.get("updates")).isGreaterThanOrEqualTo(2);
         assertThat((Double) dashboard.get("connections")).isEqualTo(2);
         assertThat((Double) dashboard.get("total")).isGreaterThanOrEqualTo(2);
+        // What the server counted through its metrics listener: messages in and their fan-out
+        // out, the upgrades of both pages and the dashboard into the restarted server, no drops.
+        assertThat((Double) dashboard.get("inRateSeen")).isPositive();
+        assertThat((Double) dashboard.get("outRateSeen")).isPositive();
+        assertThat((Double) dashboard.get("handshakes")).isGreaterThanOrEqualTo(3);
+        assertThat((Double) dashboard.get("rejected")).isGreaterThanOrEqualTo(0);
+        assertThat((Double) dashboard.get("dropped")).isEqualTo(0);
         assertThat((List<Object>) dashboard.get("rooms")).contains(List.of("#lobby", "2"));
 
         Map<String, Object> leave = (Map<String, Object>) result.get("leave");

@@ -369,6 +369,45 @@ class ChatServerTest {
     }
 
     @Test
+    void theDashboardShowsWhatTheServerCountedThroughItsMetricsListener() throws Exception {
+        start(ChatOptions.builder().metricsInterval(Duration.ofMillis(100)));
+        ChatPeer dash = ChatPeer.connect(client, chat.port(), "/metrics", Map.of());
+        assertThat(dash.next("metrics"))
+                .containsKeys(
+                        "messagesInPerSecond", "messagesOutPerSecond", "handshakes", "handshakesRejected", "dropped");
+        // A refused upgrade: no route at this path (404), counted by the server, not by the chat.
+        assertThatThrownBy(() -> ChatPeer.connect(client, chat.port(), "/nowhere", Map.of()))
+                .hasRootCauseInstanceOf(HandshakeException.class);
+        ChatPeer ada = peer();
+        ada.join("lobby", "ada");
+        ada.say("counted by the server");
+        ada.next("message");
+        double inSeen = 0;
+        double outSeen = 0;
+        Map<String, Object> m;
+        do { // rates show for one interval each; the counts only grow
+            m = dash.next("metrics");
+            inSeen = Math.max(inSeen, (Double) m.get("messagesInPerSecond"));
+            outSeen = Math.max(outSeen, (Double) m.get("messagesOutPerSecond"));
+        } while (inSeen == 0
+                || outSeen == 0
+                || (Double) m.get("handshakes") < 2
+                || (Double) m.get("handshakesRejected") < 1
+                || !m.get("connections").equals(1.0));
+        assertThat(m)
+                .containsEntry("handshakes", 2.0) // the dashboard and ada
+                .containsEntry("handshakesRejected", 1.0)
+                .containsEntry("connections", 1.0)
+                .containsEntry("dashboards", 1.0)
+                .containsEntry("dropped", 0.0);
+        ada.ws.close(1000, "bye");
+        do { // ada's close, as the server saw it
+            m = dash.next("metrics");
+        } while (!m.get("connections").equals(0.0));
+        assertThat(chat.connections()).isZero();
+    }
+
+    @Test
     void thePagesAreServedFromTheClasspath() throws Exception {
         start();
         HttpClient http =

@@ -1,7 +1,9 @@
 'use strict';
 // The live dashboard: subscribes to the server's "metrics" topic over /metrics and redraws on
-// every push (one a second per instance). Reconnects like the chat page: exponential backoff with
-// full jitter. Room names come from users: they reach the page through textContent only.
+// every push (one a second per instance). Connections, message rates, handshakes and drops are
+// what the server counts through its metrics listener (the source of its Prometheus metrics);
+// messages said and rooms are the chat's own. Reconnects like the chat page: exponential backoff
+// with full jitter. Room names come from users: they reach the page through textContent only.
 (() => {
   const BACKOFF_BASE_MS = 500;
   const BACKOFF_MAX_MS = 8000;
@@ -64,6 +66,12 @@
     $('room-count').textContent = String(rooms.size);
     $('dashboards').textContent = String(sum((x) => x.dashboards));
     $('instances').textContent = String(live.length);
+    // Older instances (a rolling upgrade) send none of these: they count as 0.
+    $('in-rate').textContent = sum((x) => x.messagesInPerSecond || 0).toFixed(1);
+    $('out-rate').textContent = sum((x) => x.messagesOutPerSecond || 0).toFixed(1);
+    $('handshakes').textContent = String(sum((x) => x.handshakes || 0));
+    $('rejected').textContent = String(sum((x) => x.handshakesRejected || 0));
+    $('dropped').textContent = String(sum((x) => x.dropped || 0));
     const rows = [...rooms]
       .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
       .map(([name, members]) => {
