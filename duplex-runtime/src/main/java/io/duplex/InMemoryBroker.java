@@ -52,7 +52,7 @@ public final class InMemoryBroker implements Broker {
     public void subscribe(String topic, WebSocket ws) {
         WebSocketImpl impl = impl(ws);
         // The socket's own set makes a second subscribe a no-op, and ends its topics on close.
-        if (!impl.topics().add(topic)) {
+        if (!impl.addTopic(topic)) {
             return;
         }
         if (topics.subscribe(topic, impl)) {
@@ -63,7 +63,7 @@ public final class InMemoryBroker implements Broker {
     @Override
     public void unsubscribe(String topic, WebSocket ws) {
         WebSocketImpl impl = impl(ws);
-        if (!impl.topics().remove(topic)) {
+        if (!impl.removeTopic(topic)) {
             return;
         }
         if (topics.unsubscribe(topic, impl)) {

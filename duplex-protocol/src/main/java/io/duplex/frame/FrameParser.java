@@ -35,8 +35,12 @@ public final class FrameParser {
 
     private final boolean expectMasked;
     private final Listener listener;
-    private final byte[] scratch = new byte[MAX_HEADER];
-    private final ByteBuffer scratchBuffer = ByteBuffer.wrap(scratch);
+    /**
+     * A header split across reads is collected here; made on the first such header (~90 bytes an
+     * idle connection that never sees one does not hold).
+     */
+    private ByteBuffer scratchBuffer;
+
     private long maxFrameSize;
     private int allowedRsv;
 
@@ -98,6 +102,10 @@ public final class FrameParser {
     }
 
     private void readSplitHeader(ByteBuffer in) {
+        if (scratchBuffer == null) {
+            scratchBuffer = ByteBuffer.allocate(MAX_HEADER);
+        }
+        byte[] scratch = scratchBuffer.array();
         if (scratchLength < 2) {
             scratch[scratchLength++] = in.get();
             if (scratchLength < 2) {

@@ -52,7 +52,10 @@ final class MessageReader implements FrameParser.Listener {
     /** Bytes counted against maxMessageSize: declared raw lengths, or decoded bytes with a decoder. */
     private long messageSize;
 
-    private byte[] data = new byte[0];
+    /** Nothing stored: one shared empty array, not one per connection. */
+    private static final byte[] NO_DATA = {};
+
+    private byte[] data = NO_DATA;
     private int dataLength;
 
     MessageReader(ProtocolConfig config, Protocol.EventSink events, ControlSink control) {
@@ -185,11 +188,11 @@ final class MessageReader implements FrameParser.Listener {
                     messageOpcode == Opcode.TEXT,
                     ByteBuffer.wrap(data, 0, dataLength).slice(),
                     frameFin));
-            data = new byte[0];
+            data = NO_DATA;
             dataLength = 0;
         } else if (frameFin) {
             deliver(ByteBuffer.wrap(data, 0, dataLength));
-            data = new byte[0];
+            data = NO_DATA;
         }
         if (frameFin) {
             endMessage();

@@ -53,9 +53,12 @@ public final class Protocol {
     private final IntSupplier maskKeys;
     private final FrameParser parser;
     private final MessageReader reader;
-    private final ByteBuffer header = ByteBuffer.allocate(FrameEncoder.MAX_HEADER_SIZE);
+    /** Where frame headers are written; the owner's shared scratch, or this engine's own. */
+    private final ByteBuffer header;
+
     private final List<Extension> extensions;
-    private final Utf8Validator sendingUtf8 = new Utf8Validator();
+    /** Made on the first fragmented message sent (most connections never send one). */
+    private Utf8Validator sendingUtf8;
 
     private State state = State.OPEN;
     private boolean closeSent;
@@ -79,6 +82,7 @@ public final class Protocol {
         // Servers never mask (RFC 6455 §5.1): only clients need a key source.
         this.maskKeys = b.maskKeys != null ? b.maskKeys : role == Role.CLIENT ? SecureMaskKeys.INSTANCE : null;
         this.extensions = List.copyOf(b.extensions);
+        this.header = b.headerScratch != null ? b.headerScratch : ByteBuffer.allocate(FrameEncoder.MAX_HEADER_SIZE);
         this.reader = new MessageReader(config, events, this::onControl);
         this.parser = new FrameParser(role == Role.SERVER, config.maxFrameSize(), reader);
         installExtensions();
@@ -350,6 +354,9 @@ public final class Protocol {
         boolean first = !sendingFragments;
         if (first) {
             sendingText = text;
+            if (sendingUtf8 == null) {
+                sendingUtf8 = new Utf8Validator();
+            }
             sendingUtf8.reset();
         }
         int saved = sendingUtf8.state();
@@ -500,6 +507,7 @@ public final class Protocol {
         private Output output;
         private IntSupplier maskKeys;
         private List<Extension> extensions = List.of();
+        private ByteBuffer headerScratch;
 
         private Builder(Role role) {
             this.role = role;
@@ -529,6 +537,21 @@ public final class Protocol {
         /** The extensions negotiated in the opening handshake, in negotiated order. */
         public Builder extensions(List<Extension> extensions) {
             this.extensions = extensions;
+            return this;
+        }
+
+        /**
+         * A buffer of at least {@link FrameEncoder#MAX_HEADER_SIZE} bytes to write frame headers
+         * into, which the caller may share among engines that one thread drives (an event loop's
+         * connections): {@link Output} copies the header during its call, so nothing outlives it.
+         * Without one, the engine allocates its own (88 bytes per connection, idle or not).
+         */
+        public Builder headerScratch(ByteBuffer headerScratch) {
+            if (headerScratch.capacity() < FrameEncoder.MAX_HEADER_SIZE || headerScratch.isReadOnly()) {
+                throw new IllegalArgumentException(
+                        "a writable header scratch of at least " + FrameEncoder.MAX_HEADER_SIZE + " bytes");
+            }
+            this.headerScratch = headerScratch;
             return this;
         }
 

@@ -28,11 +28,14 @@ final class Outbound {
     static final int GATHER_THRESHOLD = 8 * 1024;
 
     private final BufferPool pool;
-    // Deques start at two slots (the default is 16): most connections are idle most of the
-    // time, and these grow on demand.
-    // Every entry is a pooled batch in read mode (position..limit unwritten); the last one is
-    // appended to while it has room (limit < capacity).
-    private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>(1);
+    // The queue: every entry is a pooled batch in read mode (position..limit unwritten); the last
+    // one is appended to while it has room (limit < capacity). Most connections are idle, and a
+    // busy one rarely holds more than one batch, so the oldest batch is a field and a deque is
+    // made only for a backlog (and dropped when it is written): an idle connection holds two
+    // null references, not a deque and its array (48 bytes of the idle-memory budget), and a
+    // write walks no iterator.
+    private ByteBuffer first;
+    private ArrayDeque<ByteBuffer> more;
     private static final VarHandle QUEUED;
 
     static {
@@ -58,7 +61,8 @@ final class Outbound {
     private long enqueuedTotal;
 
     private long writtenTotal;
-    private final ArrayDeque<WriteMark> marks = new ArrayDeque<>(1);
+    /** Futures of {@code sendAsync}, made on the first (most connections never have one). */
+    private ArrayDeque<WriteMark> marks;
 
     private record WriteMark(long position, CompletableFuture<Void> future) {}
 
@@ -73,7 +77,35 @@ final class Outbound {
 
     /** Pooled batches held (loop only): at most {@code frameBytes / batch size + 2}. */
     int batches() {
-        return queue.size();
+        return first == null ? 0 : 1 + (more == null ? 0 : more.size());
+    }
+
+    private ByteBuffer lastBatch() {
+        return more != null ? more.peekLast() : first;
+    }
+
+    private void addBatch(ByteBuffer b) {
+        if (first == null) {
+            first = b;
+        } else {
+            if (more == null) {
+                more = new ArrayDeque<>(4);
+            }
+            more.add(b);
+        }
+    }
+
+    private ByteBuffer pollBatch() {
+        ByteBuffer b = first;
+        if (more == null) {
+            first = null;
+        } else {
+            first = more.poll();
+            if (more.isEmpty()) {
+                more = null;
+            }
+        }
+        return b;
     }
 
     /** Frame bytes queued and not yet written (loop only). */
@@ -130,10 +162,10 @@ final class Outbound {
     /** Appends {@code src} to the last batch, taking new batches from the pool as they fill. */
     private void copy(ByteBuffer src) {
         while (src.hasRemaining()) {
-            ByteBuffer last = queue.peekLast();
+            ByteBuffer last = lastBatch();
             if (last == null || last.limit() == last.capacity()) {
                 last = pool.take().flip(); // empty, in read mode
-                queue.add(last);
+                addBatch(last);
             }
             int at = last.limit();
             int n = Math.min(src.remaining(), last.capacity() - at);
@@ -151,7 +183,7 @@ final class Outbound {
     boolean write(Transport transport) throws IOException {
         writeTo(transport, null, null);
         completeMarks();
-        return queue.isEmpty() && !transport.hasPendingWrites();
+        return first == null && !transport.hasPendingWrites();
     }
 
     private void writeTo(Transport transport, ByteBuffer header, ByteBuffer payload) throws IOException {
@@ -161,14 +193,19 @@ final class Outbound {
         ByteBuffer[] gather = pool.gatherArray();
         while (true) {
             int n = 0;
-            for (ByteBuffer b : queue) {
-                if (n == gather.length - 2) {
-                    break;
+            if (first != null) {
+                gather[n++] = first;
+                if (more != null) {
+                    for (ByteBuffer b : more) {
+                        if (n == gather.length - 2) {
+                            break;
+                        }
+                        gather[n++] = b;
+                    }
                 }
-                gather[n++] = b;
             }
             // The large frame goes last, and only once everything queued before it is in the write.
-            if (n == queue.size() && payload != null && (header.hasRemaining() || payload.hasRemaining())) {
+            if (n == batches() && payload != null && (header.hasRemaining() || payload.hasRemaining())) {
                 gather[n++] = header;
                 gather[n++] = payload;
             }
@@ -184,8 +221,8 @@ final class Outbound {
             frameBytes -= written;
             QUEUED.getAndAdd(this, -written);
             writtenTotal += written;
-            while (!queue.isEmpty() && !queue.peek().hasRemaining()) {
-                pool.release(queue.poll());
+            while (first != null && !first.hasRemaining()) {
+                pool.release(pollBatch());
             }
             if (written == 0 || transport.hasPendingWrites()) {
                 return;
@@ -198,23 +235,33 @@ final class Outbound {
         if (writtenTotal >= enqueuedTotal) {
             future.complete(null);
         } else {
+            if (marks == null) {
+                marks = new ArrayDeque<>(2);
+            }
             marks.add(new WriteMark(enqueuedTotal, future));
         }
     }
 
     private void completeMarks() {
+        if (marks == null) {
+            return;
+        }
         while (!marks.isEmpty() && marks.peek().position() <= writtenTotal) {
             marks.poll().future().complete(null);
+        }
+        if (marks.isEmpty()) {
+            marks = null;
         }
     }
 
     /** Frees every pooled buffer (on close, errors included: invariant 4 in docs/ARCHITECTURE.md). */
     void clear(Throwable cause) {
-        while (!marks.isEmpty()) {
+        while (marks != null && !marks.isEmpty()) {
             marks.poll().future().completeExceptionally(cause);
         }
-        while (!queue.isEmpty()) {
-            pool.release(queue.poll());
+        marks = null;
+        while (first != null) {
+            pool.release(pollBatch());
         }
         QUEUED.getAndAdd(this, -frameBytes); // reservations are given back by their own tasks
         frameBytes = 0;

@@ -11,6 +11,8 @@ import io.duplex.frame.WebSocketException;
 import io.duplex.protocol.CloseCodes;
 import io.duplex.protocol.Event;
 import java.lang.System.Logger.Level;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -20,7 +22,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The public {@link WebSocket} of one connection: a thin handle over the {@link Connection} that
@@ -45,10 +46,24 @@ public final class WebSocketImpl implements WebSocket {
     private final InetSocketAddress remote;
     private final InetSocketAddress local;
     private final SerialExecutor executor;
-    /** Received bytes waiting for the handler executor (read backpressure). */
-    private final AtomicLong undelivered = new AtomicLong();
+    /** Received bytes waiting for the handler executor (read backpressure); see {@link #UNDELIVERED}. */
+    private volatile long undelivered;
 
-    private final Set<String> topics = ConcurrentHashMap.newKeySet();
+    /**
+     * Subscribed topics, made on the first subscribe: a set is ~90 bytes, and the idle-memory
+     * budget counts every byte an idle socket without topics holds.
+     */
+    private volatile Set<String> topics;
+
+    private static final VarHandle UNDELIVERED;
+
+    static {
+        try {
+            UNDELIVERED = MethodHandles.lookup().findVarHandle(WebSocketImpl.class, "undelivered", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private volatile Connection connection;
     /** Stream subscriptions, made on the first one (an idle socket without any pays nothing). */
@@ -189,10 +204,32 @@ public final class WebSocketImpl implements WebSocket {
 
     // ------------------------------------------------------------------ publish/subscribe
 
-    /** The live set of subscribed topics (maintained by the broker). */
+    /** The live set of subscribed topics (maintained by the broker); empty before the first. */
     @Override
     public Set<String> topics() {
-        return topics;
+        Set<String> t = topics;
+        return t != null ? t : Set.of();
+    }
+
+    /** Records a subscription; false if already subscribed. Any thread. */
+    public boolean addTopic(String topic) {
+        Set<String> t = topics;
+        if (t == null) {
+            synchronized (this) {
+                t = topics;
+                if (t == null) {
+                    t = ConcurrentHashMap.newKeySet();
+                    topics = t;
+                }
+            }
+        }
+        return t.add(topic);
+    }
+
+    /** Forgets a subscription; false if not subscribed. Any thread. */
+    public boolean removeTopic(String topic) {
+        Set<String> t = topics;
+        return t != null && t.remove(topic);
     }
 
     @Override
@@ -433,7 +470,7 @@ public final class WebSocketImpl implements WebSocket {
             cr.timer = null;
         }
         Broker b = broker;
-        if (b != null && !topics.isEmpty()) {
+        if (b != null && topics != null && !topics.isEmpty()) {
             b.unsubscribeAll(this);
         }
         StreamSubscriptions streams = streamSubscriptions;
@@ -458,14 +495,14 @@ public final class WebSocketImpl implements WebSocket {
     /** Runs a message callback on the handler executor, pausing reads while too much waits. */
     private void offload(long size, Runnable callback) {
         Connection c = connection;
-        if (undelivered.addAndGet(size) > c.config.maxUndelivered()) {
+        if ((long) UNDELIVERED.getAndAdd(this, size) + size > c.config.maxUndelivered()) {
             c.pauseReading(true);
         }
         executor.execute(() -> {
             try {
                 guarded(callback);
             } finally {
-                if (undelivered.addAndGet(-size) <= c.config.maxUndelivered() / 2) {
+                if ((long) UNDELIVERED.getAndAdd(this, -size) - size <= c.config.maxUndelivered() / 2) {
                     loop.execute(() -> c.pauseReading(false));
                 }
             }
