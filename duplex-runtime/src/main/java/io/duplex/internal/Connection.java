@@ -9,6 +9,7 @@ import io.duplex.extension.Extension;
 import io.duplex.frame.WebSocketException;
 import io.duplex.protocol.CloseCodes;
 import io.duplex.protocol.Event;
+import io.duplex.protocol.FramedMessage;
 import io.duplex.protocol.Protocol;
 import io.duplex.protocol.ProtocolConfig;
 import io.duplex.protocol.Role;
@@ -86,6 +87,8 @@ public final class Connection extends SocketIo implements EventLoop.Ticking, Pro
     private long pongDeadline;
     /** The last message either way, for the idle timeout (Pings and Pongs are not activity). */
     private long lastActivity;
+    /** This connection's slot in its loop's ticking list ({@link EventLoop#removeTicking}). */
+    private int tickSlot = -1;
     /** When the message (or frame) being received began arriving; 0 between messages. */
     private long messageStarted;
 
@@ -278,6 +281,16 @@ public final class Connection extends SocketIo implements EventLoop.Ticking, Pro
 
     // ------------------------------------------------------------------ events
 
+    @Override
+    public int tickSlot() {
+        return tickSlot;
+    }
+
+    @Override
+    public void tickSlot(int slot) {
+        tickSlot = slot;
+    }
+
     /** The engine's events (loop only; {@link Protocol.EventSink}). */
     @Override
     public void onEvent(Event event) {
@@ -370,6 +383,21 @@ public final class Connection extends SocketIo implements EventLoop.Ticking, Pro
     }
 
     // ------------------------------------------------------------------ sending
+
+    /**
+     * On the loop: {@link #send} for a message framed once for many (a publication's delivery to
+     * one subscriber), without an {@link Outgoing} per subscriber: a broadcast to 1,000 runs this
+     * 1,000 times per message.
+     */
+    SendResult sendPrepared(FramedMessage message) {
+        if (lifecycle != Lifecycle.OPEN || !protocol.canSend() || !admits(message.size())) {
+            return dropped();
+        }
+        protocol.sendPrepared(message);
+        messageOut();
+        sent();
+        return bufferedIf(bufferedAmount() > config.highWaterMark());
+    }
 
     /**
      * On the loop: sends {@code message} if the connection is open and the outbound limit admits
@@ -475,6 +503,11 @@ public final class Connection extends SocketIo implements EventLoop.Ticking, Pro
         } else if (message instanceof Outgoing.Pong p) {
             protocol.sendPong(p.data());
         }
+        sent();
+    }
+
+    /** After the engine framed something to send: activity for the idle timer, close bookkeeping. */
+    private void sent() {
         lastActivity = loop.passNanos();
         afterProtocol();
     }

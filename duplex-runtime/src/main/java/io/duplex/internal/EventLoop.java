@@ -40,6 +40,11 @@ public final class EventLoop {
     /** Something with deadlines, checked on every tick. */
     public interface Ticking {
         void tick(long nowNanos);
+
+        /** Where the loop keeps it (-1 when not kept), so removal is O(1), not a search. */
+        int tickSlot();
+
+        void tickSlot(int slot);
     }
 
     private final Selector selector;
@@ -169,16 +174,25 @@ public final class EventLoop {
     }
 
     public void addTicking(Ticking t) {
+        t.tickSlot(ticking.size());
         ticking.add(t);
     }
 
+    /**
+     * Removes {@code t} in O(1): the last one takes its slot. (A search was O(n) per close: 10,000
+     * connections closing together cost 50 million comparisons.)
+     */
     public void removeTicking(Ticking t) {
-        int i = ticking.indexOf(t);
-        if (i >= 0) {
-            int last = ticking.size() - 1;
-            ticking.set(i, ticking.get(last));
-            ticking.remove(last);
+        int i = t.tickSlot();
+        if (i < 0 || i >= ticking.size() || ticking.get(i) != t) {
+            return;
         }
+        Ticking last = ticking.remove(ticking.size() - 1);
+        if (last != t) {
+            ticking.set(i, last);
+            last.tickSlot(i);
+        }
+        t.tickSlot(-1);
     }
 
     /** Number of connections and other deadline holders on this loop. */

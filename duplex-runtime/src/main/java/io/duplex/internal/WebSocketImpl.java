@@ -314,7 +314,7 @@ public final class WebSocketImpl implements WebSocket {
         if (c == null) {
             return false;
         }
-        if (c.send(new Outgoing.Prepared(message.framed())) != SendResult.DROPPED) {
+        if (c.sendPrepared(message.framed()) != SendResult.DROPPED) {
             return true;
         }
         c.slowConsumer(CloseCodes.TRY_AGAIN_LATER, "slow consumer: resume from your last position");
@@ -327,7 +327,7 @@ public final class WebSocketImpl implements WebSocket {
      */
     public SendResult deliver(PreparedMessage message) {
         Connection c = connection;
-        return c == null ? SendResult.DROPPED : c.send(new Outgoing.Prepared(message.framed()));
+        return c == null ? SendResult.DROPPED : c.sendPrepared(message.framed());
     }
 
     @Override

@@ -87,8 +87,9 @@ public final class Socks5Proxy implements AutoCloseable {
                 offered |= m == wanted;
             }
             if (!offered) {
-                out.write(new byte[] {5, (byte) 0xFF});
+                // Counted before the answer: a client that reads it may look at the count at once.
                 refused.incrementAndGet();
+                out.write(new byte[] {5, (byte) 0xFF});
                 return;
             }
             out.write(new byte[] {5, (byte) wanted});
@@ -100,9 +101,11 @@ public final class Socks5Proxy implements AutoCloseable {
                 String u = new String(in.readNBytes(in.readUnsignedByte()), StandardCharsets.UTF_8);
                 String p = new String(in.readNBytes(in.readUnsignedByte()), StandardCharsets.UTF_8);
                 boolean ok = u.equals(user) && p.equals(password);
+                if (!ok) {
+                    refused.incrementAndGet(); // before the answer, as above
+                }
                 out.write(new byte[] {1, (byte) (ok ? 0 : 1)});
                 if (!ok) {
-                    refused.incrementAndGet();
                     return;
                 }
             }
