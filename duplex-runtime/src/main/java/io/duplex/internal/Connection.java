@@ -238,9 +238,9 @@ public final class Connection extends SocketIo implements EventLoop.Ticking, Pro
                 // What the handlers answered leaves now, not at the end of the pass: uWebSockets
                 // uncorks after each socket's data and Netty flushes on channelReadComplete too.
                 // Held to the end of the pass, the answers of the sockets read first waited for
-                // every other socket's reading, and in a 100-connection echo the least-served
-                // connection got 0.76 of the mean. Still one write per socket per read; output
-                // from tasks (fan-outs, other threads' sends) still leaves at the end of the pass.
+                // every other socket's reading (and, with the pass order, made the same sockets
+                // wait every time: see EventLoop#pass). Still one write per socket per read;
+                // output from tasks (fan-outs, other threads' sends) leaves at the end of the pass.
                 flushIfDirty();
             }
         } catch (Throwable e) {

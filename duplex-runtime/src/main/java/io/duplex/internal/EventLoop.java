@@ -13,13 +13,13 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * One thread, one {@link Selector}, a task queue, scheduled tasks and a periodic tick that checks
@@ -80,6 +80,10 @@ public final class EventLoop {
     private long sequence;
     /** {@link System#nanoTime()} when this pass's work began; see {@link #passNanos()}. */
     private long passNanos = System.nanoTime();
+    /** The same for the pass in progress, 0 until its work begins (loop only). */
+    private long passStarted;
+    /** {@link #dispatch}, made once: a method reference per pass would be an allocation per pass. */
+    private final Consumer<SelectionKey> onSelected = this::dispatch;
 
     /** A connection with output waiting for the end of this loop pass (corking). */
     public interface Flushable {
@@ -295,27 +299,62 @@ public final class EventLoop {
         }
     }
 
-    /** One pass: wait for readiness (bounded by the next deadline), then I/O, tasks, timers, flushes. */
+    /**
+     * One pass: wait for readiness (bounded by the next deadline), handling each ready channel as
+     * the selector reports it, then tasks, timers, flushes.
+     *
+     * <p>Ready channels are handled in the order epoll reports them ({@code select(Consumer)}),
+     * not by iterating the selected-key set: that set is a {@code HashSet}, and its order, fixed
+     * by identity hashes, served the same connections last in every pass — their answers left
+     * last and their next requests missed the next pass more often (in a 100-connection echo the
+     * least-served connection got 0.76 of the mean). epoll's ready list is first come, first
+     * served; Netty gets the same order by swapping the set for an array. It also spares a set
+     * insertion and removal per ready channel.
+     */
     private void pass() throws IOException {
         long timeoutMillis = selectTimeoutMillis();
+        passStarted = 0;
         if (timeoutMillis == 0) {
-            selector.selectNow();
+            selector.selectNow(onSelected);
         } else {
-            selector.select(timeoutMillis);
+            selector.select(onSelected, timeoutMillis);
         }
         wakeupPending.set(false);
-        // The pass's working time starts after select returns: time blocked waiting for readiness
-        // is idleness, not load. The same clock read stamps the pass (passNanos); one more at
-        // its end, only with a listener.
-        long started = System.nanoTime();
-        passNanos = started;
+        if (passStarted == 0) {
+            startPass();
+        }
+        long started = passStarted;
         MetricsListener m = metrics;
-        processKeys();
         runTasks();
         runScheduled();
         flushDirty();
         if (m != null) {
+            // The pass's working time starts when select returns (at its first ready channel):
+            // time blocked waiting for readiness is idleness, not load.
             m.loopPass(System.nanoTime() - started);
+        }
+    }
+
+    /** The pass's work begins: one clock read stamps it ({@link #passNanos}). */
+    private void startPass() {
+        long now = System.nanoTime();
+        passNanos = now;
+        passStarted = now == 0 ? 1 : now;
+    }
+
+    /** Handles one ready channel, as the selector reports it. */
+    private void dispatch(SelectionKey key) {
+        if (passStarted == 0) {
+            startPass();
+        }
+        Handler h = (Handler) key.attachment();
+        try {
+            h.onReady(key);
+        } catch (Throwable e) {
+            // Connections fail themselves on any Throwable; this is for a handler that did not.
+            LOG.log(Level.ERROR, "unexpected error handling a channel; closing it", e);
+            key.cancel();
+            closeQuietly(key);
         }
     }
 
@@ -331,23 +370,6 @@ public final class EventLoop {
         }
         long millis = (until - now + 999_999) / 1_000_000;
         return Math.max(millis, 0) == 0 ? 0 : millis;
-    }
-
-    private void processKeys() {
-        Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-        while (it.hasNext()) {
-            SelectionKey key = it.next();
-            it.remove();
-            Handler h = (Handler) key.attachment();
-            try {
-                h.onReady(key);
-            } catch (Throwable e) {
-                // Connections fail themselves on any Throwable; this is for a handler that did not.
-                LOG.log(Level.ERROR, "unexpected error handling a channel; closing it", e);
-                key.cancel();
-                closeQuietly(key);
-            }
-        }
     }
 
     private void runTasks() {
