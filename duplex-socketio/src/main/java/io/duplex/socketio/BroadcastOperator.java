@@ -72,12 +72,17 @@ public final class BroadcastOperator {
     public int emit(String event, Object... args) {
         SioSocket.checkEvent(event);
         SocketIoServer server = nsp.server();
-        String offset = server.recovery() ? server.nextOffset() : null;
+        RecoveryStream recovery = nsp.recovery();
+        if (recovery != null) {
+            Set<String> e = allExcept();
+            int local = nsp.targets(rooms, e).size();
+            recovery.emit(rooms, e, event, args, false);
+            return local;
+        }
         List<EnginePacket> packets =
-                SioCodec.encode(SioPacket.EVENT, nsp.name(), -1, SioSocket.eventData(event, args, offset));
+                SioCodec.encode(SioPacket.EVENT, nsp.name(), -1, SioSocket.eventData(event, args, null));
         WebSocket excludeWs = exceptSocket == null ? null : exceptSocket.directWebSocket();
-        if (offset == null
-                && packets.size() == 1
+        if (packets.size() == 1
                 && rooms.size() <= 1
                 && except.isEmpty()
                 && (exceptSocket == null || excludeWs != null)) {
@@ -89,7 +94,7 @@ public final class BroadcastOperator {
         }
         Set<String> e = allExcept();
         int local = nsp.targets(rooms, e).size();
-        nsp.publishControl(rooms, e, offset, packets);
+        nsp.publishControl(rooms, e, packets);
         return local;
     }
 }
