@@ -1,6 +1,10 @@
 // Scenarios of a Duplex Socket.IO deployment with the official socket.io-client (Node).
 // Usage: node scenario.js cluster <urlA> <urlB>   rooms and broadcasts across two nodes on one Redis
 //        node scenario.js recovery <url> <websocket|polling>   connection state recovery
+//        node scenario.js across <urlA> <urlB> <recover|unknown|expired|malformed>   recovery on
+//          another node: connects to A, prints {"step":"ready","id","pid"}, and when its transport
+//          is gone {"step":"away","reason"}; on a line from stdin it reconnects to B (for "unknown"
+//          with another pid, for "malformed" with a bad offset) and reports as above
 // Prints one JSON line with what it saw; on a failure prints {"error": …} and exits 1. After the
 // report it stays until the test writes a line on stdin.
 "use strict";
@@ -107,7 +111,74 @@ async function recovery(url, transport) {
   return out;
 }
 
-const run = scenario === "cluster" ? cluster(args[0], args[1]) : recovery(args[0], args[1]);
+// Resolves with the next line the test writes on stdin.
+function nextLine() {
+  return new Promise((resolve) => {
+    process.stdin.setEncoding("utf8");
+    process.stdin.once("data", (d) => {
+      process.stdin.pause();
+      resolve(String(d).trim());
+    });
+    process.stdin.resume();
+  });
+}
+
+async function across(urlA, urlB, mode) {
+  const s = io(urlA, { transports: ["websocket"], forceNew: true, reconnection: false });
+  const welcome = once(s, "welcome");
+  await once(s, "connect");
+  await welcome; // an event kept for recovery: the client has an offset
+  await ack(s, "join", "r");
+  const firstId = s.id;
+  const missed = [];
+  const binary = [];
+  let arrived = () => {};
+  s.on("missed", (n, ...rest) => {
+    missed.push(n);
+    if (rest.length > 1 && typeof rest[0] === "object") binary.push(hex(rest[0]));
+    arrived();
+  });
+  const received = (count) =>
+    new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error("only " + JSON.stringify(missed))), 10000);
+      arrived = () => missed.length >= count && (clearTimeout(t), resolve());
+      arrived();
+    });
+  const away = once(s, "disconnect");
+  console.log(JSON.stringify({ step: "ready", id: s.id, pid: s._pid }));
+  const [reason] = await away;
+  console.log(JSON.stringify({ step: "away", reason }));
+  await nextLine();
+  if (mode === "unknown") s._pid = "AAAAAAAAAAAAAAAAAAAA";
+  if (mode === "malformed") s._lastOffset = "not an offset \u0000{]";
+  s.io.uri = urlB; // the client comes back to another node
+  const back = once(s, "connect");
+  s.connect();
+  await back;
+  const out = { recovered: s.recovered, sameId: s.id === firstId };
+  const [serverSide, data] = await ack(s, "state");
+  out.serverRecovered = serverSide;
+  out.data = data;
+  if (s.recovered) {
+    await received(3);
+  }
+  // Live events go on from node B (to the room when recovered, to the new socket otherwise).
+  await ack(s, "join", "r");
+  const before = missed.length;
+  await ack(s, "emit-live");
+  await received(before + 1);
+  out.missed = [...missed];
+  out.binary = binary;
+  s.close();
+  return out;
+}
+
+const run =
+  scenario === "cluster"
+    ? cluster(args[0], args[1])
+    : scenario === "across"
+      ? across(args[0], args[1], args[2])
+      : recovery(args[0], args[1]);
 run.then(
   (out) => {
     console.log(JSON.stringify(out));
