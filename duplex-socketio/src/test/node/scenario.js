@@ -4,7 +4,8 @@
 //        node scenario.js across <urlA> <urlB> <recover|unknown|expired|malformed>   recovery on
 //          another node: connects to A, prints {"step":"ready","id","pid"}, and when its transport
 //          is gone {"step":"away","reason"}; on a line from stdin it reconnects to B (for "unknown"
-//          with another pid, for "malformed" with a bad offset) and reports as above
+//          with another pid, for "malformed" with a bad offset) and reports as above; "ticks": reports
+//          {"step":"back"} once reconnected, then the ticks it got when "tick-end" comes
 // Prints one JSON line with what it saw; on a failure prints {"error": …} and exits 1. After the
 // report it stays until the test writes a line on stdin.
 "use strict";
@@ -144,6 +145,8 @@ async function across(urlA, urlB, mode) {
       arrived = () => missed.length >= count && (clearTimeout(t), resolve());
       arrived();
     });
+  const ticks = [];
+  s.on("tick", (n) => ticks.push(n));
   const away = once(s, "disconnect");
   console.log(JSON.stringify({ step: "ready", id: s.id, pid: s._pid }));
   const [reason] = await away;
@@ -156,6 +159,15 @@ async function across(urlA, urlB, mode) {
   s.connect();
   await back;
   const out = { recovered: s.recovered, sameId: s.id === firstId };
+  if (mode === "ticks") {
+    // The server emits a tick every few milliseconds, from before the reconnect until after it.
+    const end = once(s, "tick-end", 30000);
+    console.log(JSON.stringify({ step: "back" }));
+    const [last] = await end;
+    out.ticks = { count: ticks.length, last, exact: ticks.every((n, i) => n === i + 1) && ticks.length === last };
+    s.close();
+    return out;
+  }
   const [serverSide, data] = await ack(s, "state");
   out.serverRecovered = serverSide;
   out.data = data;

@@ -18,6 +18,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -87,6 +91,10 @@ class RedisRecoveryInteropTest {
 
     /** Runs scenario {@code across} in {@code mode}; {@code whileAway} runs when the client's transport is gone. */
     JsonNode across(String mode, Duration maxDisconnection, WhileAway whileAway) throws Exception {
+        return across(mode, maxDisconnection, whileAway, () -> {});
+    }
+
+    JsonNode across(String mode, Duration maxDisconnection, WhileAway whileAway, Runnable whenBack) throws Exception {
         NodeClientInteropTest.requireNode();
         redis = RedisServer.start(null);
         Node a = node("node-a", maxDisconnection);
@@ -110,9 +118,16 @@ class RedisRecoveryInteropTest {
             Await.eventually("the session is kept on Redis", () -> exists(sessionKey));
             whileAway.run(b.io(), id, sessionKey);
             p.tell("go");
-            String line = p.nextLine(Duration.ofSeconds(30));
-            assertThat(line).as("stderr: %s", p.stderr()).isNotNull();
-            JsonNode out = json.readTree(line);
+            JsonNode out;
+            while (true) {
+                String line = p.nextLine(Duration.ofSeconds(30));
+                assertThat(line).as("stderr: %s", p.stderr()).isNotNull();
+                out = json.readTree(line);
+                if (!out.path("step").asText().equals("back")) {
+                    break;
+                }
+                whenBack.run();
+            }
             assertThat(out.has("error")).as("%s", out.path("error").asText()).isFalse();
             p.tell("exit");
             return out;
@@ -141,6 +156,42 @@ class RedisRecoveryInteropTest {
         // 1–3 emitted on node B while the client was away, replayed once in order; 4 live.
         assertThat(out.path("missed").toString()).isEqualTo("[1,2,3,4]");
         assertThat(out.path("binary").toString()).isEqualTo("[\"0102ff\"]");
+    }
+
+    @Test
+    void eventsEmittedDuringTheReconnectArriveOnceInOrder() throws Exception {
+        AtomicInteger sent = new AtomicInteger();
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+        closing.add(ticker::shutdownNow);
+        SocketIoServer[] nodeB = new SocketIoServer[1];
+        JsonNode out = across(
+                "ticks",
+                Duration.ofMinutes(2),
+                (b, id, key) -> {
+                    nodeB[0] = b;
+                    // A tick to the room every 2 ms, from while the client is away until after it
+                    // is back: some are replayed, some race the recovery, the rest are live.
+                    ticker.scheduleAtFixedRate(
+                            () -> b.sockets().to("r").emit("tick", sent.incrementAndGet()),
+                            0,
+                            2,
+                            TimeUnit.MILLISECONDS);
+                    int before = sent.get();
+                    Await.eventually("ticks while away", () -> sent.get() >= before + 50);
+                },
+                () -> {
+                    int back = sent.get();
+                    Await.eventually("ticks after the reconnect", () -> sent.get() >= back + 200);
+                    ticker.shutdown();
+                    Await.eventually("the ticker stopped", ticker::isTerminated);
+                    nodeB[0].sockets().to("r").emit("tick-end", sent.get());
+                });
+
+        assertThat(out.path("recovered").asBoolean()).isTrue();
+        assertThat(out.path("ticks").path("exact").asBoolean())
+                .as("ticks 1..n once each, in order: %s", out.path("ticks"))
+                .isTrue();
+        assertThat(out.path("ticks").path("last").asInt()).isGreaterThanOrEqualTo(250);
     }
 
     @Test
