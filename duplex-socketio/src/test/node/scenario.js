@@ -1,6 +1,7 @@
 // Scenarios of a Duplex Socket.IO deployment with the official socket.io-client (Node).
 // Usage: node scenario.js cluster <urlA> <urlB>   rooms and broadcasts across two nodes on one Redis
 //        node scenario.js recovery <url> <websocket|polling>   connection state recovery
+//        node scenario.js acks <url>   broadcasts with acknowledgements, one client never answering
 //        node scenario.js across <urlA> <urlB> <recover|unknown|expired|malformed>   recovery on
 //          another node: connects to A, prints {"step":"ready","id","pid"}, and when its transport
 //          is gone {"step":"away","reason"}; on a line from stdin it reconnects to B (for "unknown"
@@ -112,6 +113,31 @@ async function recovery(url, transport) {
   return out;
 }
 
+// Broadcasts with acknowledgements: a and b (WebSocket, polling) answer "question", c (WebSocket)
+// never does; a asks the server to broadcast with acks to rooms of them.
+async function acks(url) {
+  const opts = (transport) => ({ transports: [transport], forceNew: true, reconnection: false });
+  const clients = { a: io(url, opts("websocket")), b: io(url, opts("polling")), c: io(url, opts("websocket")) };
+  await Promise.all(Object.values(clients).map((s) => once(s, "connect")));
+  for (const [name, s] of Object.entries(clients)) {
+    s.on("question", (x, cb) => {
+      if (name === "c") return; // never answers
+      cb(typeof x === "object" ? name + ":" + hex(x) : name + ":" + x);
+    });
+    await ack(s, "join", "r");
+    if (name !== "c") await ack(s, "join", "answering");
+  }
+  const a = clients.a;
+  const out = {};
+  [out.answering] = await ack(a, "ask", "answering", 5000, "hi");
+  [out.binary] = await ack(a, "ask", "answering", 5000, Buffer.from([1, 2, 255]));
+  [out.withSilent] = await ack(a, "ask", "r", 300, "hi");
+  [out.nobody] = await ack(a, "ask", "empty-room", 300, "hi");
+  [out.namespace] = await ack(a, "ask-all", 300, "all");
+  for (const s of Object.values(clients)) s.close();
+  return out;
+}
+
 // Resolves with the next line the test writes on stdin.
 function nextLine() {
   return new Promise((resolve) => {
@@ -190,7 +216,9 @@ const run =
     ? cluster(args[0], args[1])
     : scenario === "across"
       ? across(args[0], args[1], args[2])
-      : recovery(args[0], args[1]);
+      : scenario === "acks"
+        ? acks(args[0])
+        : recovery(args[0], args[1]);
 run.then(
   (out) => {
     console.log(JSON.stringify(out));

@@ -8,6 +8,7 @@ import io.duplex.socketio.engine.EngineBatch;
 import io.duplex.socketio.engine.EnginePacket;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -45,6 +47,8 @@ public final class Namespace {
     private final Map<String, Set<SioSocket>> rooms = new ConcurrentHashMap<>();
     private final Broker.Sink control = this::onControl;
     private final RecoveryStream recovery;
+    /** Ack ids of the namespace's packets (a socket's emits and broadcasts share them, as the reference). */
+    private final AtomicLong ackIds = new AtomicLong();
 
     Namespace(SocketIoServer server, String name) {
         this.server = server;
@@ -85,6 +89,14 @@ public final class Namespace {
         return new BroadcastOperator(this, Set.of(), Set.of(room), null);
     }
 
+    /**
+     * Every socket of the namespace with a timeout for acknowledgements: {@code
+     * io.sockets().timeout(Duration.ofSeconds(5)).emitWithAck("ev")}.
+     */
+    public BroadcastOperator timeout(Duration timeout) {
+        return new BroadcastOperator(this, Set.of(), Set.of(), null).timeout(timeout);
+    }
+
     /** Sends an event to every socket of the namespace, on every node; returns the local count. */
     public int emit(String event, Object... args) {
         return new BroadcastOperator(this, Set.of(), Set.of(), null).emit(event, args);
@@ -99,6 +111,10 @@ public final class Namespace {
 
     SocketIoServer server() {
         return server;
+    }
+
+    long nextAckId() {
+        return ackIds.getAndIncrement();
     }
 
     String allTopic() {

@@ -17,7 +17,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -55,7 +54,6 @@ public final class SioSocket {
     private final List<AnyEventHandler> anyHandlers = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> disconnectListeners = new CopyOnWriteArrayList<>();
     private final Map<Long, CompletableFuture<List<Object>>> acks = new ConcurrentHashMap<>();
-    private final AtomicLong nextAckId = new AtomicLong();
     private volatile boolean connected;
 
     SioSocket(String id, String pid, boolean recovered, Namespace nsp, SioClient client, Handshake handshake) {
@@ -152,7 +150,7 @@ public final class SioSocket {
             f.completeExceptionally(new SocketIoException("socket is disconnected"));
             return f;
         }
-        long ackId = nextAckId.getAndIncrement();
+        long ackId = nsp.nextAckId();
         acks.put(ackId, f);
         ScheduledFuture<?> timer = client.server()
                 .engine()
@@ -281,6 +279,24 @@ public final class SioSocket {
                 send(SioCodec.encode(SioPacket.ACK, nsp.name(), ackId, Arrays.asList(args)));
             }
         };
+    }
+
+    /**
+     * Waits for the client's ack of packet {@code ackId} (a broadcast with acks); the future is
+     * failed with a {@link SocketIoException} if the socket disconnects first.
+     */
+    CompletableFuture<List<Object>> expectAck(long ackId) {
+        CompletableFuture<List<Object>> f = new CompletableFuture<>();
+        acks.put(ackId, f);
+        if (!connected && acks.remove(ackId) != null) {
+            f.completeExceptionally(new SocketIoException("socket is disconnected"));
+        }
+        return f;
+    }
+
+    /** Stops waiting for the ack of {@code ackId} (its broadcast completed or timed out). */
+    void dropAck(long ackId) {
+        acks.remove(ackId);
     }
 
     /** On the queue: the client acknowledged an emit. */
