@@ -14,6 +14,7 @@ import io.duplex.StreamEngine;
 import io.duplex.StreamException;
 import io.duplex.Streams;
 import io.duplex.socketio.engine.EngineBatch;
+import io.duplex.socketio.engine.SerialQueue;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
@@ -53,8 +54,8 @@ import java.util.concurrent.CompletionStage;
  * {@code InMemoryStreamEngine}), the event goes to every node on the namespace's control topic and
  * each node publishes it into its own stream: a client recovers on the node it left.
  *
- * <p>Threading: safe from any thread. The sink ({@link #onPublication}), {@link #finish} and the
- * attach that follows it run under this object's lock, so a recovering socket is put in its rooms
+ * <p>Threading: safe from any thread. Deliveries (the sink, {@link #onPublication}, through a
+ * queue), {@link #finish} and the attach that follows it run under this object's lock, so a recovering socket is put in its rooms
  * at one point of the stream's order (see {@link #finish}). Nothing calls the engine under it.
  */
 final class RecoveryStream {
@@ -97,6 +98,7 @@ final class RecoveryStream {
     private final long tapLifetimeNanos;
     private final int maxPackets;
     private final List<Tap> taps = new ArrayList<>();
+    private final SerialQueue deliveries = new SerialQueue();
     private Position last;
     private volatile CompletableFuture<Void> ready;
 
@@ -191,10 +193,20 @@ final class RecoveryStream {
 
     /**
      * The engine's sink for this namespace's topic: called in offset order, never concurrently.
+     * Handed to a queue of its own: a delivery may run a session's queued tasks on this thread
+     * ({@link SerialQueue} runs on the caller when idle), among them a handler that emits — with
+     * an engine that calls its sink on the publishing thread, that publication's delivery then
+     * waits for this one to finish instead of overtaking it.
+     */
+    void onPublication(Publication p) {
+        deliveries.execute(() -> deliver(p));
+    }
+
+    /**
      * Delivers the event to this node's targets with its offset, and hands it to every open tap.
      * A recovered socket skips what its replay already covered.
      */
-    synchronized void onPublication(Publication p) {
+    private synchronized void deliver(Publication p) {
         Position pos = p.position();
         if (last != null && last.epoch().equals(pos.epoch())) {
             if (pos.offset() <= last.offset()) {
