@@ -22,9 +22,12 @@ import java.util.concurrent.ScheduledFuture;
  * on the room's broker topic: the broker frames it once, writes it corked to each WebSocket
  * subscriber with its slow-consumer policy, hands it to the long-polling sessions' sinks, and
  * relays it to the other nodes. Otherwise it is published once on the namespace's control topic
- * and each node resolves the targets against its own rooms (see {@link Namespace}).
+ * and each node resolves the targets against its own rooms (see {@link Namespace}); with
+ * connection state recovery on, it is an entry of the namespace's stream, which every node
+ * delivers to its own targets (see {@link SocketIoServer.Builder#connectionStateRecovery}).
  *
- * <p>Threading: immutable; safe from any thread.
+ * <p>Threading: immutable; safe from any thread. The future of {@link #emitWithAck} completes on
+ * the session queue of the last client to answer, or on the engine's timer thread at the timeout.
  */
 public final class BroadcastOperator {
     private final Namespace nsp;
