@@ -313,9 +313,13 @@ public final class SocketIoServer implements AutoCloseable {
          * events it missed; {@code socket.recovered} is true on both sides. Kept, by default, in
          * this node's memory (an {@link InMemoryStreamEngine}): the client must come back to the
          * same node; give every node one shared {@link #recoveryEngine} to recover on any node.
+         * A socket's {@code data} is kept as JSON (Jackson): keep it to JSON values.
          */
         public Builder connectionStateRecovery(Duration maxDisconnectionDuration) {
-            this.maxDisconnectionDuration = Objects.requireNonNull(maxDisconnectionDuration);
+            if (maxDisconnectionDuration.isNegative() || maxDisconnectionDuration.isZero()) {
+                throw new IllegalArgumentException("maxDisconnectionDuration must be positive");
+            }
+            this.maxDisconnectionDuration = maxDisconnectionDuration;
             return this;
         }
 
