@@ -171,13 +171,12 @@ final class RecoveryStream {
         engine.publish(topic, message, history).whenComplete((p, x) -> {
             if (x != null) {
                 LOG.log(Level.WARNING, "{0}: event not kept for recovery ({1}); delivered without an offset", topic, x);
-                nsp.publishControl(to, except, SioCodec.encode(SioPacket.EVENT, nsp.name(), -1, data(event, args)));
+                nsp.publishControl(
+                        to,
+                        except,
+                        SioCodec.encode(SioPacket.EVENT, nsp.name(), -1, SioSocket.eventData(event, args, null)));
             }
         });
-    }
-
-    private static List<Object> data(String event, Object[] args) {
-        return SioSocket.eventData(event, args, null);
     }
 
     /** A node-local engine: a kept event that came on the control topic is stored (and delivered) here. */
