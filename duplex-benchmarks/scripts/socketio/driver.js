@@ -1,5 +1,7 @@
 // socket.io-client load driver for socketio-bench.sh. One JSON line per cell on stdout.
 // Usage: node driver.js <url> [echoClients=50] [seconds=5] [broadcastClients=1000] [broadcasts=100]
+//        POLLING_ONLY=1 node driver.js <url> [echoClients] [seconds]: the echo-polling cell alone
+//        (after its 2 s warm-up), with the round trips of both runs ("total", for CPU per round trip)
 "use strict";
 const { io } = require("socket.io-client");
 
@@ -47,8 +49,11 @@ async function echo(transport, secs = Number(seconds)) {
   const done = count;
   await Promise.all(loops);
   clients.forEach((s) => s.close());
+  totalRoundTrips += count;
   return { cell: "echo-" + transport, clients: clients.length, per_s: done / elapsed };
 }
+
+let totalRoundTrips = 0;
 
 function ack(s, event, ...args) {
   return new Promise((resolve) => s.emit(event, ...args, (...a) => resolve(a)));
@@ -92,6 +97,12 @@ async function broadcast() {
 }
 
 (async () => {
+  if (process.env.POLLING_ONLY) {
+    await echo("polling", 2);
+    const cell = await echo("polling");
+    console.log(JSON.stringify({ ...cell, total: totalRoundTrips }));
+    process.exit(0);
+  }
   const out = [];
   // Memory first, on a fresh server; then one unmeasured broadcast and echo run (JIT warm-up for
   // the JVM, the same for Node), then the measured ones.
@@ -100,6 +111,7 @@ async function broadcast() {
   await echo("websocket", 2);
   out.push((await broadcast())[1]);
   out.push(await echo("websocket"));
+  await echo("polling", 2); // unmeasured, as for WebSocket: the polling path's own warm-up
   out.push(await echo("polling"));
   for (const o of out) console.log(JSON.stringify(o));
   process.exit(0);

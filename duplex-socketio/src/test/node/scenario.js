@@ -1,6 +1,12 @@
 // Scenarios of a Duplex Socket.IO deployment with the official socket.io-client (Node).
 // Usage: node scenario.js cluster <urlA> <urlB>   rooms and broadcasts across two nodes on one Redis
 //        node scenario.js recovery <url> <websocket|polling>   connection state recovery
+//        node scenario.js acks <url>   broadcasts with acknowledgements, one client never answering
+//        node scenario.js across <urlA> <urlB> <recover|unknown|expired|malformed>   recovery on
+//          another node: connects to A, prints {"step":"ready","id","pid"}, and when its transport
+//          is gone {"step":"away","reason"}; on a line from stdin it reconnects to B (for "unknown"
+//          with another pid, for "malformed" with a bad offset) and reports as above; "ticks": reports
+//          {"step":"back"} once reconnected, then the ticks it got when "tick-end" comes
 // Prints one JSON line with what it saw; on a failure prints {"error": …} and exits 1. After the
 // report it stays until the test writes a line on stdin.
 "use strict";
@@ -107,7 +113,112 @@ async function recovery(url, transport) {
   return out;
 }
 
-const run = scenario === "cluster" ? cluster(args[0], args[1]) : recovery(args[0], args[1]);
+// Broadcasts with acknowledgements: a and b (WebSocket, polling) answer "question", c (WebSocket)
+// never does; a asks the server to broadcast with acks to rooms of them.
+async function acks(url) {
+  const opts = (transport) => ({ transports: [transport], forceNew: true, reconnection: false });
+  const clients = { a: io(url, opts("websocket")), b: io(url, opts("polling")), c: io(url, opts("websocket")) };
+  await Promise.all(Object.values(clients).map((s) => once(s, "connect")));
+  for (const [name, s] of Object.entries(clients)) {
+    s.on("question", (x, cb) => {
+      if (name === "c") return; // never answers
+      cb(typeof x === "object" ? name + ":" + hex(x) : name + ":" + x);
+    });
+    await ack(s, "join", "r");
+    if (name !== "c") await ack(s, "join", "answering");
+  }
+  const a = clients.a;
+  const out = {};
+  [out.answering] = await ack(a, "ask", "answering", 5000, "hi");
+  [out.binary] = await ack(a, "ask", "answering", 5000, Buffer.from([1, 2, 255]));
+  [out.withSilent] = await ack(a, "ask", "r", 300, "hi");
+  [out.nobody] = await ack(a, "ask", "empty-room", 300, "hi");
+  [out.namespace] = await ack(a, "ask-all", 300, "all");
+  for (const s of Object.values(clients)) s.close();
+  return out;
+}
+
+// Resolves with the next line the test writes on stdin.
+function nextLine() {
+  return new Promise((resolve) => {
+    process.stdin.setEncoding("utf8");
+    process.stdin.once("data", (d) => {
+      process.stdin.pause();
+      resolve(String(d).trim());
+    });
+    process.stdin.resume();
+  });
+}
+
+async function across(urlA, urlB, mode) {
+  const s = io(urlA, { transports: ["websocket"], forceNew: true, reconnection: false });
+  const welcome = once(s, "welcome");
+  await once(s, "connect");
+  await welcome; // an event kept for recovery: the client has an offset
+  await ack(s, "join", "r");
+  const firstId = s.id;
+  const missed = [];
+  const binary = [];
+  let arrived = () => {};
+  s.on("missed", (n, ...rest) => {
+    missed.push(n);
+    if (rest.length > 1 && typeof rest[0] === "object") binary.push(hex(rest[0]));
+    arrived();
+  });
+  const received = (count) =>
+    new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error("only " + JSON.stringify(missed))), 10000);
+      arrived = () => missed.length >= count && (clearTimeout(t), resolve());
+      arrived();
+    });
+  const ticks = [];
+  s.on("tick", (n) => ticks.push(n));
+  const away = once(s, "disconnect");
+  console.log(JSON.stringify({ step: "ready", id: s.id, pid: s._pid }));
+  const [reason] = await away;
+  console.log(JSON.stringify({ step: "away", reason }));
+  await nextLine();
+  if (mode === "unknown") s._pid = "AAAAAAAAAAAAAAAAAAAA";
+  if (mode === "malformed") s._lastOffset = "not an offset \u0000{]";
+  s.io.uri = urlB; // the client comes back to another node
+  const back = once(s, "connect");
+  s.connect();
+  await back;
+  const out = { recovered: s.recovered, sameId: s.id === firstId };
+  if (mode === "ticks") {
+    // The server emits a tick every few milliseconds, from before the reconnect until after it.
+    const end = once(s, "tick-end", 30000);
+    console.log(JSON.stringify({ step: "back" }));
+    const [last] = await end;
+    out.ticks = { count: ticks.length, last, exact: ticks.every((n, i) => n === i + 1) && ticks.length === last };
+    s.close();
+    return out;
+  }
+  const [serverSide, data] = await ack(s, "state");
+  out.serverRecovered = serverSide;
+  out.data = data;
+  if (s.recovered) {
+    await received(3);
+  }
+  // Live events go on from node B (to the room when recovered, to the new socket otherwise).
+  await ack(s, "join", "r");
+  const before = missed.length;
+  await ack(s, "emit-live");
+  await received(before + 1);
+  out.missed = [...missed];
+  out.binary = binary;
+  s.close();
+  return out;
+}
+
+const run =
+  scenario === "cluster"
+    ? cluster(args[0], args[1])
+    : scenario === "across"
+      ? across(args[0], args[1], args[2])
+      : scenario === "acks"
+        ? acks(args[0])
+        : recovery(args[0], args[1]);
 run.then(
   (out) => {
     console.log(JSON.stringify(out));

@@ -2,10 +2,16 @@ package io.duplex.socketio;
 
 import io.duplex.PreparedMessage;
 import io.duplex.WebSocket;
+import io.duplex.socketio.engine.EngineBatch;
 import io.duplex.socketio.engine.EnginePacket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
 
 /**
  * A broadcast target: the sockets of a namespace in some rooms (all of them when none is named),
@@ -16,39 +22,57 @@ import java.util.Set;
  * on the room's broker topic: the broker frames it once, writes it corked to each WebSocket
  * subscriber with its slow-consumer policy, hands it to the long-polling sessions' sinks, and
  * relays it to the other nodes. Otherwise it is published once on the namespace's control topic
- * and each node resolves the targets against its own rooms (see {@link Namespace}).
+ * and each node resolves the targets against its own rooms (see {@link Namespace}); with
+ * connection state recovery on, it is an entry of the namespace's stream, which every node
+ * delivers to its own targets (see {@link SocketIoServer.Builder#connectionStateRecovery}).
  *
- * <p>Threading: immutable; safe from any thread.
+ * <p>Threading: immutable; safe from any thread. The future of {@link #emitWithAck} completes on
+ * the session queue of the last client to answer, or on the engine's timer thread at the timeout.
  */
 public final class BroadcastOperator {
     private final Namespace nsp;
     private final Set<String> rooms;
     private final Set<String> except;
     private final SioSocket exceptSocket;
+    private final Duration timeout;
 
     BroadcastOperator(Namespace nsp, Set<String> rooms, Set<String> except, SioSocket exceptSocket) {
+        this(nsp, rooms, except, exceptSocket, null);
+    }
+
+    private BroadcastOperator(
+            Namespace nsp, Set<String> rooms, Set<String> except, SioSocket exceptSocket, Duration timeout) {
         this.nsp = nsp;
         this.rooms = Set.copyOf(rooms);
         this.except = Set.copyOf(except);
         this.exceptSocket = exceptSocket;
+        this.timeout = timeout;
+    }
+
+    /** The same targets, with how long {@link #emitWithAck} waits for every client's ack. */
+    public BroadcastOperator timeout(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive");
+        }
+        return new BroadcastOperator(nsp, rooms, except, exceptSocket, timeout);
     }
 
     /** Adds a room to the targets. */
     public BroadcastOperator to(String room) {
         Set<String> r = new HashSet<>(rooms);
         r.add(room);
-        return new BroadcastOperator(nsp, r, except, exceptSocket);
+        return new BroadcastOperator(nsp, r, except, exceptSocket, timeout);
     }
 
     /** Leaves out the sockets in {@code room}. */
     public BroadcastOperator except(String room) {
         Set<String> e = new HashSet<>(except);
         e.add(room);
-        return new BroadcastOperator(nsp, rooms, e, exceptSocket);
+        return new BroadcastOperator(nsp, rooms, e, exceptSocket, timeout);
     }
 
     BroadcastOperator exceptSocket(SioSocket s) {
-        return new BroadcastOperator(nsp, rooms, except, s);
+        return new BroadcastOperator(nsp, rooms, except, s, timeout);
     }
 
     /** The sockets of this node this broadcast reaches now. */
@@ -72,12 +96,17 @@ public final class BroadcastOperator {
     public int emit(String event, Object... args) {
         SioSocket.checkEvent(event);
         SocketIoServer server = nsp.server();
-        String offset = server.recovery() ? server.nextOffset() : null;
+        RecoveryStream recovery = nsp.recovery();
+        if (recovery != null) {
+            Set<String> e = allExcept();
+            int local = nsp.targets(rooms, e).size();
+            recovery.emit(rooms, e, event, args, false);
+            return local;
+        }
         List<EnginePacket> packets =
-                SioCodec.encode(SioPacket.EVENT, nsp.name(), -1, SioSocket.eventData(event, args, offset));
+                SioCodec.encode(SioPacket.EVENT, nsp.name(), -1, SioSocket.eventData(event, args, null));
         WebSocket excludeWs = exceptSocket == null ? null : exceptSocket.directWebSocket();
-        if (offset == null
-                && packets.size() == 1
+        if (packets.size() == 1
                 && rooms.size() <= 1
                 && except.isEmpty()
                 && (exceptSocket == null || excludeWs != null)) {
@@ -89,7 +118,67 @@ public final class BroadcastOperator {
         }
         Set<String> e = allExcept();
         int local = nsp.targets(rooms, e).size();
-        nsp.publishControl(rooms, e, offset, packets);
+        nsp.publishControl(rooms, e, packets);
         return local;
+    }
+
+    /**
+     * Sends an event with an acknowledgement to every target <b>of this node</b> and completes with
+     * their responses (each client's first ack argument, in the order they came) once every
+     * client that received it answered; fails with a {@link BroadcastAckTimeoutException} carrying
+     * the responses so far when one has not answered within the {@link #timeout} (the reference's
+     * {@code io.timeout(ms).emitWithAck(…)}: a client that disconnects without answering counts
+     * as missing). No targets: completes at once with an empty list. The event is encoded once
+     * under one ack id (the namespace's, shared by its sockets' emits, as the reference) and
+     * carries no recovery offset (the reference keeps no packet with an ack).
+     *
+     * <p>Local only: sockets on other nodes sharing the broker are not reached (a count of
+     * expected answers per node would need every node to answer; not built).
+     */
+    public CompletableFuture<List<Object>> emitWithAck(String event, Object... args) {
+        if (timeout == null) {
+            throw new IllegalStateException("a broadcast with acks needs timeout(…) first");
+        }
+        SioSocket.checkEvent(event);
+        CompletableFuture<List<Object>> result = new CompletableFuture<>();
+        List<SioSocket> targets = List.copyOf(sockets());
+        if (targets.isEmpty()) {
+            result.complete(List.of());
+            return result;
+        }
+        long ackId = nsp.nextAckId();
+        EngineBatch batch = new EngineBatch(
+                SioCodec.encode(SioPacket.EVENT, nsp.name(), ackId, SioSocket.eventData(event, args, null)));
+        List<Object> responses = new ArrayList<>(targets.size());
+        int expected = targets.size();
+        ScheduledFuture<?> timer = nsp.server()
+                .engine()
+                .schedule(
+                        () -> {
+                            List<Object> soFar;
+                            synchronized (responses) {
+                                soFar = new ArrayList<>(responses);
+                            }
+                            result.completeExceptionally(new BroadcastAckTimeoutException(soFar, expected));
+                        },
+                        timeout.toMillis());
+        for (SioSocket s : targets) {
+            s.expectAck(ackId).thenAccept(answer -> {
+                synchronized (responses) {
+                    responses.add(answer.isEmpty() ? null : answer.get(0));
+                    if (responses.size() == expected) {
+                        result.complete(Collections.unmodifiableList(new ArrayList<>(responses)));
+                    }
+                }
+            });
+        }
+        result.whenComplete((v, x) -> {
+            timer.cancel(false);
+            targets.forEach(s -> s.dropAck(ackId));
+        });
+        for (SioSocket s : targets) {
+            s.sendShared(batch);
+        }
+        return result;
     }
 }

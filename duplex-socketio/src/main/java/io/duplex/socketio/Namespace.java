@@ -8,16 +8,17 @@ import io.duplex.socketio.engine.EngineBatch;
 import io.duplex.socketio.engine.EnginePacket;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -27,9 +28,10 @@ import java.util.function.Consumer;
  * <p>Rooms are broker topics: {@code sio:<namespace>} holds every socket of the namespace, {@code
  * sio:<namespace>:<room>} the sockets in a room (their own id's included). A broadcast to one room
  * or to the whole namespace is one {@link PreparedMessage} published once on its topic; the others
- * (several rooms, {@code except} rooms, binary attachments, a stored packet for recovery) are
- * published once on the namespace's control topic {@code sio#<namespace>}, which every node
- * subscribes to, and each node picks its own targets (as the reference's Redis adapter does).
+ * (several rooms, {@code except} rooms, binary attachments) are published once on the namespace's
+ * control topic {@code sio#<namespace>}, which every node subscribes to, and each node picks its
+ * own targets (as the reference's Redis adapter does). With connection state recovery on, events
+ * go through the namespace's {@link RecoveryStream} instead.
  *
  * <p>Threading: safe from any thread. Middleware and connection listeners run on the connecting
  * socket's session queue. The control topic's sink runs on the publishing (or relaying) thread.
@@ -44,14 +46,14 @@ public final class Namespace {
     private final Map<String, SioSocket> sockets = new ConcurrentHashMap<>();
     private final Map<String, Set<SioSocket>> rooms = new ConcurrentHashMap<>();
     private final Broker.Sink control = this::onControl;
-    private final RecoveryStore recovery;
+    private final RecoveryStream recovery;
+    /** Ack ids of the namespace's packets (a socket's emits and broadcasts share them, as the reference). */
+    private final AtomicLong ackIds = new AtomicLong();
 
     Namespace(SocketIoServer server, String name) {
         this.server = server;
         this.name = name;
-        this.recovery = server.recovery()
-                ? new RecoveryStore(server.maxDisconnectionDuration(), server.maxRecoveryPackets())
-                : null;
+        this.recovery = server.recovery() ? new RecoveryStream(this, server) : null;
         server.broker().subscribe(controlTopic(), control);
     }
 
@@ -87,6 +89,14 @@ public final class Namespace {
         return new BroadcastOperator(this, Set.of(), Set.of(room), null);
     }
 
+    /**
+     * Every socket of the namespace with a timeout for acknowledgements: {@code
+     * io.sockets().timeout(Duration.ofSeconds(5)).emitWithAck("ev")}.
+     */
+    public BroadcastOperator timeout(Duration timeout) {
+        return new BroadcastOperator(this, Set.of(), Set.of(), null).timeout(timeout);
+    }
+
     /** Sends an event to every socket of the namespace, on every node; returns the local count. */
     public int emit(String event, Object... args) {
         return new BroadcastOperator(this, Set.of(), Set.of(), null).emit(event, args);
@@ -103,6 +113,10 @@ public final class Namespace {
         return server;
     }
 
+    long nextAckId() {
+        return ackIds.getAndIncrement();
+    }
+
     String allTopic() {
         return "sio:" + name;
     }
@@ -115,12 +129,16 @@ public final class Namespace {
         return "sio#" + name;
     }
 
-    RecoveryStore recoveryStore() {
+    /** Connection state recovery, or null when it is off. */
+    RecoveryStream recovery() {
         return recovery;
     }
 
     void close() {
         server.broker().unsubscribe(controlTopic(), control);
+        if (recovery != null) {
+            recovery.close();
+        }
     }
 
     List<Middleware> middleware() {
@@ -128,22 +146,26 @@ public final class Namespace {
     }
 
     /**
-     * On the socket's queue: it joined (restored, when recovering, with its rooms and missed
-     * packets); with recovery, under the store's lock. {@link #announce} follows.
+     * On the socket's queue: it joined; when recovered, with its rooms and the events it missed
+     * ({@code replay}), under the recovery stream's lock (the caller's, held since {@link
+     * RecoveryStream#finish}). {@link #announce} follows.
      */
-    void attach(SioSocket s, RecoveryStore.Restored restored) {
+    void attach(SioSocket s, Set<String> restoredRooms, RecoveryStream.Replay replay) {
         if (recovery == null) {
             sockets.put(s.id(), s);
             s.markConnected();
-        } else {
-            synchronized (recovery) {
-                sockets.put(s.id(), s);
-                s.markConnected();
-                if (restored != null) {
-                    restored.rooms().forEach(s::join);
-                    for (EngineBatch b : restored.missed()) {
-                        s.sendShared(b);
-                    }
+            return;
+        }
+        synchronized (recovery) {
+            sockets.put(s.id(), s);
+            if (replay != null) {
+                s.replayedUpTo(replay.upTo());
+            }
+            s.markConnected();
+            if (replay != null) {
+                restoredRooms.forEach(s::join);
+                for (EngineBatch b : replay.missed()) {
+                    s.sendShared(b);
                 }
             }
         }
@@ -199,11 +221,10 @@ public final class Namespace {
     // ------------------------------------------------------------------ the control topic
 
     /** Publishes a broadcast every node resolves against its own rooms. */
-    void publishControl(Set<String> to, Set<String> except, String offset, List<EnginePacket> packets) {
+    void publishControl(Set<String> to, Set<String> except, List<EnginePacket> packets) {
         Map<String, Object> envelope = new LinkedHashMap<>();
         envelope.put("r", to);
         envelope.put("e", except);
-        envelope.put("o", offset);
         List<String> p = new ArrayList<>(packets.size());
         for (EnginePacket k : packets) {
             p.add(k.pollingText());
@@ -218,6 +239,14 @@ public final class Namespace {
         server.broker().publish(controlTopic(), PreparedMessage.text(json), null);
     }
 
+    /**
+     * With a node-local recovery engine: publishes an event kept for recovery (a stream entry) to
+     * every node, each of which stores it in its own stream and delivers it from there.
+     */
+    void publishStored(PreparedMessage entry) {
+        server.broker().publish(controlTopic(), entry, null);
+    }
+
     private void onControl(String topic, PreparedMessage message) {
         JsonNode env;
         try {
@@ -227,8 +256,14 @@ public final class Namespace {
             LOG.log(Level.WARNING, "bad broadcast on {0}", topic);
             return;
         }
-        Set<String> to = strings(env.path("r"));
-        Set<String> except = strings(env.path("e"));
+        if (env.has("d")) {
+            if (recovery != null) {
+                recovery.storeLocal(message);
+            }
+            return;
+        }
+        Set<String> to = RecoveryStream.strings(env.path("r"));
+        Set<String> except = RecoveryStream.strings(env.path("e"));
         List<EnginePacket> packets = new ArrayList<>();
         for (JsonNode n : env.path("p")) {
             EnginePacket p = EnginePacket.parse(n.asText());
@@ -238,37 +273,9 @@ public final class Namespace {
             }
             packets.add(p);
         }
-        JsonNode offset = env.path("o");
-        deliverLocal(to, except, offset.isTextual() ? offset.asText() : null, new EngineBatch(packets));
-    }
-
-    /**
-     * Hands a broadcast to this node's targets, keeping it first when it has an offset. With
-     * recovery on, done under the store's lock, as a recovering socket's restore and room joins
-     * are: a broadcast is either in its missed packets or delivered to it live, never neither.
-     */
-    void deliverLocal(Set<String> to, Set<String> except, String offset, EngineBatch batch) {
-        if (recovery == null) {
-            for (SioSocket s : targets(to, except)) {
-                s.sendShared(batch);
-            }
-            return;
+        EngineBatch batch = new EngineBatch(packets);
+        for (SioSocket s : targets(to, except)) {
+            s.sendShared(batch);
         }
-        synchronized (recovery) {
-            if (offset != null) {
-                recovery.store(offset, to, except, batch);
-            }
-            for (SioSocket s : targets(to, except)) {
-                s.sendShared(batch);
-            }
-        }
-    }
-
-    private static Set<String> strings(JsonNode array) {
-        Set<String> out = new HashSet<>();
-        for (Iterator<JsonNode> it = array.elements(); it.hasNext(); ) {
-            out.add(it.next().asText());
-        }
-        return out;
     }
 }

@@ -7,9 +7,11 @@ import io.duplex.socketio.engine.EngineListener;
 import io.duplex.socketio.engine.EngineSession;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -35,6 +37,8 @@ final class SioClient implements EngineListener, Broker.Sink {
     private SioPacket binaryPacket;
     private final List<byte[]> attachments = new ArrayList<>();
     private ScheduledFuture<?> connectTimer;
+    /** Namespaces whose connect waits for a recovery lookup. */
+    private final Set<String> connecting = new HashSet<>();
 
     SioClient(SocketIoServer server, EngineSession session) {
         this.server = server;
@@ -158,7 +162,9 @@ final class SioClient implements EngineListener, Broker.Sink {
             session.send(SioCodec.encode(SioPacket.CONNECT_ERROR, p.nsp(), -1, Map.of("message", "Invalid namespace")));
             return;
         }
-        if (sockets.containsKey(p.nsp()) || sockets.size() >= server.maxNamespaces()) {
+        if (sockets.containsKey(p.nsp())
+                || connecting.contains(p.nsp())
+                || sockets.size() + connecting.size() >= server.maxNamespaces()) {
             return;
         }
         Map<String, Object> auth;
@@ -173,52 +179,75 @@ final class SioClient implements EngineListener, Broker.Sink {
         }
         EngineSession.Handshake h = session.handshake();
         Handshake handshake = new Handshake(h.headers(), h.query(), h.address(), auth, Instant.now());
-        RecoveryStore store = nsp.recoveryStore();
-        RecoveryStore.Restored restored = null;
-        if (store != null && auth.get("pid") instanceof String pid && auth.get("offset") instanceof String offset) {
-            // Packets stored after this point are delivered live once the socket is in its rooms
-            // (Namespace.connected, under the same lock): a race with a broadcast may deliver it
-            // live rather than as missed, but neither loses nor doubles it.
-            // Restore and room joins under the store's lock (the lock broadcasts are kept and
-            // delivered under): each one is either among the missed packets or delivered live.
+        RecoveryStream recovery = nsp.recovery();
+        if (recovery != null && auth.get("pid") instanceof String pid && auth.get("offset") instanceof String offset) {
+            // The session and the events after the offset are looked up (on the engine: maybe
+            // another node's), then the connect goes on, on this queue.
+            connecting.add(nsp.name());
+            recovery.restore(pid, offset)
+                    .whenComplete((pending, x) -> session.queue().execute(() -> {
+                        connecting.remove(nsp.name());
+                        if (session.isClosed()) {
+                            if (pending != null) {
+                                recovery.abandon(pending);
+                            }
+                            return;
+                        }
+                        proceed(nsp, handshake, pending);
+                    }));
+            return;
+        }
+        proceed(nsp, handshake, null);
+    }
+
+    private void proceed(Namespace nsp, Handshake handshake, RecoveryStream.Pending pending) {
+        RecoveryStream recovery = nsp.recovery();
+        if (pending != null && server.skipMiddlewares()) {
+            // The replay is computed, and the socket put in its rooms, under the recovery
+            // stream's lock (the one live deliveries take): each kept event is either replayed or
+            // delivered live, never neither, never both (RecoveryStream#restore).
             SioSocket recovered = null;
-            synchronized (store) {
-                restored = store.restore(pid, offset);
-                if (restored != null && server.skipMiddlewares()) {
-                    recovered = new SioSocket(restored.sid(), restored.pid(), true, nsp, this, handshake);
-                    recovered.data().putAll(restored.data());
-                    attach(nsp, recovered, restored);
+            synchronized (recovery) {
+                RecoveryStream.Replay replay = recovery.finish(pending);
+                if (replay != null) {
+                    recovered = new SioSocket(pending.sid(), pending.pid(), true, nsp, this, handshake);
+                    recovered.data().putAll(pending.data());
+                    attach(nsp, recovered, pending.rooms(), replay);
                 }
             }
             if (recovered != null) {
                 nsp.announce(recovered);
                 return;
             }
+            pending = null;
         }
         SioSocket socket;
-        if (restored != null) {
-            // With middleware, broadcasts in the time the middleware takes may be missed.
-            socket = new SioSocket(restored.sid(), restored.pid(), true, nsp, this, handshake);
-            socket.data().putAll(restored.data());
+        if (pending != null) {
+            // With middleware: the tap keeps collecting while it runs, the replay is made at attach.
+            socket = new SioSocket(pending.sid(), pending.pid(), true, nsp, this, handshake);
+            socket.data().putAll(pending.data());
         } else {
             socket = new SioSocket(
                     SocketIoServer.randomId(15),
-                    store == null ? null : SocketIoServer.randomId(15),
+                    recovery == null ? null : SocketIoServer.randomId(15),
                     false,
                     nsp,
                     this,
                     handshake);
         }
-        runMiddleware(nsp, socket, 0, restored);
+        runMiddleware(nsp, socket, 0, pending);
     }
 
-    private void runMiddleware(Namespace nsp, SioSocket socket, int index, RecoveryStore.Restored restored) {
+    private void runMiddleware(Namespace nsp, SioSocket socket, int index, RecoveryStream.Pending pending) {
         List<Middleware> chain = nsp.middleware();
         if (session.isClosed()) {
+            if (pending != null) {
+                nsp.recovery().abandon(pending);
+            }
             return;
         }
         if (index == chain.size()) {
-            join(nsp, socket, restored);
+            join(nsp, socket, pending);
             return;
         }
         AtomicBoolean called = new AtomicBoolean();
@@ -226,13 +255,16 @@ final class SioClient implements EngineListener, Broker.Sink {
             @Override
             public void proceed() {
                 if (called.compareAndSet(false, true)) {
-                    session.queue().execute(() -> runMiddleware(nsp, socket, index + 1, restored));
+                    session.queue().execute(() -> runMiddleware(nsp, socket, index + 1, pending));
                 }
             }
 
             @Override
             public void reject(String message, Object data) {
                 if (called.compareAndSet(false, true)) {
+                    if (pending != null) {
+                        nsp.recovery().abandon(pending);
+                    }
                     Map<String, Object> error = new LinkedHashMap<>();
                     error.put("message", message);
                     if (data != null) {
@@ -244,12 +276,23 @@ final class SioClient implements EngineListener, Broker.Sink {
         });
     }
 
-    private void join(Namespace nsp, SioSocket socket, RecoveryStore.Restored restored) {
-        attach(nsp, socket, restored);
+    private void join(Namespace nsp, SioSocket socket, RecoveryStream.Pending pending) {
+        if (pending == null) {
+            attach(nsp, socket, Set.of(), null);
+        } else {
+            RecoveryStream recovery = nsp.recovery();
+            synchronized (recovery) {
+                RecoveryStream.Replay replay = recovery.finish(pending);
+                if (replay == null) {
+                    socket.notRecovered();
+                }
+                attach(nsp, socket, replay == null ? Set.of() : pending.rooms(), replay);
+            }
+        }
         nsp.announce(socket);
     }
 
-    private void attach(Namespace nsp, SioSocket socket, RecoveryStore.Restored restored) {
+    private void attach(Namespace nsp, SioSocket socket, Set<String> rooms, RecoveryStream.Replay replay) {
         if (connectTimer != null) {
             connectTimer.cancel(false);
             connectTimer = null;
@@ -258,7 +301,7 @@ final class SioClient implements EngineListener, Broker.Sink {
         Map<String, Object> data =
                 socket.pid() == null ? Map.of("sid", socket.id()) : Map.of("sid", socket.id(), "pid", socket.pid());
         session.send(SioCodec.encode(SioPacket.CONNECT, nsp.name(), -1, data));
-        nsp.attach(socket, restored);
+        nsp.attach(socket, rooms, replay);
     }
 
     void remove(SioSocket socket) {

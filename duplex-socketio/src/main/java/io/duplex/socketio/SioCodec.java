@@ -45,6 +45,26 @@ final class SioCodec {
     static List<EnginePacket> encode(int type, String nsp, long ackId, Object data) {
         List<byte[]> attachments = new ArrayList<>();
         Object json = data == null ? null : deconstruct(data, attachments);
+        return packets(type, nsp, ackId, json, attachments);
+    }
+
+    /**
+     * The data with each binary value replaced by its placeholder ({@code {"_placeholder":true,
+     * "num":n}}), the binaries added to {@code attachments} in order: what a stored event keeps.
+     */
+    static Object withPlaceholders(Object data, List<byte[]> attachments) {
+        return deconstruct(data, attachments);
+    }
+
+    /**
+     * Encodes an EVENT whose data is a JSON tree that already holds the placeholders of {@code
+     * attachments} (a BINARY_EVENT when there are some).
+     */
+    static List<EnginePacket> encodeEvent(String nsp, JsonNode data, List<byte[]> attachments) {
+        return packets(SioPacket.EVENT, nsp, -1, data, attachments);
+    }
+
+    private static List<EnginePacket> packets(int type, String nsp, long ackId, Object json, List<byte[]> attachments) {
         if (!attachments.isEmpty()) {
             type = type == SioPacket.EVENT
                     ? SioPacket.BINARY_EVENT

@@ -1,5 +1,6 @@
 package io.duplex.socketio;
 
+import io.duplex.Position;
 import io.duplex.WebSocket;
 import io.duplex.socketio.engine.EngineBatch;
 import io.duplex.socketio.engine.EnginePacket;
@@ -16,7 +17,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -41,7 +41,10 @@ public final class SioSocket {
 
     private final String id;
     private final String pid;
-    private final boolean recovered;
+    private volatile boolean recovered;
+    /** The last stream position its recovery replayed (live deliveries up to it are skipped). */
+    private volatile Position replayedUpTo;
+
     private final Namespace nsp;
     private final SioClient client;
     private final Handshake handshake;
@@ -51,7 +54,6 @@ public final class SioSocket {
     private final List<AnyEventHandler> anyHandlers = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> disconnectListeners = new CopyOnWriteArrayList<>();
     private final Map<Long, CompletableFuture<List<Object>>> acks = new ConcurrentHashMap<>();
-    private final AtomicLong nextAckId = new AtomicLong();
     private volatile boolean connected;
 
     SioSocket(String id, String pid, boolean recovered, Namespace nsp, SioClient client, Handshake handshake) {
@@ -123,19 +125,16 @@ public final class SioSocket {
     /** Sends an event to this client. */
     public SioSocket emit(String event, Object... args) {
         checkEvent(event);
-        RecoveryStore store = nsp.recoveryStore();
-        if (store == null) {
+        RecoveryStream recovery = nsp.recovery();
+        if (recovery == null) {
             send(SioCodec.encode(SioPacket.EVENT, nsp.name(), -1, eventData(event, args, null)));
             return this;
         }
         // With recovery, the event carries an offset and is kept: sent again if the client comes
         // back having missed it (as the reference, which broadcasts it to the socket's own room).
-        // Delivered as a broadcast to the room of its id (the socket that has it now: this one, or
-        // the one that recovered it), under the store's lock.
-        String offset = nsp.server().nextOffset();
-        EngineBatch batch =
-                new EngineBatch(SioCodec.encode(SioPacket.EVENT, nsp.name(), -1, eventData(event, args, offset)));
-        nsp.deliverLocal(Set.of(id), Set.of(), offset, batch);
+        // Delivered from the namespace's stream to the room of its id (the socket that has it
+        // then: this one, or the one that recovered it, on whichever node).
+        recovery.emit(Set.of(id), Set.of(), event, args, true);
         return this;
     }
 
@@ -151,7 +150,7 @@ public final class SioSocket {
             f.completeExceptionally(new SocketIoException("socket is disconnected"));
             return f;
         }
-        long ackId = nextAckId.getAndIncrement();
+        long ackId = nsp.nextAckId();
         acks.put(ackId, f);
         ScheduledFuture<?> timer = client.server()
                 .engine()
@@ -235,6 +234,22 @@ public final class SioSocket {
         return pid;
     }
 
+    /** Under the recovery stream's lock: the replay covered the stream up to {@code p}. */
+    void replayedUpTo(Position p) {
+        replayedUpTo = p;
+    }
+
+    /** Whether the live publication at {@code p} was sent already by this socket's replay. */
+    boolean replayed(Position p) {
+        Position r = replayedUpTo;
+        return r != null && r.epoch().equals(p.epoch()) && p.offset() <= r.offset();
+    }
+
+    /** A restore that could not be finished after the middleware ran: a socket like a new one. */
+    void notRecovered() {
+        recovered = false;
+    }
+
     /** The socket's WebSocket when its session subscribes it to topics directly, else null. */
     WebSocket directWebSocket() {
         return client.session().directWebSocket();
@@ -266,6 +281,24 @@ public final class SioSocket {
         };
     }
 
+    /**
+     * Waits for the client's ack of packet {@code ackId} (a broadcast with acks); the future is
+     * failed with a {@link SocketIoException} if the socket disconnects first.
+     */
+    CompletableFuture<List<Object>> expectAck(long ackId) {
+        CompletableFuture<List<Object>> f = new CompletableFuture<>();
+        acks.put(ackId, f);
+        if (!connected && acks.remove(ackId) != null) {
+            f.completeExceptionally(new SocketIoException("socket is disconnected"));
+        }
+        return f;
+    }
+
+    /** Stops waiting for the ack of {@code ackId} (its broadcast completed or timed out). */
+    void dropAck(long ackId) {
+        acks.remove(ackId);
+    }
+
     /** On the queue: the client acknowledged an emit. */
     void onAck(long ackId, List<Object> args) {
         CompletableFuture<List<Object>> f = acks.remove(ackId);
@@ -280,9 +313,9 @@ public final class SioSocket {
             return;
         }
         connected = false;
-        RecoveryStore store = nsp.recoveryStore();
-        if (store != null && RECOVERABLE.contains(reason)) {
-            store.persist(id, pid, rooms, data);
+        RecoveryStream recovery = nsp.recovery();
+        if (recovery != null && RECOVERABLE.contains(reason)) {
+            recovery.persist(id, pid, rooms, data);
         }
         for (String room : rooms) {
             nsp.removeFromRoom(room, this);

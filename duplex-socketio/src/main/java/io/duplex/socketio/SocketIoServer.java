@@ -1,18 +1,21 @@
 package io.duplex.socketio;
 
 import io.duplex.Broker;
+import io.duplex.History;
 import io.duplex.InMemoryBroker;
+import io.duplex.InMemoryStreamEngine;
+import io.duplex.StreamEngine;
 import io.duplex.WebSocketServer;
 import io.duplex.socketio.engine.EngineOptions;
 import io.duplex.socketio.engine.EngineServer;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A Socket.IO v4 server (Engine.IO protocol v4, Socket.IO protocol v5) on a Duplex {@link
@@ -46,8 +49,10 @@ public final class SocketIoServer implements AutoCloseable {
     private final Duration maxDisconnectionDuration;
     private final boolean skipMiddlewares;
     private final int maxRecoveryPackets;
-    private final String offsetPrefix;
-    private final AtomicLong nextOffset = new AtomicLong();
+    private final StreamEngine recoveryEngine;
+    private final boolean recoveryEngineShared;
+    /** Namespaces by their recovery stream topic, for the engine's sink. */
+    private final Map<String, RecoveryStream> streams = new ConcurrentHashMap<>();
 
     private SocketIoServer(Builder b) {
         this.path = b.path;
@@ -58,7 +63,24 @@ public final class SocketIoServer implements AutoCloseable {
         this.maxDisconnectionDuration = b.maxDisconnectionDuration;
         this.skipMiddlewares = b.skipMiddlewares;
         this.maxRecoveryPackets = b.maxRecoveryPackets;
-        this.offsetPrefix = randomId(6) + "-";
+        if (b.recoveryEngine != null && b.maxDisconnectionDuration == null) {
+            throw new IllegalStateException("recoveryEngine needs connectionStateRecovery");
+        }
+        this.recoveryEngineShared = b.recoveryEngine != null;
+        this.recoveryEngine = b.recoveryEngine != null
+                ? b.recoveryEngine
+                : b.maxDisconnectionDuration == null
+                        ? null
+                        // Node-local; an unlistened topic (a kept session) lives as long as it may be used.
+                        : new InMemoryStreamEngine(InstantSource.system(), b.maxDisconnectionDuration);
+        if (recoveryEngine != null) {
+            recoveryEngine.start(p -> {
+                RecoveryStream rs = streams.get(p.topic());
+                if (rs != null) {
+                    rs.onPublication(p);
+                }
+            });
+        }
         this.engine = new EngineServer(
                 new EngineOptions(
                         b.pingInterval,
@@ -69,7 +91,15 @@ public final class SocketIoServer implements AutoCloseable {
                         b.transports,
                         b.allowedOrigins),
                 session -> session.listener(new SioClient(this, session)));
-        namespaces.put("/", new Namespace(this, "/"));
+        namespaces.put("/", newNamespace("/"));
+    }
+
+    private Namespace newNamespace(String name) {
+        Namespace n = new Namespace(this, name);
+        if (n.recovery() != null) {
+            streams.put(n.recovery().topic(), n.recovery());
+        }
+        return n;
     }
 
     static String randomId(int bytes) {
@@ -98,7 +128,7 @@ public final class SocketIoServer implements AutoCloseable {
         if (!name.startsWith("/") || name.indexOf(':') >= 0) {
             throw new IllegalArgumentException("a namespace starts with / and has no ':' (broker topics)");
         }
-        return namespaces.computeIfAbsent(name, n -> new Namespace(this, n));
+        return namespaces.computeIfAbsent(name, this::newNamespace);
     }
 
     /** The main namespace, {@code "/"}. */
@@ -117,13 +147,16 @@ public final class SocketIoServer implements AutoCloseable {
     }
 
     /**
-     * Closes every session, stops the timers and leaves the broker's topics (the WebSocket server
-     * and the broker are stopped by their owner).
+     * Closes every session, stops the timers, leaves the broker's topics and closes the recovery
+     * engine (the WebSocket server and the broker are stopped by their owner).
      */
     @Override
     public void close() {
         engine.close();
         namespaces.values().forEach(Namespace::close);
+        if (recoveryEngine != null) {
+            recoveryEngine.close();
+        }
     }
 
     /** Whether connection state recovery is on. */
@@ -143,9 +176,13 @@ public final class SocketIoServer implements AutoCloseable {
         return maxRecoveryPackets;
     }
 
-    /** A new offset for a stored packet: unique across nodes (a random prefix per server). */
-    String nextOffset() {
-        return offsetPrefix + Long.toString(nextOffset.incrementAndGet(), 36);
+    StreamEngine recoveryEngine() {
+        return recoveryEngine;
+    }
+
+    /** Whether the recovery engine spans every node (given), rather than this node's memory. */
+    boolean recoveryEngineShared() {
+        return recoveryEngineShared;
     }
 
     Namespace namespace(String name) {
@@ -185,6 +222,7 @@ public final class SocketIoServer implements AutoCloseable {
         private Duration maxDisconnectionDuration;
         private boolean skipMiddlewares = true;
         private int maxRecoveryPackets = 10_000;
+        private StreamEngine recoveryEngine;
 
         private Builder() {}
 
@@ -272,11 +310,16 @@ public final class SocketIoServer implements AutoCloseable {
          * Turns on connection state recovery (the reference's {@code connectionStateRecovery}):
          * a client that lost its connection and comes back within {@code maxDisconnectionDuration}
          * (the reference's default is 2 minutes) gets its socket id, rooms and data back, and the
-         * events it missed; {@code socket.recovered} is true on both sides. Kept in this node's
-         * memory: the client must come back to the same node.
+         * events it missed; {@code socket.recovered} is true on both sides. Kept, by default, in
+         * this node's memory (an {@link InMemoryStreamEngine}): the client must come back to the
+         * same node; give every node one shared {@link #recoveryEngine} to recover on any node.
+         * A socket's {@code data} is kept as JSON (Jackson): keep it to JSON values.
          */
         public Builder connectionStateRecovery(Duration maxDisconnectionDuration) {
-            this.maxDisconnectionDuration = Objects.requireNonNull(maxDisconnectionDuration);
+            if (maxDisconnectionDuration.isNegative() || maxDisconnectionDuration.isZero()) {
+                throw new IllegalArgumentException("maxDisconnectionDuration must be positive");
+            }
+            this.maxDisconnectionDuration = maxDisconnectionDuration;
             return this;
         }
 
@@ -288,7 +331,25 @@ public final class SocketIoServer implements AutoCloseable {
 
         /** The most packets kept per namespace for recovery (default 10,000; older ones are dropped). */
         public Builder maxRecoveryPackets(int n) {
+            if (n < 1 || n > History.MAX_SIZE) {
+                throw new IllegalArgumentException("maxRecoveryPackets must be 1.." + History.MAX_SIZE);
+            }
             this.maxRecoveryPackets = n;
+            return this;
+        }
+
+        /**
+         * Keeps connection state recovery on {@code engine}, which every node of the deployment
+         * shares (a {@code RedisStreamEngine}, module duplex-redis): each namespace's kept events
+         * are its stream {@code sio@<namespace>}, the sessions of disconnected sockets the topics
+         * {@code sio@s.<pid>}, so a client recovers on whichever node it reaches. Every event kept
+         * for recovery is published on the engine and delivered by every node from its stream.
+         * The engine is this server's own: a new instance, not a {@code WebSocketServer}'s; the
+         * server starts it and {@link SocketIoServer#close} closes it. Needs {@link
+         * #connectionStateRecovery}.
+         */
+        public Builder recoveryEngine(StreamEngine engine) {
+            this.recoveryEngine = Objects.requireNonNull(engine);
             return this;
         }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.duplex.WebSocketServer;
 import io.duplex.testkit.Loopback;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -36,6 +37,25 @@ class RecoveryInteropTest {
         io = SocketIoServer.builder()
                 .connectionStateRecovery(Duration.ofMinutes(2))
                 .build();
+        run(transport);
+    }
+
+    /**
+     * With {@code skipMiddlewares(false)} a recovering socket goes through the middleware (here
+     * answering later, from another thread); the events emitted meanwhile are not missed either.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"websocket", "polling"})
+    void missedEventsAreReplayedThroughTheMiddleware(String transport) throws Exception {
+        io = SocketIoServer.builder()
+                .connectionStateRecovery(Duration.ofMinutes(2))
+                .skipMiddlewares(false)
+                .build();
+        io.sockets().use((socket, next) -> CompletableFuture.runAsync(next::proceed));
+        run(transport);
+    }
+
+    private void run(String transport) throws Exception {
         io.sockets().on("connection", s -> {
             if (!s.recovered()) {
                 s.data().put("name", "alice");

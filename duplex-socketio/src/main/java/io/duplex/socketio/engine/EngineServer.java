@@ -9,6 +9,7 @@ import io.duplex.WebSocket;
 import io.duplex.WebSocketHandler;
 import io.duplex.handshake.Headers;
 import io.duplex.handshake.OriginPolicy;
+import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -98,12 +99,13 @@ public final class EngineServer implements AutoCloseable {
             respond(x, 204, null, new byte[0]);
             return;
         }
-        String eio = x.queryParameter("EIO");
+        Params q = Params.of(x.query());
+        String eio = q.eio();
         if (!"4".equals(eio)) {
             error(x, EngineError.UNSUPPORTED_PROTOCOL_VERSION);
             return;
         }
-        String transport = x.queryParameter("transport");
+        String transport = q.transport();
         if (transport == null || !options.transports().contains(transport)) {
             error(x, EngineError.UNKNOWN_TRANSPORT);
             return;
@@ -113,7 +115,7 @@ public final class EngineServer implements AutoCloseable {
             error(x, EngineError.BAD_REQUEST);
             return;
         }
-        String sid = x.queryParameter("sid");
+        String sid = q.sid();
         if (sid != null) {
             EngineSession s = sessions.get(sid);
             if (s == null) {
@@ -197,15 +199,15 @@ public final class EngineServer implements AutoCloseable {
             if (!originAllowed(r.origin(), r.headers().first("Host"))) {
                 return UpgradeDecision.reject(403, EngineError.FORBIDDEN.message());
             }
-            if (!"4".equals(r.queryParameter("EIO"))) {
+            Params q = Params.of(r.query());
+            if (!"4".equals(q.eio())) {
                 return UpgradeDecision.reject(400, EngineError.UNSUPPORTED_PROTOCOL_VERSION.message());
             }
-            if (!"websocket".equals(r.queryParameter("transport"))
-                    || !options.transports().contains("websocket")) {
+            if (!"websocket".equals(q.transport()) || !options.transports().contains("websocket")) {
                 return UpgradeDecision.reject(400, EngineError.UNKNOWN_TRANSPORT.message());
             }
             EngineSession.Handshake h = handshake(r);
-            String sid = r.queryParameter("sid");
+            String sid = q.sid();
             if (sid == null) {
                 return UpgradeDecision.accept(new WsState(h, null));
             }
@@ -276,5 +278,54 @@ public final class EngineServer implements AutoCloseable {
             s.close("forced close");
         }
         timers.shutdownNow();
+    }
+
+    /**
+     * The Engine.IO query parameters of a request ({@code EIO}, {@code transport}, {@code sid}; the
+     * first of each), read in one pass: every polling request carries them, and splitting and
+     * decoding the whole query once per parameter showed in the polling profile.
+     */
+    record Params(String eio, String transport, String sid) {
+        static Params of(String query) {
+            String eio = null;
+            String transport = null;
+            String sid = null;
+            if (query != null) {
+                int i = 0;
+                int n = query.length();
+                while (i <= n) {
+                    int amp = query.indexOf('&', i);
+                    int end = amp < 0 ? n : amp;
+                    int eq = query.indexOf('=', i);
+                    if (eq < 0 || eq > end) {
+                        eq = end;
+                    }
+                    String key = decode(query.substring(i, eq));
+                    String value = eq < end ? decode(query.substring(eq + 1, end)) : "";
+                    switch (key) {
+                        case "EIO" -> eio = eio == null ? value : eio;
+                        case "transport" -> transport = transport == null ? value : transport;
+                        case "sid" -> sid = sid == null ? value : sid;
+                        default -> {}
+                    }
+                    if (amp < 0) {
+                        break;
+                    }
+                    i = amp + 1;
+                }
+            }
+            return new Params(eio, transport, sid);
+        }
+
+        private static String decode(String s) {
+            if (s.indexOf('%') < 0 && s.indexOf('+') < 0) {
+                return s;
+            }
+            try {
+                return URLDecoder.decode(s, StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                return s; // as HttpExchange.queryParameter: a bad escape is kept as it is
+            }
+        }
     }
 }
