@@ -14,6 +14,9 @@ import java.util.Map;
  * <p>Threading: immutable (the auth map is an unmodifiable copy).
  *
  * @param query the raw query string of the first request, or {@code null}
+ * @param address the client's address: the socket's peer, or, behind the server's {@code
+ *     TrustedProxies}, the client a trusted proxy named (the same address an upgrade's {@code
+ *     clientAddress()} is); a forwarding header from any other peer is ignored
  * @param auth the CONNECT packet's auth object (empty when none was sent)
  */
 public record Handshake(

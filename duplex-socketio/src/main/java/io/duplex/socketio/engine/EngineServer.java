@@ -133,7 +133,7 @@ public final class EngineServer implements AutoCloseable {
             error(x, EngineError.BAD_HANDSHAKE_METHOD);
             return;
         }
-        EngineSession s = open(new EngineSession.Handshake(x.headers(), x.query(), x.remoteAddress(), "polling"));
+        EngineSession s = open(new EngineSession.Handshake(x.headers(), x.query(), x.clientAddress(), "polling"));
         s.queue().execute(() -> {
             respond(x, 200, "text/plain; charset=UTF-8", openPacket(s, true).getBytes(StandardCharsets.UTF_8));
             s.opened(null);
@@ -223,7 +223,7 @@ public final class EngineServer implements AutoCloseable {
     }
 
     private static EngineSession.Handshake handshake(UpgradeRequest r) {
-        return new EngineSession.Handshake(r.headers(), r.query(), r.remoteAddress(), "websocket");
+        return new EngineSession.Handshake(r.headers(), r.query(), r.clientAddress(), "websocket");
     }
 
     /** The WebSocket transport: a new session, or a probe of a polling session's upgrade. */
