@@ -12,12 +12,16 @@ import io.duplex.testkit.Await;
 import io.duplex.testkit.BrowserPrerequisites;
 import io.duplex.testkit.Loopback;
 import io.duplex.testkit.ScriptProcess;
+import io.socket.client.IO;
+import io.socket.client.Socket;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +48,9 @@ class RedisRecoveryInteropTest {
             redis.close();
         }
     }
+
+    /** Node B of the scenario running ({@link #across} sets it). */
+    Node nodeB;
 
     record Node(SocketIoServer io, WebSocketServer server) {
         String url() {
@@ -99,6 +106,7 @@ class RedisRecoveryInteropTest {
         redis = RedisServer.start(null);
         Node a = node("node-a", maxDisconnection);
         Node b = node("node-b", maxDisconnection);
+        nodeB = b;
         ObjectMapper json = new ObjectMapper();
         Path log = Path.of("target", "node-logs", "scenario-across-" + mode + ".log")
                 .toAbsolutePath();
@@ -143,6 +151,37 @@ class RedisRecoveryInteropTest {
         b.sockets().to(id).emit("missed", 2);
         b.sockets().except("r").emit("missed", 99);
         b.sockets().to("r").emit("missed", 3, new byte[] {1, 2, (byte) 255});
+    }
+
+    /**
+     * {@link #emitMissed}, then waits until node B has delivered all four. A node hands a broadcast
+     * to its sockets from the namespace's stream on Redis, a round trip after the emit (as the
+     * reference redis-streams adapter does), so a fresh socket that connects right after the emit
+     * calls may still be handed 99 live — what a client that must start fresh then reports is a
+     * race, not the server's answer. A probe on node B that gets a marker emitted after the four
+     * knows they are through (one stream, delivered in order).
+     */
+    void emitMissedDelivered(SocketIoServer b, String id) {
+        IO.Options options = IO.Options.builder()
+                .setTransports(new String[] {"websocket"})
+                .setForceNew(true)
+                .setReconnection(false)
+                .build();
+        Socket probe = IO.socket(URI.create(nodeB.url()), options);
+        CompletableFuture<Void> connected = new CompletableFuture<>();
+        CompletableFuture<Void> marker = new CompletableFuture<>();
+        probe.on(Socket.EVENT_CONNECT, a -> connected.complete(null));
+        probe.on(Socket.EVENT_CONNECT_ERROR, a -> connected.completeExceptionally(new AssertionError(a[0])));
+        probe.on("probe-marker", a -> marker.complete(null));
+        probe.connect();
+        try {
+            Await.await(connected);
+            emitMissed(b, id);
+            b.sockets().emit("probe-marker");
+            Await.await(marker);
+        } finally {
+            probe.close();
+        }
     }
 
     @Test
@@ -196,7 +235,7 @@ class RedisRecoveryInteropTest {
 
     @Test
     void unknownSessionGetsAFreshSocket() throws Exception {
-        JsonNode out = across("unknown", Duration.ofMinutes(2), (b, id, key) -> emitMissed(b, id));
+        JsonNode out = across("unknown", Duration.ofMinutes(2), (b, id, key) -> emitMissedDelivered(b, id));
 
         assertThat(out.path("recovered").asBoolean()).isFalse();
         assertThat(out.path("sameId").asBoolean()).isFalse();
@@ -207,7 +246,7 @@ class RedisRecoveryInteropTest {
     @Test
     void expiredSessionGetsAFreshSocket() throws Exception {
         JsonNode out = across("expired", Duration.ofSeconds(1), (b, id, key) -> {
-            emitMissed(b, id);
+            emitMissedDelivered(b, id);
             Await.eventually("the session expired on Redis", () -> !exists(key));
         });
 
@@ -218,7 +257,7 @@ class RedisRecoveryInteropTest {
 
     @Test
     void malformedOffsetGetsAFreshSocket() throws Exception {
-        JsonNode out = across("malformed", Duration.ofMinutes(2), (b, id, key) -> emitMissed(b, id));
+        JsonNode out = across("malformed", Duration.ofMinutes(2), (b, id, key) -> emitMissedDelivered(b, id));
 
         assertThat(out.path("recovered").asBoolean()).isFalse();
         assertThat(out.path("sameId").asBoolean()).isFalse();
