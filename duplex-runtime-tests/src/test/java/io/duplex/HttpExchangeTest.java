@@ -9,9 +9,7 @@ import io.duplex.handshake.Headers;
 import io.duplex.testkit.Loopback;
 import io.duplex.testkit.RawClient;
 import io.duplex.testkit.RecordingHandler;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -80,12 +78,12 @@ class HttpExchangeTest {
         start(Loopback.server());
         try (RawClient raw = RawClient.connect(server.port())) {
             raw.write(get("/api/1"));
-            assertThat(readResponse(raw.in)).endsWith("GET /api/1 q=null body=");
+            assertThat(raw.readResponse()).endsWith("GET /api/1 q=null body=");
             raw.write(get("/hold/2") + get("/api/3"));
             HttpExchange x = poll(held);
             x.respond(200, Headers.EMPTY, "two".getBytes(StandardCharsets.UTF_8));
-            assertThat(readResponse(raw.in)).endsWith("\r\n\r\ntwo");
-            assertThat(readResponse(raw.in)).endsWith("GET /api/3 q=null body=");
+            assertThat(raw.readResponse()).endsWith("\r\n\r\ntwo");
+            assertThat(raw.readResponse()).endsWith("GET /api/3 q=null body=");
         }
     }
 
@@ -159,7 +157,7 @@ class HttpExchangeTest {
         // After an answer, an idle keep-alive connection gets the same time for its next request.
         try (RawClient raw = RawClient.connect(server.port())) {
             raw.write(get("/api/1"));
-            readResponse(raw.in);
+            raw.readResponse();
             assertThat(raw.awaitEnd(Duration.ofSeconds(5))).isTrue();
         }
     }
@@ -179,7 +177,7 @@ class HttpExchangeTest {
                     .execute(() -> later.complete(null));
             await(later);
             x.respond(200, Headers.EMPTY, "held".getBytes(StandardCharsets.UTF_8));
-            assertThat(readResponse(raw.in)).endsWith("held");
+            assertThat(raw.readResponse()).endsWith("held");
         }
         assertThat(disconnects).isEmpty();
     }
@@ -225,25 +223,5 @@ class HttpExchangeTest {
 
     static String get(String target) {
         return "GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n";
-    }
-
-    /** One response: the head, then exactly Content-Length bytes of body. */
-    static String readResponse(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("ended in the head: " + head);
-            }
-            head.write(b);
-        }
-        String h = head.toString(StandardCharsets.ISO_8859_1);
-        int length = 0;
-        for (String line : h.split("\r\n")) {
-            if (line.toLowerCase().startsWith("content-length:")) {
-                length = Integer.parseInt(line.substring(15).trim());
-            }
-        }
-        return h + new String(in.readNBytes(length), StandardCharsets.ISO_8859_1);
     }
 }

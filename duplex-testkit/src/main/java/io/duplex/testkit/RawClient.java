@@ -218,6 +218,14 @@ public final class RawClient implements Closeable {
         return head.toString();
     }
 
+    /** Reads one HTTP response: its head and then the {@code Content-Length} bytes of its body. */
+    public String readResponse() throws IOException {
+        String head = readHead();
+        String length = header(head, "content-length");
+        int n = length == null ? 0 : Integer.parseInt(length);
+        return head + new String(in.readNBytes(n), StandardCharsets.ISO_8859_1);
+    }
+
     // ------------------------------------------------------------------ writing
 
     public void write(String ascii) throws IOException {
