@@ -2,6 +2,8 @@ package io.duplex.socketio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.duplex.TrustedProxies;
+import io.duplex.WebSocketConfig;
 import io.duplex.WebSocketServer;
 import io.duplex.testkit.Await;
 import io.duplex.testkit.Loopback;
@@ -21,7 +23,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The official Java client {@code io.socket:socket.io-client} 2.1.1 (Maven Central) against a
  * Duplex Socket.IO server, over WebSocket and polling: auth, events with JSON and binary, acks both
- * ways, a room broadcast.
+ * ways, a room broadcast; and {@code socket.handshake().address()} behind a proxy, the client
+ * sending {@code X-Forwarded-For} as a proxy would: the client the proxy names when the server
+ * trusts the proxy, the socket's peer when it does not (a forwarding header from any other peer is
+ * a client's word, not a proxy's).
  */
 class JavaClientInteropTest {
     SocketIoServer io;
@@ -98,5 +103,45 @@ class JavaClientInteropTest {
         Object[] n = Await.await(news);
         assertThat(List.of(n[0])).containsExactly("in r");
         assertThat((byte[]) n[1]).containsExactly(5);
+    }
+
+    /** Connects with {@code X-Forwarded-For: 203.0.113.7}; returns the address the server saw. */
+    String addressSeen(TrustedProxies trusted, String transport) {
+        io = SocketIoServer.builder().build();
+        io.sockets()
+                .on(
+                        "connection",
+                        s -> s.emit(
+                                "address", s.handshake().address().getAddress().getHostAddress()));
+        server = io.attach(Loopback.server()
+                        .config(WebSocketConfig.builder()
+                                .trustedProxies(trusted)
+                                .build()))
+                .start();
+        IO.Options options = IO.Options.builder()
+                .setTransports(new String[] {transport})
+                .setForceNew(true)
+                .setReconnection(false)
+                .setExtraHeaders(Map.of("X-Forwarded-For", List.of("203.0.113.7")))
+                .build();
+        client = IO.socket(URI.create("http://127.0.0.1:" + server.port()), options);
+        CompletableFuture<String> seen = new CompletableFuture<>();
+        client.on("address", a -> seen.complete((String) a[0]));
+        client.on(Socket.EVENT_CONNECT_ERROR, a -> seen.completeExceptionally(new AssertionError(a[0])));
+        client.connect();
+        return Await.await(seen);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"polling", "websocket"})
+    void aTrustedProxysClientIsTheAddress(String transport) {
+        assertThat(addressSeen(TrustedProxies.NONE.withForwardingFrom("127.0.0.0/8"), transport))
+                .isEqualTo("203.0.113.7");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"polling", "websocket"})
+    void aForwardingHeaderFromAnUntrustedPeerIsIgnored(String transport) {
+        assertThat(addressSeen(TrustedProxies.NONE, transport)).isEqualTo("127.0.0.1");
     }
 }
