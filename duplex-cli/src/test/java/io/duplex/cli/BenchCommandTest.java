@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.duplex.WebSocket;
 import io.duplex.WebSocketHandler;
 import io.duplex.WebSocketServer;
+import io.duplex.testkit.Await;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -262,11 +263,7 @@ class BenchCommandTest {
         assertThat(num(result, "kib_per_conn"))
                 .isCloseTo((num(result, "rss_after_kib") - num(result, "rss_before_kib")) / 20, within(0.01));
         // Closed with 1000 at the end; the server lets go of each as its close handshake ends.
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (s.server().connectionCount() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(s.server().connectionCount()).isZero();
+        Await.eventually("every connection let go", () -> s.server().connectionCount() == 0);
     }
 
     @Test

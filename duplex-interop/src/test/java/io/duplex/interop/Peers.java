@@ -1,7 +1,6 @@
 package io.duplex.interop;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
+import io.duplex.testkit.BrowserPrerequisites;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +10,6 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Where the peers are and whether they are installed. {@link #require(Peer)} is the one place
@@ -37,11 +35,8 @@ final class Peers {
         if (missing.isEmpty()) {
             return;
         }
-        String message = peer.description + " is not available: " + missing.get() + "; install: " + peer.install;
-        if ("true".equalsIgnoreCase(ciVariable)) {
-            fail(message + " (CI=true: a missing peer fails the build instead of skipping)");
-        }
-        Assumptions.abort("skipped, " + message);
+        BrowserPrerequisites.skipOrFail(
+                peer.description + " is not available: " + missing.get() + "; install: " + peer.install, ciVariable);
     }
 
     /** Why the peer cannot run here, or empty when it can. */

@@ -7,6 +7,7 @@ import io.duplex.WebSocket;
 import io.duplex.WebSocketClient;
 import io.duplex.WebSocketHandler;
 import io.duplex.WebSocketServer;
+import io.duplex.testkit.Await;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -127,14 +128,8 @@ final class Node implements AutoCloseable {
     }
 
     /** Polls {@code condition} until true, for at most {@code seconds}. */
-    static void await(String what, int seconds, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + ": not within " + seconds + " s");
-            }
-            Thread.sleep(10);
-        }
+    static void await(String what, int seconds, BooleanSupplier condition) {
+        Await.eventually(what, Duration.ofSeconds(seconds), condition);
     }
 
     /** Like {@link #await} for conditions that query Redis. */

@@ -58,12 +58,37 @@ public final class Await {
 
     /** Polls {@code condition} until it holds or {@link #WAIT} passes (then fails with {@code what}). */
     public static void eventually(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
+        eventually(what, WAIT, condition);
+    }
+
+    /**
+     * Polls {@code condition} until it holds or {@code limit} passes (then fails with {@code what}):
+     * for waits that are long by design (an expiry, a store coming back).
+     */
+    public static void eventually(String what, Duration limit, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + limit.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("not within " + WAIT + ": " + what);
+                throw new AssertionError("not within " + limit + ": " + what);
             }
-            LockSupport.parkNanos(5_000_000);
+            LockSupport.parkNanos(POLL_NANOS);
         }
     }
+
+    /**
+     * Checks that {@code condition} holds throughout {@code period}, polling it (fails with {@code
+     * what} the first time it does not): for "nothing expires while refreshed" kinds of claims,
+     * where the time is the point of the test rather than a guess.
+     */
+    public static void holds(String what, Duration period, BooleanSupplier condition) {
+        long until = System.nanoTime() + period.toNanos();
+        do {
+            if (!condition.getAsBoolean()) {
+                throw new AssertionError("stopped holding within " + period + ": " + what);
+            }
+            LockSupport.parkNanos(POLL_NANOS);
+        } while (System.nanoTime() - until < 0);
+    }
+
+    private static final long POLL_NANOS = 5_000_000;
 }

@@ -1,12 +1,14 @@
 package io.duplex.redis.presence;
 
 import static io.duplex.redis.presence.PresenceEngineTest.get;
+import static io.duplex.redis.presence.PresenceEngineTest.stats;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.duplex.PresenceEvent;
 import io.duplex.PresenceStats;
 import io.duplex.redis.RedisPresenceEngine;
 import io.duplex.redis.RedisServer;
+import io.duplex.testkit.Await;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
@@ -104,11 +106,10 @@ class NodeCrashTest {
         sink.await(topic, e -> e.joined(), MEMBERS, 15_000);
         assertThat(get(survivor.stats(topic))).isEqualTo(new PresenceStats(MEMBERS, MEMBERS / 2));
         // Outlives several refresh periods and its expiry while alive: refreshed, never expired.
-        long aliveUntil = System.nanoTime() + EXPIRY.toNanos() + TimeUnit.SECONDS.toNanos(1);
-        while (System.nanoTime() < aliveUntil) {
-            assertThat(get(survivor.stats(topic)).connections()).isEqualTo(MEMBERS);
-            Thread.sleep(100);
-        }
+        Await.holds(
+                "all members present",
+                EXPIRY.plusSeconds(1),
+                () -> stats(survivor, topic).connections() == MEMBERS);
 
         child.destroyForcibly(); // SIGKILL on Linux
         long killed = System.nanoTime();

@@ -10,6 +10,7 @@ import io.duplex.StreamError;
 import io.duplex.StreamException;
 import io.duplex.redis.RedisPresenceEngine;
 import io.duplex.redis.RedisServer;
+import io.duplex.testkit.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -57,14 +58,8 @@ class PresenceEngineTest {
         return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    static void await(String what, long timeoutMillis, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + ": not within " + timeoutMillis + " ms");
-            }
-            Thread.sleep(10);
-        }
+    static void await(String what, long timeoutMillis, BooleanSupplier condition) {
+        Await.eventually(what, Duration.ofMillis(timeoutMillis), condition);
     }
 
     static PresenceStats stats(RedisPresenceEngine e, String topic) {
@@ -246,11 +241,7 @@ class PresenceEngineTest {
             sink.await(t, e -> !e.joined() && e.member().clientId().equals("r41") && e.user(), 1, 15_000);
         }
         // Stays rebuilt: the refreshes keep it (several periods, and past the expiry).
-        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(expiry.toMillis() + 1000);
-        while (System.nanoTime() < until) {
-            assertThat(get(a.stats(t))).isEqualTo(new PresenceStats(41, 21));
-            Thread.sleep(100);
-        }
+        Await.holds("41 members, 21 users", expiry.plusSeconds(1), () -> new PresenceStats(41, 21).equals(stats(a, t)));
         // Nothing but r41 ever left: no member was lost along the way.
         assertThat(sinkB.of(t).stream().filter(e -> !e.joined()).map(e -> e.member()
                         .clientId()))

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.duplex.Position;
 import io.duplex.WebSocketClient;
 import io.duplex.redis.RedisServer;
+import io.duplex.testkit.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -149,14 +151,11 @@ class EndToEndStreamTest {
         awaitEngines(true);
     }
 
-    private void awaitEngines(boolean connected) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (nodes[0].engine.isConnected() != connected || nodes[1].engine.isConnected() != connected) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("engines not " + (connected ? "connected" : "disconnected") + " in 15 s");
-            }
-            Thread.sleep(10);
-        }
+    private void awaitEngines(boolean connected) {
+        Await.eventually(
+                "engines " + (connected ? "connected" : "disconnected"),
+                Duration.ofSeconds(15),
+                () -> nodes[0].engine.isConnected() == connected && nodes[1].engine.isConnected() == connected);
     }
 
     private int epochs() {

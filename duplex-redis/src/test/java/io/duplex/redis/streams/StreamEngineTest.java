@@ -12,6 +12,7 @@ import io.duplex.StreamError;
 import io.duplex.StreamException;
 import io.duplex.redis.RedisServer;
 import io.duplex.redis.RedisStreamEngine;
+import io.duplex.testkit.Await;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,14 +63,8 @@ class StreamEngineTest {
         return page.publications().stream().map(Publication::offset).toList();
     }
 
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + ": not within 15 s");
-            }
-            Thread.sleep(10);
-        }
+    static void await(String what, BooleanSupplier condition) {
+        Await.eventually(what, Duration.ofSeconds(15), condition);
     }
 
     @Test
