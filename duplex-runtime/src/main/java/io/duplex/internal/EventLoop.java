@@ -90,6 +90,14 @@ public final class EventLoop {
         void flush();
 
         /**
+         * The end-of-pass flush: {@link #flush()} unless the output was already written since it
+         * was marked (a connection flushes right after its own read and stays on the list).
+         */
+        default void flushMarked() {
+            flush();
+        }
+
+        /**
          * Hands what was sent since the last report to {@link #countOut}; called for every dirty
          * connection before any is flushed, so the pass's report precedes its writes.
          */
@@ -417,7 +425,11 @@ public final class EventLoop {
         try {
             for (int i = 0; i < dirty.size(); i++) {
                 Flushable f = dirty.get(i);
-                safely(f::flush);
+                try {
+                    f.flushMarked(); // no method reference: one object per connection per pass
+                } catch (Throwable e) {
+                    LOG.log(Level.ERROR, "event loop flush failed", e);
+                }
             }
         } finally {
             dirty.clear();

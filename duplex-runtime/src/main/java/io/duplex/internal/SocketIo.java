@@ -219,11 +219,19 @@ abstract class SocketIo implements EventLoop.Handler, EventLoop.Flushable {
         }
     }
 
-    /** Flushes now if output is waiting for the end of the pass (it stays on the loop's list, as a no-op). */
+    /**
+     * Flushes now if output is waiting for the end of the pass. The connection stays on the loop's
+     * list, and the end-of-pass {@link #flushMarked()} then finds nothing marked and does nothing.
+     */
     void flushIfDirty() {
         if (dirty) {
             flush();
         }
+    }
+
+    @Override
+    public void flushMarked() {
+        flushIfDirty();
     }
 
     /**
