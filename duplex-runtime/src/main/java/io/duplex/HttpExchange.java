@@ -1,10 +1,8 @@
 package io.duplex;
 
 import io.duplex.handshake.Headers;
+import io.duplex.handshake.QueryString;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -76,39 +74,11 @@ public interface HttpExchange {
 
     /** Every value of a query parameter, URL-decoded, in order. */
     default List<String> queryParameters(String name) {
-        List<String> values = new ArrayList<>(1);
-        String q = query();
-        if (q == null) {
-            return values;
-        }
-        for (String pair : q.split("&", -1)) {
-            int eq = pair.indexOf('=');
-            String key = eq < 0 ? pair : pair.substring(0, eq);
-            if (decode(key).equals(name)) {
-                values.add(eq < 0 ? "" : decode(pair.substring(eq + 1)));
-            }
-        }
-        return values;
+        return QueryString.values(query(), name);
     }
 
     /** The value of a cookie from the {@code Cookie} header(s), or {@code null} (RFC 6265 §5.4). */
     default String cookie(String name) {
-        for (String header : headers().all("Cookie")) {
-            for (String pair : header.split(";", -1)) {
-                int eq = pair.indexOf('=');
-                if (eq > 0 && pair.substring(0, eq).trim().equals(name)) {
-                    return pair.substring(eq + 1).trim();
-                }
-            }
-        }
-        return null;
-    }
-
-    private static String decode(String s) {
-        try {
-            return URLDecoder.decode(s, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return s;
-        }
+        return headers().cookie(name);
     }
 }

@@ -1,9 +1,8 @@
 package io.duplex;
 
 import io.duplex.handshake.Headers;
+import io.duplex.handshake.QueryString;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -43,37 +42,11 @@ public record UpgradeRequest(
 
     /** The first value of a query parameter, URL-decoded, or {@code null}. */
     public String queryParameter(String name) {
-        if (query == null) {
-            return null;
-        }
-        for (String pair : query.split("&", -1)) {
-            int eq = pair.indexOf('=');
-            String key = eq < 0 ? pair : pair.substring(0, eq);
-            if (decode(key).equals(name)) {
-                return eq < 0 ? "" : decode(pair.substring(eq + 1));
-            }
-        }
-        return null;
+        return QueryString.first(query, name);
     }
 
     /** The value of a cookie from the {@code Cookie} header(s), or {@code null} (RFC 6265 §5.4). */
     public String cookie(String name) {
-        for (String header : headers.all("Cookie")) {
-            for (String pair : header.split(";", -1)) {
-                int eq = pair.indexOf('=');
-                if (eq > 0 && pair.substring(0, eq).trim().equals(name)) {
-                    return pair.substring(eq + 1).trim();
-                }
-            }
-        }
-        return null;
-    }
-
-    private static String decode(String s) {
-        try {
-            return URLDecoder.decode(s, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return s;
-        }
+        return headers.cookie(name);
     }
 }

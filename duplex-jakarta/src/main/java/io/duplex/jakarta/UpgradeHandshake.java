@@ -1,15 +1,13 @@
 package io.duplex.jakarta;
 
 import io.duplex.UpgradeRequest;
+import io.duplex.handshake.QueryString;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -57,20 +55,7 @@ final class UpgradeHandshake implements HandshakeRequest {
 
     /** The parameters of a raw query string, decoded ({@code Session.getRequestParameterMap}). */
     static Map<String, List<String>> parseQuery(String query) {
-        Map<String, List<String>> out = new LinkedHashMap<>();
-        if (query != null) {
-            for (String pair : query.split("&")) {
-                if (pair.isEmpty()) {
-                    continue;
-                }
-                int eq = pair.indexOf('=');
-                String name = eq < 0 ? pair : pair.substring(0, eq);
-                String value = eq < 0 ? "" : pair.substring(eq + 1);
-                out.computeIfAbsent(decode(name), k -> new ArrayList<>()).add(decode(value));
-            }
-        }
-        out.replaceAll((k, v) -> Collections.unmodifiableList(v));
-        return Collections.unmodifiableMap(out);
+        return QueryString.all(query);
     }
 
     @Override
@@ -112,13 +97,5 @@ final class UpgradeHandshake implements HandshakeRequest {
 
     Response response() {
         return response;
-    }
-
-    private static String decode(String s) {
-        try {
-            return URLDecoder.decode(s, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return s;
-        }
     }
 }

@@ -94,6 +94,22 @@ public final class Headers {
         return List.copyOf(values);
     }
 
+    /**
+     * The value of cookie {@code name} from the {@code Cookie} field(s) (RFC 6265 §5.4: {@code
+     * name=value} pairs separated by {@code ;}), or {@code null}.
+     */
+    public String cookie(String name) {
+        for (String header : all("Cookie")) {
+            for (String pair : header.split(";", -1)) {
+                int eq = pair.indexOf('=');
+                if (eq > 0 && pair.substring(0, eq).trim().equals(name)) {
+                    return pair.substring(eq + 1).trim();
+                }
+            }
+        }
+        return null;
+    }
+
     public boolean contains(String name) {
         return first(name) != null;
     }
