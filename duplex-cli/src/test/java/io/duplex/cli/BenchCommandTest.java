@@ -56,7 +56,11 @@ class BenchCommandTest {
         double count = num(result, "messages");
         assertThat(count).isPositive();
         assertThat(num(latency, "count")).isEqualTo(count);
-        assertThat(num(result, "msgs_per_s")).isCloseTo(count / num(result, "duration_s"), within(0.1 + count * 1e-3));
+        // Both printed rounded: msgs_per_s to 0.1 (±0.05), duration_s to 1 µs (±0.5 µs, which
+        // moves count / duration by rate × 0.5 µs / duration: 0.11 msgs/s for a 10 ms window).
+        double duration = num(result, "duration_s");
+        double rate = count / duration;
+        assertThat(num(result, "msgs_per_s")).isCloseTo(rate, within(0.05 + rate * 0.5e-6 / duration + 1e-9));
         assertThat(num(latency, "p50")).isPositive();
         assertThat(num(latency, "min")).isLessThanOrEqualTo(num(latency, "p50"));
         assertThat(num(latency, "p50")).isLessThanOrEqualTo(num(latency, "p90"));
