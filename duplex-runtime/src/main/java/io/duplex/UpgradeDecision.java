@@ -17,17 +17,35 @@ public sealed interface UpgradeDecision {
      * @param credentialExpiry when the credential the client connected with expires, or {@code
      *     null}: then the server closes the connection with {@link WebSocket#CREDENTIAL_EXPIRED}
      *     unless the application extended it first ({@link WebSocket#extendCredential})
+     * @param extensionsDeclined answer without the extensions the server negotiated (no {@code
+     *     Sec-WebSocket-Extensions}: RFC 6455 §9.1 lets a server decline every offered extension),
+     *     for endpoints whose protocol does not use them, e.g. Socket.IO, whose reference server
+     *     negotiates no permessage-deflate by default
      */
-    record Accept(String subprotocol, Object attachment, Headers headers, Instant credentialExpiry)
+    record Accept(
+            String subprotocol,
+            Object attachment,
+            Headers headers,
+            Instant credentialExpiry,
+            boolean extensionsDeclined)
             implements UpgradeDecision {
 
+        public Accept(String subprotocol, Object attachment, Headers headers, Instant credentialExpiry) {
+            this(subprotocol, attachment, headers, credentialExpiry, false);
+        }
+
         public Accept(String subprotocol, Object attachment, Headers headers) {
-            this(subprotocol, attachment, headers, null);
+            this(subprotocol, attachment, headers, null, false);
         }
 
         /** This decision, with the connection's credential expiring at {@code expiry}. */
         public Accept withCredentialExpiry(Instant expiry) {
-            return new Accept(subprotocol, attachment, headers, expiry);
+            return new Accept(subprotocol, attachment, headers, expiry, extensionsDeclined);
+        }
+
+        /** This decision, answered without any extension (see {@code extensionsDeclined}). */
+        public Accept withoutExtensions() {
+            return new Accept(subprotocol, attachment, headers, credentialExpiry, true);
         }
     }
 

@@ -333,6 +333,11 @@ public final class ServerUpgrade implements Connection.Upgrade {
             }
             subprotocol = accept.subprotocol();
         }
+        List<Extension> extensions = accepted.extensions();
+        if (accept.extensionsDeclined() && !extensions.isEmpty()) {
+            closeAll(accepted); // RFC 6455 §9.1: a server may decline every offered extension
+            extensions = List.of();
+        }
         Outcome.Accepted answered = new Outcome.Accepted(
                 accepted.path(),
                 accepted.query(),
@@ -341,7 +346,7 @@ public final class ServerUpgrade implements Connection.Upgrade {
                 accepted.origin(),
                 accepted.offeredSubprotocols(),
                 subprotocol,
-                accepted.extensions());
+                extensions);
         c.writeRaw(handshake.response(answered, accept.headers()));
         WebSocketImpl ws = new WebSocketImpl(
                 c.loop(),
@@ -349,13 +354,13 @@ public final class ServerUpgrade implements Connection.Upgrade {
                 handlerExecutor,
                 accepted.path(),
                 subprotocol,
-                accepted.extensions(),
+                extensions,
                 request.remoteAddress(),
                 (InetSocketAddress) c.transport().channel().getLocalAddress(),
                 accept.attachment());
         ws.broker(broker);
         handshakeAnswered(route.template(), 101);
-        if (negotiatedDeflate(accepted.extensions())) {
+        if (negotiatedDeflate(extensions)) {
             gate.limits().countDeflate(client); // uncounted when the connection is released
         }
         c.metrics(route.metrics());
@@ -366,7 +371,7 @@ public final class ServerUpgrade implements Connection.Upgrade {
         if (expiry != null) {
             ws.credentialExpiry(expiry);
         }
-        c.open(Role.SERVER, accepted.extensions(), ws, in);
+        c.open(Role.SERVER, extensions, ws, in);
     }
 
     /**

@@ -89,7 +89,8 @@ public final class SocketIoServer implements AutoCloseable {
                         b.maxPacketsPerPayload,
                         b.allowUpgrades,
                         b.transports,
-                        b.allowedOrigins),
+                        b.allowedOrigins,
+                        b.perMessageDeflate),
                 session -> session.listener(new SioClient(this, session)));
         namespaces.put("/", newNamespace("/"));
     }
@@ -216,6 +217,7 @@ public final class SocketIoServer implements AutoCloseable {
         private int maxNamespaces = 64;
         private int maxAttachments = 1_000;
         private boolean allowUpgrades = true;
+        private boolean perMessageDeflate;
         private Set<String> transports = Set.of("polling", "websocket");
         private Set<String> allowedOrigins = Set.of();
         private Broker broker;
@@ -277,6 +279,15 @@ public final class SocketIoServer implements AutoCloseable {
 
         public Builder allowUpgrades(boolean allow) {
             this.allowUpgrades = allow;
+            return this;
+        }
+
+        /**
+         * Whether the WebSocket transport negotiates permessage-deflate (RFC 7692) when the client
+         * offers it (default false, as the reference server: its option of the same name).
+         */
+        public Builder perMessageDeflate(boolean enabled) {
+            this.perMessageDeflate = enabled;
             return this;
         }
 

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.duplex.WebSocket;
+import io.duplex.WebSocketClient;
+import io.duplex.WebSocketHandler;
 import io.duplex.WebSocketServer;
 import io.duplex.testkit.Await;
 import io.duplex.testkit.Loopback;
@@ -144,5 +147,29 @@ class EngineProtocolTest {
         assertThat(Await.poll(reasons)).isEqualTo(DisconnectReason.PING_TIMEOUT);
         Await.eventually("session gone", () -> io.sessionCount() == 0);
         assertError(get("EIO=4&transport=polling&sid=" + sid), 400, 1);
+    }
+
+    @Test
+    void permessageDeflateIsNegotiatedOnlyWhenEnabledAsTheReferenceDoes() throws Exception {
+        // The Duplex client offers permessage-deflate, as socket.io-client does in Node.
+        try (WebSocketClient client = WebSocketClient.builder().build()) {
+            BlockingQueue<String> packets = new LinkedBlockingQueue<>();
+            WebSocket ws = Await.await(client.connect(
+                    URI.create("ws://127.0.0.1:" + server.port() + "/socket.io/?EIO=4&transport=websocket"),
+                    WebSocketHandler.onText((w, text) -> packets.add(text.toString()))));
+            assertThat(ws.extensions()).isEmpty();
+            assertThat(Await.poll(packets)).startsWith("0{\"sid\":");
+            ws.close(1000, "");
+
+            io.close();
+            server.stop(Duration.ofSeconds(5));
+            io = SocketIoServer.builder().perMessageDeflate(true).build();
+            server = io.attach(Loopback.server()).start();
+            WebSocket deflating = Await.await(client.connect(
+                    URI.create("ws://127.0.0.1:" + server.port() + "/socket.io/?EIO=4&transport=websocket"),
+                    WebSocketHandler.onText((w, text) -> packets.add(text.toString()))));
+            assertThat(deflating.extensions()).anyMatch(e -> e.startsWith("permessage-deflate"));
+            assertThat(Await.poll(packets)).startsWith("0{\"sid\":");
+        }
     }
 }

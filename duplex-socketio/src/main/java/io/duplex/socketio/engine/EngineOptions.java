@@ -16,6 +16,9 @@ import java.util.Set;
  * @param allowUpgrades whether polling sessions may upgrade to WebSocket
  * @param transports the transports accepted ({@code polling}, {@code websocket})
  * @param allowedOrigins browser origins allowed besides the server's own (same-origin by default)
+ * @param perMessageDeflate whether the WebSocket transport negotiates permessage-deflate (default
+ *     false, as the reference server since engine.io 4: Socket.IO packets are small, and an
+ *     extension offered by the client costs it per message even when nothing is compressed)
  */
 public record EngineOptions(
         Duration pingInterval,
@@ -24,7 +27,8 @@ public record EngineOptions(
         int maxPacketsPerPayload,
         boolean allowUpgrades,
         Set<String> transports,
-        Set<String> allowedOrigins) {
+        Set<String> allowedOrigins,
+        boolean perMessageDeflate) {
 
     public static final EngineOptions DEFAULT = new EngineOptions(
             Duration.ofSeconds(25),
@@ -33,7 +37,8 @@ public record EngineOptions(
             1_000,
             true,
             Set.of("polling", "websocket"),
-            Set.of());
+            Set.of(),
+            false);
 
     public EngineOptions {
         transports = Set.copyOf(transports);

@@ -209,7 +209,7 @@ public final class EngineServer implements AutoCloseable {
             EngineSession.Handshake h = handshake(r);
             String sid = q.sid();
             if (sid == null) {
-                return UpgradeDecision.accept(new WsState(h, null));
+                return accept(new WsState(h, null));
             }
             EngineSession s = sessions.get(sid);
             if (s == null) {
@@ -218,8 +218,13 @@ public final class EngineServer implements AutoCloseable {
             if (s.isWebSocket() || !options.allowUpgrades()) {
                 return UpgradeDecision.reject(400, EngineError.BAD_REQUEST.message());
             }
-            return UpgradeDecision.accept(new WsState(h, s));
+            return accept(new WsState(h, s));
         };
+    }
+
+    private UpgradeDecision accept(WsState state) {
+        UpgradeDecision.Accept a = new UpgradeDecision.Accept(null, state, Headers.EMPTY);
+        return options.perMessageDeflate() ? a : a.withoutExtensions();
     }
 
     private static EngineSession.Handshake handshake(UpgradeRequest r) {
