@@ -46,6 +46,9 @@ public final class Namespace {
     private final Map<String, SioSocket> sockets = new ConcurrentHashMap<>();
     private final Map<String, Set<SioSocket>> rooms = new ConcurrentHashMap<>();
     private final Broker.Sink control = this::onControl;
+    /** Requests for broadcasts with acks from other nodes; null with the in-memory broker. */
+    private final Broker.Sink ackRequests;
+
     private final RecoveryStream recovery;
     /** Ack ids of the namespace's packets (a socket's emits and broadcasts share them, as the reference). */
     private final AtomicLong ackIds = new AtomicLong();
@@ -55,6 +58,11 @@ public final class Namespace {
         this.name = name;
         this.recovery = server.recovery() ? new RecoveryStream(this, server) : null;
         server.broker().subscribe(controlTopic(), control);
+        AckBroadcasts acks = server.acks();
+        this.ackRequests = acks == null ? null : (topic, message) -> acks.onRequest(this, message);
+        if (ackRequests != null) {
+            server.broker().subscribe(AckBroadcasts.requestTopic(name), ackRequests);
+        }
     }
 
     public String name() {
@@ -136,6 +144,9 @@ public final class Namespace {
 
     void close() {
         server.broker().unsubscribe(controlTopic(), control);
+        if (ackRequests != null) {
+            server.broker().unsubscribe(AckBroadcasts.requestTopic(name), ackRequests);
+        }
         if (recovery != null) {
             recovery.close();
         }
