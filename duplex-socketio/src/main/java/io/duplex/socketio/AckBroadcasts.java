@@ -51,6 +51,11 @@ final class AckBroadcasts implements Broker.Sink {
     private final String id = SocketIoServer.randomId(9);
 
     private final AtomicLong sequence = new AtomicLong();
+    /**
+     * The request this thread is publishing: the broker hands it to this node's own request sink
+     * on the publishing thread ({@link Broker.Sink}), which skips it without parsing it.
+     */
+    private final ThreadLocal<PreparedMessage> publishing = new ThreadLocal<>();
     /** The broadcasts this node requested, by request id, until they complete or time out. */
     private final Map<String, AckCollector> pending = new ConcurrentHashMap<>();
 
@@ -127,12 +132,15 @@ final class AckBroadcasts implements Broker.Sink {
 
     /** On a namespace's request topic: a node asks for a broadcast with acks. */
     void onRequest(Namespace nsp, PreparedMessage message) {
+        if (publishing.get() == message) {
+            return; // this node's own part was sent when it asked
+        }
         if (!(AckMessage.decode(message) instanceof AckMessage.Request r)) {
             LOG.log(Level.WARNING, "skipped a message on {0} that is not a request", requestTopic(nsp.name()));
             return;
         }
         if (r.from().equals(id)) {
-            return; // this node's own part was sent when it asked
+            return; // its own, relayed back (a broker that does not skip a node's own messages)
         }
         Broker broker = server.broker();
         String reply = replyTopic(r.from());

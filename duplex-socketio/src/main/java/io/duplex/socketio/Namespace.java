@@ -31,10 +31,13 @@ import java.util.function.Consumer;
  * (several rooms, {@code except} rooms, binary attachments) are published once on the namespace's
  * control topic {@code sio#<namespace>}, which every node subscribes to, and each node picks its
  * own targets (as the reference's Redis adapter does). With connection state recovery on, events
- * go through the namespace's {@link RecoveryStream} instead.
+ * go through the namespace's {@link RecoveryStream} instead. With a broker spanning nodes, the
+ * namespace also listens to its request topic {@code sio>}<i>namespace</i> for broadcasts with
+ * acknowledgements asked by other nodes ({@link AckBroadcasts}).
  *
  * <p>Threading: safe from any thread. Middleware and connection listeners run on the connecting
- * socket's session queue. The control topic's sink runs on the publishing (or relaying) thread.
+ * socket's session queue. The control and request topics' sinks run on the publishing (or
+ * relaying) thread.
  */
 public final class Namespace {
     private static final System.Logger LOG = System.getLogger(Namespace.class.getName());
