@@ -104,7 +104,15 @@ final class AckBroadcasts implements Broker.Sink {
                 except,
                 ackId -> SioCodec.encodeEvent(nsp.name(), ackId, data, attachments),
                 collector::answer);
-        ScheduledFuture<?> timer = server.engine().schedule(collector::timeout, timeout.toMillis());
+        ScheduledFuture<?> timer;
+        try {
+            timer = server.engine().schedule(collector::timeout, timeout.toMillis());
+        } catch (RejectedExecutionException closing) {
+            pending.remove(request);
+            local.forget();
+            collector.fail(new SocketIoException("server closed"));
+            return collector.result();
+        }
         collector.result().whenComplete((answers, failure) -> {
             pending.remove(request);
             timer.cancel(false);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.duplex.PreparedMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -43,13 +44,33 @@ sealed interface AckMessage {
             JsonNode data,
             List<byte[]> attachments,
             long timeoutMillis)
-            implements AckMessage {}
+            implements AckMessage {
+        public Request {
+            // Checked here so that a malformed message fails decoding (null) rather than a sink.
+            Objects.requireNonNull(request);
+            Objects.requireNonNull(from);
+            Objects.requireNonNull(rooms);
+            Objects.requireNonNull(except);
+            Objects.requireNonNull(data);
+            Objects.requireNonNull(attachments);
+        }
+    }
 
     /** A node's number of targets (0 too): the answers to expect from it. */
-    record Count(String request, String node, int count) implements AckMessage {}
+    record Count(String request, String node, int count) implements AckMessage {
+        public Count {
+            Objects.requireNonNull(request);
+            Objects.requireNonNull(node);
+        }
+    }
 
     /** One client's ack: its first argument (the reference keeps only that one). */
-    record Answer(String request, JsonNode value, List<byte[]> attachments) implements AckMessage {}
+    record Answer(String request, JsonNode value, List<byte[]> attachments) implements AckMessage {
+        public Answer {
+            Objects.requireNonNull(request);
+            Objects.requireNonNull(attachments);
+        }
+    }
 
     static PreparedMessage encode(AckMessage m) {
         try {
