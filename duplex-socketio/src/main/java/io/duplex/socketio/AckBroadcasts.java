@@ -122,11 +122,14 @@ final class AckBroadcasts implements Broker.Sink {
         local.send();
         Broker broker = server.broker();
         String topic = requestTopic(nsp.name());
-        broker.publish(
-                topic,
-                AckMessage.encode(
-                        new AckMessage.Request(request, id, rooms, except, data, attachments, timeout.toMillis())),
-                null);
+        PreparedMessage message = AckMessage.encode(
+                new AckMessage.Request(request, id, rooms, except, data, attachments, timeout.toMillis()));
+        publishing.set(message);
+        try {
+            broker.publish(topic, message, null);
+        } finally {
+            publishing.remove();
+        }
         // Asked after publishing, as the reference: a node that reports received the request.
         broker.subscribedNodes(topic).whenComplete((nodes, e) -> {
             if (e == null) {

@@ -313,7 +313,9 @@ public final class SocketIoServer implements AutoCloseable {
         /**
          * The broker for rooms and broadcasts (default: a new {@link InMemoryBroker}); a {@code
          * RedisBroker} spans several nodes. {@link SocketIoServer#attach} installs it on the
-         * WebSocket server.
+         * WebSocket server. With any broker but the in-memory one, broadcasts with acknowledgements
+         * wait for every node serving the namespace ({@link BroadcastOperator#emitWithAck}): give
+         * each server a broker of its own (the broker counts nodes by its subscriptions).
          */
         public Builder broker(Broker broker) {
             this.broker = Objects.requireNonNull(broker);
