@@ -2,6 +2,8 @@
 // Usage: node scenario.js cluster <urlA> <urlB>   rooms and broadcasts across two nodes on one Redis
 //        node scenario.js recovery <url> <websocket|polling>   connection state recovery
 //        node scenario.js acks <url>   broadcasts with acknowledgements, one client never answering
+//        node scenario.js cross-acks <urlA> <urlB>   broadcasts with acknowledgements across two
+//          nodes, one client on node B never answering
 //        node scenario.js across <urlA> <urlB> <recover|unknown|expired|malformed>   recovery on
 //          another node: connects to A, prints {"step":"ready","id","pid"}, and when its transport
 //          is gone {"step":"away","reason"}; on a line from stdin it reconnects to B (for "unknown"
@@ -138,6 +140,48 @@ async function acks(url) {
   return out;
 }
 
+// Broadcasts with acknowledgements across two nodes: a1 (WebSocket) and a2 (polling) on node A,
+// b1 (WebSocket), b2 (polling) and b3 (WebSocket, never answers) on node B, n1 (WebSocket, node
+// A) and n2 (polling, node B) in namespace /nsp. "question" is answered with a string naming the
+// client, "binary-question" with the client's name as bytes. A client asks its node to broadcast.
+async function crossAcks(urlA, urlB) {
+  const opts = (transport) => ({ transports: [transport], forceNew: true, reconnection: false });
+  const clients = {
+    a1: io(urlA, opts("websocket")),
+    a2: io(urlA, opts("polling")),
+    b1: io(urlB, opts("websocket")),
+    b2: io(urlB, opts("polling")),
+    b3: io(urlB, opts("websocket")),
+    n1: io(urlA + "/nsp", opts("websocket")),
+    n2: io(urlB + "/nsp", opts("polling")),
+  };
+  await Promise.all(Object.values(clients).map((s) => once(s, "connect")));
+  for (const [name, s] of Object.entries(clients)) {
+    if (name === "b3") continue; // never answers
+    s.on("question", (x, cb) => cb(typeof x === "object" ? name + ":" + hex(x) : name + ":" + x));
+    s.on("binary-question", (x, cb) => cb(Buffer.from(name)));
+  }
+  for (const [name, s] of Object.entries(clients)) {
+    if (name.startsWith("n")) continue;
+    await ack(s, "join", "r");
+    if (name !== "b3") await ack(s, "join", "answering");
+    if (name.startsWith("a")) await ack(s, "join", "only-a");
+  }
+  const { a1, b1, n1 } = clients;
+  const out = {};
+  [out.answering] = await ack(a1, "ask", "answering", 5000, "question", "hi");
+  [out.binaryArgument] = await ack(a1, "ask", "answering", 5000, "question", Buffer.from([1, 2, 255]));
+  [out.binaryAnswers] = await ack(a1, "ask", "answering", 5000, "binary-question", "x");
+  [out.fromB] = await ack(b1, "ask", "answering", 5000, "question", "hey");
+  [out.onlyA] = await ack(a1, "ask", "only-a", 5000, "question", "hi");
+  [out.nobody] = await ack(a1, "ask", "empty-room", 5000, "question", "hi");
+  [out.withSilent] = await ack(a1, "ask", "r", 500, "question", "hi");
+  [out.namespace] = await ack(n1, "ask", "", 5000, "question", "ns");
+  [out.leftOnB] = await ack(b1, "pending");
+  for (const s of Object.values(clients)) s.close();
+  return out;
+}
+
 // Resolves with the next line the test writes on stdin.
 function nextLine() {
   return new Promise((resolve) => {
@@ -218,7 +262,9 @@ const run =
       ? across(args[0], args[1], args[2])
       : scenario === "acks"
         ? acks(args[0])
-        : recovery(args[0], args[1]);
+        : scenario === "cross-acks"
+          ? crossAcks(args[0], args[1])
+          : recovery(args[0], args[1]);
 run.then(
   (out) => {
     console.log(JSON.stringify(out));

@@ -1,5 +1,8 @@
 package io.duplex;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
 /**
  * Publish/subscribe for a server's sockets: topics (rooms, feeds) whose messages are encoded once
  * and fanned out to every subscriber. The default {@link InMemoryBroker} serves one process;
@@ -55,6 +58,27 @@ public interface Broker extends AutoCloseable {
 
     /** Subscribers of {@code topic} on this node (sockets and sinks). */
     int subscriberCount(String topic);
+
+    /**
+     * How many nodes sharing this broker have at least one subscriber of {@code topic} (a socket
+     * or a {@link Sink}) now, this node included: the nodes a message published on the topic
+     * reaches, and so the number of answers a node that publishes a request there can expect (a
+     * Socket.IO broadcast with acknowledgements waits for every node's count of clients).
+     *
+     * <p>A broker serving one process, like this default, answers 1 when this node has a
+     * subscriber and 0 otherwise. A scale-out broker asks its backend ({@code RedisBroker}: {@code
+     * PUBSUB NUMSUB} on the topic's channel, summed over the nodes of a Redis Cluster), which
+     * counts a node from the moment the backend confirmed its subscription: a node whose first
+     * subscriber of the topic came an instant ago may not be counted yet, and one whose last
+     * subscriber just left may still be.
+     *
+     * <p>Threading: safe from any thread and never blocks the caller; the stage may complete on
+     * the calling thread or on the broker's own I/O thread (Lettuce's for {@code RedisBroker}), so
+     * what depends on it must not block. It fails when the backend cannot be asked (unreachable).
+     */
+    default CompletionStage<Integer> subscribedNodes(String topic) {
+        return CompletableFuture.completedFuture(subscriberCount(topic) > 0 ? 1 : 0);
+    }
 
     @Override
     default void close() {}

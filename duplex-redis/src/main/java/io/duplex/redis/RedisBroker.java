@@ -25,6 +25,8 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -44,6 +46,10 @@ import java.util.concurrent.atomic.LongAdder;
  * local subscribers and never blocks (commands are rejected at once, never queued without bound),
  * Lettuce reconnects on its own, this broker restores the subscriptions, and the log says what was
  * lost. Messages are not persisted or replayed: Redis pub/sub is at most once.
+ *
+ * <p>A Redis Cluster works too, through any of its nodes ({@code redis://} one node's address, a
+ * different one per Duplex node if wanted): classic PUBLISH is forwarded to every node of the
+ * cluster. {@link #subscribedNodes} then sums {@code PUBSUB NUMSUB} over the cluster's nodes.
  *
  * <p>Threading: every method is safe from any thread. Messages published from one thread to one
  * topic reach every subscriber, on every node, in publication order.
@@ -65,6 +71,7 @@ public final class RedisBroker implements Broker {
     private final StatefulRedisConnection<byte[], byte[]> publisher;
     private final RedisAsyncCommands<byte[], byte[]> publishCommands;
     private final StatefulRedisPubSubConnection<byte[], byte[]> subscriber;
+    private final ChannelSubscribers channelSubscribers;
 
     private final LongAdder relayed = new LongAdder();
     private final LongAdder received = new LongAdder();
@@ -100,6 +107,7 @@ public final class RedisBroker implements Broker {
             throw e;
         }
         this.publishCommands = publisher.async();
+        this.channelSubscribers = new ChannelSubscribers(client, redisUri, publishCommands);
         subscriber.addListener(new Messages());
         publisher.addListener(new ConnectionState(true));
         subscriber.addListener(new ConnectionState(false));
@@ -200,6 +208,30 @@ public final class RedisBroker implements Broker {
     @Override
     public int subscriberCount(String topic) {
         return local.subscriberCount(topic);
+    }
+
+    /**
+     * The nodes whose broker subscribes to {@code topic}'s channel, this one included: {@code
+     * PUBSUB NUMSUB} on it, asked on the publishing connection (every broker subscribes with one
+     * connection, so this counts brokers; another client subscribed to the channel, such as a
+     * {@code redis-cli}, would count too). Connected to a node of a Redis Cluster (classic pub/sub
+     * spans the cluster), it is summed over every node the cluster lists, since each answers for
+     * its own clients only. A node counts once Redis confirmed its SUBSCRIBE (shortly after its
+     * first local subscriber came). Fails while Redis is unreachable, or after {@link #close}.
+     *
+     * <p>Threading: safe from any thread, never blocks; completes on Lettuce's I/O thread.
+     */
+    @Override
+    public CompletionStage<Integer> subscribedNodes(String topic) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("broker closed"));
+        }
+        return channelSubscribers.count(subscriptions.channel(topic));
+    }
+
+    /** Connections this broker holds to other nodes of a Redis Cluster to count subscribers. */
+    int clusterCountConnections() {
+        return channelSubscribers.otherNodeConnections();
     }
 
     /** Whether both connections to Redis (publish and subscribe) are up. */

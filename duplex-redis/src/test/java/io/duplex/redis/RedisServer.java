@@ -220,8 +220,17 @@ public final class RedisServer implements AutoCloseable {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 500);
                 s.setSoTimeout(1000);
                 s.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-                int first = s.getInputStream().read();
-                if (first == '+' || first == '-') { // +PONG, or -NOAUTH: up either way
+                StringBuilder line = new StringBuilder();
+                for (int c = s.getInputStream().read();
+                        c >= 0 && c != '\r' && line.length() < 64;
+                        c = s.getInputStream().read()) {
+                    line.append((char) c);
+                }
+                String answer = line.toString();
+                // +PONG, or -NOAUTH: up either way; but -LOADING (an append-only file being read
+                // back after a restart) refuses commands still, so a client connecting now would
+                // fail its first ones (seen in StreamEngineTest under load).
+                if (answer.startsWith("+") || (answer.startsWith("-") && !answer.startsWith("-LOADING"))) {
                     return;
                 }
             } catch (IOException notYet) {

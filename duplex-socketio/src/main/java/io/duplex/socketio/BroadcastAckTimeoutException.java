@@ -8,7 +8,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * A broadcast with acknowledgements ({@link BroadcastOperator#emitWithAck}) timed out before every
  * client that received it answered (as the reference server: "operation has timed out"); carries
- * the responses that came in time.
+ * the responses that came in time, from every node.
  *
  * <p>Threading: immutable.
  */
@@ -29,7 +29,11 @@ public final class BroadcastAckTimeoutException extends TimeoutException {
         return responses;
     }
 
-    /** How many clients received the event (and were waited for). */
+    /**
+     * How many clients received the event and were waited for, as known at the timeout: this
+     * node's targets plus the targets each other node reported in time (across nodes, a node
+     * whose count had not come is not in it).
+     */
     public int expected() {
         return expected;
     }

@@ -2,11 +2,8 @@ package io.duplex.socketio;
 
 import io.duplex.PreparedMessage;
 import io.duplex.WebSocket;
-import io.duplex.socketio.engine.EngineBatch;
 import io.duplex.socketio.engine.EnginePacket;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -27,7 +24,9 @@ import java.util.concurrent.ScheduledFuture;
  * delivers to its own targets (see {@link SocketIoServer.Builder#connectionStateRecovery}).
  *
  * <p>Threading: immutable; safe from any thread. The future of {@link #emitWithAck} completes on
- * the session queue of the last client to answer, or on the engine's timer thread at the timeout.
+ * the session queue of the last client of this node to answer, on the broker's delivering thread
+ * when the last piece came from another node (Lettuce's for {@code RedisBroker}), or on the
+ * engine's timer thread at the timeout: what depends on it must not block.
  */
 public final class BroadcastOperator {
     private final Namespace nsp;
@@ -123,62 +122,50 @@ public final class BroadcastOperator {
     }
 
     /**
-     * Sends an event with an acknowledgement to every target <b>of this node</b> and completes with
-     * their responses (each client's first ack argument, in the order they came) once every
-     * client that received it answered; fails with a {@link BroadcastAckTimeoutException} carrying
-     * the responses so far when one has not answered within the {@link #timeout} (the reference's
-     * {@code io.timeout(ms).emitWithAck(…)}: a client that disconnects without answering counts
-     * as missing). No targets: completes at once with an empty list. The event is encoded once
-     * under one ack id (the namespace's, shared by its sockets' emits, as the reference) and
-     * carries no recovery offset (the reference keeps no packet with an ack).
+     * Sends an event with an acknowledgement to every target, on every node sharing the broker,
+     * and completes with their responses (each client's first ack argument, in the order they
+     * came) once every client that received it answered; fails with a {@link
+     * BroadcastAckTimeoutException} carrying the responses so far when one has not answered within
+     * the {@link #timeout} (the reference's {@code io.timeout(ms).emitWithAck(…)}: a client that
+     * disconnects without answering counts as missing). No targets: completes with an empty list
+     * (at once on one node). Each node encodes the event once under one ack id of its own (the
+     * namespace's, shared by its sockets' emits, as the reference); it carries no recovery offset
+     * (the reference keeps no packet with an ack).
      *
-     * <p>Local only: sockets on other nodes sharing the broker are not reached (a count of
-     * expected answers per node would need every node to answer; not built).
+     * <p>With the in-memory broker this node's sockets are all there are: nothing is published.
+     * With a broker spanning nodes ({@code RedisBroker}), the reference Redis adapter's protocol
+     * (see {@link AckBroadcasts}): one request published to every node serving the namespace,
+     * which answers with its number of targets and then each of their acks; the broker tells how
+     * many nodes must answer ({@link io.duplex.Broker#subscribedNodes}). Binary arguments and
+     * binary answers ({@code byte[]}) cross nodes as they are.
      */
     public CompletableFuture<List<Object>> emitWithAck(String event, Object... args) {
         if (timeout == null) {
             throw new IllegalStateException("a broadcast with acks needs timeout(…) first");
         }
         SioSocket.checkEvent(event);
-        CompletableFuture<List<Object>> result = new CompletableFuture<>();
-        List<SioSocket> targets = List.copyOf(sockets());
-        if (targets.isEmpty()) {
-            result.complete(List.of());
-            return result;
+        AckBroadcasts acrossNodes = nsp.server().acks();
+        if (acrossNodes != null) {
+            return acrossNodes.emitWithAck(nsp, rooms, allExcept(), timeout, event, args);
         }
-        long ackId = nsp.nextAckId();
-        EngineBatch batch = new EngineBatch(
-                SioCodec.encode(SioPacket.EVENT, nsp.name(), ackId, SioSocket.eventData(event, args, null)));
-        List<Object> responses = new ArrayList<>(targets.size());
-        int expected = targets.size();
-        ScheduledFuture<?> timer = nsp.server()
-                .engine()
-                .schedule(
-                        () -> {
-                            List<Object> soFar;
-                            synchronized (responses) {
-                                soFar = new ArrayList<>(responses);
-                            }
-                            result.completeExceptionally(new BroadcastAckTimeoutException(soFar, expected));
-                        },
-                        timeout.toMillis());
-        for (SioSocket s : targets) {
-            s.expectAck(ackId).thenAccept(answer -> {
-                synchronized (responses) {
-                    responses.add(answer.isEmpty() ? null : answer.get(0));
-                    if (responses.size() == expected) {
-                        result.complete(Collections.unmodifiableList(new ArrayList<>(responses)));
-                    }
-                }
-            });
+        AckCollector collector = new AckCollector();
+        LocalAcks local = LocalAcks.expect(
+                nsp,
+                rooms,
+                allExcept(),
+                ackId -> SioCodec.encode(SioPacket.EVENT, nsp.name(), ackId, SioSocket.eventData(event, args, null)),
+                collector::answer);
+        collector.count("", local.count());
+        collector.nodes(1);
+        if (local.count() == 0) {
+            return collector.result(); // completed: nobody to wait for
         }
-        result.whenComplete((v, x) -> {
+        ScheduledFuture<?> timer = nsp.server().engine().schedule(collector::timeout, timeout.toMillis());
+        collector.result().whenComplete((v, x) -> {
             timer.cancel(false);
-            targets.forEach(s -> s.dropAck(ackId));
+            local.forget();
         });
-        for (SioSocket s : targets) {
-            s.sendShared(batch);
-        }
-        return result;
+        local.send();
+        return collector.result();
     }
 }

@@ -31,10 +31,13 @@ import java.util.function.Consumer;
  * (several rooms, {@code except} rooms, binary attachments) are published once on the namespace's
  * control topic {@code sio#<namespace>}, which every node subscribes to, and each node picks its
  * own targets (as the reference's Redis adapter does). With connection state recovery on, events
- * go through the namespace's {@link RecoveryStream} instead.
+ * go through the namespace's {@link RecoveryStream} instead. With a broker spanning nodes, the
+ * namespace also listens to its request topic {@code sio>}<i>namespace</i> for broadcasts with
+ * acknowledgements asked by other nodes ({@link AckBroadcasts}).
  *
  * <p>Threading: safe from any thread. Middleware and connection listeners run on the connecting
- * socket's session queue. The control topic's sink runs on the publishing (or relaying) thread.
+ * socket's session queue. The control and request topics' sinks run on the publishing (or
+ * relaying) thread.
  */
 public final class Namespace {
     private static final System.Logger LOG = System.getLogger(Namespace.class.getName());
@@ -46,6 +49,9 @@ public final class Namespace {
     private final Map<String, SioSocket> sockets = new ConcurrentHashMap<>();
     private final Map<String, Set<SioSocket>> rooms = new ConcurrentHashMap<>();
     private final Broker.Sink control = this::onControl;
+    /** Requests for broadcasts with acks from other nodes; null with the in-memory broker. */
+    private final Broker.Sink ackRequests;
+
     private final RecoveryStream recovery;
     /** Ack ids of the namespace's packets (a socket's emits and broadcasts share them, as the reference). */
     private final AtomicLong ackIds = new AtomicLong();
@@ -55,6 +61,11 @@ public final class Namespace {
         this.name = name;
         this.recovery = server.recovery() ? new RecoveryStream(this, server) : null;
         server.broker().subscribe(controlTopic(), control);
+        AckBroadcasts acks = server.acks();
+        this.ackRequests = acks == null ? null : (topic, message) -> acks.onRequest(this, message);
+        if (ackRequests != null) {
+            server.broker().subscribe(AckBroadcasts.requestTopic(name), ackRequests);
+        }
     }
 
     public String name() {
@@ -136,6 +147,9 @@ public final class Namespace {
 
     void close() {
         server.broker().unsubscribe(controlTopic(), control);
+        if (ackRequests != null) {
+            server.broker().unsubscribe(AckBroadcasts.requestTopic(name), ackRequests);
+        }
         if (recovery != null) {
             recovery.close();
         }

@@ -61,7 +61,12 @@ final class SioCodec {
      * attachments} (a BINARY_EVENT when there are some).
      */
     static List<EnginePacket> encodeEvent(String nsp, JsonNode data, List<byte[]> attachments) {
-        return packets(SioPacket.EVENT, nsp, -1, data, attachments);
+        return encodeEvent(nsp, -1, data, attachments);
+    }
+
+    /** As {@link #encodeEvent(String, JsonNode, List)}, asking for an ack ({@code ackId ≥ 0}). */
+    static List<EnginePacket> encodeEvent(String nsp, long ackId, JsonNode data, List<byte[]> attachments) {
+        return packets(SioPacket.EVENT, nsp, ackId, data, attachments);
     }
 
     private static List<EnginePacket> packets(int type, String nsp, long ackId, Object json, List<byte[]> attachments) {

@@ -294,6 +294,11 @@ public final class SioSocket {
         return f;
     }
 
+    /** Acks this socket still waits for (its emits and broadcasts with acks). */
+    int pendingAcks() {
+        return acks.size();
+    }
+
     /** Stops waiting for the ack of {@code ackId} (its broadcast completed or timed out). */
     void dropAck(long ackId) {
         acks.remove(ackId);

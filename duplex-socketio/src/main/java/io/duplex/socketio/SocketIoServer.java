@@ -51,6 +51,8 @@ public final class SocketIoServer implements AutoCloseable {
     private final int maxRecoveryPackets;
     private final StreamEngine recoveryEngine;
     private final boolean recoveryEngineShared;
+    /** Broadcasts with acks across nodes; null with the in-memory broker (one node). */
+    private final AckBroadcasts acks;
     /** Namespaces by their recovery stream topic, for the engine's sink. */
     private final Map<String, RecoveryStream> streams = new ConcurrentHashMap<>();
 
@@ -60,6 +62,9 @@ public final class SocketIoServer implements AutoCloseable {
         this.maxNamespaces = b.maxNamespaces;
         this.maxAttachments = b.maxAttachments;
         this.broker = b.broker != null ? b.broker : new InMemoryBroker();
+        // An in-memory broker serves this process only: a broadcast with acks stays on this node
+        // and publishes nothing; any other broker may span nodes, which must then report.
+        this.acks = broker instanceof InMemoryBroker ? null : new AckBroadcasts(this);
         this.maxDisconnectionDuration = b.maxDisconnectionDuration;
         this.skipMiddlewares = b.skipMiddlewares;
         this.maxRecoveryPackets = b.maxRecoveryPackets;
@@ -148,16 +153,25 @@ public final class SocketIoServer implements AutoCloseable {
     }
 
     /**
-     * Closes every session, stops the timers, leaves the broker's topics and closes the recovery
-     * engine (the WebSocket server and the broker are stopped by their owner).
+     * Closes every session, stops the timers, leaves the broker's topics, fails the broadcasts with
+     * acks still waiting (a {@link SocketIoException}) and closes the recovery engine (the
+     * WebSocket server and the broker are stopped by their owner).
      */
     @Override
     public void close() {
         engine.close();
         namespaces.values().forEach(Namespace::close);
+        if (acks != null) {
+            acks.close();
+        }
         if (recoveryEngine != null) {
             recoveryEngine.close();
         }
+    }
+
+    /** Broadcasts with acks across nodes, or null when the broker is in-memory (one node). */
+    AckBroadcasts acks() {
+        return acks;
     }
 
     /** Whether connection state recovery is on. */
@@ -310,7 +324,9 @@ public final class SocketIoServer implements AutoCloseable {
         /**
          * The broker for rooms and broadcasts (default: a new {@link InMemoryBroker}); a {@code
          * RedisBroker} spans several nodes. {@link SocketIoServer#attach} installs it on the
-         * WebSocket server.
+         * WebSocket server. With any broker but the in-memory one, broadcasts with acknowledgements
+         * wait for every node serving the namespace ({@link BroadcastOperator#emitWithAck}): give
+         * each server a broker of its own (the broker counts nodes by its subscriptions).
          */
         public Builder broker(Broker broker) {
             this.broker = Objects.requireNonNull(broker);
