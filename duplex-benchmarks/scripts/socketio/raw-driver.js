@@ -12,7 +12,8 @@
 //        round trips/s and HTTP requests/s, over two kept-alive connections per client (POSTs,
 //        polls), as browsers keep them.
 // Every ack is checked: its id must be one in flight and its arguments the ones sent
-// (Socket.IO v5 ACK packet `3<id>[args]` after Engine.IO's `4` MESSAGE type). Prints one JSON line.
+// (Socket.IO v5 ACK packet `3<id>[args]` after Engine.IO's `4` MESSAGE type), and timed from its
+// event's send (p50/p99/max in µs). Prints one JSON line.
 "use strict";
 const net = require("node:net");
 const WebSocket = require("ws");
@@ -32,6 +33,8 @@ let roundTrips = 0;
 let requests = 0;
 let bad = 0;
 let stopped = false;
+const latencies = []; // µs, the first MAX_SAMPLES round trips of the measured window
+const MAX_SAMPLES = 2_000_000;
 
 function fail(msg) {
   console.log(JSON.stringify({ cell, error: msg }));
@@ -42,11 +45,11 @@ function fail(msg) {
 class Acks {
   constructor() {
     this.next = 1;
-    this.pending = new Set();
+    this.pending = new Map(); // id → send time (ns)
   }
   event() {
     const id = this.next++;
-    this.pending.add(id);
+    this.pending.set(id, process.hrtime.bigint());
     return "42" + id + '["echo",' + PAYLOAD + "]";
   }
   // Handles one Engine.IO packet; returns true when it was an ack we were waiting for.
@@ -55,11 +58,16 @@ class Acks {
     let i = 2;
     while (i < packet.length && packet.charCodeAt(i) >= 48 && packet.charCodeAt(i) <= 57) i++;
     const id = Number(packet.slice(2, i));
-    if (!this.pending.delete(id) || packet.slice(i) !== ACK_ARGS) {
+    const sent = this.pending.get(id);
+    if (sent === undefined || packet.slice(i) !== ACK_ARGS) {
       bad++;
       return false;
     }
-    if (measuring) roundTrips++;
+    this.pending.delete(id);
+    if (measuring) {
+      roundTrips++;
+      if (latencies.length < MAX_SAMPLES) latencies.push(Number(process.hrtime.bigint() - sent) / 1000);
+    }
     return true;
   }
 }
@@ -219,7 +227,18 @@ async function connectAll(make) {
   measuring = false;
   const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
   stopped = true;
-  const out = { cell, clients, in_flight: inFlight, per_s: roundTrips / elapsed, bad_acks: bad };
+  latencies.sort((a, b) => a - b);
+  const at = (q) => (latencies.length ? Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]) : null);
+  const out = {
+    cell,
+    clients,
+    in_flight: inFlight,
+    per_s: roundTrips / elapsed,
+    p50_us: at(0.5),
+    p99_us: at(0.99),
+    max_us: at(1),
+    bad_acks: bad,
+  };
   if (cell === "raw-echo-polling") out.requests_per_s = requests / elapsed;
   console.log(JSON.stringify(out));
   await Promise.all(all.map((c) => c.close()));
