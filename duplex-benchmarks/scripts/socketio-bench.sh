@@ -5,7 +5,8 @@
 #
 #   duplex-benchmarks/scripts/socketio-bench.sh [ECHO_CLIENTS=50] [SECONDS=5] [BROADCAST_CLIENTS=1000] [BROADCASTS=100]
 #
-# Cells: echo-websocket (emit with an ack, the next emit on the ack: round trips/s over
+# Cells (each echo cell after ECHO_WARMUP=10 unmeasured seconds of the same load, as the JVM's JIT
+# needs about that long on one CPU): echo-websocket (emit with an ack, the next emit on the ack: round trips/s over
 # WebSocket), echo-polling (the same over HTTP long-polling: each round trip is a POST and a poll
 # answered), memory (RSS and heap growth per idle WebSocket client, each after a GC), broadcast
 # (io.emit to every client: deliveries/s, best of 3 bursts); then raw-echo-websocket and
