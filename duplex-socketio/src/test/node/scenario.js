@@ -9,8 +9,9 @@
 //          is gone {"step":"away","reason"}; on a line from stdin it reconnects to B (for "unknown"
 //          with another pid, for "malformed" with a bad offset) and reports as above; "ticks": reports
 //          {"step":"back"} once reconnected, then the ticks it got when "tick-end" comes
-//        node scenario.js lb-polling <balancer>   polling only through a round-robin balancer: the
-//          client's failures until it gave up three times (it never connects)
+//        node scenario.js lb-polling <balancer> <polling|default>   polling only (or the default
+//          transports: polling, then an upgrade) through a round-robin balancer: the client's first
+//          three failures (it never connects)
 //        node scenario.js lb-sticky <balancer> <urlA> <urlB>   polling only, then polling upgraded
 //          to WebSocket, through a balancer sticky by sid; a broadcast from the other node (direct)
 //        node scenario.js lb-websocket <balancer>   WebSocket only, two clients through a round-robin
@@ -269,8 +270,9 @@ async function across(urlA, urlB, mode) {
 // the handshake alternate between the nodes and one of them reaches the node without the session.
 // The client's manager reconnects after each failure (its backoff restarts, as the Engine.IO
 // handshake itself succeeds every time); after three failures the client is closed.
-async function lbPolling(url) {
-  const s = io(url, { transports: ["polling"], forceNew: true, reconnectionDelay: 50, reconnectionDelayMax: 100 });
+async function lbPolling(url, transports) {
+  const opts = { forceNew: true, reconnectionDelay: 50, reconnectionDelayMax: 100 };
+  const s = io(url, transports === "polling" ? { ...opts, transports: ["polling"] } : opts);
   const out = { connects: 0, opens: 0, connectErrors: [], disconnects: [] };
   s.on("connect", () => out.connects++);
   s.io.on("open", () => out.opens++);
@@ -344,7 +346,7 @@ const scenarios = {
   acks: () => acks(args[0]),
   "cross-acks": () => crossAcks(args[0], args[1]),
   recovery: () => recovery(args[0], args[1]),
-  "lb-polling": () => lbPolling(args[0]),
+  "lb-polling": () => lbPolling(args[0], args[1]),
   "lb-sticky": () => lbSticky(args[0], args[1], args[2]),
   "lb-websocket": () => lbWebSocket(args[0]),
 };

@@ -22,6 +22,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What a multi-node deployment needs for each transport: two Duplex Socket.IO nodes ("a" and "b"),
@@ -60,11 +62,13 @@ class LoadBalancedPollingInteropTest {
         }
     }
 
-    @Test
-    void pollingThroughRoundRobinCannotHoldASession() throws Exception {
+    /** Polling only, and the default (polling, then an upgrade that never comes). */
+    @ParameterizedTest
+    @ValueSource(strings = {"polling", "default"})
+    void pollingThroughRoundRobinCannotHoldASession(String transports) throws Exception {
         TestBalancer lb = balancer(TestBalancer.Policy.ROUND_ROBIN);
 
-        JsonNode out = NodeScenarios.run("lb-polling", url(lb));
+        JsonNode out = NodeScenarios.run("lb-polling", url(lb), transports);
 
         // Every attempt's handshake succeeded, none connected the Socket.IO socket.
         assertThat(out.path("connects").asInt()).isZero();
