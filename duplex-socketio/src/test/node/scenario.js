@@ -9,6 +9,13 @@
 //          is gone {"step":"away","reason"}; on a line from stdin it reconnects to B (for "unknown"
 //          with another pid, for "malformed" with a bad offset) and reports as above; "ticks": reports
 //          {"step":"back"} once reconnected, then the ticks it got when "tick-end" comes
+//        node scenario.js lb-polling <balancer> <polling|default>   polling only (or the default
+//          transports: polling, then an upgrade) through a round-robin balancer: the client's first
+//          three failures (it never connects)
+//        node scenario.js lb-sticky <balancer> <urlA> <urlB>   polling only, then polling upgraded
+//          to WebSocket, through a balancer sticky by sid; a broadcast from the other node (direct)
+//        node scenario.js lb-websocket <balancer>   WebSocket only, two clients through a round-robin
+//          balancer (one per node), a broadcast from one to the other
 // Prints one JSON line with what it saw; on a failure prints {"error": …} and exits 1. After the
 // report it stays until the test writes a line on stdin.
 "use strict";
@@ -255,16 +262,95 @@ async function across(urlA, urlB, mode) {
   return out;
 }
 
-const run =
-  scenario === "cluster"
-    ? cluster(args[0], args[1])
-    : scenario === "across"
-      ? across(args[0], args[1], args[2])
-      : scenario === "acks"
-        ? acks(args[0])
-        : scenario === "cross-acks"
-          ? crossAcks(args[0], args[1])
-          : recovery(args[0], args[1]);
+// The three load-balancer scenarios (LoadBalancedPollingInteropTest). The server answers "node"
+// with its name ("a" or "b"), "echo" with its arguments, "join" once Redis relays the room, and
+// "to-room" with the number of sockets of its node the event was handed to.
+
+// Polling through a round-robin balancer: each request is a new connection, so the requests after
+// the handshake alternate between the nodes and one of them reaches the node without the session.
+// The client's manager reconnects after each failure (its backoff restarts, as the Engine.IO
+// handshake itself succeeds every time); after three failures the client is closed.
+async function lbPolling(url, transports) {
+  const opts = { forceNew: true, reconnectionDelay: 50, reconnectionDelayMax: 100 };
+  const s = io(url, transports === "polling" ? { ...opts, transports: ["polling"] } : opts);
+  const out = { connects: 0, opens: 0, connectErrors: [], disconnects: [] };
+  s.on("connect", () => out.connects++);
+  s.io.on("open", () => out.opens++);
+  s.on("disconnect", (reason, d) => out.disconnects.push({ reason, message: d && d.message, status: d && d.description }));
+  await new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error("no three failures: " + JSON.stringify(out))), 10000);
+    s.on("connect_error", (e) => {
+      out.connectErrors.push({ message: e.message, status: e.description });
+      if (out.connectErrors.length === 3) {
+        clearTimeout(t);
+        resolve();
+      }
+    });
+  });
+  s.close();
+  return out;
+}
+
+// Through a balancer sticky by sid: p (polling only) does several round trips and gets a broadcast
+// from a client connected straight to the other node; u (polling, then WebSocket) upgrades through
+// the balancer and goes on over WebSocket.
+async function lbSticky(lb, urlA, urlB) {
+  const p = io(lb, { transports: ["polling"], forceNew: true, reconnection: false });
+  await once(p, "connect");
+  const out = { pollingSid: p.io.engine.id };
+  [out.node] = await ack(p, "node");
+  out.echoes = [];
+  for (let i = 0; i < 5; i++) out.echoes.push((await ack(p, "echo", i))[0]);
+  await ack(p, "join", "r");
+  const other = io(out.node === "a" ? urlB : urlA, { transports: ["websocket"], forceNew: true, reconnection: false });
+  await once(other, "connect");
+  [out.otherNode] = await ack(other, "node");
+  const news = once(p, "news");
+  [out.countOnOther] = await ack(other, "to-room", "r", "across nodes");
+  [out.news] = await news;
+  out.pollingTransport = p.io.engine.transport.name;
+
+  const u = io(lb, { forceNew: true, reconnection: false });
+  const upgraded = once(u.io.engine, "upgrade");
+  await once(u, "connect");
+  out.upgradeSid = u.io.engine.id;
+  await upgraded;
+  out.upgradedTransport = u.io.engine.transport.name;
+  out.upgradedEchoes = [];
+  for (let i = 0; i < 3; i++) out.upgradedEchoes.push((await ack(u, "echo", "ws" + i))[0]);
+  for (const s of [p, other, u]) s.close();
+  return out;
+}
+
+// WebSocket only through a round-robin balancer: one connection per session, so no stickiness is
+// needed; a and b connect one after the other and so land on different nodes.
+async function lbWebSocket(lb) {
+  const opts = { transports: ["websocket"], forceNew: true, reconnection: false };
+  const a = io(lb, opts);
+  await once(a, "connect");
+  const b = io(lb, opts);
+  await once(b, "connect");
+  const out = { nodes: [(await ack(a, "node"))[0], (await ack(b, "node"))[0]], echoes: [] };
+  for (let i = 0; i < 3; i++) out.echoes.push((await ack(a, "echo", i))[0], (await ack(b, "echo", i))[0]);
+  await ack(b, "join", "r");
+  const news = once(b, "news");
+  [out.countOnA] = await ack(a, "to-room", "r", "across nodes");
+  [out.news] = await news;
+  for (const s of [a, b]) s.close();
+  return out;
+}
+
+const scenarios = {
+  cluster: () => cluster(args[0], args[1]),
+  across: () => across(args[0], args[1], args[2]),
+  acks: () => acks(args[0]),
+  "cross-acks": () => crossAcks(args[0], args[1]),
+  recovery: () => recovery(args[0], args[1]),
+  "lb-polling": () => lbPolling(args[0], args[1]),
+  "lb-sticky": () => lbSticky(args[0], args[1], args[2]),
+  "lb-websocket": () => lbWebSocket(args[0]),
+};
+const run = scenarios[scenario] ? scenarios[scenario]() : Promise.reject(new Error("unknown scenario " + scenario));
 run.then(
   (out) => {
     console.log(JSON.stringify(out));
