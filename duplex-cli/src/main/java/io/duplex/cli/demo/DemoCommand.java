@@ -143,7 +143,16 @@ public final class DemoCommand implements Callable<Integer> {
             console.err().println("duplex: " + e.getMessage());
             return ExitCode.FAILURE;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(chat::close, "duplex-demo-stop"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            chat.close();
+                            // Stopped cleanly: exit 0 (as serve does), not the JVM's 143 for SIGTERM.
+                            console.out().flush();
+                            console.err().flush();
+                            Runtime.getRuntime().halt(ExitCode.OK);
+                        },
+                        "duplex-demo-stop"));
         console.err().println("Socket.IO chat demo on " + chat.url());
         console.out().println("READY duplex-demo port=" + chat.port());
         chat.awaitStop();
