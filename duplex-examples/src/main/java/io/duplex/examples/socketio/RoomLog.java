@@ -23,10 +23,6 @@ final class RoomLog {
         this.recent = new ArrayDeque<>(capacity);
     }
 
-    String room() {
-        return room;
-    }
-
     /**
      * Stores a message and hands it to {@code publish} under the lock: two senders' messages are
      * published in the order of their ids, so pages see the room's order whoever they learn it
