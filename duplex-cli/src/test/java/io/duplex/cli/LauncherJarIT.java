@@ -7,6 +7,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -193,6 +197,43 @@ class LauncherJarIT {
         assertThat(inspect.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
 
+    /**
+     * {@code demo --socketio}: the Socket.IO chat from the jar alone (duplex-socketio, Jackson and
+     * the page are in it): the page and an Engine.IO handshake on the port it reports.
+     */
+    @Test
+    void socketIoDemoServesItsPageAndSocketIoFromTheJar() throws Exception {
+        Process demo = start("demo", "--socketio", "--port", "0", "--host", "127.0.0.1");
+        LinkedBlockingQueue<String> demoOut = lines(demo.getInputStream());
+        LinkedBlockingQueue<String> demoErr = lines(demo.getErrorStream());
+        Matcher m = Pattern.compile("^READY duplex-demo port=(\\d+)$")
+                .matcher(awaitLine(demoOut, Pattern.compile("^READY duplex-demo port="), new ArrayList<>()));
+        assertThat(m.find()).isTrue();
+        String port = m.group(1);
+        awaitLine(
+                demoErr,
+                Pattern.compile("^Socket\\.IO chat demo on http://localhost:" + port + "/$"),
+                new ArrayList<>());
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> page = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body())
+                .contains("<title>Duplex Socket.IO chat</title>")
+                .contains("src=\"https://cdn.socket.io/4.8.1/socket.io.min.js\"");
+        HttpResponse<String> open = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/socket.io/?EIO=4&transport=polling"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(open.statusCode()).isEqualTo(200);
+        assertThat(open.body()).startsWith("0{\"sid\":\"");
+        assertThat(demo.toHandle().destroy()).isTrue();
+        assertThat(demo.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(demo.exitValue()).isEqualTo(ExitCode.OK);
+    }
+
     @Test
     void connectionFailuresAndUsageErrorsExitWithTheirCodes() throws Exception {
         Process badUrl = start("connect", "http://x");
@@ -206,6 +247,12 @@ class LauncherJarIT {
         assertThat(badSize.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(badSize.exitValue()).isEqualTo(ExitCode.USAGE);
         assertThat(badSizeErr).contains("not a size: '64x'");
+
+        Process oneNode = start("demo", "--socketio", "--redis", "redis://127.0.0.1:1");
+        String oneNodeErr = readAll(oneNode.getErrorStream());
+        assertThat(oneNode.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(oneNode.exitValue()).isEqualTo(ExitCode.USAGE);
+        assertThat(oneNodeErr).contains("--socketio runs on one node: it does not take --redis");
 
         Process version = start("--version");
         String versionOut = readAll(version.getInputStream());
