@@ -177,7 +177,16 @@ public final class Namespace {
             }
             s.markConnected();
             if (replay != null) {
-                restoredRooms.forEach(s::join);
+                for (String room : restoredRooms) {
+                    try {
+                        s.join(room);
+                    } catch (SocketIoException tooMany) {
+                        // Only if maxRoomsPerSocket is lower here than where the socket left:
+                        // recover it in the rooms that fit rather than fail the recovery.
+                        LOG.log(Level.WARNING, "recovered socket {0}: {1}", s.id(), tooMany.getMessage());
+                        break;
+                    }
+                }
                 for (EngineBatch b : replay.missed()) {
                     s.sendShared(b);
                 }

@@ -166,16 +166,39 @@ public final class SioSocket {
         return f;
     }
 
-    /** Joins a room of this namespace. */
+    /**
+     * Joins a room of this namespace.
+     *
+     * @throws SocketIoException when this socket is already in {@code maxRoomsPerSocket} rooms
+     *     (its own id's room included; {@link SocketIoServer.Builder#maxRoomsPerSocket}): each room
+     *     is a broker topic the server holds for it, so a client that can make the application
+     *     join rooms for it must not be able to make it hold them without bound
+     */
     public void join(String room) {
-        if (connected && rooms.add(room)) {
-            nsp.addToRoom(room, this);
-            client.subscribe(nsp.topic(room));
+        if (!connected) {
+            return;
         }
+        synchronized (rooms) {
+            if (rooms.contains(room)) {
+                return;
+            }
+            int max = nsp.server().maxRoomsPerSocket();
+            if (rooms.size() >= max) {
+                throw new SocketIoException("too many rooms: a socket may be in at most " + max
+                        + " (maxRoomsPerSocket), its own id's included");
+            }
+            rooms.add(room);
+        }
+        nsp.addToRoom(room, this);
+        client.subscribe(nsp.topic(room));
     }
 
     public void leave(String room) {
-        if (rooms.remove(room)) {
+        boolean removed;
+        synchronized (rooms) {
+            removed = rooms.remove(room);
+        }
+        if (removed) {
             nsp.removeFromRoom(room, this);
             client.unsubscribe(nsp.topic(room));
         }

@@ -43,6 +43,7 @@ public final class SocketIoServer implements AutoCloseable {
     private final EngineServer engine;
     private final Duration connectTimeout;
     private final int maxNamespaces;
+    private final int maxRoomsPerSocket;
     private final int maxAttachments;
     private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
     private final Broker broker;
@@ -60,6 +61,7 @@ public final class SocketIoServer implements AutoCloseable {
         this.path = b.path;
         this.connectTimeout = b.connectTimeout;
         this.maxNamespaces = b.maxNamespaces;
+        this.maxRoomsPerSocket = b.maxRoomsPerSocket;
         this.maxAttachments = b.maxAttachments;
         this.broker = b.broker != null ? b.broker : new InMemoryBroker();
         // An in-memory broker serves this process only: a broadcast with acks stays on this node
@@ -216,6 +218,10 @@ public final class SocketIoServer implements AutoCloseable {
         return maxNamespaces;
     }
 
+    int maxRoomsPerSocket() {
+        return maxRoomsPerSocket;
+    }
+
     int maxAttachments() {
         return maxAttachments;
     }
@@ -229,6 +235,7 @@ public final class SocketIoServer implements AutoCloseable {
         private int maxHttpBufferSize = 1_000_000;
         private int maxPacketsPerPayload = 1_000;
         private int maxNamespaces = 64;
+        private int maxRoomsPerSocket = 1_000;
         private int maxAttachments = 1_000;
         private boolean allowUpgrades = true;
         private boolean perMessageDeflate;
@@ -282,6 +289,18 @@ public final class SocketIoServer implements AutoCloseable {
         /** The most namespaces one client may join (default 64). */
         public Builder maxNamespaces(int n) {
             this.maxNamespaces = n;
+            return this;
+        }
+
+        /**
+         * The most rooms one socket may be in, its own id's room included (default 1,000; the
+         * reference server has no bound): {@link SioSocket#join} throws beyond it.
+         */
+        public Builder maxRoomsPerSocket(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("a socket is at least in its own room");
+            }
+            this.maxRoomsPerSocket = n;
             return this;
         }
 

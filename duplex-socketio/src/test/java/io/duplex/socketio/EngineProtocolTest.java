@@ -172,4 +172,47 @@ class EngineProtocolTest {
             assertThat(Await.poll(packets)).startsWith("0{\"sid\":");
         }
     }
+
+    @Test
+    void aSocketJoinsAtMostMaxRoomsPerSocketRooms() throws Exception {
+        io.close();
+        server.stop(Duration.ofSeconds(5));
+        io = SocketIoServer.builder()
+                .maxHttpBufferSize(1000)
+                .maxRoomsPerSocket(3)
+                .build();
+        io.sockets().on("connection", s -> {
+            s.on("join", (args, ack) -> {
+                try {
+                    s.join((String) args.get(0));
+                    ack.send("ok", s.rooms().size());
+                } catch (SocketIoException e) {
+                    ack.send(e.getMessage(), s.rooms().size());
+                }
+            });
+            s.on("leave", (args, ack) -> {
+                s.leave((String) args.get(0));
+                ack.send("ok", s.rooms().size());
+            });
+        });
+        server = io.attach(Loopback.server()).start();
+        String q = "EIO=4&transport=polling&sid=" + handshake();
+        post(q, "40");
+        assertThat(get(q).body()).startsWith("40{");
+        // Its own id's room, then two more: the limit.
+        assertThat(ask(q, "1[\"join\",\"a\"]")).isEqualTo("431[\"ok\",2]");
+        assertThat(ask(q, "2[\"join\",\"b\"]")).isEqualTo("432[\"ok\",3]");
+        assertThat(ask(q, "3[\"join\",\"b\"]")).as("already in it").isEqualTo("433[\"ok\",3]");
+        assertThat(ask(q, "4[\"join\",\"c\"]"))
+                .isEqualTo("434[\"too many rooms: a socket may be in at most 3 (maxRoomsPerSocket), its own"
+                        + " id's included\",3]");
+        assertThat(ask(q, "5[\"leave\",\"a\"]")).isEqualTo("435[\"ok\",2]");
+        assertThat(ask(q, "6[\"join\",\"c\"]")).isEqualTo("436[\"ok\",3]");
+    }
+
+    /** Posts one event with an ack id ({@code 42<id>[…]}) and polls its ack. */
+    String ask(String query, String event) throws Exception {
+        assertThat(post(query, "42" + event).body()).isEqualTo("ok");
+        return get(query).body();
+    }
 }
