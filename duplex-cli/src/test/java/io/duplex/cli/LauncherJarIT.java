@@ -197,6 +197,26 @@ class LauncherJarIT {
         assertThat(inspect.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
 
+    /** {@code demo}: the chat demo from the jar alone serves its page and stops with 0 on SIGTERM. */
+    @Test
+    void chatDemoServesItsPageAndStopsCleanly() throws Exception {
+        Process demo = start("demo", "--port", "0", "--host", "127.0.0.1");
+        LinkedBlockingQueue<String> demoOut = lines(demo.getInputStream());
+        Matcher m = Pattern.compile("^READY duplex-demo port=(\\d+)$")
+                .matcher(awaitLine(demoOut, Pattern.compile("^READY duplex-demo port="), new ArrayList<>()));
+        assertThat(m.find()).isTrue();
+        HttpResponse<String> page = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.group(1) + "/"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<title>Duplex chat</title>");
+        assertThat(demo.toHandle().destroy()).isTrue();
+        assertThat(demo.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(demo.exitValue()).isEqualTo(ExitCode.OK);
+    }
+
     /**
      * {@code demo --socketio}: the Socket.IO chat from the jar alone (duplex-socketio, Jackson and
      * the page are in it): the page and an Engine.IO handshake on the port it reports.

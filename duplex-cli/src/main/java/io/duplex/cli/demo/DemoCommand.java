@@ -127,6 +127,10 @@ public final class DemoCommand implements Callable<Integer> {
                             server.stop();
                             closeQuietly(toClose, engineToClose, presenceToClose);
                             stopped.countDown();
+                            // Stopped cleanly: exit 0 (as serve does), not the JVM's 143 for SIGTERM.
+                            console.out().flush();
+                            console.err().flush();
+                            Runtime.getRuntime().halt(ExitCode.OK);
                         },
                         "duplex-demo-stop"));
         console.err().println("chat demo on " + server.url() + " (dashboard: " + server.url() + "dashboard.html)");
