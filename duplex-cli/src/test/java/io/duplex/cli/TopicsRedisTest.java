@@ -6,7 +6,6 @@ import io.duplex.WebSocketClient;
 import io.duplex.cli.TopicsPeer.Position;
 import io.duplex.redis.RedisServer;
 import io.duplex.testkit.Await;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two {@code duplex serve --topics --redis URI} nodes in-process on one real {@code redis-server}
@@ -28,9 +28,12 @@ class TopicsRedisTest {
     private RunningServe a;
     private RunningServe b;
 
+    /** Redis's append-only files; JUnit deletes the folder after each test (Redis is stopped first). */
+    @TempDir
+    Path aof;
+
     @BeforeEach
     void start() throws Exception {
-        Path aof = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "topics-redis-aof-");
         redis = RedisServer.startWithAof(aof);
         a = node();
         b = node();
