@@ -3,6 +3,7 @@ package io.duplex.redis;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.duplex.testkit.Await;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +15,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -211,40 +213,37 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private void awaitAnswer() {
-        long deadline = System.nanoTime() + START_TIMEOUT_NANOS;
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("redis-server exited: " + tail());
-            }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                s.setSoTimeout(1000);
-                s.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-                StringBuilder line = new StringBuilder();
-                for (int c = s.getInputStream().read();
-                        c >= 0 && c != '\r' && line.length() < 64;
-                        c = s.getInputStream().read()) {
-                    line.append((char) c);
-                }
-                String answer = line.toString();
-                // +PONG, or -NOAUTH: up either way; but -LOADING (an append-only file being read
-                // back after a restart) refuses commands still, so a client connecting now would
-                // fail its first ones (seen in StreamEngineTest under load).
-                if (answer.startsWith("+") || (answer.startsWith("-") && !answer.startsWith("-LOADING"))) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+        try {
+            Await.eventually("redis-server answers PING", Duration.ofNanos(START_TIMEOUT_NANOS), this::answersPing);
+        } catch (AssertionError notInTime) {
+            process.destroyForcibly();
+            throw new IllegalStateException("redis-server did not answer PING within 10 s: " + tail(), notInTime);
         }
-        process.destroyForcibly();
-        throw new IllegalStateException("redis-server did not answer PING within 10 s: " + tail());
+    }
+
+    /** Whether the server answers PING and takes commands; throws if the process is gone. */
+    private boolean answersPing() {
+        if (!process.isAlive()) {
+            throw new IllegalStateException("redis-server exited: " + tail());
+        }
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            s.setSoTimeout(1000);
+            s.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            StringBuilder line = new StringBuilder();
+            for (int c = s.getInputStream().read();
+                    c >= 0 && c != '\r' && line.length() < 64;
+                    c = s.getInputStream().read()) {
+                line.append((char) c);
+            }
+            String answer = line.toString();
+            // +PONG, or -NOAUTH: up either way; but -LOADING (an append-only file being read
+            // back after a restart) refuses commands still, so a client connecting now would
+            // fail its first ones (seen in StreamEngineTest under load).
+            return answer.startsWith("+") || (answer.startsWith("-") && !answer.startsWith("-LOADING"));
+        } catch (IOException notYet) {
+            return false; // not listening yet
+        }
     }
 
     private String tail() {

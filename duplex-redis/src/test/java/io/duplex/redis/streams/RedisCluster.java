@@ -1,9 +1,11 @@
 package io.duplex.redis.streams;
 
 import io.duplex.redis.RedisServer;
+import io.duplex.testkit.Await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -50,13 +52,13 @@ public final class RedisCluster implements AutoCloseable {
                 throw new IllegalStateException(
                         "redis-cli --cluster create failed: " + Files.readString(root.resolve("create.log")));
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (!c.ok()) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("cluster not ok within 20 s");
+            Await.eventually("cluster_state:ok on every node", Duration.ofSeconds(20), () -> {
+                try {
+                    return c.ok();
+                } catch (IOException notYet) {
+                    return false;
                 }
-                Thread.sleep(50);
-            }
+            });
             return c;
         } catch (Exception e) {
             c.close();
