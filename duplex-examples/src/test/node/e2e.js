@@ -15,24 +15,10 @@
 // and checks that both pages rejoin by themselves, say they reloaded the room and can chat again.
 // Then the dashboard must show live updates. Last, Grace leaves and Ada's member list drops her. Screenshots go to <screenshot-dir>; the outcome is
 // one JSON line {"event":"result", ...} on stdout. Every wait has a timeout.
-const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const readline = require('node:readline');
-const { chromium } = require('playwright-core');
+const { emit, runScenario } = require('./browser-run');
 
-// Exactly these flags (the machine has no internet: without them Chromium keeps dialling out),
-// plus a fresh profile and the pipe Playwright talks over.
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const STEP_MS = 15000; // the longest any single wait may take
 const RECONNECT_MS = 25000; // backoff is capped at 8 s, so a rejoin takes well under this
 
@@ -52,10 +38,6 @@ input.on('line', (line) => {
   if (waiter) waiter(line);
   else lines.push(line);
 });
-
-function emit(object) {
-  process.stdout.write(`${JSON.stringify(object)}\n`);
-}
 
 function ask(event, answer) {
   emit({ event });
@@ -341,43 +323,12 @@ async function scenario(browser) {
   return result;
 }
 
-async function main() {
-  fs.mkdirSync(shots, { recursive: true });
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'duplex-chat-e2e-'));
-  let browser;
-  try {
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      ignoreDefaultArgs: true,
-      args: [...FLAGS, `--user-data-dir=${profile}`, '--remote-debugging-pipe'],
-      timeout: 30000,
-    });
-    let result;
-    try {
-      result = await scenario(browser);
-    } catch (e) {
-      e.pages = await describePages();
-      throw e;
-    }
-    emit({ event: 'result', ok: true, ...result, screenshots, pageErrors });
-  } finally {
-    if (browser) await browser.close().catch(() => {});
-    fs.rmSync(profile, { recursive: true, force: true });
-  }
-}
-
-const watchdog = setTimeout(() => {
-  emit({ event: 'result', ok: false, error: 'e2e.js timed out after 80 s', screenshots, pageErrors });
-  process.exit(2);
-}, 80000);
-main().then(
-  () => {
-    clearTimeout(watchdog);
-    process.exit(0);
-  },
-  (e) => {
-    const pages = e && e.pages ? `\npages: ${JSON.stringify(e.pages, null, 1)}` : '';
-    emit({ event: 'result', ok: false, error: String((e && e.stack) || e) + pages, screenshots, pageErrors });
-    process.exit(1);
-  },
-);
+runScenario({
+  script: 'e2e.js',
+  profilePrefix: 'duplex-chat-e2e-',
+  shots,
+  limitMs: 80000,
+  report: { screenshots, pageErrors },
+  scenario,
+  describePages,
+});

@@ -14,23 +14,10 @@
 // around the page's WebSocket checks every frame: after each `subscribed` (less its `replayed`) or
 // `interrupted`, `message`s carry consecutive offsets. The outcome is one JSON line
 // {"event":"result", ...} on stdout. Every wait has a timeout.
-const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const readline = require('node:readline');
-const { chromium } = require('playwright-core');
+const { emit, runScenario } = require('./browser-run');
 
-// The same flags as e2e.js: without them an offline Chromium keeps dialling out.
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const STEP_MS = 15000; // the longest any single wait may take
 const RECONNECT_MS = 20000; // backoff is capped at 8 s, so a rejoin takes well under this
 
@@ -50,10 +37,6 @@ input.on('line', (line) => {
   if (waiter) waiter(line);
   else lines.push(line);
 });
-
-function emit(object) {
-  process.stdout.write(`${JSON.stringify(object)}\n`);
-}
 
 /** Asks the Java side for `event`; resolves with the rest of its answer after the word `answer`. */
 function ask(event, answer) {
@@ -226,37 +209,11 @@ async function scenario(browser) {
   return result;
 }
 
-async function main() {
-  fs.mkdirSync(shots, { recursive: true });
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'duplex-chat-redis-e2e-'));
-  let browser;
-  try {
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      ignoreDefaultArgs: true,
-      args: [...FLAGS, `--user-data-dir=${profile}`, '--remote-debugging-pipe'],
-      timeout: 30000,
-    });
-    const result = await scenario(browser);
-    emit({ event: 'result', ok: true, ...result, screenshots, pageErrors });
-  } finally {
-    if (browser) await browser.close().catch(() => {});
-    fs.rmSync(profile, { recursive: true, force: true });
-  }
-}
-
-// The Java side gives the whole run 60 s; this ends the script a little before.
-const watchdog = setTimeout(() => {
-  emit({ event: 'result', ok: false, error: 'redis-e2e.js timed out after 55 s', screenshots, pageErrors });
-  process.exit(2);
-}, 55000);
-main().then(
-  () => {
-    clearTimeout(watchdog);
-    process.exit(0);
-  },
-  (e) => {
-    emit({ event: 'result', ok: false, error: String((e && e.stack) || e), screenshots, pageErrors });
-    process.exit(1);
-  },
-);
+runScenario({
+  script: 'redis-e2e.js',
+  profilePrefix: 'duplex-chat-redis-e2e-',
+  shots,
+  limitMs: 55000, // the Java side gives the whole run 60 s; this ends a little before
+  report: { screenshots, pageErrors },
+  scenario,
+});

@@ -5,22 +5,11 @@
 //   node screenshot.js http://127.0.0.1:8080/ ../../../../docs/images/chat.png
 //
 // Three people join #lobby and talk; the picture is ada's page while grace is typing.
-// Same browser rules as e2e.js: Debian's Chromium, exactly these flags, a fresh profile.
+// Same browser as the tests: browser-run.js (Debian's Chromium, its flags, a fresh profile).
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
-const { chromium } = require('playwright-core');
+const { withChromium } = require('./browser-run');
 
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const WAIT = { timeout: 15000 };
 
 async function person(browser, base, nick) {
@@ -50,15 +39,7 @@ async function say(page, others, text) {
 async function main() {
   const [base, out] = process.argv.slice(2);
   if (!base || !out) throw new Error('usage: node screenshot.js <chat-url> <out.png>');
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'duplex-chat-shot-'));
-  let browser;
-  try {
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      ignoreDefaultArgs: true,
-      args: [...FLAGS, `--user-data-dir=${profile}`, '--remote-debugging-pipe'],
-      timeout: 30000,
-    });
+  await withChromium('duplex-chat-shot-', async (browser) => {
     const ada = await person(browser, base, 'ada');
     const grace = await person(browser, base, 'grace');
     const linus = await person(browser, base, 'linus');
@@ -70,10 +51,7 @@ async function main() {
     await ada.waitForFunction(() => document.querySelector('#typing').textContent.includes('grace'), null, WAIT);
     fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
     await ada.screenshot({ path: out, ...WAIT });
-  } finally {
-    if (browser) await browser.close().catch(() => {});
-    fs.rmSync(profile, { recursive: true, force: true });
-  }
+  });
 }
 
 main().then(

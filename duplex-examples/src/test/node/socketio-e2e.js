@@ -15,21 +15,9 @@
 // show, collected into one JSON line {"event":"result", ...} on stdout for the Java side to check.
 // Every wait has a timeout.
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
-const { chromium } = require('playwright-core');
+const { emit, runScenario } = require('./browser-run');
 
-// As e2e.js: without these Chromium keeps dialling out on a machine without internet.
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const STEP_MS = 15000; // the longest any single wait may take
 const RECONNECT_MS = 20000; // the page's reconnection backoff is capped at 4 s (x1.5 jitter)
 // Not require.resolve: the package's "exports" do not list its dist files.
@@ -39,10 +27,6 @@ const [base, shots] = process.argv.slice(2);
 if (!base || !shots) {
   process.stderr.write('usage: node socketio-e2e.js <chat-url> <screenshot-dir>\n');
   process.exit(2);
-}
-
-function emit(object) {
-  process.stdout.write(`${JSON.stringify(object)}\n`);
 }
 
 const pageErrors = [];
@@ -248,43 +232,12 @@ async function scenario(browser) {
   return result;
 }
 
-async function main() {
-  fs.mkdirSync(shots, { recursive: true });
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'duplex-socketio-e2e-'));
-  let browser;
-  try {
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      ignoreDefaultArgs: true,
-      args: [...FLAGS, `--user-data-dir=${profile}`, '--remote-debugging-pipe'],
-      timeout: 30000,
-    });
-    let result;
-    try {
-      result = await scenario(browser);
-    } catch (e) {
-      e.pages = await describePages();
-      throw e;
-    }
-    emit({ event: 'result', ok: true, ...result, screenshots, pageErrors });
-  } finally {
-    if (browser) await browser.close().catch(() => {});
-    fs.rmSync(profile, { recursive: true, force: true });
-  }
-}
-
-const watchdog = setTimeout(() => {
-  emit({ event: 'result', ok: false, error: 'socketio-e2e.js timed out after 80 s', screenshots, pageErrors });
-  process.exit(2);
-}, 80000);
-main().then(
-  () => {
-    clearTimeout(watchdog);
-    process.exit(0);
-  },
-  (e) => {
-    const pages = e && e.pages ? `\npages: ${JSON.stringify(e.pages, null, 1)}` : '';
-    emit({ event: 'result', ok: false, error: String((e && e.stack) || e) + pages, screenshots, pageErrors });
-    process.exit(1);
-  },
-);
+runScenario({
+  script: 'socketio-e2e.js',
+  profilePrefix: 'duplex-socketio-e2e-',
+  shots,
+  limitMs: 80000,
+  report: { screenshots, pageErrors },
+  scenario,
+  describePages,
+});
