@@ -194,9 +194,13 @@ public final class RedisServer implements AutoCloseable {
     }
 
     /** Subscriber connections of a channel (one per node that has local subscribers). */
-    long numsub(String channel) throws IOException {
-        List<?> reply = (List<?>) command("PUBSUB", "NUMSUB", channel);
-        return (Long) reply.get(1);
+    public long numsub(String channel) {
+        try {
+            List<?> reply = (List<?>) command("PUBSUB", "NUMSUB", channel);
+            return (Long) reply.get(1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public String log() throws IOException {

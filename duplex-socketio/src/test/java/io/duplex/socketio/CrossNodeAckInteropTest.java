@@ -10,8 +10,6 @@ import io.duplex.redis.RedisServer;
 import io.duplex.redis.streams.RedisCluster;
 import io.duplex.testkit.Await;
 import io.duplex.testkit.Loopback;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -206,7 +204,7 @@ class CrossNodeAckInteropTest {
         closing.add(silent);
         LinkedBlockingQueue<PreparedMessage> heard = new LinkedBlockingQueue<>();
         silent.subscribe(AckBroadcasts.requestTopic("/"), (topic, m) -> heard.add(m));
-        Await.eventually("two nodes listen", () -> numsub("duplex:" + AckBroadcasts.requestTopic("/")) == 2);
+        Await.eventually("two nodes listen", () -> redis.numsub("duplex:" + AckBroadcasts.requestTopic("/")) == 2);
 
         Throwable timedOut = Await.catchFailure(
                 a.io().sockets().timeout(Duration.ofMillis(300)).emitWithAck("ev", new byte[] {7, 8}, "x"));
@@ -228,14 +226,7 @@ class CrossNodeAckInteropTest {
         a.io().close();
         assertThat(Await.catchFailure(waiting)).isInstanceOf(SocketIoException.class);
         assertThat(a.io().acks().pendingCount()).isZero();
-        Await.eventually("only the stand-in listens", () -> numsub("duplex:" + AckBroadcasts.requestTopic("/")) == 1);
-    }
-
-    long numsub(String channel) {
-        try {
-            return (Long) ((List<?>) redis.command("PUBSUB", "NUMSUB", channel)).get(1);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Await.eventually(
+                "only the stand-in listens", () -> redis.numsub("duplex:" + AckBroadcasts.requestTopic("/")) == 1);
     }
 }

@@ -9,7 +9,6 @@ import io.duplex.redis.RedisServer;
 import io.duplex.testkit.Await;
 import io.duplex.testkit.Loopback;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -17,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,7 +47,7 @@ class LoadBalancedPollingInteropTest {
         redis = RedisServer.start(null);
         nodes.add(node("a"));
         nodes.add(node("b"));
-        Await.eventually("both nodes relay the namespace's control topic", () -> numsub("duplex:sio#/") == 2);
+        Await.eventually("both nodes relay the namespace's control topic", () -> redis.numsub("duplex:sio#/") == 2);
     }
 
     @AfterEach
@@ -167,18 +165,7 @@ class LoadBalancedPollingInteropTest {
         io.sockets().on("connection", s -> {
             s.on("node", (args, ack) -> ack.send(name));
             s.on("echo", (args, ack) -> ack.send(args.toArray()));
-            s.on("join", (args, ack) -> {
-                String room = (String) args.get(0);
-                s.join(room);
-                // Acknowledged once Redis relays the room (and the socket's own) to this node, so
-                // a broadcast from the other node cannot race the SUBSCRIBE.
-                CompletableFuture.runAsync(() -> {
-                    Await.eventually(
-                            "subscribed",
-                            () -> numsub("duplex:sio:/:" + room) >= 1 && numsub("duplex:sio:/:" + s.id()) >= 1);
-                    ack.send("joined");
-                });
-            });
+            s.on("join", RelayedJoin.on(s, redis));
             s.on(
                     "to-room",
                     (args, ack) ->
@@ -221,13 +208,5 @@ class LoadBalancedPollingInteropTest {
                 .as("connections carrying a second request")
                 .isZero();
         assertThat(lb.rejected.get()).isZero();
-    }
-
-    long numsub(String channel) {
-        try {
-            return (Long) ((List<?>) redis.command("PUBSUB", "NUMSUB", channel)).get(1);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

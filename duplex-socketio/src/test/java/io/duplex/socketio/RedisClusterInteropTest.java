@@ -8,12 +8,9 @@ import io.duplex.redis.RedisBroker;
 import io.duplex.redis.RedisServer;
 import io.duplex.testkit.Await;
 import io.duplex.testkit.Loopback;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,14 +33,6 @@ class RedisClusterInteropTest {
         }
     }
 
-    long numsub(String channel) {
-        try {
-            return (Long) ((List<?>) redis.command("PUBSUB", "NUMSUB", channel)).get(1);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     WebSocketServer node(String name) {
         RedisBroker broker = RedisBroker.builder()
                 .uri("redis://127.0.0.1:" + redis.port)
@@ -51,18 +40,7 @@ class RedisClusterInteropTest {
                 .build();
         SocketIoServer io = SocketIoServer.builder().broker(broker).build();
         io.sockets().on("connection", s -> {
-            s.on("join", (args, ack) -> {
-                String room = (String) args.get(0);
-                s.join(room);
-                // Acknowledged once Redis relays the room (and the socket's own) to this node, so
-                // the next broadcast from the other node cannot race the SUBSCRIBE.
-                CompletableFuture.runAsync(() -> {
-                    Await.eventually(
-                            "subscribed",
-                            () -> numsub("duplex:sio:/:" + room) >= 1 && numsub("duplex:sio:/:" + s.id()) >= 1);
-                    ack.send("joined");
-                });
-            });
+            s.on("join", RelayedJoin.on(s, redis));
             s.on(
                     "to-room",
                     (args, ack) ->
@@ -96,7 +74,7 @@ class RedisClusterInteropTest {
         redis = RedisServer.start(null);
         WebSocketServer a = node("node-a");
         WebSocketServer b = node("node-b");
-        Await.eventually("both nodes relay the namespace's control topic", () -> numsub("duplex:sio#/") == 2);
+        Await.eventually("both nodes relay the namespace's control topic", () -> redis.numsub("duplex:sio#/") == 2);
 
         JsonNode out = NodeScenarios.run("cluster", "http://127.0.0.1:" + a.port(), "http://127.0.0.1:" + b.port());
 
