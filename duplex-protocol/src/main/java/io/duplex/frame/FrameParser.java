@@ -33,7 +33,9 @@ public final class FrameParser {
 
     private static final int MAX_HEADER = 14;
 
-    private final boolean expectMasked;
+    /** Not final: a pooled parser is {@link #reset} for each engine that borrows it. */
+    private boolean expectMasked;
+
     private final Listener listener;
     /**
      * A header split across reads is collected here; made on the first such header (~90 bytes an
@@ -69,6 +71,22 @@ public final class FrameParser {
     /** Changes the frame size limit for frames whose header has not been read yet. */
     public void maxFrameSize(long maxFrameSize) {
         this.maxFrameSize = maxFrameSize;
+    }
+
+    /**
+     * Forgets any partial frame and takes new settings, so that one parser (with its listener) can
+     * serve engines one after another: a pool of receive state shared by the connections of one
+     * thread, where an idle connection holds none.
+     */
+    public void reset(boolean expectMasked, long maxFrameSize, int rsvMask) {
+        this.expectMasked = expectMasked;
+        this.maxFrameSize = maxFrameSize;
+        allowedRsv(rsvMask);
+        scratchLength = 0;
+        inPayload = false;
+        payloadRemaining = 0;
+        payloadOffset = 0;
+        maskKey = 0;
     }
 
     /** True between frames (no partial header or payload buffered). */

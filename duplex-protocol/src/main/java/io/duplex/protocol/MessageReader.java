@@ -20,19 +20,22 @@ import java.util.List;
  */
 final class MessageReader implements FrameParser.Listener {
 
-    /** Where finished control frames go. */
-    interface ControlSink {
-        void onControl(Opcode opcode, ByteBuffer payload);
-    }
+    /**
+     * The frame parser feeding this reader: the two are one piece of receive state, lent together
+     * by a {@link ReaderPool}.
+     */
+    final FrameParser parser = new FrameParser(true, 0, this);
 
-    private final ProtocolConfig config;
-    private final Protocol.EventSink events;
-    private final ControlSink control;
+    // The engine this reader works for, from bind to unbind.
+    private Protocol owner;
+    private ProtocolConfig config;
+    private Protocol.EventSink events;
+    private List<Extension> extensions = List.of();
+
     private final Utf8Validator utf8 = new Utf8Validator();
     /** Allocated on the first control frame: most idle connections never see one. */
     private ByteBuffer controlPayload;
 
-    private List<Extension> extensions = List.of();
     private boolean stopped;
     private ByteBuffer viewSource;
     private ByteBuffer view;
@@ -58,19 +61,41 @@ final class MessageReader implements FrameParser.Listener {
     private byte[] data = NO_DATA;
     private int dataLength;
 
-    MessageReader(ProtocolConfig config, Protocol.EventSink events, ControlSink control) {
+    /**
+     * Starts working for {@code engine}, with nothing of a previous engine's frame or message left:
+     * its role (masking, RFC 6455 §5.1), limits, negotiated RSV bits and extensions, its event sink,
+     * and its control frames handed back to it.
+     */
+    void bind(Protocol engine, ProtocolConfig config, Protocol.EventSink events, List<Extension> extensions) {
+        this.owner = engine;
         this.config = config;
         this.events = events;
-        this.control = control;
-    }
-
-    void extensions(List<Extension> extensions) {
         this.extensions = extensions;
+        int rsv = 0;
+        for (Extension e : extensions) {
+            rsv |= e.rsv();
+        }
+        parser.reset(engine.role() == Role.SERVER, config.maxFrameSize(), rsv);
+        stopped = false;
+        frameOpcode = null;
+        frameWhole = false;
+        endMessage();
+        data = NO_DATA;
     }
 
-    /** Whether a data message has begun and not yet ended (RFC 6455 §5.4). */
-    boolean inMessage() {
-        return messageOpcode != null;
+    /** Stops working for its engine and lets go of it (a pooled reader must not keep it reachable). */
+    void unbind() {
+        owner = null;
+        config = null;
+        events = null;
+        extensions = List.of();
+        decoder = null;
+        data = NO_DATA;
+    }
+
+    /** Nothing of a frame or a message is held: the reader can go back to its pool. */
+    boolean atRest() {
+        return messageOpcode == null && parser.atFrameBoundary();
     }
 
     /** After a Close frame nothing more is read (RFC 6455 §5.5.1). */
@@ -166,7 +191,7 @@ final class MessageReader implements FrameParser.Listener {
     @Override
     public void onFrameEnd() {
         if (frameOpcode.isControl()) {
-            control.onControl(frameOpcode, controlPayload.flip());
+            owner.onControl(frameOpcode, controlPayload.flip());
             return;
         }
         if (frameWhole) {

@@ -3,7 +3,6 @@ package io.duplex.protocol;
 import io.duplex.extension.Extension;
 import io.duplex.extension.SharedEncoding;
 import io.duplex.frame.FrameEncoder;
-import io.duplex.frame.FrameParser;
 import io.duplex.frame.Masking;
 import io.duplex.frame.Opcode;
 import io.duplex.frame.ProtocolViolationException;
@@ -51,8 +50,13 @@ public final class Protocol {
     private final EventSink events;
     private final Output output;
     private final IntSupplier maskKeys;
-    private final FrameParser parser;
-    private final MessageReader reader;
+    /**
+     * The receive state: this engine's own for life, or, with a {@link #readers} pool, borrowed for
+     * a receive call and null between messages.
+     */
+    private MessageReader reader;
+
+    private final ReaderPool readers;
     /** Where frame headers are written; the owner's shared scratch, or this engine's own. */
     private final ByteBuffer header;
 
@@ -83,22 +87,15 @@ public final class Protocol {
         this.maskKeys = b.maskKeys != null ? b.maskKeys : role == Role.CLIENT ? SecureMaskKeys.INSTANCE : null;
         this.extensions = List.copyOf(b.extensions);
         this.header = b.headerScratch != null ? b.headerScratch : ByteBuffer.allocate(FrameEncoder.MAX_HEADER_SIZE);
-        this.reader = new MessageReader(config, events, this::onControl);
-        this.parser = new FrameParser(role == Role.SERVER, config.maxFrameSize(), reader);
-        installExtensions();
+        this.readers = b.readers;
+        if (readers == null) {
+            reader = new MessageReader();
+            reader.bind(this, config, events, extensions);
+        }
     }
 
     public static Builder builder(Role role) {
         return new Builder(role);
-    }
-
-    private void installExtensions() {
-        int rsv = 0;
-        for (Extension e : extensions) {
-            rsv |= e.rsv();
-        }
-        parser.allowedRsv(rsv);
-        reader.extensions(extensions);
     }
 
     public Role role() {
@@ -129,18 +126,30 @@ public final class Protocol {
      * Bytes that arrive after the peer's Close frame are discarded (RFC 6455 §5.5.1).
      */
     public void receive(ByteBuffer data) {
-        if (closeReceived || failure != null || eof) {
+        if (closeReceived || closeDelivered || failure != null || eof) {
+            // RFC 6455 §5.5.1: nothing after a Close frame counts; nor after this end failed or
+            // the transport ended.
             data.position(data.limit());
             return;
         }
+        if (reader == null) {
+            reader = readers.take();
+            reader.bind(this, config, events, extensions);
+        }
         try {
-            parser.parse(data);
+            reader.parser.parse(data);
         } catch (ProtocolViolationException e) {
             data.position(data.limit());
             if (closeReceived) {
                 return; // RFC 6455 §5.5.1: nothing after a Close frame counts.
             }
             fail(e.violation());
+        } finally {
+            if (readers != null && reader != null && (reader.atRest() || closeReceived || closeDelivered)) {
+                // Between messages, or nothing more will be read: the pool's again.
+                readers.give(reader);
+                reader = null;
+            }
         }
     }
 
@@ -194,7 +203,8 @@ public final class Protocol {
         deliverClose(code, reason, false, violation);
     }
 
-    private void onControl(Opcode opcode, ByteBuffer payload) {
+    /** A control frame from the reader (RFC 6455 §5.5). */
+    void onControl(Opcode opcode, ByteBuffer payload) {
         switch (opcode) {
             case PING -> {
                 ByteBuffer copy = copy(payload);
@@ -227,7 +237,7 @@ public final class Protocol {
             reason = StandardCharsets.UTF_8.decode(payload).toString();
         }
         closeReceived = true;
-        reader.stop();
+        reader.stop(); // called from the reader: it is held
         if (!closeSent) {
             // RFC 6455 §5.5.1: reply with a Close frame, typically echoing the status code.
             writeClose(code == CloseCodes.NO_STATUS ? -1 : code, "");
@@ -239,7 +249,9 @@ public final class Protocol {
     private void deliverClose(int code, String reason, boolean clean, Violation violation) {
         if (!closeDelivered) {
             closeDelivered = true;
-            reader.stop();
+            if (reader != null) {
+                reader.stop();
+            }
             // Nothing is encoded or decoded after this point: give pooled codecs back.
             for (Extension e : extensions) {
                 e.close();
@@ -411,7 +423,7 @@ public final class Protocol {
      * (invariant 1).
      */
     public boolean receivingMessage() {
-        return state != State.CLOSED && (reader.inMessage() || !parser.atFrameBoundary());
+        return state != State.CLOSED && reader != null && !reader.atRest();
     }
 
     /**
@@ -508,6 +520,7 @@ public final class Protocol {
         private IntSupplier maskKeys;
         private List<Extension> extensions = List.of();
         private ByteBuffer headerScratch;
+        private ReaderPool readers;
 
         private Builder(Role role) {
             this.role = role;
@@ -552,6 +565,16 @@ public final class Protocol {
                         "a writable header scratch of at least " + FrameEncoder.MAX_HEADER_SIZE + " bytes");
             }
             this.headerScratch = headerScratch;
+            return this;
+        }
+
+        /**
+         * A pool to borrow receive state from for each {@link #receive} call, which the caller
+         * shares among engines that one thread drives (an event loop's connections). Without one,
+         * the engine keeps its own for life (~180 bytes per connection, idle or not).
+         */
+        public Builder readers(ReaderPool readers) {
+            this.readers = readers;
             return this;
         }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.duplex.frame.Violation;
 import io.duplex.protocol.Event;
 import io.duplex.protocol.Protocol;
+import io.duplex.protocol.ReaderPool;
 import io.duplex.protocol.Role;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -54,9 +55,24 @@ public final class ProtocolRecorder implements Protocol.EventSink, Protocol.Outp
     private final Deque<Event> events = new ArrayDeque<>();
     private final ByteArrayOutputStream wire = new ByteArrayOutputStream();
 
-    /** A builder wired to this recorder, with the seeded mask key {@link Hex#MASK_KEY}. */
+    /**
+     * Receive state shared by every engine a recorder builds on one test thread, as an event loop's
+     * connections share theirs: all recorder-based tests run the pooled path, with client and server
+     * engines of one test borrowing the same readers. (Engines built without a pool are covered by
+     * the fuzz tests and {@code ReaderPoolTest}.)
+     */
+    private static final ThreadLocal<ReaderPool> READERS = ThreadLocal.withInitial(() -> new ReaderPool(4));
+
+    /**
+     * A builder wired to this recorder, with the seeded mask key {@link Hex#MASK_KEY} and the test
+     * thread's {@link ReaderPool}.
+     */
     public Protocol.Builder builder(Role role) {
-        return Protocol.builder(role).events(this).output(this).maskKeys(() -> Hex.MASK_KEY);
+        return Protocol.builder(role)
+                .events(this)
+                .output(this)
+                .maskKeys(() -> Hex.MASK_KEY)
+                .readers(READERS.get());
     }
 
     public Protocol protocol(Role role) {

@@ -167,6 +167,7 @@ public final class Connection extends SocketIo implements EventLoop.Ticking, Pro
                 .events(this) // this, not method references: 32 bytes less per connection
                 .output(this)
                 .headerScratch(loop.headerScratch()) // one per loop: confined to it (invariant 5)
+                .readers(loop.readers()) // likewise: receive state only while reading a message
                 .build();
         lifecycle = Lifecycle.OPEN;
         upgrade = null; // only used before the protocol exists (tick, abort and fail check)

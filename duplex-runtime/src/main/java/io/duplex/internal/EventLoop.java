@@ -3,6 +3,7 @@ package io.duplex.internal;
 import io.duplex.MetricsListener;
 import io.duplex.RouteMetrics;
 import io.duplex.frame.FrameEncoder;
+import io.duplex.protocol.ReaderPool;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -57,6 +58,12 @@ public final class EventLoop {
     private final long tickNanos;
     private final BufferPool pool;
     private final ByteBuffer headerScratch = ByteBuffer.allocate(FrameEncoder.MAX_HEADER_SIZE);
+    /**
+     * Receive state the engines of this loop's connections borrow per read: a connection between
+     * messages holds none. The loop reads one connection at a time, so one or two are in use; a
+     * few more are kept for connections whose messages span reads.
+     */
+    private final ReaderPool readers = new ReaderPool(16);
     /** Shared by all connections of this loop: a connection consumes every byte it reads. */
     private final ByteBuffer readBuffer;
     /** Told how long each pass worked, or null (then the pass reads no clock for it). */
@@ -141,6 +148,11 @@ public final class EventLoop {
      */
     public ByteBuffer headerScratch() {
         return headerScratch;
+    }
+
+    /** The receive state this loop's engines borrow ({@link ReaderPool}); confined to the loop. */
+    public ReaderPool readers() {
+        return readers;
     }
 
     /** The loop's read buffer; only for use on the loop, and empty again before returning. */
