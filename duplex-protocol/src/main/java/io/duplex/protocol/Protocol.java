@@ -45,10 +45,13 @@ public final class Protocol {
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
 
-    private final Role role;
     private final ProtocolConfig config;
     private final EventSink events;
     private final Output output;
+    /**
+     * Where a client's mask keys come from; null for a server, which never masks (RFC 6455 §5.1),
+     * and that is how the role is kept: one field less per connection.
+     */
     private final IntSupplier maskKeys;
     /**
      * The receive state: this engine's own for life, or, with a {@link #readers} pool, borrowed for
@@ -79,12 +82,12 @@ public final class Protocol {
     private boolean sendingText;
 
     private Protocol(Builder b) {
-        this.role = Objects.requireNonNull(b.role, "role");
+        Role role = Objects.requireNonNull(b.role, "role");
         this.config = b.config;
         this.events = Objects.requireNonNull(b.events, "events");
         this.output = Objects.requireNonNull(b.output, "output");
         // Servers never mask (RFC 6455 §5.1): only clients need a key source.
-        this.maskKeys = b.maskKeys != null ? b.maskKeys : role == Role.CLIENT ? SecureMaskKeys.INSTANCE : null;
+        this.maskKeys = role == Role.SERVER ? null : b.maskKeys != null ? b.maskKeys : SecureMaskKeys.INSTANCE;
         this.extensions = List.copyOf(b.extensions);
         this.header = b.headerScratch != null ? b.headerScratch : ByteBuffer.allocate(FrameEncoder.MAX_HEADER_SIZE);
         this.readers = b.readers;
@@ -99,7 +102,7 @@ public final class Protocol {
     }
 
     public Role role() {
-        return role;
+        return maskKeys == null ? Role.SERVER : Role.CLIENT;
     }
 
     public State state() {
@@ -276,7 +279,7 @@ public final class Protocol {
      * @throws IllegalStateException when data may not be sent now or this is a client
      */
     public void sendPreFramed(ByteBuffer frame) {
-        if (role != Role.SERVER) {
+        if (maskKeys != null) {
             throw new IllegalStateException("pre-framed messages are unmasked: server role only");
         }
         checkCanSendData();
@@ -301,7 +304,7 @@ public final class Protocol {
         if (sendingFragments) {
             throw new IllegalStateException("a fragmented message is in progress");
         }
-        if (role == Role.SERVER) {
+        if (maskKeys == null) {
             if (extensions.isEmpty()) {
                 output.write(message.frame(), EMPTY);
                 return;
@@ -441,7 +444,7 @@ public final class Protocol {
      * completed the handshake waits for the server's FIN, bounded by its close timer.
      */
     public boolean shouldCloseTransport() {
-        return state == State.CLOSED && (role == Role.SERVER || failed || eof);
+        return state == State.CLOSED && (maskKeys == null || failed || eof);
     }
 
     private void checkCanSendData() {
@@ -468,7 +471,7 @@ public final class Protocol {
     private void writeFrame(boolean fin, int rsv, Opcode opcode, ByteBuffer payload) {
         int length = payload.remaining();
         header.clear();
-        if (role == Role.CLIENT) {
+        if (maskKeys != null) {
             // RFC 6455 §5.3: a fresh, unpredictable mask key per frame; mask a copy, never the
             // caller's buffer.
             int key = maskKeys.getAsInt();

@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Threading: the constructor and {@link #stopAccepting} may be called from any thread but the
  * accept loop (they wait for it); the rest from any thread; accepting and registering run on the loops.
  */
-public final class Acceptor {
+public final class Acceptor implements ClientAddress.Owner {
     private static final System.Logger LOG = System.getLogger(Acceptor.class.getName());
     /** Accepts per readiness, so one busy listener does not starve the loop's connections. */
     private static final int ACCEPTS_PER_PASS = 64;
@@ -165,7 +165,7 @@ public final class Acceptor {
         try {
             ch.configureBlocking(false);
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            client = new ClientAddress((InetSocketAddress) ch.getRemoteAddress());
+            client = new ClientAddress((InetSocketAddress) ch.getRemoteAddress(), this);
         } catch (IOException e) {
             closeQuietly(ch);
             return;
@@ -232,11 +232,7 @@ public final class Acceptor {
                     settings.metrics(),
                     gate,
                     client);
-            Connection c = new Connection(loop, settings.config(), engineConfig, transport, upgrade, gone -> {
-                // Released before removal: whoever sees the set drained sees the counts drained too.
-                limits.release(client);
-                connections.remove(gone);
-            });
+            Connection c = new Connection(loop, settings.config(), engineConfig, transport, upgrade, client);
             connections.add(c);
             c.register(true, settings.config().handshakeTimeout().toNanos());
         } catch (IOException | RuntimeException e) {
@@ -244,6 +240,13 @@ public final class Acceptor {
             closeQuietly(ch);
             limits.release(client);
         }
+    }
+
+    /** A connection is gone: released before removal, so whoever sees the set drained sees the counts drained too. */
+    @Override
+    public void released(ClientAddress client, Connection gone) {
+        limits.release(client);
+        connections.remove(gone);
     }
 
     private static void closeQuietly(Closeable c) {

@@ -7,19 +7,34 @@ import java.net.InetSocketAddress;
  * Who one server connection is from: the socket's peer, the source a trusted load balancer's
  * PROXY protocol header named, the key the per-address connection limit counts it under (set
  * once counted, so the release matches the admission), and whether it is counted among the
- * connections with permessage-deflate (so the release uncounts it too).
+ * connections with permessage-deflate (so the release uncounts it too). It is also the
+ * connection's {@link Connection.Listener}: when the connection is gone, it has its server release
+ * those counts and forget the connection (one object per connection for both, not a capturing
+ * lambda besides).
  *
  * <p>Threading: confined to the connection's event loop once registered; the accept loop fills it
  * in before that (handed over through the loop's task queue).
  */
-public final class ClientAddress {
+public final class ClientAddress implements Connection.Listener {
+    /** Told when the connection is gone; see {@link #onDestroyed}. */
+    interface Owner {
+        void released(ClientAddress client, Connection gone);
+    }
+
     private final InetSocketAddress socketPeer;
+    private final Owner owner;
     private InetSocketAddress proxied;
     private InetAddress countedKey;
     private boolean countedDeflate;
 
-    public ClientAddress(InetSocketAddress socketPeer) {
+    public ClientAddress(InetSocketAddress socketPeer, Owner owner) {
         this.socketPeer = socketPeer;
+        this.owner = owner;
+    }
+
+    @Override
+    public void onDestroyed(Connection c) {
+        owner.released(this, c);
     }
 
     public InetSocketAddress socketPeer() {

@@ -79,14 +79,19 @@ public final class Connection extends SocketIo implements EventLoop.Ticking, Pro
     private Protocol protocol;
     private WebSocketImpl ws;
 
-    private long handshakeDeadline;
+    /**
+     * Two times that never overlap in one field (8 bytes of the idle-memory budget): before OPEN,
+     * the opening handshake's deadline (only {@link #tick} reads it, and only while opening); from
+     * OPEN on, the last message either way, for the idle timeout (Pings and Pongs are not
+     * activity). {@link #open} switches it.
+     */
+    private long deadlineOrActivity;
+
     private long closeDeadline;
     /** Keepalive (RFC 6455 §5.5.2): when the next Ping is due; 0 when keepalive is off. */
     private long pingDue;
     /** When the outstanding Ping's Pong is overdue; 0 when none is outstanding. */
     private long pongDeadline;
-    /** The last message either way, for the idle timeout (Pings and Pongs are not activity). */
-    private long lastActivity;
     /** This connection's slot in its loop's ticking list ({@link EventLoop#removeTicking}). */
     private int tickSlot = -1;
     /** When the message (or frame) being received began arriving; 0 between messages. */
@@ -113,7 +118,7 @@ public final class Connection extends SocketIo implements EventLoop.Ticking, Pro
      * (the handshake timeout then starts once connected).
      */
     public void register(boolean connected, long timeoutNanos) throws IOException {
-        handshakeDeadline = System.nanoTime() + timeoutNanos;
+        deadlineOrActivity = System.nanoTime() + timeoutNanos;
         registerChannel(connected);
         loop.addTicking(this);
         if (connected) {
@@ -141,7 +146,10 @@ public final class Connection extends SocketIo implements EventLoop.Ticking, Pro
 
     /** Extends the handshake deadline (e.g. after the TCP connect, for the rest). */
     public void handshakeDeadline(long nanosFromNow) {
-        handshakeDeadline = System.nanoTime() + nanosFromNow;
+        if (protocol != null) {
+            return; // open: the field is the idle clock now, and there is no handshake to time
+        }
+        deadlineOrActivity = System.nanoTime() + nanosFromNow;
     }
 
     private void advanceTransportHandshake() throws IOException {
@@ -172,7 +180,7 @@ public final class Connection extends SocketIo implements EventLoop.Ticking, Pro
         lifecycle = Lifecycle.OPEN;
         upgrade = null; // only used before the protocol exists (tick, abort and fail check)
         long now = System.nanoTime();
-        lastActivity = now;
+        deadlineOrActivity = now;
         if (!config.pingInterval().isZero()) {
             pingDue = now + config.pingInterval().toNanos();
         }
@@ -297,21 +305,21 @@ public final class Connection extends SocketIo implements EventLoop.Ticking, Pro
     public void onEvent(Event event) {
         // Java 17: no pattern matching for switch yet; the sealed hierarchy keeps this exhaustive.
         if (event instanceof Event.Text t) {
-            lastActivity = loop.passNanos();
+            deadlineOrActivity = loop.passNanos();
             messageStarted = 0;
             if (metrics != null) {
                 metrics.messageIn();
             }
             ws.dispatchText(t.text());
         } else if (event instanceof Event.Binary b) {
-            lastActivity = loop.passNanos();
+            deadlineOrActivity = loop.passNanos();
             messageStarted = 0;
             if (metrics != null) {
                 metrics.messageIn();
             }
             ws.dispatchBinary(b.data());
         } else if (event instanceof Event.Fragment f) {
-            lastActivity = loop.passNanos();
+            deadlineOrActivity = loop.passNanos();
             if (f.last()) {
                 messageStarted = 0;
                 if (metrics != null) {
@@ -509,7 +517,7 @@ public final class Connection extends SocketIo implements EventLoop.Ticking, Pro
 
     /** After the engine framed something to send: activity for the idle timer, close bookkeeping. */
     private void sent() {
-        lastActivity = loop.passNanos();
+        deadlineOrActivity = loop.passNanos();
         afterProtocol();
     }
 
@@ -719,7 +727,7 @@ public final class Connection extends SocketIo implements EventLoop.Ticking, Pro
         }
         Lifecycle l = lifecycle;
         if (l.opening()) {
-            if (now - handshakeDeadline >= 0) {
+            if (now - deadlineOrActivity >= 0) {
                 upgrade.onFailure(this, new TimeoutException("opening handshake timed out"));
                 destroy();
             }
@@ -756,7 +764,7 @@ public final class Connection extends SocketIo implements EventLoop.Ticking, Pro
             markDirty();
         }
         if (!config.idleTimeout().isZero()
-                && now - lastActivity >= config.idleTimeout().toNanos()) {
+                && now - deadlineOrActivity >= config.idleTimeout().toNanos()) {
             close(CloseCodes.GOING_AWAY, "idle timeout");
         }
     }

@@ -64,6 +64,8 @@ public final class EventLoop {
      * few more are kept for connections whose messages span reads.
      */
     private final ReaderPool readers = new ReaderPool(16);
+    /** Write queues, lent to connections while they have output (see {@link Outbound}). */
+    private final Outbound.Pool outbounds;
     /** Shared by all connections of this loop: a connection consumes every byte it reads. */
     private final ByteBuffer readBuffer;
     /** Told how long each pass worked, or null (then the pass reads no clock for it). */
@@ -125,6 +127,7 @@ public final class EventLoop {
         }
         this.tickNanos = tickNanos;
         this.pool = new BufferPool(16 * 1024, 256, budget);
+        this.outbounds = new Outbound.Pool(pool, 16);
         this.readBuffer = ByteBuffer.allocateDirect(readBufferSize);
         this.thread = new Thread(this::run, name);
         this.thread.setDaemon(false);
@@ -148,6 +151,11 @@ public final class EventLoop {
      */
     public ByteBuffer headerScratch() {
         return headerScratch;
+    }
+
+    /** The write queues this loop's connections borrow; confined to the loop. */
+    Outbound.Pool outbounds() {
+        return outbounds;
     }
 
     /** The receive state this loop's engines borrow ({@link ReaderPool}); confined to the loop. */
@@ -415,6 +423,7 @@ public final class EventLoop {
         if (now - nextTick >= 0) {
             nextTick = now + tickNanos;
             pool.trim();
+            outbounds.trim();
             for (int i = ticking.size() - 1; i >= 0; i--) {
                 if (i < ticking.size()) {
                     Ticking t = ticking.get(i);

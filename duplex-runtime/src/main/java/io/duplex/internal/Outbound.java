@@ -1,8 +1,6 @@
 package io.duplex.internal;
 
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -20,10 +18,84 @@ import java.util.concurrent.CompletableFuture;
  * written first batch and a partly filled last one), whatever the frames' sizes and timing; the
  * outbound limit therefore bounds real memory, not just message bytes.
  *
- * <p>Threading: confined to the connection's event loop, except {@link #bufferedAmount()} and
- * {@link #reserve}, which any thread may call.
+ * <p>A queue exists only while it holds something: a connection borrows one from its loop's {@link
+ * Pool} when it queues bytes and gives it back once everything is written and no {@code sendAsync}
+ * waits ({@link #atRest()}), so an idle connection holds none (72 bytes of the idle-memory budget).
+ * What other threads read or reserve ({@code bufferedAmount}) is the connection's own count, which
+ * the queue keeps up to date through {@link Count}.
+ *
+ * <p>Threading: confined to the connection's event loop.
  */
 final class Outbound {
+    /** The connection's count of queued and reserved bytes, which any thread may read. */
+    interface Count {
+        void addQueued(long delta);
+    }
+
+    /**
+     * The queues of one event loop's connections, kept for reuse so that taking and giving back
+     * per burst costs no allocation. Like the {@link BufferPool}, it keeps as many idle queues as
+     * were out at once since the last {@link #trim()} (at least {@code minPooled}): a broadcast to
+     * 1,000 subscribers borrows 1,000 queues every pass and finds them again the next.
+     *
+     * <p>Threading: confined to its event loop.
+     */
+    static final class Pool {
+        private final BufferPool buffers;
+        private final int minPooled;
+        private final ArrayDeque<Outbound> free = new ArrayDeque<>();
+        private int outstanding;
+        private int peak;
+
+        Pool(BufferPool buffers, int minPooled) {
+            this.buffers = buffers;
+            this.minPooled = minPooled;
+        }
+
+        /** An empty queue that reports to {@code count}. */
+        Outbound take(Count count) {
+            Outbound o = free.pollLast();
+            if (o == null) {
+                o = new Outbound(buffers);
+            }
+            if (++outstanding > peak) {
+                peak = outstanding;
+            }
+            o.count = count;
+            return o;
+        }
+
+        /** Takes back a queue that is {@link #atRest()}. */
+        void give(Outbound o) {
+            outstanding--;
+            o.count = null;
+            o.enqueuedTotal = 0;
+            o.writtenTotal = 0;
+            if (free.size() + outstanding < Math.max(minPooled, peak)) {
+                free.addLast(o);
+            }
+        }
+
+        /** A lent queue that will not come back (its socket closed with it). */
+        void forget() {
+            outstanding--;
+        }
+
+        /** Gives the GC the idle queues beyond the peak of the interval that just ended. */
+        void trim() {
+            int keep = Math.max(minPooled, peak);
+            while (!free.isEmpty() && free.size() + outstanding > keep) {
+                free.pollFirst();
+            }
+            peak = outstanding;
+        }
+
+        /** Idle queues held now. */
+        int idle() {
+            return free.size();
+        }
+    }
+
     /** Payloads at least this large are written from the caller's buffer (gathered), not batched. */
     static final int GATHER_THRESHOLD = 8 * 1024;
 
@@ -36,23 +108,8 @@ final class Outbound {
     // write walks no iterator.
     private ByteBuffer first;
     private ArrayDeque<ByteBuffer> more;
-    private static final VarHandle QUEUED;
-
-    static {
-        try {
-            QUEUED = MethodHandles.lookup().findVarHandle(Outbound.class, "queued", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    /**
-     * Frame bytes queued and not yet written, plus bytes other threads reserved for sends handed
-     * to the loop and not yet framed: what {@code bufferedAmount} reports and the outbound limit
-     * checks, as one number, so a send moving from reserved to queued is never counted twice or
-     * not at all by a reader on another thread.
-     */
-    private volatile long queued;
+    /** The borrowing connection's count, while lent. */
+    private Count count;
     /** Frame bytes queued and not yet written (loop only). */
     private long frameBytes;
     /** Reserved bytes the next queued frame takes over (loop only); see {@link #credit}. */
@@ -70,9 +127,15 @@ final class Outbound {
         this.pool = pool;
     }
 
-    /** Bytes queued or reserved and not yet written; readable from any thread. */
-    long bufferedAmount() {
-        return queued;
+    /** A queue made outside a {@link Pool} (tests): reports to {@code count}. */
+    Outbound lentTo(Count count) {
+        this.count = count;
+        return this;
+    }
+
+    /** Nothing queued, credited or awaited: the queue can go back to its pool. */
+    boolean atRest() {
+        return first == null && frameBytes == 0 && credit == 0 && marks == null;
     }
 
     /** Pooled batches held (loop only): at most {@code frameBytes / batch size + 2}. */
@@ -113,18 +176,6 @@ final class Outbound {
         return frameBytes;
     }
 
-    /** Any thread: counts {@code n} bytes of a send handed to the loop before it is framed. */
-    void reserve(long n) {
-        QUEUED.getAndAdd(this, n);
-    }
-
-    /** Loop: gives back a reservation that will not be framed (or what is left of one). */
-    void unreserve(long n) {
-        if (n != 0) {
-            QUEUED.getAndAdd(this, -n);
-        }
-    }
-
     /** Loop: the next frame queued takes over {@code n} reserved bytes in the same update. */
     void credit(long n) {
         credit = n;
@@ -141,7 +192,7 @@ final class Outbound {
     void add(ByteBuffer header, ByteBuffer payload, Transport transport, boolean socketWritable) throws IOException {
         int size = header.remaining() + payload.remaining();
         frameBytes += size;
-        QUEUED.getAndAdd(this, size - credit);
+        count.addQueued(size - credit);
         credit = 0;
         enqueuedTotal += size;
         if (payload.remaining() < GATHER_THRESHOLD) {
@@ -219,7 +270,7 @@ final class Outbound {
                 Arrays.fill(gather, 0, n, null); // shared by the loop: keep no buffer reachable
             }
             frameBytes -= written;
-            QUEUED.getAndAdd(this, -written);
+            count.addQueued(-written);
             writtenTotal += written;
             while (first != null && !first.hasRemaining()) {
                 pool.release(pollBatch());
@@ -263,7 +314,7 @@ final class Outbound {
         while (first != null) {
             pool.release(pollBatch());
         }
-        QUEUED.getAndAdd(this, -frameBytes); // reservations are given back by their own tasks
+        count.addQueued(-frameBytes); // reservations are given back by their own tasks
         frameBytes = 0;
     }
 }

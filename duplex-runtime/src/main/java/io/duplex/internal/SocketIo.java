@@ -2,6 +2,8 @@ package io.duplex.internal;
 
 import io.duplex.WebSocketConfig;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -19,13 +21,31 @@ import java.util.concurrent.CompletableFuture;
  * <p>Threading: confined to the connection's event loop (invariant 5, docs/ARCHITECTURE.md),
  * except {@link #queuedBytes()} and {@link #reserve}, which any thread may call (one atomic count).
  */
-abstract class SocketIo implements EventLoop.Handler, EventLoop.Flushable {
+abstract class SocketIo implements EventLoop.Handler, EventLoop.Flushable, Outbound.Count {
     /** Reads per readiness event, so one busy socket cannot hold the loop from the others. */
     private static final int READS_PER_PASS = 16;
 
+    private static final VarHandle QUEUED;
+
+    static {
+        try {
+            QUEUED = MethodHandles.lookup().findVarHandle(SocketIo.class, "queued", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     final EventLoop loop;
     final WebSocketConfig config;
-    private final Outbound outbound;
+    /** Borrowed from the loop while something is queued or awaited; null otherwise ({@link Outbound}). */
+    private Outbound outbound;
+    /**
+     * Frame bytes queued and not yet written, plus bytes other threads reserved for sends handed
+     * to the loop and not yet framed: what {@code bufferedAmount} reports and the outbound limit
+     * checks, as one number, so a send moving from reserved to queued is never counted twice or
+     * not at all by a reader on another thread.
+     */
+    private volatile long queued;
 
     private Transport transport;
     private SelectionKey key;
@@ -38,7 +58,6 @@ abstract class SocketIo implements EventLoop.Handler, EventLoop.Flushable {
     SocketIo(EventLoop loop, WebSocketConfig config, Transport transport) {
         this.loop = loop;
         this.config = config;
-        this.outbound = new Outbound(loop.pool());
         this.transport = transport;
     }
 
@@ -175,28 +194,66 @@ abstract class SocketIo implements EventLoop.Handler, EventLoop.Flushable {
      * @throws IOException when a write failed (the socket is gone)
      */
     boolean queue(ByteBuffer header, ByteBuffer payload) throws IOException {
-        outbound.add(header, payload, transport, !writeInterest);
-        return !writeInterest && outbound.frameBytes() >= config.highWaterMark();
+        Outbound out = outbound();
+        out.add(header, payload, transport, !writeInterest);
+        boolean full = !writeInterest && out.frameBytes() >= config.highWaterMark();
+        giveBackIfAtRest(); // a large frame the socket took whole leaves nothing queued
+        return full;
+    }
+
+    /** The queue, borrowed from the loop's pool if none is held. */
+    private Outbound outbound() {
+        Outbound out = outbound;
+        if (out == null) {
+            out = outbound = loop.outbounds().take(this);
+        }
+        return out;
+    }
+
+    /**
+     * Gives the queue back once nothing is queued, credited or awaited, unless the socket is
+     * closed: a closed connection's queue is left to the GC with it, never lent again.
+     */
+    private void giveBackIfAtRest() {
+        Outbound out = outbound;
+        if (out != null && out.atRest() && !isDestroyed()) {
+            outbound = null;
+            loop.outbounds().give(out);
+        }
+    }
+
+    private long frameBytes() {
+        Outbound out = outbound;
+        return out == null ? 0 : out.frameBytes();
+    }
+
+    @Override
+    public void addQueued(long delta) {
+        QUEUED.getAndAdd(this, delta);
     }
 
     /** Queued or reserved bytes not yet written; any thread. */
     long queuedBytes() {
-        return outbound.bufferedAmount();
+        return queued;
     }
 
-    /** Any thread: counts a send handed to the loop until it is framed (see {@link Outbound#reserve}). */
+    /** Any thread: counts {@code n} bytes of a send handed to the loop until it is framed. */
     void reserve(long n) {
-        outbound.reserve(n);
+        QUEUED.getAndAdd(this, n);
     }
 
     /** Loop: the next frame queued takes over {@code reserved} bytes (see {@link Outbound#credit}). */
     void creditNextFrame(long reserved) {
-        outbound.credit(reserved);
+        outbound().credit(reserved);
     }
 
     /** Loop: gives back {@code n} reserved bytes and whatever credit no frame took over. */
     void unreserve(long n) {
-        outbound.unreserve(n + outbound.takeCredit());
+        long back = n + (outbound == null ? 0 : outbound.takeCredit());
+        if (back != 0) {
+            QUEUED.getAndAdd(this, -back);
+        }
+        giveBackIfAtRest();
     }
 
     /** A BUFFERED send promises an {@code onDrain}, whatever the flush finds. */
@@ -207,7 +264,11 @@ abstract class SocketIo implements EventLoop.Handler, EventLoop.Flushable {
 
     /** Completes {@code future} when everything queued so far is written. */
     void whenQueueWritten(CompletableFuture<Void> future) {
-        outbound.whenWritten(future);
+        if (outbound == null) {
+            future.complete(null); // nothing is queued: every byte so far is written
+        } else {
+            outbound.whenWritten(future);
+        }
         markDirty();
     }
 
@@ -245,10 +306,16 @@ abstract class SocketIo implements EventLoop.Handler, EventLoop.Flushable {
         if (isDestroyed()) {
             return false;
         }
-        boolean done = outbound.write(transport);
+        boolean done;
+        if (outbound != null) {
+            done = outbound.write(transport);
+            giveBackIfAtRest();
+        } else {
+            done = transport.flush() && !transport.hasPendingWrites(); // TLS records, if any
+        }
         interest(done ? readInterest() : readInterest() | SelectionKey.OP_WRITE);
         writeInterest = !done;
-        long buffered = outbound.frameBytes();
+        long buffered = frameBytes();
         if (buffered > config.highWaterMark()) {
             aboveHighWater = true;
         } else if (aboveHighWater && buffered <= config.lowWaterMark()) {
@@ -269,7 +336,7 @@ abstract class SocketIo implements EventLoop.Handler, EventLoop.Flushable {
      * queue at once instead of holding it (megabytes per peer) until its retransmissions time out.
      */
     void resetIfUnwritten() {
-        if (outbound.frameBytes() == 0 && !transport.hasPendingWrites()) {
+        if (frameBytes() == 0 && !transport.hasPendingWrites()) {
             return; // everything went out: an orderly FIN, so the peer reads it all
         }
         try {
@@ -287,7 +354,10 @@ abstract class SocketIo implements EventLoop.Handler, EventLoop.Flushable {
         transport.close();
         // Without a stack trace: filled in on every close, it was 5 % of the loop's time when
         // every HTTP request has its own connection (Socket.IO long polling from Node clients).
-        outbound.clear(new ClosedException());
+        if (outbound != null) {
+            outbound.clear(new ClosedException());
+            loop.outbounds().forget(); // kept by this connection, never lent again
+        }
     }
 
     /** Fails the sends still waiting when the socket closes (the stack trace would say nothing). */

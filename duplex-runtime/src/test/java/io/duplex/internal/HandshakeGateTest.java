@@ -28,7 +28,7 @@ class HandshakeGateTest {
 
     HandshakeGate.Refusal admit(HandshakeGate g, String ip) throws UnknownHostException {
         InetSocketAddress a = at(ip);
-        return g.admitUpgrade(new ClientAddress(a), a);
+        return g.admitUpgrade(new ClientAddress(a, (client, gone) -> {}), a);
     }
 
     @Test
@@ -70,7 +70,7 @@ class HandshakeGateTest {
         for (int i = 0; i < HandshakeGate.MAX_TRACKED + 10; i++) {
             byte[] b = {10, (byte) (i >> 16), (byte) (i >> 8), (byte) i};
             InetSocketAddress a = new InetSocketAddress(InetAddress.getByAddress(b), 1);
-            g.admitUpgrade(new ClientAddress(a), a);
+            g.admitUpgrade(new ClientAddress(a, (client, gone) -> {}), a);
         }
         assertThat(g.tracked()).isEqualTo(HandshakeGate.MAX_TRACKED);
         now.addAndGet(2_000_000_000L); // every bucket full again, and a sweep is due

@@ -66,7 +66,7 @@ class ProxyProtocolTransportTest {
 
     @Test
     void v1InPiecesThenTheRequestUntouched() throws IOException {
-        ClientAddress address = new ClientAddress((InetSocketAddress) server.getRemoteAddress());
+        ClientAddress address = new ClientAddress((InetSocketAddress) server.getRemoteAddress(), (client, gone) -> {});
         Transport t = new ProxyProtocolTransport(new PlainTransport(server), address);
         out.write("PROXY TCP4 192.0.2.1".getBytes(StandardCharsets.US_ASCII));
         out.flush();
@@ -84,7 +84,7 @@ class ProxyProtocolTransportTest {
 
     @Test
     void v2WithTlvsInPiecesThenTheRequestUntouched() throws IOException {
-        ClientAddress address = new ClientAddress((InetSocketAddress) server.getRemoteAddress());
+        ClientAddress address = new ClientAddress((InetSocketAddress) server.getRemoteAddress(), (client, gone) -> {});
         Transport t = new ProxyProtocolTransport(new PlainTransport(server), address);
         ByteBuffer header = ByteBuffer.allocate(16 + 12 + 7);
         header.put(new byte[] {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A});
@@ -110,7 +110,8 @@ class ProxyProtocolTransportTest {
     @Test
     void endOfStreamInsideTheHeaderIsMalformed() throws IOException {
         Transport t = new ProxyProtocolTransport(
-                new PlainTransport(server), new ClientAddress((InetSocketAddress) server.getRemoteAddress()));
+                new PlainTransport(server),
+                new ClientAddress((InetSocketAddress) server.getRemoteAddress(), (client, gone) -> {}));
         out.write("PROXY TCP4".getBytes(StandardCharsets.US_ASCII));
         client.shutdownOutput();
         assertThatThrownBy(() -> handshakeUntilDone(t)).isInstanceOf(ProxyProtocolTransport.Malformed.class);
