@@ -6,7 +6,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -126,6 +132,73 @@ class OutboundTest {
         assertThat(budget.held()).isZero();
         assertThat(pool.outstanding()).isZero();
         assertThat(queued.get()).isZero();
+    }
+
+    @Test
+    void aQueueIsAtRestOnlyWithNothingQueuedCreditedOrAwaited() throws IOException {
+        assertThat(outbound.atRest()).isTrue();
+        outbound.add(header(2), payload(10, 1), socket, true);
+        assertThat(outbound.atRest()).isFalse(); // corked, not written yet
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        outbound.whenWritten(written);
+        socket.room = 5; // the socket takes part of it
+        assertThat(outbound.write(socket)).isFalse();
+        assertThat(written).isNotDone();
+        assertThat(outbound.atRest()).isFalse();
+        socket.room = 1_000;
+        assertThat(outbound.write(socket)).isTrue();
+        assertThat(written).isCompleted();
+        assertThat(outbound.atRest()).isTrue();
+        assertThat(queued.get()).isZero();
+        outbound.credit(100); // a send reserved elsewhere, about to be framed
+        assertThat(outbound.atRest()).isFalse();
+        assertThat(outbound.takeCredit()).isEqualTo(100);
+        assertThat(outbound.atRest()).isTrue();
+    }
+
+    @Test
+    void aLoopLendsQueuesAndKeepsAsManyAsWereOutAtOnce() throws IOException {
+        Outbound.Pool queues = new Outbound.Pool(pool, 2);
+        AtomicLong count = new AtomicLong();
+        // A broadcast to 10 subscribers of one loop: 10 queues out at once, given back after the flush.
+        List<Outbound> first = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            Outbound o = queues.take(count::addAndGet);
+            o.add(header(2), payload(20, i), socket, true);
+            first.add(o);
+        }
+        assertThat(count.get()).isEqualTo(10 * 22);
+        socket.room = Long.MAX_VALUE;
+        for (Outbound o : first) {
+            assertThat(o.write(socket)).isTrue();
+            assertThat(o.atRest()).isTrue();
+            queues.give(o);
+        }
+        assertThat(count.get()).isZero();
+        assertThat(queues.idle()).isEqualTo(10);
+        // The next pass finds the same queues, reporting to their new borrower.
+        Set<Outbound> firstSet = Collections.newSetFromMap(new IdentityHashMap<>());
+        firstSet.addAll(first);
+        AtomicLong other = new AtomicLong();
+        Outbound again = queues.take(other::addAndGet);
+        assertThat(firstSet).contains(again);
+        again.add(header(2), payload(3, 0), socket, true);
+        assertThat(other.get()).isEqualTo(5);
+        assertThat(count.get()).isZero();
+        assertThat(again.write(socket)).isTrue();
+        queues.give(again);
+        // A quiet interval gives the excess back, down to the minimum.
+        queues.trim();
+        assertThat(queues.idle()).isEqualTo(10); // the interval that just ended had 10 out at once
+        queues.trim();
+        assertThat(queues.idle()).isEqualTo(2);
+        // A queue kept by a closed socket is forgotten, not counted as out for ever.
+        Outbound kept = queues.take(count::addAndGet);
+        queues.forget();
+        queues.trim();
+        queues.trim();
+        assertThat(queues.idle()).isEqualTo(1); // 2 kept at most, and the forgotten one never returns
+        assertThat(kept.atRest()).isTrue();
     }
 
     @Test
