@@ -98,12 +98,29 @@ class RoundTripFuzzTest {
 
         Observed observed = new Observed(config);
         Protocol protocol = observed.builder(receiver).config(config).build();
+        // A second engine on the same thread's reader pool reads a copy of the stream in step with
+        // the first, as two connections of one event loop do: each keeps its reader while its
+        // message spans reads, and neither sees anything of the other's.
+        Observed twin = new Observed(config);
+        Protocol twinProtocol = twin.builder(receiver).config(config).build();
         byte[] bytes = wire.toByteArray();
+        byte[] twinBytes = bytes.clone(); // each engine unmasks its input in place
+        int twinChunk = Math.max(1, chunk / 2 + 1);
+        int twinAt = 0;
         for (int at = 0; at < bytes.length; at += chunk) {
             protocol.receive(ByteBuffer.wrap(bytes, at, Math.min(chunk, bytes.length - at)));
+            for (int k = 0; k < 2 && twinAt < twinBytes.length; k++, twinAt += twinChunk) {
+                twinProtocol.receive(
+                        ByteBuffer.wrap(twinBytes, twinAt, Math.min(twinChunk, twinBytes.length - twinAt)));
+            }
+        }
+        for (; twinAt < twinBytes.length; twinAt += twinChunk) {
+            twinProtocol.receive(ByteBuffer.wrap(twinBytes, twinAt, Math.min(twinChunk, twinBytes.length - twinAt)));
         }
         protocol.receiveEof();
+        twinProtocol.receiveEof();
         Check.equal(expected, observed.normalized, "events read back");
+        Check.equal(expected, twin.normalized, "events read back by an engine sharing the reader pool");
         List<ProtocolRecorder.Frame> written = observed.recorder.takeFrames();
         Check.equal(pings, written.size(), "pongs written");
         for (ProtocolRecorder.Frame f : written) {
