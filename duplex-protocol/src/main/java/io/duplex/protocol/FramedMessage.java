@@ -66,18 +66,32 @@ public final class FramedMessage {
     }
 
     /**
-     * The frame as {@code encoding} makes it (RSV bits set when it transformed the payload; the
-     * plain frame when it did not), encoded once however many connections ask.
+     * The plain frame itself, not a view: for {@link Protocol.Output#writeShared}, whose contract
+     * is to read it with absolute indices only (it is read-only and its position never moves), so
+     * a broadcast makes no view object per subscriber.
      */
-    public ByteBuffer frame(SharedEncoding encoding) {
+    ByteBuffer sharedFrame() {
+        return frame;
+    }
+
+    /** As {@link #frame(SharedEncoding)}, the frame itself for {@link Protocol.Output#writeShared}. */
+    ByteBuffer sharedFrame(SharedEncoding encoding) {
         synchronized (this) {
             if (!encoding.equals(this.encoding)) {
                 Extension.Encoded encoded = encoding.encode(text, payload.duplicate());
                 this.encodedFrame = encoded.rsv() == 0 ? frame : frame(text, encoded.rsv(), encoded.payload());
                 this.encoding = encoding;
             }
-            return encodedFrame.duplicate();
+            return encodedFrame;
         }
+    }
+
+    /**
+     * The frame as {@code encoding} makes it (RSV bits set when it transformed the payload; the
+     * plain frame when it did not), encoded once however many connections ask.
+     */
+    public ByteBuffer frame(SharedEncoding encoding) {
+        return sharedFrame(encoding).duplicate();
     }
 
     private static ByteBuffer frame(boolean text, int rsv, ByteBuffer payload) {

@@ -41,6 +41,17 @@ public final class Protocol {
     @FunctionalInterface
     public interface Output {
         void write(ByteBuffer header, ByteBuffer payload);
+
+        /**
+         * A complete frame shared by many engines (a {@link FramedMessage}'s, for a broadcast). It
+         * is read-only and never changes, so the output may keep a reference to it until it is
+         * written instead of copying it during the call; it must read it with absolute indices
+         * only, never moving its position or limit, since other engines read the same buffer. By
+         * default it is written as a header with an empty payload.
+         */
+        default void writeShared(ByteBuffer frame) {
+            write(frame.duplicate(), EMPTY);
+        }
     }
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
@@ -306,12 +317,12 @@ public final class Protocol {
         }
         if (maskKeys == null) {
             if (extensions.isEmpty()) {
-                output.write(message.frame(), EMPTY);
+                output.writeShared(message.sharedFrame());
                 return;
             }
             SharedEncoding shared = extensions.size() == 1 ? extensions.get(0).sharedEncoding() : null;
             if (shared != null) {
-                output.write(message.frame(shared), EMPTY);
+                output.writeShared(message.sharedFrame(shared));
                 return;
             }
         }

@@ -589,15 +589,29 @@ public final class Connection extends SocketIo implements EventLoop.Ticking, Pro
             unreportedBytesOut += header.remaining() + payload.remaining();
         }
         try {
-            if (queue(header, payload) && lifecycle == Lifecycle.OPEN) {
-                // Corking batches a burst, but not past the high-water mark: write it out now so a
-                // burst (e.g. many publishes in one loop pass) does not hit the outbound limit of
-                // a consumer that is in fact keeping up.
-                flush();
-            }
+            queued(queue(header, payload));
         } catch (IOException e) {
             // The write failed: the socket is gone. Finish on the loop, not inside the protocol.
             loop.execute(() -> fail(e));
+            markDirty();
+        }
+    }
+
+    /** The engine's output for a broadcast's prepared frame: queued by reference, not copied. */
+    @Override
+    public void writeShared(ByteBuffer frame) {
+        if (metrics != null) {
+            unreportedBytesOut += frame.remaining();
+        }
+        queued(queueShared(frame));
+    }
+
+    private void queued(boolean highWater) {
+        if (highWater && lifecycle == Lifecycle.OPEN) {
+            // Corking batches a burst, but not past the high-water mark: write it out now so a
+            // burst (e.g. many publishes in one loop pass) does not hit the outbound limit of
+            // a consumer that is in fact keeping up.
+            flush();
         }
         markDirty();
     }

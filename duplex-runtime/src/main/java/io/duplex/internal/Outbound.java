@@ -118,6 +118,21 @@ final class Outbound {
     private long enqueuedTotal;
 
     private long writtenTotal;
+    /**
+     * Frames shared with other connections (a broadcast's prepared frame), queued by reference
+     * while nothing else is: at flush they are copied into one pooled batch, written from it, and
+     * the batch goes back to the pool at once, so the next connection's flush copies into the same
+     * (cache-hot) memory — as uWebSockets drains its subscribers through its one cork buffer. Only
+     * what the socket refuses is copied into this queue's own batches. A broadcast to 1,000
+     * subscribers thus holds one batch, not 1,000, and copies nothing at publish time. A frame
+     * queued any other way first turns these into copies, so the order holds. Made once per
+     * pooled queue.
+     */
+    private ByteBuffer[] shared;
+
+    private int sharedCount;
+    /** At most this many shared frames by reference; more, and they are copied. */
+    private static final int MAX_SHARED = 64;
     /** Futures of {@code sendAsync}, made on the first (most connections never have one). */
     private ArrayDeque<WriteMark> marks;
 
@@ -135,7 +150,7 @@ final class Outbound {
 
     /** Nothing queued, credited or awaited: the queue can go back to its pool. */
     boolean atRest() {
-        return first == null && frameBytes == 0 && credit == 0 && marks == null;
+        return first == null && sharedCount == 0 && frameBytes == 0 && credit == 0 && marks == null;
     }
 
     /** Pooled batches held (loop only): at most {@code frameBytes / batch size + 2}. */
@@ -191,10 +206,10 @@ final class Outbound {
     /** Queues one frame; {@code header} and {@code payload} are copied or written before return. */
     void add(ByteBuffer header, ByteBuffer payload, Transport transport, boolean socketWritable) throws IOException {
         int size = header.remaining() + payload.remaining();
-        frameBytes += size;
-        count.addQueued(size - credit);
-        credit = 0;
-        enqueuedTotal += size;
+        counted(size);
+        if (sharedCount > 0) {
+            copyShared(0); // they were queued first
+        }
         if (payload.remaining() < GATHER_THRESHOLD) {
             copy(header);
             copy(payload);
@@ -210,20 +225,113 @@ final class Outbound {
         copy(payload);
     }
 
+    /**
+     * Queues a frame shared with other connections ({@link io.duplex.protocol.Protocol.Output#writeShared}):
+     * by reference while nothing else is queued and it is small, else copied. Reads it with
+     * absolute indices only.
+     */
+    void addShared(ByteBuffer frame) {
+        int size = frame.remaining();
+        counted(size);
+        if (sharedCount == MAX_SHARED) {
+            copyShared(0);
+        }
+        if (first != null || size > pool.bufferSize() / 2) {
+            copy(frame, frame.position(), frame.limit());
+            return;
+        }
+        if (shared == null) {
+            shared = new ByteBuffer[MAX_SHARED];
+        }
+        shared[sharedCount++] = frame;
+    }
+
+    /** A frame of {@code size} bytes joins the queue: counted, taking over the credit. */
+    private void counted(int size) {
+        frameBytes += size;
+        count.addQueued(size - credit);
+        credit = 0;
+        enqueuedTotal += size;
+    }
+
+    /** Copies the shared frames from index {@code from} on into batches, in order, and forgets them. */
+    private void copyShared(int from) {
+        for (int i = from; i < sharedCount; i++) {
+            ByteBuffer f = shared[i];
+            copy(f, f.position(), f.limit());
+        }
+        Arrays.fill(shared, 0, sharedCount, null);
+        sharedCount = 0;
+    }
+
     /** Appends {@code src} to the last batch, taking new batches from the pool as they fill. */
     private void copy(ByteBuffer src) {
-        while (src.hasRemaining()) {
+        copy(src, src.position(), src.limit());
+        src.position(src.limit());
+    }
+
+    /** Appends {@code src}'s bytes from {@code from} to {@code to}, leaving its position alone. */
+    private void copy(ByteBuffer src, int from, int to) {
+        while (from < to) {
             ByteBuffer last = lastBatch();
             if (last == null || last.limit() == last.capacity()) {
                 last = pool.take().flip(); // empty, in read mode
                 addBatch(last);
             }
             int at = last.limit();
-            int n = Math.min(src.remaining(), last.capacity() - at);
+            int n = Math.min(to - from, last.capacity() - at);
             last.limit(at + n);
-            last.put(at, src, src.position(), n);
-            src.position(src.position() + n);
+            last.put(at, src, from, n);
+            from += n;
         }
+    }
+
+    /**
+     * Writes the shared frames through one pooled batch, filled and written as often as they need.
+     *
+     * @return true when the socket took them all; else what it refused is now in this queue's
+     *     batches, in order
+     */
+    private boolean writeShared(Transport transport) throws IOException {
+        ByteBuffer cork = pool.take();
+        ByteBuffer[] gather = pool.gatherArray();
+        try {
+            int i = 0;
+            while (i < sharedCount) {
+                cork.clear();
+                for (; i < sharedCount && shared[i].remaining() <= cork.remaining(); i++) {
+                    ByteBuffer f = shared[i];
+                    int n = f.remaining();
+                    cork.put(cork.position(), f, f.position(), n);
+                    cork.position(cork.position() + n);
+                }
+                cork.flip();
+                gather[0] = cork;
+                long written;
+                try {
+                    written = transport.write(gather, 0, 1);
+                } finally {
+                    gather[0] = null;
+                }
+                wrote(written);
+                if (cork.hasRemaining() || transport.hasPendingWrites()) {
+                    copy(cork); // the socket is full: keep the rest, in order
+                    copyShared(i);
+                    return false;
+                }
+            }
+            Arrays.fill(shared, 0, sharedCount, null);
+            sharedCount = 0;
+            return true;
+        } finally {
+            pool.release(cork);
+        }
+    }
+
+    private void wrote(long written) {
+        frameBytes -= written;
+        count.addQueued(-written);
+        writtenTotal += written;
     }
 
     /**
@@ -234,11 +342,14 @@ final class Outbound {
     boolean write(Transport transport) throws IOException {
         writeTo(transport, null, null);
         completeMarks();
-        return first == null && !transport.hasPendingWrites();
+        return first == null && sharedCount == 0 && !transport.hasPendingWrites();
     }
 
     private void writeTo(Transport transport, ByteBuffer header, ByteBuffer payload) throws IOException {
         if (!transport.flush()) {
+            return;
+        }
+        if (sharedCount > 0 && !writeShared(transport)) {
             return;
         }
         ByteBuffer[] gather = pool.gatherArray();
@@ -269,9 +380,7 @@ final class Outbound {
             } finally {
                 Arrays.fill(gather, 0, n, null); // shared by the loop: keep no buffer reachable
             }
-            frameBytes -= written;
-            count.addQueued(-written);
-            writtenTotal += written;
+            wrote(written);
             while (first != null && !first.hasRemaining()) {
                 pool.release(pollBatch());
             }
@@ -311,6 +420,10 @@ final class Outbound {
             marks.poll().future().completeExceptionally(cause);
         }
         marks = null;
+        if (sharedCount > 0) {
+            Arrays.fill(shared, 0, sharedCount, null);
+            sharedCount = 0;
+        }
         while (first != null) {
             pool.release(pollBatch());
         }

@@ -201,6 +201,17 @@ abstract class SocketIo implements EventLoop.Handler, EventLoop.Flushable, Outbo
         return full;
     }
 
+    /**
+     * Queues a frame shared with other connections by reference (see {@link Outbound#addShared}).
+     *
+     * @return as {@link #queue}
+     */
+    boolean queueShared(ByteBuffer frame) {
+        Outbound out = outbound();
+        out.addShared(frame);
+        return !writeInterest && out.frameBytes() >= config.highWaterMark();
+    }
+
     /** The queue, borrowed from the loop's pool if none is held. */
     private Outbound outbound() {
         Outbound out = outbound;

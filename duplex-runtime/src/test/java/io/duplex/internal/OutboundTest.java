@@ -135,6 +135,70 @@ class OutboundTest {
     }
 
     @Test
+    void sharedFramesLeaveThroughOneBatchAndAreNeverMoved() throws IOException {
+        ByteBuffer[] frames = new ByteBuffer[40];
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        for (int i = 0; i < frames.length; i++) {
+            frames[i] = payload(600 + i, i).asReadOnlyBuffer(); // 40 frames: more than one batch
+            expected.write(bytes(frames[i]), 0, frames[i].remaining());
+            outbound.addShared(frames[i]);
+        }
+        assertThat(outbound.batches()).isZero(); // queued by reference: nothing copied yet
+        assertThat(queued.get()).isEqualTo(expected.size());
+        assertThat(pool.outstanding()).isZero();
+        socket.room = Long.MAX_VALUE;
+        assertThat(outbound.write(socket)).isTrue();
+        assertThat(socket.sent.toByteArray()).isEqualTo(expected.toByteArray());
+        assertThat(queued.get()).isZero();
+        assertThat(pool.outstanding()).isZero(); // the one batch went back
+        assertThat(outbound.atRest()).isTrue();
+        for (int i = 0; i < frames.length; i++) {
+            assertThat(frames[i].position()).isZero(); // other connections read the same frames
+            assertThat(frames[i].remaining()).isEqualTo(600 + i);
+        }
+    }
+
+    @Test
+    void whatTheSocketRefusesOfSharedFramesIsKeptInOrderWithWhatFollows() throws IOException {
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        for (int i = 0; i < 10; i++) {
+            ByteBuffer f = payload(1_000, i).asReadOnlyBuffer();
+            expected.write(bytes(f), 0, f.remaining());
+            outbound.addShared(f);
+        }
+        socket.room = 2_500; // takes two and a half frames
+        assertThat(outbound.write(socket)).isFalse();
+        assertThat(outbound.frameBytes()).isEqualTo(7_500);
+        // A frame of another kind, then shared ones again: all behind the refused bytes.
+        ByteBuffer own = payload(300, 99);
+        outbound.add(header(2), own.duplicate(), socket, false);
+        ByteBuffer late = payload(50, 7).asReadOnlyBuffer();
+        outbound.addShared(late);
+        socket.room = Long.MAX_VALUE;
+        assertThat(outbound.write(socket)).isTrue();
+        byte[] sent = socket.sent.toByteArray();
+        byte[] want = expected.toByteArray();
+        // The expected stream: 10 frames, then the header and own payload, then the late frame.
+        ByteArrayOutputStream inOrder = new ByteArrayOutputStream();
+        inOrder.write(want, 0, 10_000);
+        inOrder.write(header(2).array(), 0, 2);
+        inOrder.write(bytes(own), 0, 300);
+        inOrder.write(bytes(late), 0, 50);
+        assertThat(sent).isEqualTo(inOrder.toByteArray());
+        assertThat(queued.get()).isZero();
+        assertThat(outbound.atRest()).isTrue();
+        assertThat(pool.outstanding()).isZero();
+    }
+
+    @Test
+    void clearForgetsSharedFrames() throws IOException {
+        outbound.addShared(payload(100, 1).asReadOnlyBuffer());
+        outbound.clear(new IOException("closed"));
+        assertThat(outbound.atRest()).isTrue();
+        assertThat(queued.get()).isZero();
+    }
+
+    @Test
     void aQueueIsAtRestOnlyWithNothingQueuedCreditedOrAwaited() throws IOException {
         assertThat(outbound.atRest()).isTrue();
         outbound.add(header(2), payload(10, 1), socket, true);
@@ -217,6 +281,13 @@ class OutboundTest {
         long bytes = outbound.frameBytes();
         assertThat((long) outbound.batches()).isLessThanOrEqualTo((bytes + BATCH - 1) / BATCH + 2);
         assertThat(budget.held()).isEqualTo((long) outbound.batches() * BATCH);
+    }
+
+    /** The buffer's remaining bytes, read without moving it. */
+    private static byte[] bytes(ByteBuffer b) {
+        byte[] a = new byte[b.remaining()];
+        b.get(b.position(), a);
+        return a;
     }
 
     private static ByteBuffer header(int n) {
