@@ -55,6 +55,16 @@ final class MessageReader implements FrameParser.Listener {
     /** Bytes counted against maxMessageSize: declared raw lengths, or decoded bytes with a decoder. */
     private long messageSize;
 
+    /** Text messages up to this size are decoded from a direct buffer through {@link #decodeScratch}. */
+    private static final int DECODE_SCRATCH = 4096;
+    /** Made on the first such message; kept with the reader. */
+    private byte[] decodeScratch;
+    /**
+     * Whether a {@link ReaderPool} lends this reader: only then does it keep a decode scratch (an
+     * engine's own reader would keep 4 KiB per connection).
+     */
+    boolean pooled;
+
     /** Nothing stored: one shared empty array, not one per connection. */
     private static final byte[] NO_DATA = {};
 
@@ -268,7 +278,7 @@ final class MessageReader implements FrameParser.Listener {
         }
     }
 
-    private static String decode(ByteBuffer utf8Bytes) {
+    private String decode(ByteBuffer utf8Bytes) {
         if (utf8Bytes.hasArray()) {
             return new String(
                     utf8Bytes.array(),
@@ -278,9 +288,20 @@ final class MessageReader implements FrameParser.Listener {
         }
         // A direct (read) buffer: one bulk copy, then the String constructor's fast path, which
         // beats CharsetDecoder several times over on short messages. Already validated above.
-        byte[] bytes = new byte[utf8Bytes.remaining()];
-        utf8Bytes.get(utf8Bytes.position(), bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
+        // Small messages are copied into a scratch array the reader keeps (a pooled reader: one
+        // per loop in practice), so the String's own array is the only allocation.
+        int n = utf8Bytes.remaining();
+        byte[] bytes;
+        if (n <= DECODE_SCRATCH && pooled) {
+            if (decodeScratch == null) {
+                decodeScratch = new byte[DECODE_SCRATCH];
+            }
+            bytes = decodeScratch;
+        } else {
+            bytes = new byte[n];
+        }
+        utf8Bytes.get(utf8Bytes.position(), bytes, 0, n);
+        return new String(bytes, 0, n, StandardCharsets.UTF_8);
     }
 
     /** Stores message bytes, validating text as it arrives so a bad byte fails at once. */

@@ -36,7 +36,9 @@ public final class ReaderPool {
 
     MessageReader take() {
         if (size == 0) {
-            return new MessageReader();
+            MessageReader r = new MessageReader();
+            r.pooled = true;
+            return r;
         }
         MessageReader r = free[--size];
         free[size] = null;

@@ -128,6 +128,23 @@ class ReaderPoolTest {
     }
 
     @Test
+    void textFromADirectBufferIsDecodedWhateverItsSize() {
+        ReaderPool pool = new ReaderPool(1);
+        try (ProtocolRecorder r = new ProtocolRecorder()) {
+            Protocol p = server(r, pool);
+            String small = "héllo ".repeat(10);
+            String large = "wörld ".repeat(2_000); // beyond the reader's decode scratch
+            for (String text : new String[] {small, large, small}) {
+                byte[] frame = FrameBuilder.text(text).masked(11).build();
+                ByteBuffer direct =
+                        ByteBuffer.allocateDirect(frame.length).put(frame).flip();
+                p.receive(direct);
+                assertThat(r.takeEvents()).containsExactly("text:" + text);
+            }
+        }
+    }
+
+    @Test
     void withoutAPoolAnEngineKeepsItsOwnReaderAndReadsTheSame() {
         ReaderPool pool = new ReaderPool(1);
         try (ProtocolRecorder own = new ProtocolRecorder();

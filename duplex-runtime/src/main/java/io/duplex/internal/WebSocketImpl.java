@@ -414,7 +414,11 @@ public final class WebSocketImpl implements WebSocket {
 
     void dispatchText(String text) {
         if (executor == null) {
-            guarded(() -> handler.onText(this, text));
+            try {
+                handler.onText(this, text); // called directly: no task object per message
+            } catch (Throwable e) {
+                handlerFailed(e);
+            }
         } else {
             offload(text.length(), () -> handler.onText(this, text));
         }
@@ -422,7 +426,11 @@ public final class WebSocketImpl implements WebSocket {
 
     void dispatchBinary(ByteBuffer data) {
         if (executor == null) {
-            guarded(() -> handler.onBinary(this, data));
+            try {
+                handler.onBinary(this, data);
+            } catch (Throwable e) {
+                handlerFailed(e);
+            }
         } else {
             ByteBuffer copy = copy(data);
             offload(copy.remaining(), () -> handler.onBinary(this, copy));
@@ -506,17 +514,24 @@ public final class WebSocketImpl implements WebSocket {
         try {
             r.run();
         } catch (Throwable e) {
-            // A failing handler must not take the loop down: report it and close with 1011. Errors
-            // too (AssertionError, StackOverflowError, NoClassDefFoundError…), as Netty and Jetty do.
-            LOG.log(Level.WARNING, "handler threw; closing the connection with 1011", e);
-            try {
-                handler.onError(this, e);
-            } catch (Throwable again) {
-                LOG.log(Level.WARNING, "onError threw", again);
-            }
-            if (readyState() == ReadyState.OPEN) {
-                close(CloseCodes.INTERNAL_ERROR, "internal error");
-            }
+            handlerFailed(e);
+        }
+    }
+
+    /**
+     * A handler threw. A failing handler must not take the loop down: report it and close with
+     * 1011. Errors too (AssertionError, StackOverflowError, NoClassDefFoundError…), as Netty and
+     * Jetty do.
+     */
+    private void handlerFailed(Throwable e) {
+        LOG.log(Level.WARNING, "handler threw; closing the connection with 1011", e);
+        try {
+            handler.onError(this, e);
+        } catch (Throwable again) {
+            LOG.log(Level.WARNING, "onError threw", again);
+        }
+        if (readyState() == ReadyState.OPEN) {
+            close(CloseCodes.INTERNAL_ERROR, "internal error");
         }
     }
 
