@@ -125,31 +125,40 @@ public final class HttpHeadParser {
         line[lineLength++] = b;
     }
 
-    /** Handles a complete line; returns the head when the line was the final empty one. */
+    /**
+     * Handles a complete line; returns the head when the line was the final empty one. A request's
+     * lines are cut into their parts where they lie in {@link #line}, without a {@code String} of
+     * the whole line, and the words every handshake repeats come from {@link HeadVocabulary}.
+     */
     private HttpHead endOfLine() {
-        String text = new String(line, 0, lineLength, StandardCharsets.ISO_8859_1);
+        int length = lineLength;
         lineLength = 0;
         if (startLine == null) {
-            startLine = kind == Kind.REQUEST ? requestLine(text) : statusLine(text);
+            startLine = kind == Kind.REQUEST
+                    ? requestLine(line, length)
+                    : statusLine(new String(line, 0, length, StandardCharsets.ISO_8859_1));
             return null;
         }
-        if (text.isEmpty()) {
+        if (length == 0) {
             return startLine.withHeaders(headers.build());
         }
-        headerField(text);
+        headerField(length);
         return null;
     }
 
     /** RFC 7230 §3.1.1: {@code method SP request-target SP HTTP-version}. */
-    private static HttpHead requestLine(String text) {
-        int sp1 = text.indexOf(' ');
-        int sp2 = sp1 < 0 ? -1 : text.indexOf(' ', sp1 + 1);
+    private static HttpHead requestLine(byte[] line, int length) {
+        int sp1 = indexOf(line, ' ', 0, length);
+        int sp2 = sp1 < 0 ? -1 : indexOf(line, ' ', sp1 + 1, length);
         if (sp2 < 0) {
             throw malformed("malformed request line");
         }
         try {
             return new HttpHead.Request(
-                    text.substring(0, sp1), text.substring(sp1 + 1, sp2), text.substring(sp2 + 1), Headers.EMPTY);
+                    HeadVocabulary.string(line, 0, sp1),
+                    new String(line, sp1 + 1, sp2 - sp1 - 1, StandardCharsets.ISO_8859_1),
+                    HeadVocabulary.string(line, sp2 + 1, length),
+                    Headers.EMPTY);
         } catch (IllegalArgumentException e) {
             throw malformed("malformed request line");
         }
@@ -186,20 +195,38 @@ public final class HttpHeadParser {
      * (obs-fold) or whitespace before the colon leaves a field name that is not a token: both are
      * refused with 400 as RFC 7230 §3.2.4 requires.
      */
-    private void headerField(String text) {
+    private void headerField(int length) {
         if (headerCount == limits.maxHeaders()) {
             throw new HandshakeException(431, "too many header fields");
         }
-        int colon = text.indexOf(':');
+        int colon = indexOf(line, ':', 0, length);
         if (colon < 0) {
             throw malformed("malformed header field");
         }
+        // RFC 7230 §3.2.4: the OWS around a field value is not part of it.
+        int from = colon + 1;
+        int to = length;
+        while (from < to && HttpGrammar.isOws((char) line[from])) {
+            from++;
+        }
+        while (to > from && HttpGrammar.isOws((char) line[to - 1])) {
+            to--;
+        }
         try {
-            headers.add(text.substring(0, colon), text.substring(colon + 1));
+            headers.add(HeadVocabulary.string(line, 0, colon), HeadVocabulary.string(line, from, to));
         } catch (IllegalArgumentException e) {
             throw malformed("malformed header field");
         }
         headerCount++;
+    }
+
+    private static int indexOf(byte[] bytes, char c, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] == c) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static HandshakeException malformed(String message) {
