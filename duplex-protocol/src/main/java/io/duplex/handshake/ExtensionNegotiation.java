@@ -36,6 +36,9 @@ public final class ExtensionNegotiation {
      * @return the accepted extensions in the order they go into the response (and are applied)
      */
     public static List<Extension> server(List<ExtensionParameters> offers, List<ExtensionFactory> factories) {
+        if (offers.isEmpty()) {
+            return List.of(); // most clients offer nothing: no tables to build for it
+        }
         Map<String, List<ExtensionParameters>> byName = new LinkedHashMap<>();
         for (ExtensionParameters offer : offers) {
             byName.computeIfAbsent(offer.name(), n -> new ArrayList<>()).add(offer);

@@ -75,7 +75,10 @@ public final class Headers {
 
     /** The value of the first field with this name (case-insensitive), or {@code null}. */
     public String first(String name) {
-        for (Field f : fields) {
+        // Indexed loops here and below: a handshake asks a dozen questions of its headers, and
+        // none of them should leave an iterator or a list behind.
+        for (int i = 0; i < fields.size(); i++) {
+            Field f = fields.get(i);
             if (f.name().equalsIgnoreCase(name)) {
                 return f.value();
             }
@@ -83,15 +86,31 @@ public final class Headers {
         return null;
     }
 
-    /** The values of every field with this name (case-insensitive), in order. */
-    public List<String> all(String name) {
-        List<String> values = new ArrayList<>(2);
-        for (Field f : fields) {
-            if (f.name().equalsIgnoreCase(name)) {
-                values.add(f.value());
+    /** How many fields have this name (case-insensitive). */
+    public int count(String name) {
+        int n = 0;
+        for (int i = 0; i < fields.size(); i++) {
+            if (fields.get(i).name().equalsIgnoreCase(name)) {
+                n++;
             }
         }
-        return List.copyOf(values);
+        return n;
+    }
+
+    /** The values of every field with this name (case-insensitive), in order. */
+    public List<String> all(String name) {
+        int n = count(name);
+        if (n <= 1) {
+            return n == 0 ? List.of() : List.of(first(name));
+        }
+        String[] values = new String[n];
+        for (int i = 0, j = 0; j < n; i++) {
+            Field f = fields.get(i);
+            if (f.name().equalsIgnoreCase(name)) {
+                values[j++] = f.value();
+            }
+        }
+        return List.of(values);
     }
 
     /**
@@ -121,40 +140,65 @@ public final class Headers {
      * lists such as {@code Connection}, {@code Upgrade} and {@code Sec-WebSocket-Protocol}.
      */
     public List<String> tokens(String name) {
-        List<String> tokens = new ArrayList<>();
-        for (Field f : fields) {
+        List<String> tokens = null;
+        for (int i = 0; i < fields.size(); i++) {
+            Field f = fields.get(i);
             if (f.name().equalsIgnoreCase(name)) {
                 String v = f.value();
                 int start = 0;
-                for (int i = 0; i <= v.length(); i++) {
-                    if (i == v.length() || v.charAt(i) == ',') {
-                        String element = trim(v, start, i);
+                for (int j = 0; j <= v.length(); j++) {
+                    if (j == v.length() || v.charAt(j) == ',') {
+                        String element = trim(v, start, j);
                         if (!element.isEmpty()) {
+                            if (tokens == null) {
+                                tokens = new ArrayList<>(2);
+                            }
                             tokens.add(element);
                         }
-                        start = i + 1;
+                        start = j + 1;
                     }
                 }
             }
         }
-        return List.copyOf(tokens);
+        return tokens == null ? List.of() : List.copyOf(tokens);
     }
 
-    /** Whether {@link #tokens(String)} holds {@code token}, compared case-insensitively. */
+    /**
+     * Whether {@link #tokens(String)} holds {@code token}, compared case-insensitively. Looks at
+     * the elements where they are, without making the list: the handshake asks this of {@code
+     * Upgrade} and {@code Connection} on every request.
+     */
     public boolean containsToken(String name, String token) {
-        for (String t : tokens(name)) {
-            if (t.equalsIgnoreCase(token)) {
+        for (int i = 0; i < fields.size(); i++) {
+            Field f = fields.get(i);
+            if (f.name().equalsIgnoreCase(name) && listContains(f.value(), token)) {
                 return true;
             }
         }
         return false;
     }
 
-    /** Writes {@code name: value CRLF} for every field. */
-    void appendTo(StringBuilder sb) {
-        for (Field f : fields) {
-            sb.append(f.name()).append(": ").append(f.value()).append("\r\n");
+    /** Whether a comma-separated value has an element, OWS trimmed, equal to {@code token}. */
+    private static boolean listContains(String v, String token) {
+        int start = 0;
+        for (int j = 0; j <= v.length(); j++) {
+            if (j == v.length() || v.charAt(j) == ',') {
+                int from = start;
+                int to = j;
+                while (from < to && HttpGrammar.isOws(v.charAt(from))) {
+                    from++;
+                }
+                while (to > from && HttpGrammar.isOws(v.charAt(to - 1))) {
+                    to--;
+                }
+                // Empty elements are dropped (RFC 7230 §7), so they never match.
+                if (to > from && to - from == token.length() && v.regionMatches(true, from, token, 0, to - from)) {
+                    return true;
+                }
+                start = j + 1;
+            }
         }
+        return false;
     }
 
     private static String trim(String s, int start, int end) {

@@ -114,10 +114,28 @@ class HeadersTest {
     }
 
     @Test
-    void appendsFieldsInWireFormat() {
-        StringBuilder sb = new StringBuilder();
-        Headers.of("A", "1", "b", "two").appendTo(sb);
+    void countsFieldsOfOneName() {
+        assertThat(headers.count("x-MULTI")).isEqualTo(2);
+        assertThat(headers.count("Host")).isEqualTo(1);
+        assertThat(headers.count("Origin")).isZero();
+        assertThat(headers.all("Host")).containsExactly("example.com");
+    }
 
-        assertThat(sb).hasToString("A: 1\r\nb: two\r\n");
+    @Test
+    void findsTokensWhereTheyLie() {
+        Headers h = Headers.builder()
+                .add("Upgrade", "h2c,\twebsocket ")
+                .add("Connection", ", ,")
+                .add("Connection", "Upgraded, keep-alive")
+                .build();
+
+        // The same answers as tokens(name).contains, case aside, for every kind of element.
+        assertThat(h.containsToken("Upgrade", "WebSocket")).isTrue();
+        assertThat(h.containsToken("upgrade", "h2c")).isTrue();
+        assertThat(h.containsToken("Upgrade", "web")).isFalse();
+        assertThat(h.containsToken("Upgrade", "websocket ")).isFalse();
+        assertThat(h.containsToken("Connection", "upgrade")).isFalse();
+        assertThat(h.containsToken("Connection", "keep-alive")).isTrue();
+        assertThat(h.containsToken("Connection", "")).isFalse();
     }
 }
