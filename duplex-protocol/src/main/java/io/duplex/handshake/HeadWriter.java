@@ -79,8 +79,7 @@ final class HeadWriter {
     /** Writes every field of {@code headers}, in order. */
     HeadWriter fields(Headers headers) {
         for (int i = 0; i < headers.size(); i++) {
-            Headers.Field f = headers.fields().get(i);
-            field(f.name(), f.value());
+            field(headers.name(i), headers.value(i));
         }
         return this;
     }

@@ -1,6 +1,7 @@
 package io.duplex.handshake;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -10,14 +11,26 @@ import java.util.Objects;
  * §3.2); values are stored without leading or trailing whitespace (OWS). Because every value is
  * checked when added, headers can be written back to the wire without risk of header injection.
  *
+ * <p>The fields are kept as one array of names and values, not as {@link Field} objects: a
+ * request head has a dozen fields, and most are never looked at. {@link #fields()} makes the
+ * records when asked.
+ *
  * <p>Threading: immutable once built; safe to share. {@link Builder} is not thread-safe.
  */
 public final class Headers {
 
     /** No header fields. */
-    public static final Headers EMPTY = new Headers(List.of());
+    public static final Headers EMPTY = new Headers(new String[0]);
 
-    private final List<Field> fields;
+    /** Name of field i at 2i, its value at 2i + 1. */
+    private final String[] namesAndValues;
+
+    /**
+     * {@link #fields()}, made on first use. Racy, as {@code String.hash} is: every thread that
+     * finds it null makes an equal list, and the list and its records are immutable (final fields),
+     * so any one of them is safely seen.
+     */
+    private List<Field> fields;
 
     /**
      * One header field as it was added.
@@ -31,8 +44,8 @@ public final class Headers {
         }
     }
 
-    private Headers(List<Field> fields) {
-        this.fields = fields;
+    private Headers(String[] namesAndValues) {
+        this.namesAndValues = namesAndValues;
     }
 
     public static Builder builder() {
@@ -62,25 +75,43 @@ public final class Headers {
 
     /** All fields in order. */
     public List<Field> fields() {
-        return fields;
+        List<Field> list = fields;
+        if (list == null) {
+            Field[] records = new Field[size()];
+            for (int i = 0; i < records.length; i++) {
+                records[i] = new Field(name(i), value(i));
+            }
+            list = List.of(records);
+            fields = list;
+        }
+        return list;
     }
 
     public int size() {
-        return fields.size();
+        return namesAndValues.length / 2;
     }
 
     public boolean isEmpty() {
-        return fields.isEmpty();
+        return namesAndValues.length == 0;
+    }
+
+    /** The name of field {@code i} ({@code 0 <= i < size()}), spelled as added. */
+    String name(int i) {
+        return namesAndValues[2 * i];
+    }
+
+    /** The value of field {@code i} ({@code 0 <= i < size()}). */
+    String value(int i) {
+        return namesAndValues[2 * i + 1];
     }
 
     /** The value of the first field with this name (case-insensitive), or {@code null}. */
     public String first(String name) {
-        // Indexed loops here and below: a handshake asks a dozen questions of its headers, and
-        // none of them should leave an iterator or a list behind.
-        for (int i = 0; i < fields.size(); i++) {
-            Field f = fields.get(i);
-            if (f.name().equalsIgnoreCase(name)) {
-                return f.value();
+        // Here and below: a handshake asks a dozen questions of its headers, and none of them
+        // should leave a list, an iterator or a record behind.
+        for (int i = 0; i < size(); i++) {
+            if (name(i).equalsIgnoreCase(name)) {
+                return value(i);
             }
         }
         return null;
@@ -89,8 +120,8 @@ public final class Headers {
     /** How many fields have this name (case-insensitive). */
     public int count(String name) {
         int n = 0;
-        for (int i = 0; i < fields.size(); i++) {
-            if (fields.get(i).name().equalsIgnoreCase(name)) {
+        for (int i = 0; i < size(); i++) {
+            if (name(i).equalsIgnoreCase(name)) {
                 n++;
             }
         }
@@ -105,9 +136,8 @@ public final class Headers {
         }
         String[] values = new String[n];
         for (int i = 0, j = 0; j < n; i++) {
-            Field f = fields.get(i);
-            if (f.name().equalsIgnoreCase(name)) {
-                values[j++] = f.value();
+            if (name(i).equalsIgnoreCase(name)) {
+                values[j++] = value(i);
             }
         }
         return List.of(values);
@@ -141,10 +171,9 @@ public final class Headers {
      */
     public List<String> tokens(String name) {
         List<String> tokens = null;
-        for (int i = 0; i < fields.size(); i++) {
-            Field f = fields.get(i);
-            if (f.name().equalsIgnoreCase(name)) {
-                String v = f.value();
+        for (int i = 0; i < size(); i++) {
+            if (name(i).equalsIgnoreCase(name)) {
+                String v = value(i);
                 int start = 0;
                 for (int j = 0; j <= v.length(); j++) {
                     if (j == v.length() || v.charAt(j) == ',') {
@@ -169,9 +198,8 @@ public final class Headers {
      * Upgrade} and {@code Connection} on every request.
      */
     public boolean containsToken(String name, String token) {
-        for (int i = 0; i < fields.size(); i++) {
-            Field f = fields.get(i);
-            if (f.name().equalsIgnoreCase(name) && listContains(f.value(), token)) {
+        for (int i = 0; i < size(); i++) {
+            if (name(i).equalsIgnoreCase(name) && listContains(value(i), token)) {
                 return true;
             }
         }
@@ -214,20 +242,20 @@ public final class Headers {
     /** Equal when both hold the same fields, spelled the same, in the same order. */
     @Override
     public boolean equals(Object o) {
-        return o instanceof Headers h && h.fields.equals(fields);
+        return o instanceof Headers h && Arrays.equals(h.namesAndValues, namesAndValues);
     }
 
     @Override
     public int hashCode() {
-        return fields.hashCode();
+        return Arrays.hashCode(namesAndValues);
     }
 
     /** Field names only: values may carry credentials ({@code Authorization}, {@code Cookie}). */
     @Override
     public String toString() {
-        List<String> names = new ArrayList<>(fields.size());
-        for (Field f : fields) {
-            names.add(f.name());
+        List<String> names = new ArrayList<>(size());
+        for (int i = 0; i < size(); i++) {
+            names.add(name(i));
         }
         return "Headers" + names;
     }
@@ -238,7 +266,10 @@ public final class Headers {
      * <p>Threading: not thread-safe; confine to one thread.
      */
     public static final class Builder {
-        private final List<Field> fields = new ArrayList<>();
+        /** As in {@link Headers}: name of field i at 2i, its value at 2i + 1. */
+        private String[] namesAndValues = new String[16];
+
+        private int length;
 
         private Builder() {}
 
@@ -255,17 +286,27 @@ public final class Headers {
             if (!HttpGrammar.isText(value)) {
                 throw new IllegalArgumentException("header value holds an illegal character");
             }
-            fields.add(new Field(name, trim(value, 0, value.length())));
+            append(name, trim(value, 0, value.length()));
             return this;
         }
 
         public Builder addAll(Headers headers) {
-            fields.addAll(headers.fields);
+            for (int i = 0; i < headers.size(); i++) {
+                append(headers.name(i), headers.value(i));
+            }
             return this;
         }
 
         public Headers build() {
-            return fields.isEmpty() ? EMPTY : new Headers(List.copyOf(fields));
+            return length == 0 ? EMPTY : new Headers(Arrays.copyOf(namesAndValues, length));
+        }
+
+        private void append(String name, String value) {
+            if (length == namesAndValues.length) {
+                namesAndValues = Arrays.copyOf(namesAndValues, length * 2);
+            }
+            namesAndValues[length++] = name;
+            namesAndValues[length++] = value;
         }
     }
 }

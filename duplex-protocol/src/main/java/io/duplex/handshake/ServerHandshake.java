@@ -284,9 +284,9 @@ public final class ServerHandshake {
     }
 
     private static void checkExtra(Headers extra, Set<String> reserved) {
-        for (Headers.Field f : extra.fields()) {
-            if (reserved.contains(f.name().toLowerCase(Locale.ROOT))) {
-                throw new IllegalArgumentException("header is set by the handshake: " + f.name());
+        for (int i = 0; i < extra.size(); i++) {
+            if (reserved.contains(extra.name(i).toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("header is set by the handshake: " + extra.name(i));
             }
         }
     }

@@ -101,6 +101,24 @@ class HeadersTest {
     }
 
     @Test
+    void buildsSnapshotsOfAnyNumberOfFields() {
+        Headers.Builder b = Headers.builder();
+        for (int i = 0; i < 20; i++) {
+            b.add("F" + i, "v" + i);
+        }
+        Headers first = b.build();
+        Headers second = b.add("Last", "x").build();
+
+        assertThat(first.size()).isEqualTo(20);
+        assertThat(first.fields()).hasSize(20).startsWith(new Headers.Field("F0", "v0"));
+        assertThat(first.fields().get(19)).isEqualTo(new Headers.Field("F19", "v19"));
+        assertThat(first.fields()).isSameAs(first.fields());
+        assertThat(first.first("Last")).isNull();
+        assertThat(second.size()).isEqualTo(21);
+        assertThat(second.first("last")).isEqualTo("x");
+    }
+
+    @Test
     void toStringShowsNamesButNotValues() {
         Headers h = Headers.of("Cookie", "secret", "Host", "example.com");
 
