@@ -72,21 +72,42 @@ for i in "${!names[@]}"; do
   "$jcmd" "$pid" JVMTI.agent_load "$AP" '"start,event=alloc,alloc=256"' >/dev/null
   "${cpu1[@]}" "$wsload" connect --port "${ports[$i]}" -c "$conns" --hold 1 >/dev/null 2>&1
   "$jcmd" "$pid" JVMTI.agent_load "$AP" "\"stop,file=$work/$n.collapsed,collapsed,total\"" >/dev/null
-  echo "$n: allocation sites, bytes per connection (sampled; site = the innermost frame of ours and its callee)"
+  echo "$n: bytes allocated per connection, by step and by site (sampled)"
   python3 - "$work/$n.collapsed" "$conns" <<'EOF'
 import collections, sys
-sites, total = collections.Counter(), 0
+# What each allocation was for, by the innermost frame that names a step (else the connection's own).
+steps = [
+    ("close handshake (engine, socket)", ["Protocol.onCloseFrame", "Protocol.writeClose", "ClosedException"]),
+    ("request head: parser, lines, fields", ["HttpHeadParser", "HeadVocabulary", "Headers$Builder", "Headers$Field", "HttpHead$Request"]),
+    ("validation: header queries, key, negotiation", ["ServerHandshake.validate", "ServerHandshake$Target", "Headers.all", "Headers.tokens", "Headers.trim", "AcceptKey.isValidKey", "ExtensionNegotiation", "Outcome$Accepted"]),
+    ("101 response: accept value, head bytes", ["ServerHandshake.response", "HttpHead.encode", "AcceptKey.of", "HeadWriter", "Connection.writeRaw"]),
+    ("engine and handle installed (live until the close)", ["Connection.open", "WebSocketImpl.<init>", "io.duplex.internal.WebSocketImpl_[i]"]),
+    ("upgrade in the runtime: route, decision, request", ["ServerUpgrade.onData", "ServerSettings.route", "UpgradeDecision", "UpgradeRequest", "ServerUpgrade.decided"]),
+]
+def step(frames):
+    if frames[-1].startswith("io.duplex.internal.EventLoop$$Lambda"):
+        return "a lambda per connection per tick"
+    for frame in reversed(frames):
+        for name, keys in steps:
+            if any(k in frame for k in keys):
+                return name
+    return "the connection itself: JDK socket, selector, our per-connection objects"
+by_step, sites, total = collections.Counter(), collections.Counter(), 0
 for line in open(sys.argv[1]):
     stack, n = line.rstrip().rsplit(" ", 1)
     frames, n = stack.split(";"), int(n)
     total += n
+    by_step[step(frames)] += n
     ours = [i for i, f in enumerate(frames) if f.startswith(("io/duplex", "io.duplex"))]
     i = ours[-1] if ours else max(len(frames) - 3, 0)
     callee = frames[i + 1] if i + 1 < len(frames) - 1 else ""
     sites[(frames[i] + (" > " + callee if callee else ""), frames[-1].removesuffix("_[i]"))] += n
 per = float(sys.argv[2])
-print(f"  {total / per:6.0f}  total")
-for (site, cls), n in sites.most_common(25):
+print(f"  {total / per:6.0f}  total (sampled)")
+for name, n in by_step.most_common():
+    print(f"  {n / per:6.0f}  {name}")
+print("  top sites (the innermost frame of ours and its callee):")
+for (site, cls), n in sites.most_common(20):
     print(f"  {n / per:6.0f}  {site}  [{cls}]")
 EOF
 done
