@@ -2,6 +2,7 @@ package io.duplex.handshake;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -59,6 +60,8 @@ final class HeadVocabulary {
             "permessage-deflate; client_max_window_bits");
     /** The words by length: {@code WORDS[n]} holds those of {@code n} characters. */
     private static final String[][] WORDS = byLength();
+    /** {@link #WORDS} in ISO-8859-1, compared with {@code Arrays.equals} (vectorised by the JIT). */
+    private static final byte[][][] BYTES = bytes(WORDS);
 
     private HeadVocabulary() {}
 
@@ -69,22 +72,29 @@ final class HeadVocabulary {
     static String string(byte[] bytes, int from, int to) {
         int length = to - from;
         if (length < WORDS.length) {
-            for (String word : WORDS[length]) {
-                if (spells(bytes, from, word)) {
-                    return word;
+            byte[][] candidates = BYTES[length];
+            for (int i = 0; i < candidates.length; i++) {
+                byte[] c = candidates[i];
+                // The first and last bytes tell most words of a length apart before a full compare.
+                if (c[0] == bytes[from]
+                        && c[length - 1] == bytes[to - 1]
+                        && Arrays.equals(bytes, from, to, c, 0, length)) {
+                    return WORDS[length][i];
                 }
             }
         }
         return new String(bytes, from, length, StandardCharsets.ISO_8859_1);
     }
 
-    private static boolean spells(byte[] bytes, int from, String word) {
-        for (int i = 0; i < word.length(); i++) {
-            if ((bytes[from + i] & 0xFF) != word.charAt(i)) {
-                return false;
+    private static byte[][][] bytes(String[][] words) {
+        byte[][][] bytes = new byte[words.length][][];
+        for (int n = 0; n < words.length; n++) {
+            bytes[n] = new byte[words[n].length][];
+            for (int i = 0; i < words[n].length; i++) {
+                bytes[n][i] = words[n][i].getBytes(StandardCharsets.ISO_8859_1);
             }
         }
-        return true;
+        return bytes;
     }
 
     private static String[][] byLength() {

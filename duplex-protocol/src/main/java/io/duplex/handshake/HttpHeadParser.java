@@ -48,6 +48,10 @@ public final class HttpHeadParser {
     private static final int INITIAL_LINE_CAPACITY = 128;
 
     private final HttpHeadLimits limits;
+    /** The limits read once: the per-byte loop then makes no call but {@link #append}. */
+    private final int maxLineLength;
+
+    private final int maxHeadSize;
     private final Kind kind;
     private final Headers.Builder headers = Headers.builder();
     private byte[] line;
@@ -60,8 +64,10 @@ public final class HttpHeadParser {
 
     public HttpHeadParser(HttpHeadLimits limits, Kind kind) {
         this.limits = limits;
+        this.maxLineLength = limits.maxLineLength();
+        this.maxHeadSize = limits.maxHeadSize();
         this.kind = kind;
-        this.line = new byte[Math.min(INITIAL_LINE_CAPACITY, limits.maxLineLength())];
+        this.line = new byte[Math.min(INITIAL_LINE_CAPACITY, maxLineLength)];
     }
 
     /**
@@ -79,12 +85,12 @@ public final class HttpHeadParser {
         try {
             while (in.hasRemaining()) {
                 byte b = in.get();
-                if (lineLength == limits.maxLineLength() && !sawCr && b != '\r' && b != '\n') {
+                if (lineLength == maxLineLength && !sawCr && b != '\r' && b != '\n') {
                     // The line limit decides first, so an oversized request line gets 414 even
                     // when it also reaches the head limit (both are 8 KiB by default).
                     append(b);
                 }
-                if (++headSize > limits.maxHeadSize()) {
+                if (++headSize > maxHeadSize) {
                     throw new HandshakeException(431, "head too large");
                 }
                 if (sawCr) {
@@ -113,14 +119,14 @@ public final class HttpHeadParser {
     }
 
     private void append(byte b) {
-        if (lineLength == limits.maxLineLength()) {
+        if (lineLength == maxLineLength) {
             // RFC 7231 §6.5.12 (414 URI Too Long), RFC 6585 §5 (431)
             throw startLine == null && kind == Kind.REQUEST
                     ? new HandshakeException(414, "request line too long")
                     : new HandshakeException(431, "header line too long");
         }
         if (lineLength == line.length) {
-            line = Arrays.copyOf(line, Math.min(line.length * 2, limits.maxLineLength()));
+            line = Arrays.copyOf(line, Math.min(line.length * 2, maxLineLength));
         }
         line[lineLength++] = b;
     }
