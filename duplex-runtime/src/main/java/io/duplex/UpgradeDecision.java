@@ -30,6 +30,9 @@ public sealed interface UpgradeDecision {
             boolean extensionsDeclined)
             implements UpgradeDecision {
 
+        /** {@link UpgradeDecision#accept()}: a value, so one serves every request. */
+        private static final Accept PLAIN = new Accept(null, null, Headers.EMPTY);
+
         public Accept(String subprotocol, Object attachment, Headers headers, Instant credentialExpiry) {
             this(subprotocol, attachment, headers, credentialExpiry, false);
         }
@@ -60,7 +63,7 @@ public sealed interface UpgradeDecision {
 
     /** Accept with the server's subprotocol choice. */
     static UpgradeDecision accept() {
-        return new Accept(null, null, Headers.EMPTY);
+        return Accept.PLAIN;
     }
 
     /** Accept and attach an identity (see {@link WebSocket#attachment()}). */

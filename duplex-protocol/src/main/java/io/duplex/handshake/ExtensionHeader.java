@@ -58,7 +58,7 @@ public final class ExtensionHeader {
      * @throws IllegalArgumentException when a name or value is not a token (RFC 6455 §9.1)
      */
     public static String format(List<ExtensionParameters> extensions) {
-        StringBuilder sb = new StringBuilder();
+        StringBuilder sb = new StringBuilder(formattedLength(extensions));
         for (ExtensionParameters e : extensions) {
             if (sb.length() > 0) {
                 sb.append(", ");
@@ -72,6 +72,20 @@ public final class ExtensionHeader {
             }
         }
         return sb.toString();
+    }
+
+    /** The length {@link #format} gives, so its builder is sized once (a 101 writes one). */
+    private static int formattedLength(List<ExtensionParameters> extensions) {
+        int n = Math.max(0, 2 * (extensions.size() - 1)); // ", " between extensions
+        for (ExtensionParameters e : extensions) {
+            n += e.name().length();
+            for (Parameter p : e.parameters()) {
+                n += 2
+                        + p.name().length()
+                        + (p.value() == null ? 0 : 1 + p.value().length());
+            }
+        }
+        return n;
     }
 
     private static String checkToken(String s) {

@@ -5,9 +5,7 @@ import io.duplex.extension.ExtensionFactory;
 import io.duplex.extension.ExtensionParameters;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -36,24 +34,31 @@ public final class ExtensionNegotiation {
      * @return the accepted extensions in the order they go into the response (and are applied)
      */
     public static List<Extension> server(List<ExtensionParameters> offers, List<ExtensionFactory> factories) {
-        Map<String, List<ExtensionParameters>> byName = new LinkedHashMap<>();
-        for (ExtensionParameters offer : offers) {
-            byName.computeIfAbsent(offer.name(), n -> new ArrayList<>()).add(offer);
+        if (offers.isEmpty()) {
+            return List.of(); // most clients offer nothing: nothing to negotiate
         }
-        List<Extension> accepted = new ArrayList<>();
+        // Offers are grouped by factory, not in a map by name: names without a factory are
+        // skipped at once, and each factory's offers are collected when its name first appears,
+        // so the work is (offers × factories), linear in the head's size, and a handshake offering
+        // one extension builds no tables for it.
+        boolean[] asked = new boolean[factories.size()];
+        List<Extension> accepted = List.of();
         int claimed = 0;
         try {
-            for (Map.Entry<String, List<ExtensionParameters>> entry : byName.entrySet()) {
-                ExtensionFactory factory = find(factories, entry.getKey());
-                Optional<Extension> extension =
-                        factory == null ? Optional.empty() : factory.serverAccept(List.copyOf(entry.getValue()));
+            for (int i = 0; i < offers.size(); i++) {
+                int f = indexOf(factories, offers.get(i).name());
+                if (f < 0 || asked[f]) {
+                    continue;
+                }
+                asked[f] = true;
+                Optional<Extension> extension = factories.get(f).serverAccept(offersNamed(offers, i));
                 if (extension.isPresent()) {
                     Extension e = extension.get();
                     if ((e.rsv() & claimed) != 0) {
                         e.close(); // RFC 6455 §9: an RSV bit has one meaning per connection
                     } else {
                         claimed |= e.rsv();
-                        accepted.add(e);
+                        accepted = with(accepted, e);
                     }
                 }
             }
@@ -61,7 +66,36 @@ public final class ExtensionNegotiation {
             closeAll(accepted, e);
             throw e;
         }
-        return List.copyOf(accepted);
+        return accepted;
+    }
+
+    /** The offers from {@code first} on with the name of {@code offers[first]}, in order. */
+    private static List<ExtensionParameters> offersNamed(List<ExtensionParameters> offers, int first) {
+        String name = offers.get(first).name();
+        int n = 0;
+        for (int i = first; i < offers.size(); i++) {
+            n += offers.get(i).name().equals(name) ? 1 : 0;
+        }
+        if (n == 1) {
+            return List.of(offers.get(first));
+        }
+        ExtensionParameters[] named = new ExtensionParameters[n];
+        for (int i = first, j = 0; j < n; i++) {
+            if (offers.get(i).name().equals(name)) {
+                named[j++] = offers.get(i);
+            }
+        }
+        return List.of(named);
+    }
+
+    /** {@code list} and {@code e}, immutable (a server accepts one or two extensions). */
+    private static List<Extension> with(List<Extension> list, Extension e) {
+        if (list.isEmpty()) {
+            return List.of(e);
+        }
+        List<Extension> more = new ArrayList<>(list);
+        more.add(e);
+        return List.copyOf(more);
     }
 
     /**
@@ -102,12 +136,17 @@ public final class ExtensionNegotiation {
     }
 
     private static ExtensionFactory find(List<ExtensionFactory> factories, String name) {
-        for (ExtensionFactory f : factories) {
-            if (f.name().equals(name)) {
-                return f;
+        int i = indexOf(factories, name);
+        return i < 0 ? null : factories.get(i);
+    }
+
+    private static int indexOf(List<ExtensionFactory> factories, String name) {
+        for (int i = 0; i < factories.size(); i++) {
+            if (factories.get(i).name().equals(name)) {
+                return i;
             }
         }
-        return null;
+        return -1;
     }
 
     /** Closes every extension; a failure to close is attached to {@code failure}, not thrown. */

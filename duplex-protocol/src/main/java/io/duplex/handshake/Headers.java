@@ -1,6 +1,7 @@
 package io.duplex.handshake;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -10,14 +11,26 @@ import java.util.Objects;
  * §3.2); values are stored without leading or trailing whitespace (OWS). Because every value is
  * checked when added, headers can be written back to the wire without risk of header injection.
  *
+ * <p>The fields are kept as one array of names and values, not as {@link Field} objects: a
+ * request head has a dozen fields, and most are never looked at. {@link #fields()} makes the
+ * records when asked.
+ *
  * <p>Threading: immutable once built; safe to share. {@link Builder} is not thread-safe.
  */
 public final class Headers {
 
     /** No header fields. */
-    public static final Headers EMPTY = new Headers(List.of());
+    public static final Headers EMPTY = new Headers(new String[0]);
 
-    private final List<Field> fields;
+    /** Name of field i at 2i, its value at 2i + 1. */
+    private final String[] namesAndValues;
+
+    /**
+     * {@link #fields()}, made on first use. Racy, as {@code String.hash} is: every thread that
+     * finds it null makes an equal list, and the list and its records are immutable (final fields),
+     * so any one of them is safely seen.
+     */
+    private List<Field> fields;
 
     /**
      * One header field as it was added.
@@ -31,8 +44,8 @@ public final class Headers {
         }
     }
 
-    private Headers(List<Field> fields) {
-        this.fields = fields;
+    private Headers(String[] namesAndValues) {
+        this.namesAndValues = namesAndValues;
     }
 
     public static Builder builder() {
@@ -62,36 +75,72 @@ public final class Headers {
 
     /** All fields in order. */
     public List<Field> fields() {
-        return fields;
+        List<Field> list = fields;
+        if (list == null) {
+            Field[] records = new Field[size()];
+            for (int i = 0; i < records.length; i++) {
+                records[i] = new Field(name(i), value(i));
+            }
+            list = List.of(records);
+            fields = list;
+        }
+        return list;
     }
 
     public int size() {
-        return fields.size();
+        return namesAndValues.length / 2;
     }
 
     public boolean isEmpty() {
-        return fields.isEmpty();
+        return namesAndValues.length == 0;
+    }
+
+    /** The name of field {@code i} ({@code 0 <= i < size()}), spelled as added. */
+    String name(int i) {
+        return namesAndValues[2 * i];
+    }
+
+    /** The value of field {@code i} ({@code 0 <= i < size()}). */
+    String value(int i) {
+        return namesAndValues[2 * i + 1];
     }
 
     /** The value of the first field with this name (case-insensitive), or {@code null}. */
     public String first(String name) {
-        for (Field f : fields) {
-            if (f.name().equalsIgnoreCase(name)) {
-                return f.value();
+        // Here and below: a handshake asks a dozen questions of its headers, and none of them
+        // should leave a list, an iterator or a record behind.
+        for (int i = 0; i < size(); i++) {
+            if (name(i).equalsIgnoreCase(name)) {
+                return value(i);
             }
         }
         return null;
     }
 
-    /** The values of every field with this name (case-insensitive), in order. */
-    public List<String> all(String name) {
-        List<String> values = new ArrayList<>(2);
-        for (Field f : fields) {
-            if (f.name().equalsIgnoreCase(name)) {
-                values.add(f.value());
+    /** How many fields have this name (case-insensitive). */
+    public int count(String name) {
+        int n = 0;
+        for (int i = 0; i < size(); i++) {
+            if (name(i).equalsIgnoreCase(name)) {
+                n++;
             }
         }
-        return List.copyOf(values);
+        return n;
+    }
+
+    /** The values of every field with this name (case-insensitive), in order. */
+    public List<String> all(String name) {
+        int n = count(name);
+        if (n <= 1) {
+            return n == 0 ? List.of() : List.of(first(name));
+        }
+        String[] values = new String[n];
+        for (int i = 0, j = 0; j < n; i++) {
+            if (name(i).equalsIgnoreCase(name)) {
+                values[j++] = value(i);
+            }
+        }
+        return List.of(values);
     }
 
     /**
@@ -121,40 +170,63 @@ public final class Headers {
      * lists such as {@code Connection}, {@code Upgrade} and {@code Sec-WebSocket-Protocol}.
      */
     public List<String> tokens(String name) {
-        List<String> tokens = new ArrayList<>();
-        for (Field f : fields) {
-            if (f.name().equalsIgnoreCase(name)) {
-                String v = f.value();
+        List<String> tokens = null;
+        for (int i = 0; i < size(); i++) {
+            if (name(i).equalsIgnoreCase(name)) {
+                String v = value(i);
                 int start = 0;
-                for (int i = 0; i <= v.length(); i++) {
-                    if (i == v.length() || v.charAt(i) == ',') {
-                        String element = trim(v, start, i);
+                for (int j = 0; j <= v.length(); j++) {
+                    if (j == v.length() || v.charAt(j) == ',') {
+                        String element = trim(v, start, j);
                         if (!element.isEmpty()) {
+                            if (tokens == null) {
+                                tokens = new ArrayList<>(2);
+                            }
                             tokens.add(element);
                         }
-                        start = i + 1;
+                        start = j + 1;
                     }
                 }
             }
         }
-        return List.copyOf(tokens);
+        return tokens == null ? List.of() : List.copyOf(tokens);
     }
 
-    /** Whether {@link #tokens(String)} holds {@code token}, compared case-insensitively. */
+    /**
+     * Whether {@link #tokens(String)} holds {@code token}, compared case-insensitively. Looks at
+     * the elements where they are, without making the list: the handshake asks this of {@code
+     * Upgrade} and {@code Connection} on every request.
+     */
     public boolean containsToken(String name, String token) {
-        for (String t : tokens(name)) {
-            if (t.equalsIgnoreCase(token)) {
+        for (int i = 0; i < size(); i++) {
+            if (name(i).equalsIgnoreCase(name) && listContains(value(i), token)) {
                 return true;
             }
         }
         return false;
     }
 
-    /** Writes {@code name: value CRLF} for every field. */
-    void appendTo(StringBuilder sb) {
-        for (Field f : fields) {
-            sb.append(f.name()).append(": ").append(f.value()).append("\r\n");
+    /** Whether a comma-separated value has an element, OWS trimmed, equal to {@code token}. */
+    private static boolean listContains(String v, String token) {
+        int start = 0;
+        for (int j = 0; j <= v.length(); j++) {
+            if (j == v.length() || v.charAt(j) == ',') {
+                int from = start;
+                int to = j;
+                while (from < to && HttpGrammar.isOws(v.charAt(from))) {
+                    from++;
+                }
+                while (to > from && HttpGrammar.isOws(v.charAt(to - 1))) {
+                    to--;
+                }
+                // Empty elements are dropped (RFC 7230 §7), so they never match.
+                if (to > from && to - from == token.length() && v.regionMatches(true, from, token, 0, to - from)) {
+                    return true;
+                }
+                start = j + 1;
+            }
         }
+        return false;
     }
 
     private static String trim(String s, int start, int end) {
@@ -170,20 +242,20 @@ public final class Headers {
     /** Equal when both hold the same fields, spelled the same, in the same order. */
     @Override
     public boolean equals(Object o) {
-        return o instanceof Headers h && h.fields.equals(fields);
+        return o instanceof Headers h && Arrays.equals(h.namesAndValues, namesAndValues);
     }
 
     @Override
     public int hashCode() {
-        return fields.hashCode();
+        return Arrays.hashCode(namesAndValues);
     }
 
     /** Field names only: values may carry credentials ({@code Authorization}, {@code Cookie}). */
     @Override
     public String toString() {
-        List<String> names = new ArrayList<>(fields.size());
-        for (Field f : fields) {
-            names.add(f.name());
+        List<String> names = new ArrayList<>(size());
+        for (int i = 0; i < size(); i++) {
+            names.add(name(i));
         }
         return "Headers" + names;
     }
@@ -194,7 +266,10 @@ public final class Headers {
      * <p>Threading: not thread-safe; confine to one thread.
      */
     public static final class Builder {
-        private final List<Field> fields = new ArrayList<>();
+        /** As in {@link Headers}: name of field i at 2i, its value at 2i + 1. */
+        private String[] namesAndValues = new String[16];
+
+        private int length;
 
         private Builder() {}
 
@@ -211,17 +286,27 @@ public final class Headers {
             if (!HttpGrammar.isText(value)) {
                 throw new IllegalArgumentException("header value holds an illegal character");
             }
-            fields.add(new Field(name, trim(value, 0, value.length())));
+            append(name, trim(value, 0, value.length()));
             return this;
         }
 
         public Builder addAll(Headers headers) {
-            fields.addAll(headers.fields);
+            for (int i = 0; i < headers.size(); i++) {
+                append(headers.name(i), headers.value(i));
+            }
             return this;
         }
 
         public Headers build() {
-            return fields.isEmpty() ? EMPTY : new Headers(List.copyOf(fields));
+            return length == 0 ? EMPTY : new Headers(Arrays.copyOf(namesAndValues, length));
+        }
+
+        private void append(String name, String value) {
+            if (length == namesAndValues.length) {
+                namesAndValues = Arrays.copyOf(namesAndValues, length * 2);
+            }
+            namesAndValues[length++] = name;
+            namesAndValues[length++] = value;
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.duplex.handshake;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
@@ -52,7 +51,14 @@ public sealed interface HttpHead permits HttpHead.Request, HttpHead.Response {
 
         @Override
         public ByteBuffer encode() {
-            return HttpHead.encode(method + ' ' + target + ' ' + version, headers);
+            int size = HeadWriter.measuring()
+                    .requestLine(method, target, version)
+                    .fields(headers)
+                    .size();
+            return new HeadWriter(size)
+                    .requestLine(method, target, version)
+                    .fields(headers)
+                    .end();
         }
 
         private static boolean isVisibleAscii(String s) {
@@ -94,7 +100,14 @@ public sealed interface HttpHead permits HttpHead.Request, HttpHead.Response {
 
         @Override
         public ByteBuffer encode() {
-            return HttpHead.encode(version + ' ' + status + ' ' + reasonPhrase, headers);
+            int size = HeadWriter.measuring()
+                    .statusLine(version, status, reasonPhrase)
+                    .fields(headers)
+                    .size();
+            return new HeadWriter(size)
+                    .statusLine(version, status, reasonPhrase)
+                    .fields(headers)
+                    .end();
         }
     }
 
@@ -102,12 +115,5 @@ public sealed interface HttpHead permits HttpHead.Request, HttpHead.Response {
         if (!HttpGrammar.isHttpVersion(version)) {
             throw new IllegalArgumentException("version must be HTTP/d.d");
         }
-    }
-
-    private static ByteBuffer encode(String startLine, Headers headers) {
-        StringBuilder sb = new StringBuilder(256).append(startLine).append("\r\n");
-        headers.appendTo(sb);
-        sb.append("\r\n");
-        return ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.ISO_8859_1));
     }
 }

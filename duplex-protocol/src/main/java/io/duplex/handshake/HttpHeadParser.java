@@ -48,6 +48,10 @@ public final class HttpHeadParser {
     private static final int INITIAL_LINE_CAPACITY = 128;
 
     private final HttpHeadLimits limits;
+    /** The limits read once: the per-byte loop then makes no call but {@link #append}. */
+    private final int maxLineLength;
+
+    private final int maxHeadSize;
     private final Kind kind;
     private final Headers.Builder headers = Headers.builder();
     private byte[] line;
@@ -60,8 +64,10 @@ public final class HttpHeadParser {
 
     public HttpHeadParser(HttpHeadLimits limits, Kind kind) {
         this.limits = limits;
+        this.maxLineLength = limits.maxLineLength();
+        this.maxHeadSize = limits.maxHeadSize();
         this.kind = kind;
-        this.line = new byte[Math.min(INITIAL_LINE_CAPACITY, limits.maxLineLength())];
+        this.line = new byte[Math.min(INITIAL_LINE_CAPACITY, maxLineLength)];
     }
 
     /**
@@ -79,12 +85,12 @@ public final class HttpHeadParser {
         try {
             while (in.hasRemaining()) {
                 byte b = in.get();
-                if (lineLength == limits.maxLineLength() && !sawCr && b != '\r' && b != '\n') {
+                if (lineLength == maxLineLength && !sawCr && b != '\r' && b != '\n') {
                     // The line limit decides first, so an oversized request line gets 414 even
                     // when it also reaches the head limit (both are 8 KiB by default).
                     append(b);
                 }
-                if (++headSize > limits.maxHeadSize()) {
+                if (++headSize > maxHeadSize) {
                     throw new HandshakeException(431, "head too large");
                 }
                 if (sawCr) {
@@ -113,43 +119,52 @@ public final class HttpHeadParser {
     }
 
     private void append(byte b) {
-        if (lineLength == limits.maxLineLength()) {
+        if (lineLength == maxLineLength) {
             // RFC 7231 §6.5.12 (414 URI Too Long), RFC 6585 §5 (431)
             throw startLine == null && kind == Kind.REQUEST
                     ? new HandshakeException(414, "request line too long")
                     : new HandshakeException(431, "header line too long");
         }
         if (lineLength == line.length) {
-            line = Arrays.copyOf(line, Math.min(line.length * 2, limits.maxLineLength()));
+            line = Arrays.copyOf(line, Math.min(line.length * 2, maxLineLength));
         }
         line[lineLength++] = b;
     }
 
-    /** Handles a complete line; returns the head when the line was the final empty one. */
+    /**
+     * Handles a complete line; returns the head when the line was the final empty one. A request's
+     * lines are cut into their parts where they lie in {@link #line}, without a {@code String} of
+     * the whole line, and the words every handshake repeats come from {@link HeadVocabulary}.
+     */
     private HttpHead endOfLine() {
-        String text = new String(line, 0, lineLength, StandardCharsets.ISO_8859_1);
+        int length = lineLength;
         lineLength = 0;
         if (startLine == null) {
-            startLine = kind == Kind.REQUEST ? requestLine(text) : statusLine(text);
+            startLine = kind == Kind.REQUEST
+                    ? requestLine(line, length)
+                    : statusLine(new String(line, 0, length, StandardCharsets.ISO_8859_1));
             return null;
         }
-        if (text.isEmpty()) {
+        if (length == 0) {
             return startLine.withHeaders(headers.build());
         }
-        headerField(text);
+        headerField(length);
         return null;
     }
 
     /** RFC 7230 §3.1.1: {@code method SP request-target SP HTTP-version}. */
-    private static HttpHead requestLine(String text) {
-        int sp1 = text.indexOf(' ');
-        int sp2 = sp1 < 0 ? -1 : text.indexOf(' ', sp1 + 1);
+    private static HttpHead requestLine(byte[] line, int length) {
+        int sp1 = indexOf(line, ' ', 0, length);
+        int sp2 = sp1 < 0 ? -1 : indexOf(line, ' ', sp1 + 1, length);
         if (sp2 < 0) {
             throw malformed("malformed request line");
         }
         try {
             return new HttpHead.Request(
-                    text.substring(0, sp1), text.substring(sp1 + 1, sp2), text.substring(sp2 + 1), Headers.EMPTY);
+                    HeadVocabulary.string(line, 0, sp1),
+                    new String(line, sp1 + 1, sp2 - sp1 - 1, StandardCharsets.ISO_8859_1),
+                    HeadVocabulary.string(line, sp2 + 1, length),
+                    Headers.EMPTY);
         } catch (IllegalArgumentException e) {
             throw malformed("malformed request line");
         }
@@ -186,20 +201,38 @@ public final class HttpHeadParser {
      * (obs-fold) or whitespace before the colon leaves a field name that is not a token: both are
      * refused with 400 as RFC 7230 §3.2.4 requires.
      */
-    private void headerField(String text) {
+    private void headerField(int length) {
         if (headerCount == limits.maxHeaders()) {
             throw new HandshakeException(431, "too many header fields");
         }
-        int colon = text.indexOf(':');
+        int colon = indexOf(line, ':', 0, length);
         if (colon < 0) {
             throw malformed("malformed header field");
         }
+        // RFC 7230 §3.2.4: the OWS around a field value is not part of it.
+        int from = colon + 1;
+        int to = length;
+        while (from < to && HttpGrammar.isOws((char) line[from])) {
+            from++;
+        }
+        while (to > from && HttpGrammar.isOws((char) line[to - 1])) {
+            to--;
+        }
         try {
-            headers.add(text.substring(0, colon), text.substring(colon + 1));
+            headers.add(HeadVocabulary.string(line, 0, colon), HeadVocabulary.string(line, from, to));
         } catch (IllegalArgumentException e) {
             throw malformed("malformed header field");
         }
         headerCount++;
+    }
+
+    private static int indexOf(byte[] bytes, char c, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] == c) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static HandshakeException malformed(String message) {

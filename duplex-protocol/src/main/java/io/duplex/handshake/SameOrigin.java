@@ -35,7 +35,8 @@ final class SameOrigin implements OriginPolicy {
         int defaultPort = "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
         int originPort = uri.getPort() == -1 ? defaultPort : uri.getPort();
         int colon = hostNameEnd(host);
-        if (colon < 1 || !host.substring(0, colon).equalsIgnoreCase(uri.getHost())) {
+        String originHost = uri.getHost();
+        if (colon < 1 || colon != originHost.length() || !host.regionMatches(true, 0, originHost, 0, colon)) {
             return false;
         }
         int hostPort = colon == host.length() ? defaultPort : port(host, colon);

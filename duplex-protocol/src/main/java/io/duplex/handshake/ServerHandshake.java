@@ -64,6 +64,11 @@ public final class ServerHandshake {
     private static final Set<String> RESERVED_ERROR =
             Set.of("content-type", "content-length", "connection", "transfer-encoding");
     private static final Set<String> ABSOLUTE_SCHEMES = Set.of("http", "https", "ws", "wss");
+    private static final String HTTP_1_1 = "HTTP/1.1";
+    private static final String TEXT_PLAIN = "text/plain; charset=utf-8";
+    private static final Headers ALLOW_GET = Headers.of("Allow", "GET");
+    private static final Headers UPGRADE_WEBSOCKET = Headers.of("Upgrade", "websocket");
+    private static final Headers VERSION_13 = Headers.of("Upgrade", "websocket", "Sec-WebSocket-Version", "13");
 
     private final List<String> subprotocols;
     private final List<ExtensionFactory> extensions;
@@ -94,7 +99,7 @@ public final class ServerHandshake {
         }
         Headers h = r.headers();
         if (!r.method().equals("GET")) {
-            return new Outcome.Rejected(405, "method not allowed", Headers.of("Allow", "GET"));
+            return new Outcome.Rejected(405, "method not allowed", ALLOW_GET);
         }
         String version = r.version();
         if (version.charAt(5) != '1') {
@@ -107,15 +112,17 @@ public final class ServerHandshake {
         if (target == null) {
             return reject(400, "bad request target");
         }
-        List<String> hosts = h.all("Host");
-        if (hosts.size() != 1 || hosts.get(0).isEmpty()) {
+        // One field each (count) and its value (first), asked without building lists: these
+        // questions are asked of every upgrade request.
+        String host = h.first("Host");
+        if (host == null || host.isEmpty() || h.count("Host") != 1) {
             return reject(400, "missing or repeated Host");
         }
         if (declaresBody(h)) {
             return reject(400, "upgrade request with a body");
         }
         if (!h.contains("Upgrade")) {
-            return new Outcome.Rejected(426, "upgrade required", Headers.of("Upgrade", "websocket"));
+            return new Outcome.Rejected(426, "upgrade required", UPGRADE_WEBSOCKET);
         }
         if (!h.containsToken("Upgrade", "websocket")) {
             return reject(400, "Upgrade lacks websocket");
@@ -123,37 +130,35 @@ public final class ServerHandshake {
         if (!h.containsToken("Connection", "upgrade")) {
             return reject(400, "Connection lacks upgrade");
         }
-        List<String> versions = h.all("Sec-WebSocket-Version");
-        if (versions.size() != 1 || !versions.get(0).equals("13")) {
-            return new Outcome.Rejected(
-                    426,
-                    "unsupported WebSocket version",
-                    Headers.of("Upgrade", "websocket", "Sec-WebSocket-Version", "13"));
+        if (h.count("Sec-WebSocket-Version") != 1
+                || !h.first("Sec-WebSocket-Version").equals("13")) {
+            return new Outcome.Rejected(426, "unsupported WebSocket version", VERSION_13);
         }
-        List<String> keys = h.all("Sec-WebSocket-Key");
-        if (keys.size() != 1 || !AcceptKey.isValidKey(keys.get(0))) {
+        String key = h.first("Sec-WebSocket-Key");
+        if (key == null || h.count("Sec-WebSocket-Key") != 1 || !AcceptKey.isValidKey(key)) {
             return reject(400, "bad Sec-WebSocket-Key");
         }
-        List<String> origins = h.all("Origin");
-        if (origins.size() > 1) {
+        if (h.count("Origin") > 1) {
             return reject(400, "repeated Origin");
         }
-        String origin = origins.isEmpty() ? null : origins.get(0);
-        if (!originPolicy.allows(origin, hosts.get(0), secure)) {
+        String origin = h.first("Origin");
+        if (!originPolicy.allows(origin, host, secure)) {
             // RFC 6455 §4.2.2: a refused origin gets an HTTP error such as 403
             return reject(403, "origin not allowed");
         }
         List<ExtensionParameters> offers;
         try {
             // Without configured extensions the header is ignored, malformed or not.
-            offers = extensions.isEmpty() ? List.of() : ExtensionHeader.parse(h.all("Sec-WebSocket-Extensions"));
+            offers = extensions.isEmpty() || !h.contains("Sec-WebSocket-Extensions")
+                    ? List.of()
+                    : ExtensionHeader.parse(h.all("Sec-WebSocket-Extensions"));
         } catch (HandshakeException e) {
             return reject(400, "malformed Sec-WebSocket-Extensions");
         }
         List<String> offered = h.tokens("Sec-WebSocket-Protocol");
         List<Extension> negotiated = ExtensionNegotiation.server(offers, extensions);
         return new Outcome.Accepted(
-                target.path(), target.query(), h, keys.get(0), origin, offered, select(offered), negotiated);
+                target.path(), target.query(), h, key, origin, offered, select(offered), negotiated);
     }
 
     /**
@@ -165,9 +170,9 @@ public final class ServerHandshake {
         if (h.contains("Transfer-Encoding")) {
             return true;
         }
-        List<String> lengths = h.all("Content-Length");
-        return lengths.size() > 1
-                || (lengths.size() == 1 && !lengths.get(0).strip().equals("0"));
+        int lengths = h.count("Content-Length");
+        return lengths > 1
+                || (lengths == 1 && !h.first("Content-Length").strip().equals("0"));
     }
 
     private String select(List<String> offered) {
@@ -195,22 +200,46 @@ public final class ServerHandshake {
      *     itself, or {@code Content-Length}/{@code Transfer-Encoding} (RFC 7230 §3.3.2: none on 1xx)
      */
     public ByteBuffer response(Outcome.Accepted accepted, Headers extra) {
-        Headers.Builder h = Headers.builder()
-                .add("Upgrade", "websocket")
-                .add("Connection", "Upgrade")
-                .add("Sec-WebSocket-Accept", AcceptKey.of(accepted.key()));
-        if (accepted.selectedSubprotocol() != null) {
-            h.add("Sec-WebSocket-Protocol", accepted.selectedSubprotocol());
+        checkExtra(extra, RESERVED_101);
+        String subprotocol = accepted.selectedSubprotocol();
+        if (subprotocol != null && !HttpGrammar.isText(subprotocol)) {
+            throw new IllegalArgumentException("header value holds an illegal character");
         }
-        if (!accepted.extensions().isEmpty()) {
-            List<ExtensionParameters> negotiated = new ArrayList<>();
-            for (Extension e : accepted.extensions()) {
-                negotiated.add(e.negotiated());
-            }
-            h.add("Sec-WebSocket-Extensions", ExtensionHeader.format(negotiated));
+        String extensionsValue = accepted.extensions().isEmpty() ? null : negotiatedExtensions(accepted);
+        byte[] accept = AcceptKey.asciiOf(accepted.key()); // RFC 6455 §4.2.2 item 5.4
+        int size = switching(HeadWriter.measuring(), accept, subprotocol, extensionsValue, extra)
+                .size();
+        return switching(new HeadWriter(size), accept, subprotocol, extensionsValue, extra)
+                .end();
+    }
+
+    /**
+     * The 101's lines, bytes straight into the response: every value is a constant, base64,
+     * checked by {@link #response(Outcome.Accepted, Headers)}, or was checked when its {@link
+     * Headers} were built, so nothing can inject a header.
+     */
+    private static HeadWriter switching(
+            HeadWriter out, byte[] accept, String subprotocol, String extensions, Headers extra) {
+        out.statusLine(HTTP_1_1, 101, ReasonPhrase.of(101))
+                .field("Upgrade", "websocket")
+                .field("Connection", "Upgrade")
+                .field("Sec-WebSocket-Accept", accept);
+        if (subprotocol != null) {
+            out.field("Sec-WebSocket-Protocol", subprotocol);
         }
-        addExtra(h, extra, RESERVED_101);
-        return new HttpHead.Response("HTTP/1.1", 101, ReasonPhrase.of(101), h.build()).encode();
+        if (extensions != null) {
+            out.field("Sec-WebSocket-Extensions", extensions);
+        }
+        return out.fields(extra);
+    }
+
+    private static String negotiatedExtensions(Outcome.Accepted accepted) {
+        List<ExtensionParameters> negotiated =
+                new ArrayList<>(accepted.extensions().size());
+        for (Extension e : accepted.extensions()) {
+            negotiated.add(e.negotiated());
+        }
+        return ExtensionHeader.format(negotiated);
     }
 
     /** {@link #rejection(int, String, Headers)} for a {@link Outcome.Rejected}. */
@@ -233,23 +262,32 @@ public final class ServerHandshake {
         if (status < 300 || status > 599) {
             throw new IllegalArgumentException("status must be 300 to 599");
         }
+        checkExtra(extra, RESERVED_ERROR);
         byte[] body = (reason + "\n").getBytes(StandardCharsets.UTF_8);
-        Headers.Builder h = Headers.builder()
-                .add("Content-Type", "text/plain; charset=utf-8")
-                .add("Content-Length", Integer.toString(body.length))
-                .add("Connection", extra.contains("Upgrade") ? "Upgrade, close" : "close");
-        addExtra(h, extra, RESERVED_ERROR);
-        ByteBuffer head = new HttpHead.Response("HTTP/1.1", status, ReasonPhrase.of(status), h.build()).encode();
+        String contentLength = Integer.toString(body.length);
+        String connection = extra.contains("Upgrade") ? "Upgrade, close" : "close";
+        int size = error(HeadWriter.measuring(), status, contentLength, connection, extra)
+                .size();
+        ByteBuffer head = error(new HeadWriter(size), status, contentLength, connection, extra)
+                .end();
         ByteBuffer out = ByteBuffer.allocate(head.remaining() + body.length);
         return out.put(head).put(body).flip();
     }
 
-    private static void addExtra(Headers.Builder h, Headers extra, Set<String> reserved) {
-        for (Headers.Field f : extra.fields()) {
-            if (reserved.contains(f.name().toLowerCase(Locale.ROOT))) {
-                throw new IllegalArgumentException("header is set by the handshake: " + f.name());
+    private static HeadWriter error(
+            HeadWriter out, int status, String contentLength, String connection, Headers extra) {
+        return out.statusLine(HTTP_1_1, status, ReasonPhrase.of(status))
+                .field("Content-Type", TEXT_PLAIN)
+                .field("Content-Length", contentLength)
+                .field("Connection", connection)
+                .fields(extra);
+    }
+
+    private static void checkExtra(Headers extra, Set<String> reserved) {
+        for (int i = 0; i < extra.size(); i++) {
+            if (reserved.contains(extra.name(i).toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("header is set by the handshake: " + extra.name(i));
             }
-            h.add(f.name(), f.value());
         }
     }
 

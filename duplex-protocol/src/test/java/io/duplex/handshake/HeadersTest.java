@@ -101,6 +101,24 @@ class HeadersTest {
     }
 
     @Test
+    void buildsSnapshotsOfAnyNumberOfFields() {
+        Headers.Builder b = Headers.builder();
+        for (int i = 0; i < 20; i++) {
+            b.add("F" + i, "v" + i);
+        }
+        Headers first = b.build();
+        Headers second = b.add("Last", "x").build();
+
+        assertThat(first.size()).isEqualTo(20);
+        assertThat(first.fields()).hasSize(20).startsWith(new Headers.Field("F0", "v0"));
+        assertThat(first.fields().get(19)).isEqualTo(new Headers.Field("F19", "v19"));
+        assertThat(first.fields()).isSameAs(first.fields());
+        assertThat(first.first("Last")).isNull();
+        assertThat(second.size()).isEqualTo(21);
+        assertThat(second.first("last")).isEqualTo("x");
+    }
+
+    @Test
     void toStringShowsNamesButNotValues() {
         Headers h = Headers.of("Cookie", "secret", "Host", "example.com");
 
@@ -114,10 +132,28 @@ class HeadersTest {
     }
 
     @Test
-    void appendsFieldsInWireFormat() {
-        StringBuilder sb = new StringBuilder();
-        Headers.of("A", "1", "b", "two").appendTo(sb);
+    void countsFieldsOfOneName() {
+        assertThat(headers.count("x-MULTI")).isEqualTo(2);
+        assertThat(headers.count("Host")).isEqualTo(1);
+        assertThat(headers.count("Origin")).isZero();
+        assertThat(headers.all("Host")).containsExactly("example.com");
+    }
 
-        assertThat(sb).hasToString("A: 1\r\nb: two\r\n");
+    @Test
+    void findsTokensWhereTheyLie() {
+        Headers h = Headers.builder()
+                .add("Upgrade", "h2c,\twebsocket ")
+                .add("Connection", ", ,")
+                .add("Connection", "Upgraded, keep-alive")
+                .build();
+
+        // The same answers as tokens(name).contains, case aside, for every kind of element.
+        assertThat(h.containsToken("Upgrade", "WebSocket")).isTrue();
+        assertThat(h.containsToken("upgrade", "h2c")).isTrue();
+        assertThat(h.containsToken("Upgrade", "web")).isFalse();
+        assertThat(h.containsToken("Upgrade", "websocket ")).isFalse();
+        assertThat(h.containsToken("Connection", "upgrade")).isFalse();
+        assertThat(h.containsToken("Connection", "keep-alive")).isTrue();
+        assertThat(h.containsToken("Connection", "")).isFalse();
     }
 }

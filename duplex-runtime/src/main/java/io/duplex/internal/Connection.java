@@ -39,6 +39,8 @@ public final class Connection extends SocketIo implements EventLoop.Ticking, Pro
     private static final System.Logger LOG = System.getLogger(Connection.class.getName());
     /** After this end shuts its output, the peer's FIN is awaited at most this long. */
     private static final long FIN_WAIT_NANOS = 1_000_000_000L;
+    /** The payload of a raw write: empty, never written to, so one serves every connection. */
+    private static final ByteBuffer NO_PAYLOAD = ByteBuffer.allocate(0);
 
     /** The HTTP part of the opening handshake, server or client side. */
     public interface Upgrade {
@@ -618,7 +620,7 @@ public final class Connection extends SocketIo implements EventLoop.Ticking, Pro
 
     /** Queues raw bytes (HTTP responses during the upgrade). */
     public void writeRaw(ByteBuffer bytes) {
-        write(bytes, ByteBuffer.allocate(0));
+        write(bytes, NO_PAYLOAD);
     }
 
     /** Writes what the socket takes; once all is written while closing TCP, half-closes. */

@@ -104,9 +104,11 @@ public record ServerSettings(
         if (r != null) {
             return r;
         }
-        for (Map.Entry<String, ServerUpgrade.Route> e : prefixRoutes.entrySet()) {
-            if (HttpRoutes.matches(e.getKey(), path)) {
-                return e.getValue();
+        if (!prefixRoutes.isEmpty()) { // even an empty map's entry iterator is an object per request
+            for (Map.Entry<String, ServerUpgrade.Route> e : prefixRoutes.entrySet()) {
+                if (HttpRoutes.matches(e.getKey(), path)) {
+                    return e.getValue();
+                }
             }
         }
         return routes.get("*");

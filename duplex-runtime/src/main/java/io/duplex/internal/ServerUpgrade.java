@@ -338,15 +338,18 @@ public final class ServerUpgrade implements Connection.Upgrade {
             closeAll(accepted); // RFC 6455 §9.1: a server may decline every offered extension
             extensions = List.of();
         }
-        Outcome.Accepted answered = new Outcome.Accepted(
-                accepted.path(),
-                accepted.query(),
-                accepted.headers(),
-                accepted.key(),
-                accepted.origin(),
-                accepted.offeredSubprotocols(),
-                subprotocol,
-                extensions);
+        // A copy only when the upgrader changed what the validation chose.
+        Outcome.Accepted answered = subprotocol == accepted.selectedSubprotocol() && extensions == accepted.extensions()
+                ? accepted
+                : new Outcome.Accepted(
+                        accepted.path(),
+                        accepted.query(),
+                        accepted.headers(),
+                        accepted.key(),
+                        accepted.origin(),
+                        accepted.offeredSubprotocols(),
+                        subprotocol,
+                        extensions);
         c.writeRaw(handshake.response(answered, accept.headers()));
         WebSocketImpl ws = new WebSocketImpl(
                 c.loop(),
