@@ -45,6 +45,17 @@ public sealed interface Outcome permits Outcome.Accepted, Outcome.Rejected {
             offeredSubprotocols = List.copyOf(offeredSubprotocols);
             extensions = List.copyOf(extensions);
         }
+
+        /**
+         * The same request answered with {@code subprotocol} and {@code extensions} (an upgrader's
+         * or a relay's choice): this one when they are what the validation chose, else a copy.
+         */
+        public Accepted answeredWith(String subprotocol, List<Extension> extensions) {
+            if (Objects.equals(subprotocol, selectedSubprotocol) && extensions.equals(this.extensions)) {
+                return this;
+            }
+            return new Accepted(path, query, headers, key, origin, offeredSubprotocols, subprotocol, extensions);
+        }
     }
 
     /**

@@ -92,6 +92,25 @@ class ServerHandshakeTest {
     }
 
     @Test
+    void anAcceptanceAnsweredAsValidatedIsItselfAndOtherwiseACopy() {
+        Outcome.Accepted accepted = (Outcome.Accepted) plain.validate(request(REQUEST));
+        assertThat(accepted.answeredWith(accepted.selectedSubprotocol(), List.of()))
+                .isSameAs(accepted);
+        Outcome.Accepted chat = accepted.answeredWith("chat", List.of());
+        assertThat(chat.selectedSubprotocol()).isEqualTo("chat");
+        assertThat(chat.key()).isEqualTo(accepted.key());
+        assertThat(chat.path()).isEqualTo(accepted.path());
+        ServerHandshake server =
+                ServerHandshake.builder().extensions(List.of(deflate)).build();
+        Outcome.Accepted compressed = (Outcome.Accepted)
+                server.validate(plus(request(REQUEST), "Sec-WebSocket-Extensions", "permessage-deflate"));
+        assertThat(compressed.extensions()).hasSize(1);
+        Outcome.Accepted declined = compressed.answeredWith(compressed.selectedSubprotocol(), List.of());
+        assertThat(declined.extensions()).isEmpty(); // RFC 6455 §9.1: the server may decline them all
+        assertThat(declined.selectedSubprotocol()).isEqualTo(compressed.selectedSubprotocol());
+    }
+
+    @Test
     void writesSubprotocolExtensionsAndExtraHeaders() {
         ServerHandshake server = ServerHandshake.builder()
                 .subprotocols(List.of("superchat", "chat"))

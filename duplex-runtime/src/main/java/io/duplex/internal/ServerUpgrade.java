@@ -339,17 +339,7 @@ public final class ServerUpgrade implements Connection.Upgrade {
             extensions = List.of();
         }
         // A copy only when the upgrader changed what the validation chose.
-        Outcome.Accepted answered = subprotocol == accepted.selectedSubprotocol() && extensions == accepted.extensions()
-                ? accepted
-                : new Outcome.Accepted(
-                        accepted.path(),
-                        accepted.query(),
-                        accepted.headers(),
-                        accepted.key(),
-                        accepted.origin(),
-                        accepted.offeredSubprotocols(),
-                        subprotocol,
-                        extensions);
+        Outcome.Accepted answered = accepted.answeredWith(subprotocol, extensions);
         c.writeRaw(handshake.response(answered, accept.headers()));
         WebSocketImpl ws = new WebSocketImpl(
                 c.loop(),

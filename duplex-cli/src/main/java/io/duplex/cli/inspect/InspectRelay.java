@@ -141,15 +141,7 @@ final class InspectRelay implements Runnable {
                         "upstream " + target + ": " + InspectHandshake.describe(e));
                 return;
             }
-            Outcome.Accepted answer = new Outcome.Accepted(
-                    accepted.path(),
-                    accepted.query(),
-                    accepted.headers(),
-                    accepted.key(),
-                    accepted.origin(),
-                    accepted.offeredSubprotocols(),
-                    result.subprotocol(),
-                    List.of());
+            Outcome.Accepted answer = accepted.answeredWith(result.subprotocol(), List.of());
             clientSocket
                     .getOutputStream()
                     .write(ServerHandshake.builder()
