@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.duplex.WebSocket;
 import io.duplex.WebSocketClient;
 import io.duplex.WebSocketHandler;
+import io.duplex.testkit.Await;
 import io.duplex.testkit.RawClient;
 import io.duplex.testkit.ScriptProcess;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongPredicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,15 +94,10 @@ class OutboundMemoryTest {
             assertThat(raw.upgrade("/ws")).startsWith("HTTP/1.1 101 ");
             nonReaders.add(raw);
         }
-        stats(HEALTHY + NON_READERS); // all subscribed and counted
+        statsWhen("all subscribed and counted", Duration.ofSeconds(30), n -> n == HEALTHY + NON_READERS);
 
         // Every non-reader is dropped: only the healthy connections remain.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        long[] s;
-        do {
-            assertThat(System.nanoTime()).as("non-readers dropped within 60 s").isLessThan(deadline);
-            s = stats(-1);
-        } while (s[0] > HEALTHY && waitTick());
+        long[] s = statsWhen("non-readers dropped", Duration.ofSeconds(60), n -> n <= HEALTHY);
         // A reset, not a FIN behind megabytes: what a dropped peer can still read is at most
         // what its own small receive buffer held, not the server kernel's send queue.
         for (RawClient raw : nonReaders) {
@@ -119,7 +116,7 @@ class OutboundMemoryTest {
         }
         assertThat(errors).hasValue(0);
 
-        s = stats(HEALTHY);
+        s = statsWhen("the healthy connections counted", Duration.ofSeconds(30), n -> n == HEALTHY);
         child.tell("stop");
         assertThat(child.nextLine(Duration.ofSeconds(20))).as("the child ends").isNull();
         assertThat(child.stderr()).doesNotContain("OutOfMemoryError");
@@ -129,26 +126,29 @@ class OutboundMemoryTest {
                 NON_READERS, s[1] >> 10, DIRECT_CAP >> 10);
     }
 
-    /** Asks the child for its counts; with {@code expected} >= 0, until the connection count is that. */
-    private long[] stats(int expected) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
+    /**
+     * Polls the child's counts ({@code stats}: connections, direct memory in use) until the
+     * connection count satisfies {@code connections}, failing after {@code limit}; the counts then.
+     */
+    private long[] statsWhen(String what, Duration limit, LongPredicate connections) {
+        long[][] last = new long[1][];
+        Await.eventually(what, limit, () -> {
+            last[0] = stats();
+            return connections.test(last[0][0]);
+        });
+        return last[0];
+    }
+
+    private long[] stats() {
+        try {
             child.tell("stats");
             String[] line = line().split(" ");
             assertThat(line[0]).isEqualTo("STATS");
-            long[] s = {Long.parseLong(line[1]), Long.parseLong(line[2])};
-            if (expected < 0 || s[0] == expected) {
-                return s;
-            }
-            assertThat(System.nanoTime()).as("connections: " + s[0]).isLessThan(deadline);
-            waitTick();
+            return new long[] {Long.parseLong(line[1]), Long.parseLong(line[2])};
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted asking the child for its counts", e);
         }
-    }
-
-    /** The polling period of a condition checked in the child (its answer is the condition). */
-    private static boolean waitTick() throws InterruptedException {
-        Thread.sleep(20);
-        return true;
     }
 
     private static long bytesUntilEnd(RawClient raw) throws IOException {
