@@ -4,6 +4,7 @@ import io.duplex.Member;
 import io.duplex.PresencePage;
 import io.duplex.redis.RedisPresenceEngine;
 import io.duplex.redis.RedisServer;
+import io.duplex.testkit.Await;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -61,9 +62,11 @@ public final class PresenceCost {
                 // One refresh pass of every member: what each engine does every expiry / 3.
                 long[] r0 = commands(redis);
                 long r0t = System.nanoTime();
-                while (commands(redis)[0] - r0[0] < 2L * ((members / 2 + 999) / 1000)) {
-                    Thread.sleep(5); // waiting for the engines' own timer (expiry / 3)
-                }
+                // The engines' own timer (expiry / 3) runs the pass.
+                Await.eventually(
+                        "a refresh pass",
+                        Duration.ofSeconds(60),
+                        () -> scriptCalls(redis) - r0[0] >= 2L * ((members / 2 + 999) / 1000));
                 long[] r1 = commands(redis);
                 System.out.printf(
                         "a refresh pass of %d members: %d script calls, %d commands run by Redis (observed within %.1f s)%n",
@@ -125,6 +128,15 @@ public final class PresenceCost {
     }
 
     /** [EVAL + EVALSHA calls, every command's calls] from INFO commandstats. */
+    /** Script calls Redis has run so far ({@link #commands}' first count), for a polled condition. */
+    private static long scriptCalls(RedisServer redis) {
+        try {
+            return commands(redis)[0];
+        } catch (Exception e) {
+            throw new AssertionError("INFO commandstats", e);
+        }
+    }
+
     static long[] commands(RedisServer redis) throws Exception {
         String info = (String) redis.command("INFO", "commandstats");
         long scripts = 0;

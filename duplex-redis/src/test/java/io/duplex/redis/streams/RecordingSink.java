@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.duplex.Publication;
 import io.duplex.StreamEngine;
+import io.duplex.testkit.Await;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -35,17 +36,18 @@ final class RecordingSink implements StreamEngine.Sink {
     }
 
     /** Waits (bounded) until a publication of {@code topic} matching {@code what} arrived. */
-    Publication await(String topic, Predicate<Publication> what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
+    Publication await(String topic, Predicate<Publication> what) {
+        Publication[] found = new Publication[1];
+        Await.eventually("a matching publication of " + topic, Duration.ofSeconds(10), () -> {
             for (Publication p : received) {
                 if (p.topic().equals(topic) && what.test(p)) {
-                    return p;
+                    found[0] = p;
+                    return true;
                 }
             }
-            Thread.sleep(5);
-        }
-        throw new AssertionError("no matching publication of " + topic + " within 10 s; got " + of(topic));
+            return false;
+        });
+        return found[0];
     }
 
     /** Waits until {@code topic} has {@code count} publications, then checks they are 1..count of one epoch. */
