@@ -76,11 +76,11 @@ final class MessageReader implements FrameParser.Listener {
      * its role (masking, RFC 6455 §5.1), limits, negotiated RSV bits and extensions, its event sink,
      * and its control frames handed back to it.
      */
-    void bind(Protocol engine, ProtocolConfig config, Protocol.EventSink events, List<Extension> extensions) {
+    void bind(Protocol engine) {
         this.owner = engine;
-        this.config = config;
-        this.events = events;
-        this.extensions = extensions;
+        this.config = engine.config();
+        this.events = engine.events();
+        this.extensions = engine.extensions();
         int rsv = 0;
         for (Extension e : extensions) {
             rsv |= e.rsv();

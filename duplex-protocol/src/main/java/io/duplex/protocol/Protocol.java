@@ -104,7 +104,7 @@ public final class Protocol {
         this.readers = b.readers;
         if (readers == null) {
             reader = new MessageReader();
-            reader.bind(this, config, events, extensions);
+            reader.bind(this);
         }
     }
 
@@ -128,6 +128,11 @@ public final class Protocol {
         return extensions;
     }
 
+    /** Where this engine's events go (for the reader it lends itself). */
+    EventSink events() {
+        return events;
+    }
+
     /** The violation this end failed the connection for, or {@code null}. */
     public Violation failure() {
         return failure;
@@ -148,7 +153,7 @@ public final class Protocol {
         }
         if (reader == null) {
             reader = readers.take();
-            reader.bind(this, config, events, extensions);
+            reader.bind(this);
         }
         try {
             reader.parser.parse(data);

@@ -1,14 +1,13 @@
 package io.duplex.internal;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 
 /**
  * A per-loop pool of equally sized direct buffers for outgoing batches. Buffers come back on every
  * path, errors included (invariant 4 in docs/ARCHITECTURE.md).
  *
- * <p>How many it keeps follows the load: at least {@code minPooled}, and as many as were out at
- * once since the last {@link #trim()} (the loop trims once per tick). A broadcast to 1,000
+ * <p>How many it keeps follows the load ({@link RecentPeakPool}): at least {@code minPooled}, and
+ * as many as were out at once since the last {@link #trim()} (the loop trims once per tick). A broadcast to 1,000
  * subscribers of one loop holds 1,000 batches at the end of each pass; a fixed cap of a few hundred
  * made the rest fresh {@code allocateDirect} calls every pass (zeroed pages, a {@code Cleaner}
  * each, then young-GC work to free them: 47 % of the loop's CPU in a profile of that broadcast).
@@ -19,12 +18,8 @@ import java.util.ArrayDeque;
  */
 public final class BufferPool {
     private final int bufferSize;
-    private final int minPooled;
     private final OutboundBudget budget;
-    private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
-    private long outstanding;
-    /** The most buffers out at once since the last {@link #trim()}. */
-    private long peak;
+    private final RecentPeakPool<ByteBuffer> free;
     /**
      * Scratch array for one gathering write at a time, shared by the loop's connections (it is
      * emptied after each write) so that a connection does not carry its own.
@@ -33,8 +28,8 @@ public final class BufferPool {
 
     public BufferPool(int bufferSize, int minPooled, OutboundBudget budget) {
         this.bufferSize = bufferSize;
-        this.minPooled = minPooled;
         this.budget = budget;
+        this.free = new RecentPeakPool<>(minPooled, () -> ByteBuffer.allocateDirect(bufferSize));
     }
 
     /** The budget of the server or client this pool's loop belongs to. */
@@ -52,25 +47,13 @@ public final class BufferPool {
     }
 
     public ByteBuffer take() {
-        if (++outstanding > peak) {
-            peak = outstanding;
-        }
         budget.took(bufferSize);
-        ByteBuffer b = free.pollFirst();
-        return b != null ? b.clear() : ByteBuffer.allocateDirect(bufferSize);
+        return free.take().clear();
     }
 
     public void release(ByteBuffer b) {
-        outstanding--;
         budget.returned(bufferSize);
-        if (free.size() + outstanding < retained()) {
-            free.addFirst(b);
-        }
-    }
-
-    /** How many buffers, out and free together, the pool keeps for now. */
-    private long retained() {
-        return Math.max(minPooled, peak);
+        free.release(b);
     }
 
     /**
@@ -78,20 +61,16 @@ public final class BufferPool {
      * new interval. Called by the loop once per tick.
      */
     void trim() {
-        long keep = retained();
-        while (!free.isEmpty() && free.size() + outstanding > keep) {
-            free.pollLast(); // the least recently used: its pages are the coldest
-        }
-        peak = outstanding;
+        free.trim();
     }
 
     /** Free buffers held for reuse. */
     public int pooled() {
-        return free.size();
+        return free.pooled();
     }
 
     /** Buffers taken and not yet released (0 when every connection is idle). */
     public long outstanding() {
-        return outstanding;
+        return free.outstanding();
     }
 }

@@ -590,13 +590,15 @@ public final class Connection extends SocketIo implements EventLoop.Ticking, Pro
         if (metrics != null && protocol != null) {
             unreportedBytesOut += header.remaining() + payload.remaining();
         }
+        boolean highWater;
         try {
-            queued(queue(header, payload));
+            highWater = queue(header, payload);
         } catch (IOException e) {
             // The write failed: the socket is gone. Finish on the loop, not inside the protocol.
             loop.execute(() -> fail(e));
-            markDirty();
+            highWater = false;
         }
+        queued(highWater);
     }
 
     /** The engine's output for a broadcast's prepared frame: queued by reference, not copied. */

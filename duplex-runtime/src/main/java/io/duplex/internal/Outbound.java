@@ -34,65 +34,44 @@ final class Outbound {
 
     /**
      * The queues of one event loop's connections, kept for reuse so that taking and giving back
-     * per burst costs no allocation. Like the {@link BufferPool}, it keeps as many idle queues as
-     * were out at once since the last {@link #trim()} (at least {@code minPooled}): a broadcast to
+     * per burst costs no allocation, by the batches' rule ({@link RecentPeakPool}): a broadcast to
      * 1,000 subscribers borrows 1,000 queues every pass and finds them again the next.
      *
      * <p>Threading: confined to its event loop.
      */
     static final class Pool {
-        private final BufferPool buffers;
-        private final int minPooled;
-        private final ArrayDeque<Outbound> free = new ArrayDeque<>();
-        private int outstanding;
-        private int peak;
+        private final RecentPeakPool<Outbound> free;
 
         Pool(BufferPool buffers, int minPooled) {
-            this.buffers = buffers;
-            this.minPooled = minPooled;
+            this.free = new RecentPeakPool<>(minPooled, () -> new Outbound(buffers));
         }
 
         /** An empty queue that reports to {@code count}. */
         Outbound take(Count count) {
-            Outbound o = free.pollLast();
-            if (o == null) {
-                o = new Outbound(buffers);
-            }
-            if (++outstanding > peak) {
-                peak = outstanding;
-            }
-            o.count = count;
-            return o;
+            return free.take().lentTo(count);
         }
 
         /** Takes back a queue that is {@link #atRest()}. */
         void give(Outbound o) {
-            outstanding--;
             o.count = null;
             o.enqueuedTotal = 0;
             o.writtenTotal = 0;
-            if (free.size() + outstanding < Math.max(minPooled, peak)) {
-                free.addLast(o);
-            }
+            free.release(o);
         }
 
         /** A lent queue that will not come back (its socket closed with it). */
         void forget() {
-            outstanding--;
+            free.forget();
         }
 
         /** Gives the GC the idle queues beyond the peak of the interval that just ended. */
         void trim() {
-            int keep = Math.max(minPooled, peak);
-            while (!free.isEmpty() && free.size() + outstanding > keep) {
-                free.pollFirst();
-            }
-            peak = outstanding;
+            free.trim();
         }
 
         /** Idle queues held now. */
         int idle() {
-            return free.size();
+            return free.pooled();
         }
     }
 
@@ -142,7 +121,7 @@ final class Outbound {
         this.pool = pool;
     }
 
-    /** A queue made outside a {@link Pool} (tests): reports to {@code count}. */
+    /** This queue, reporting to {@code count} from now on (lent by a {@link Pool}, or made by a test). */
     Outbound lentTo(Count count) {
         this.count = count;
         return this;
@@ -260,6 +239,11 @@ final class Outbound {
             ByteBuffer f = shared[i];
             copy(f, f.position(), f.limit());
         }
+        forgetShared();
+    }
+
+    /** Drops the references to shared frames (they are written, copied or no longer wanted). */
+    private void forgetShared() {
         Arrays.fill(shared, 0, sharedCount, null);
         sharedCount = 0;
     }
@@ -320,8 +304,7 @@ final class Outbound {
                     return false;
                 }
             }
-            Arrays.fill(shared, 0, sharedCount, null);
-            sharedCount = 0;
+            forgetShared();
             return true;
         } finally {
             pool.release(cork);
@@ -421,8 +404,7 @@ final class Outbound {
         }
         marks = null;
         if (sharedCount > 0) {
-            Arrays.fill(shared, 0, sharedCount, null);
-            sharedCount = 0;
+            forgetShared();
         }
         while (first != null) {
             pool.release(pollBatch());

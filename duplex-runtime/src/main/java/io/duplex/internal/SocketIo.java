@@ -196,7 +196,7 @@ abstract class SocketIo implements EventLoop.Handler, EventLoop.Flushable, Outbo
     boolean queue(ByteBuffer header, ByteBuffer payload) throws IOException {
         Outbound out = outbound();
         out.add(header, payload, transport, !writeInterest);
-        boolean full = !writeInterest && out.frameBytes() >= config.highWaterMark();
+        boolean full = atHighWater(out);
         giveBackIfAtRest(); // a large frame the socket took whole leaves nothing queued
         return full;
     }
@@ -209,6 +209,11 @@ abstract class SocketIo implements EventLoop.Handler, EventLoop.Flushable, Outbo
     boolean queueShared(ByteBuffer frame) {
         Outbound out = outbound();
         out.addShared(frame);
+        return atHighWater(out);
+    }
+
+    /** The queue reached the high-water mark and the socket is not waiting for OP_WRITE. */
+    private boolean atHighWater(Outbound out) {
         return !writeInterest && out.frameBytes() >= config.highWaterMark();
     }
 
