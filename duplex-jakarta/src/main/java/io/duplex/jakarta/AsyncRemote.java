@@ -17,12 +17,11 @@ import java.util.concurrent.Future;
  * <p>Threading: safe from any thread. {@code Future.get()} of an unfinished send on the
  * connection's event loop throws {@link IllegalStateException} instead of waiting forever.
  */
-final class AsyncRemote implements RemoteEndpoint.Async {
-    private final RemoteSender sender;
+final class AsyncRemote extends SenderRemote implements RemoteEndpoint.Async {
     private final io.duplex.WebSocket ws;
 
     AsyncRemote(RemoteSender sender, io.duplex.WebSocket ws) {
-        this.sender = sender;
+        super(sender);
         this.ws = ws;
     }
 
@@ -79,30 +78,5 @@ final class AsyncRemote implements RemoteEndpoint.Async {
             throw new IllegalArgumentException("handler must not be null");
         }
         sent.whenComplete((v, t) -> handler.onResult(t == null ? new SendResult() : new SendResult(t)));
-    }
-
-    @Override
-    public void setBatchingAllowed(boolean allowed) {
-        sender.batching(allowed);
-    }
-
-    @Override
-    public boolean getBatchingAllowed() {
-        return sender.batching();
-    }
-
-    @Override
-    public void flushBatch() {
-        sender.flush();
-    }
-
-    @Override
-    public void sendPing(ByteBuffer applicationData) throws IOException {
-        sender.ping(applicationData);
-    }
-
-    @Override
-    public void sendPong(ByteBuffer applicationData) throws IOException {
-        sender.pong(applicationData);
     }
 }

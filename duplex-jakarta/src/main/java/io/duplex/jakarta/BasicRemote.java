@@ -16,11 +16,10 @@ import java.nio.ByteBuffer;
  * throws {@link IllegalStateException} (it could never complete there); endpoints run on a handler
  * executor under {@link JakartaServer} by default.
  */
-final class BasicRemote implements RemoteEndpoint.Basic {
-    private final RemoteSender sender;
+final class BasicRemote extends SenderRemote implements RemoteEndpoint.Basic {
 
     BasicRemote(RemoteSender sender) {
-        this.sender = sender;
+        super(sender);
     }
 
     @Override
@@ -56,30 +55,5 @@ final class BasicRemote implements RemoteEndpoint.Basic {
     @Override
     public void sendObject(Object data) throws IOException, EncodeException {
         sender.sendAndWait(sender.encode(data));
-    }
-
-    @Override
-    public void setBatchingAllowed(boolean allowed) {
-        sender.batching(allowed);
-    }
-
-    @Override
-    public boolean getBatchingAllowed() {
-        return sender.batching();
-    }
-
-    @Override
-    public void flushBatch() {
-        sender.flush();
-    }
-
-    @Override
-    public void sendPing(ByteBuffer applicationData) throws IOException {
-        sender.ping(applicationData);
-    }
-
-    @Override
-    public void sendPong(ByteBuffer applicationData) throws IOException {
-        sender.pong(applicationData);
     }
 }
