@@ -78,4 +78,28 @@ function runScenario({ script, profilePrefix, shots, limitMs, report, scenario, 
   );
 }
 
-module.exports = { FLAGS, emit, withChromium, runScenario };
+/**
+ * What each open page shows, for a failure message: for every `[name, page]` of `pages`, the text
+ * of each selector in `fields` (`{ key: selector }`) and the text of every `lines` element.
+ */
+async function describePages(pages, fields, lines) {
+  const out = {};
+  for (const [name, page] of pages) {
+    out[name] = await page
+      .evaluate(
+        ([f, l]) => {
+          const seen = {};
+          for (const [key, selector] of Object.entries(f)) {
+            seen[key] = document.querySelector(selector)?.textContent;
+          }
+          seen.lines = [...document.querySelectorAll(l)].map((el) => el.textContent);
+          return seen;
+        },
+        [fields, lines],
+      )
+      .catch((e) => String(e));
+  }
+  return out;
+}
+
+module.exports = { FLAGS, emit, withChromium, runScenario, describePages };

@@ -17,7 +17,7 @@
 // one JSON line {"event":"result", ...} on stdout. Every wait has a timeout.
 const path = require('node:path');
 const readline = require('node:readline');
-const { emit, runScenario } = require('./browser-run');
+const { emit, runScenario, describePages } = require('./browser-run');
 
 const STEP_MS = 15000; // the longest any single wait may take
 const RECONNECT_MS = 25000; // backoff is capped at 8 s, so a rejoin takes well under this
@@ -167,21 +167,6 @@ const pageErrors = [];
 const screenshots = [];
 const openPages = new Map(); // name -> page, to describe them when a step fails
 
-/** What each page shows, for the failure message. */
-async function describePages() {
-  const out = {};
-  for (const [name, page] of openPages) {
-    out[name] = await page
-      .evaluate(() => ({
-        status: document.querySelector('#status')?.textContent,
-        notice: document.querySelector('#notice')?.textContent,
-        lines: [...document.querySelectorAll('#messages li')].map((li) => li.textContent),
-      }))
-      .catch((e) => String(e));
-  }
-  return out;
-}
-
 async function scenario(browser) {
   const result = { userAgent: '', first: {}, drop: {}, restart: {}, dashboard: {} };
   const ada = await open(browser, { width: 900, height: 640 }, 'ada');
@@ -330,5 +315,5 @@ runScenario({
   limitMs: 80000,
   report: { screenshots, pageErrors },
   scenario,
-  describePages,
+  describePages: () => describePages(openPages, { status: '#status', notice: '#notice' }, '#messages li'),
 });

@@ -16,7 +16,7 @@
 // Every wait has a timeout.
 const fs = require('node:fs');
 const path = require('node:path');
-const { emit, runScenario } = require('./browser-run');
+const { emit, runScenario, describePages } = require('./browser-run');
 
 const STEP_MS = 15000; // the longest any single wait may take
 const RECONNECT_MS = 20000; // the page's reconnection backoff is capped at 4 s (x1.5 jitter)
@@ -115,23 +115,6 @@ function status(page) {
 async function shot(page, file) {
   await page.screenshot({ path: path.join(shots, file), timeout: STEP_MS });
   screenshots.push(file);
-}
-
-/** What each page shows, for the failure message. */
-async function describePages() {
-  const out = {};
-  for (const [name, page] of openPages) {
-    out[name] = await page
-      .evaluate(() => ({
-        status: document.querySelector('#status')?.textContent,
-        members: document.querySelector('#members')?.textContent,
-        notice: document.querySelector('#notice')?.textContent,
-        joinError: document.querySelector('#join-error')?.textContent,
-        lines: [...document.querySelectorAll('#messages li')].map((li) => li.textContent),
-      }))
-      .catch((e) => String(e));
-  }
-  return out;
 }
 
 async function scenario(browser) {
@@ -239,5 +222,5 @@ runScenario({
   limitMs: 80000,
   report: { screenshots, pageErrors },
   scenario,
-  describePages,
+  describePages: () => describePages(openPages, { status: '#status', members: '#members', notice: '#notice', joinError: '#join-error' }, '#messages li'),
 });
