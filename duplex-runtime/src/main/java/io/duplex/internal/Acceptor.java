@@ -213,6 +213,7 @@ public final class Acceptor implements ClientAddress.Owner {
             refuse(ch, refusal);
             return;
         }
+        Connection c = null;
         try {
             Transport transport = settings.tls() != null
                     ? TlsTransport.server(ch, settings.tls().newEngine(null, 0, false))
@@ -232,14 +233,23 @@ public final class Acceptor implements ClientAddress.Owner {
                     settings.metrics(),
                     gate,
                     client);
-            Connection c = new Connection(loop, settings.config(), engineConfig, transport, upgrade, client);
+            c = new Connection(loop, settings.config(), engineConfig, transport, upgrade, client);
             connections.add(c);
             c.register(true, settings.config().handshakeTimeout().toNanos());
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.DEBUG, "could not register a connection: {0}", e.toString());
-            closeQuietly(ch);
-            limits.release(client);
+            if (c != null) {
+                c.destroy(); // closes the socket; its listener releases the counts and the set's
+            } else {
+                closeQuietly(ch);
+                limits.release(client);
+            }
         }
+    }
+
+    @Override
+    public ConnectionSet connections() {
+        return connections;
     }
 
     /** A connection is gone: released before removal, so whoever sees the set drained sees the counts drained too. */

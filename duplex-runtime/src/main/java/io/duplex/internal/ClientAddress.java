@@ -19,6 +19,11 @@ public final class ClientAddress implements Connection.Listener {
     /** Told when the connection is gone; see {@link #onDestroyed}. */
     interface Owner {
         void released(ClientAddress client, Connection gone);
+
+        /** The server's connections, which count this one until {@link #released}; null for none. */
+        default ConnectionSet connections() {
+            return null;
+        }
     }
 
     private final InetSocketAddress socketPeer;
@@ -35,6 +40,11 @@ public final class ClientAddress implements Connection.Listener {
     @Override
     public void onDestroyed(Connection c) {
         owner.released(this, c);
+    }
+
+    @Override
+    public ConnectionSet countedIn() {
+        return owner.connections();
     }
 
     public InetSocketAddress socketPeer() {

@@ -57,6 +57,9 @@ public final class Connection extends SocketIo implements EventLoop.Ticking, Pro
     /** Told when the connection is gone, to release server-wide counts. */
     public interface Listener {
         void onDestroyed(Connection c);
+
+        /** The set that counts the connection until {@link #onDestroyed}, for its drains. */
+        ConnectionSet countedIn();
     }
 
     /** {@link #engineConfig(ProtocolConfig)} of {@code config.protocol()}, shared by the owner's connections. */
@@ -129,6 +132,11 @@ public final class Connection extends SocketIo implements EventLoop.Ticking, Pro
         } else {
             lifecycle = Lifecycle.CONNECTING;
         }
+    }
+
+    /** Whether {@code set} counts this connection (through its listener). */
+    boolean countedIn(ConnectionSet set) {
+        return listener != null && listener.countedIn() == set;
     }
 
     public EventLoop loop() {

@@ -145,6 +145,7 @@ public final class Dialer {
             WebSocketHandler handler,
             CompletableFuture<WebSocket> result) {
         SocketChannel ch = null;
+        Connection c = null;
         try {
             ch = SocketChannel.open();
             ch.configureBlocking(false);
@@ -169,8 +170,7 @@ public final class Dialer {
                     handler,
                     settings.handlerExecutor(),
                     result);
-            Connection c =
-                    new Connection(loop, settings.config(), engineConfig, transport, upgrade, connections::remove);
+            c = new Connection(loop, settings.config(), engineConfig, transport, upgrade, connections);
             c.metrics(settings.metrics());
             connections.add(c);
             boolean connected = ch.connect(address);
@@ -182,7 +182,9 @@ public final class Dialer {
                                     : settings.config().connectTimeout())
                             .toNanos());
         } catch (IOException | RuntimeException e) {
-            if (ch != null) {
+            if (c != null) {
+                c.destroy(); // closes the socket and leaves the set
+            } else if (ch != null) {
                 try {
                     ch.close();
                 } catch (IOException ignored) {

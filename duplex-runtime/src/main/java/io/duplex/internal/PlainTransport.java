@@ -61,6 +61,11 @@ public final class PlainTransport implements Transport {
     }
 
     @Override
+    public void closeAfterDeregistration(EventLoop loop) {
+        loop.closeDeregistered(channel);
+    }
+
+    @Override
     public void close() {
         try {
             channel.close();

@@ -258,6 +258,11 @@ final class ProxyProtocolTransport implements Transport {
     }
 
     @Override
+    public void closeAfterDeregistration(EventLoop loop) {
+        inner.closeAfterDeregistration(loop);
+    }
+
+    @Override
     public String tlsProtocol() {
         return inner.tlsProtocol();
     }

@@ -366,8 +366,10 @@ abstract class SocketIo implements EventLoop.Handler, EventLoop.Flushable, Outbo
     void closeSocket() {
         if (key != null) {
             key.cancel();
+            transport.closeAfterDeregistration(loop);
+        } else {
+            transport.close();
         }
-        transport.close();
         // Without a stack trace: filled in on every close, it was 5 % of the loop's time when
         // every HTTP request has its own connection (Socket.IO long polling from Node clients).
         if (outbound != null) {

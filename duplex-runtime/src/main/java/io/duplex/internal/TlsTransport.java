@@ -425,17 +425,31 @@ public final class TlsTransport implements Transport {
 
     @Override
     public void close() {
+        if (release()) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // Nothing left to do for a socket that fails to close.
+            }
+        }
+    }
+
+    @Override
+    public void closeAfterDeregistration(EventLoop loop) {
+        if (release()) {
+            loop.closeDeregistered(channel);
+        }
+    }
+
+    /** Frees the record buffers, once: true the first time. */
+    private boolean release() {
         if (closed) {
-            return;
+            return false;
         }
         closed = true;
         in.release();
         out.release();
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // Nothing left to do for a socket that fails to close.
-        }
+        return true;
     }
 
     @Override

@@ -67,6 +67,12 @@ public interface Transport {
     /** Closes the socket and frees any pooled buffers; idempotent. */
     void close();
 
+    /**
+     * {@link #close()} for a socket whose selection key was just cancelled on {@code loop}: frees
+     * the buffers now and leaves the socket to {@link EventLoop#closeDeregistered}; idempotent.
+     */
+    void closeAfterDeregistration(EventLoop loop);
+
     /** The negotiated TLS protocol (e.g. {@code TLSv1.3}), or {@code null} for plain TCP. */
     default String tlsProtocol() {
         return null;

@@ -60,6 +60,11 @@ abstract class TunnelTransport implements Transport {
     }
 
     @Override
+    public void closeAfterDeregistration(EventLoop loop) {
+        inner.closeAfterDeregistration(loop);
+    }
+
+    @Override
     public String tlsProtocol() {
         return inner.tlsProtocol();
     }

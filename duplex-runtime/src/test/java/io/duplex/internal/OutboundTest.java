@@ -78,6 +78,9 @@ class OutboundTest {
 
         @Override
         public void close() {}
+
+        @Override
+        public void closeAfterDeregistration(EventLoop loop) {}
     }
 
     final OutboundBudget budget = new OutboundBudget(1 << 30);
