@@ -84,31 +84,29 @@ public final class HttpHeadParser {
         }
         try {
             while (in.hasRemaining()) {
-                byte b = in.get();
-                if (lineLength == maxLineLength && !sawCr && b != '\r' && b != '\n') {
-                    // The line limit decides first, so an oversized request line gets 414 even
-                    // when it also reaches the head limit (both are 8 KiB by default).
-                    append(b);
-                }
-                if (++headSize > maxHeadSize) {
-                    throw new HandshakeException(431, "head too large");
-                }
-                if (sawCr) {
-                    if (b != '\n') {
-                        throw new HandshakeException(400, "CR not followed by LF");
+                if (!sawCr) {
+                    appendLine(in);
+                    if (!in.hasRemaining()) {
+                        return null;
                     }
-                    sawCr = false;
-                    HttpHead head = endOfLine();
-                    if (head != null) {
-                        finished = true;
-                        return head;
+                }
+                byte b = in.get(); // CR or LF, or what follows a CR
+                countByte();
+                if (!sawCr) {
+                    if (b == '\n') {
+                        throw new HandshakeException(400, "bare LF");
                     }
-                } else if (b == '\r') {
                     sawCr = true;
-                } else if (b == '\n') {
-                    throw new HandshakeException(400, "bare LF");
-                } else {
-                    append(b);
+                    continue;
+                }
+                if (b != '\n') {
+                    throw new HandshakeException(400, "CR not followed by LF");
+                }
+                sawCr = false;
+                HttpHead head = endOfLine();
+                if (head != null) {
+                    finished = true;
+                    return head;
                 }
             }
             return null;
@@ -118,17 +116,54 @@ public final class HttpHeadParser {
         }
     }
 
-    private void append(byte b) {
-        if (lineLength == maxLineLength) {
+    /**
+     * Moves the bytes before the next CR or LF in {@code in} into {@link #line}, in one bulk copy
+     * after one tight scan, and stops at that CR or LF (or at the end of {@code in}). A byte loop
+     * that also counted and copied was one large method: C2 spent about 0.7 s of a fresh
+     * server's only CPU compiling it (an OSR and a full compile), while the first handshakes
+     * waited. The limits decide at the same byte as they would one byte at a time: the line limit
+     * first, so an oversized request line gets 414 even when it also reaches the head limit (both
+     * are 8 KiB by default), and the stream is left just after the byte that broke one.
+     */
+    private void appendLine(ByteBuffer in) {
+        int from = in.position();
+        int lineRoom = maxLineLength - lineLength;
+        int headRoom = maxHeadSize - headSize;
+        // No need to look further than the first byte a limit refuses.
+        int scanEnd = (int) Math.min(in.limit(), (long) from + Math.min(lineRoom, headRoom) + 1);
+        int end = from;
+        while (end < scanEnd) {
+            byte b = in.get(end);
+            if (b == '\r' || b == '\n') {
+                break;
+            }
+            end++;
+        }
+        int n = end - from;
+        if (n > lineRoom && lineRoom <= headRoom) {
+            in.position(from + lineRoom + 1);
             // RFC 7231 §6.5.12 (414 URI Too Long), RFC 6585 §5 (431)
             throw startLine == null && kind == Kind.REQUEST
                     ? new HandshakeException(414, "request line too long")
                     : new HandshakeException(431, "header line too long");
         }
-        if (lineLength == line.length) {
-            line = Arrays.copyOf(line, Math.min(line.length * 2, maxLineLength));
+        if (n > headRoom) {
+            in.position(from + headRoom + 1);
+            throw new HandshakeException(431, "head too large");
         }
-        line[lineLength++] = b;
+        if (lineLength + n > line.length) {
+            line = Arrays.copyOf(line, Math.max(lineLength + n, Math.min(line.length * 2, maxLineLength)));
+        }
+        in.get(line, lineLength, n);
+        lineLength += n;
+        headSize += n;
+    }
+
+    /** Counts a CR or LF against the head limit (RFC 6585 §5). */
+    private void countByte() {
+        if (++headSize > maxHeadSize) {
+            throw new HandshakeException(431, "head too large");
+        }
     }
 
     /**
