@@ -13,7 +13,14 @@ import java.nio.ByteOrder;
  * <p>Threading: stateless; safe from any thread (callers own the buffers they pass).
  */
 public final class Masking {
-    private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    /**
+     * In the machine's own byte order: XOR works byte by byte, so the key only has to be laid out
+     * in the same order, and a big-endian view would swap the bytes of every load and store on
+     * x86 and ARM (which masking 64 KiB messages showed as about a quarter of its time).
+     */
+    private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+
+    private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
 
     private Masking() {}
 
@@ -28,7 +35,10 @@ public final class Masking {
         }
         // Rotate so that the byte at `from` is XORed with key byte (keyOffset & 3).
         int key = Integer.rotateLeft(maskKey, (int) (keyOffset & 3) * 8);
-        long key8 = ((long) key << 32) | (key & 0xFFFF_FFFFL);
+        long key8 = ((long) key << 32) | (key & 0xFFFF_FFFFL); // the key bytes in memory order, big-endian
+        if (LITTLE_ENDIAN) {
+            key8 = Long.reverseBytes(key8);
+        }
         int i = from;
         for (int end8 = to - 7; i < end8; i += 8) {
             LONGS.set(buf, i, (long) LONGS.get(buf, i) ^ key8);
