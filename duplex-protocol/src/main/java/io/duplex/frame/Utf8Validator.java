@@ -1,6 +1,9 @@
 package io.duplex.frame;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * Incremental UTF-8 validation (RFC 3629, as required by RFC 6455 §8.1 for text messages and
@@ -12,6 +15,9 @@ import java.nio.ByteBuffer;
  * <p>Threading: not thread-safe; one instance per message stream, confined to its connection.
  */
 public final class Utf8Validator {
+    /** Any byte order finds a high bit; the machine's own spares a byte swap per 8 bytes. */
+    private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+
     /** The DFA is between code points. */
     public static final int ACCEPT = 0;
     /** The DFA has seen an invalid byte; it stays here. */
@@ -71,7 +77,7 @@ public final class Utf8Validator {
         while (i < to) {
             if (s == ACCEPT) {
                 // ASCII fast path: 8 bytes at a time while no high bit is set.
-                while (i + 8 <= to && (buf.getLong(i) & 0x8080_8080_8080_8080L) == 0) {
+                while (i + 8 <= to && ((long) LONGS.get(buf, i) & 0x8080_8080_8080_8080L) == 0) {
                     i += 8;
                 }
                 if (i == to) {
