@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
 /**
  * The live connections of one server or one client, and their graceful end: a Going Away close to
@@ -77,13 +78,7 @@ public final class ConnectionSet implements Connection.Listener {
      * handlers still see {@code onClose}) and waits a little for the aborts to run.
      */
     public void drain(int code, String reason, long deadlineNanos) {
-        for (EventLoop loop : loops) {
-            loop.execute(() -> {
-                for (Connection c : on(loop)) {
-                    c.goAway(code, reason);
-                }
-            });
-        }
+        onEachLoop((loop, here) -> here.forEach(c -> c.goAway(code, reason)));
         awaitEmpty(deadlineNanos);
         abortRest();
     }
@@ -97,56 +92,55 @@ public final class ConnectionSet implements Connection.Listener {
      */
     public void drainInWaves(int code, String reason, int waves, long intervalNanos, long deadlineNanos) {
         int n = Math.max(1, Math.min(waves, size()));
-        for (EventLoop loop : loops) {
-            loop.execute(() -> {
-                // Round-robin over the waves: each wave takes an even share of every loop's connections.
-                List<Connection> here = on(loop);
-                for (int k = 0; k < n && k < here.size(); k++) {
-                    List<Connection> wave = new ArrayList<>(here.size() / n + 1);
-                    for (int i = k; i < here.size(); i += n) {
-                        wave.add(here.get(i));
-                    }
-                    loop.schedule(() -> wave.forEach(c -> c.goAway(code, reason)), k * intervalNanos);
+        onEachLoop((loop, here) -> {
+            // Round-robin over the waves: each wave takes an even share of every loop's connections.
+            for (int k = 0; k < n && k < here.size(); k++) {
+                List<Connection> wave = new ArrayList<>(here.size() / n + 1);
+                for (int i = k; i < here.size(); i += n) {
+                    wave.add(here.get(i));
                 }
-            });
-        }
-        awaitEmpty(deadlineNanos);
-        abortRest();
-    }
-
-    /** On {@code loop}: its connections that this set counts, copied (closing one changes the loop's list). */
-    private List<Connection> on(EventLoop loop) {
-        List<Connection> here = new ArrayList<>();
-        loop.forEachTicking(t -> {
-            if (t instanceof Connection c && c.countedIn(this)) {
-                here.add(c);
+                loop.schedule(() -> wave.forEach(c -> c.goAway(code, reason)), k * intervalNanos);
             }
         });
-        return here;
+        awaitEmpty(deadlineNanos);
+        abortRest();
     }
 
     private void abortRest() {
         if (size() == 0) {
             return;
         }
-        EventLoop[] with = loops.toArray(EventLoop[]::new);
-        CountDownLatch aborted = new CountDownLatch(with.length);
-        for (EventLoop loop : with) {
-            loop.execute(() -> {
-                try {
-                    for (Connection c : on(loop)) {
-                        c.abort();
-                    }
-                } finally {
-                    aborted.countDown();
-                }
-            });
-        }
+        CountDownLatch aborted = onEachLoop((loop, here) -> here.forEach(Connection::abort));
         try {
             aborted.await(ABORT_WAIT_NANOS, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Runs {@code action} on each loop this set has had connections on, with the connections there
+     * that it counts (a copy: closing one changes the loop's list); the latch counts the loops done.
+     */
+    private CountDownLatch onEachLoop(BiConsumer<EventLoop, List<Connection>> action) {
+        EventLoop[] with = loops.toArray(EventLoop[]::new);
+        CountDownLatch done = new CountDownLatch(with.length);
+        for (EventLoop loop : with) {
+            loop.execute(() -> {
+                try {
+                    List<Connection> here = new ArrayList<>();
+                    loop.forEachTicking(t -> {
+                        if (t instanceof Connection c && c.countedIn(this)) {
+                            here.add(c);
+                        }
+                    });
+                    action.accept(loop, here);
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+        return done;
     }
 
     private void awaitEmpty(long deadlineNanos) {
