@@ -1,6 +1,7 @@
 package io.duplex.benchmarks;
 
 import io.duplex.frame.Masking;
+import io.duplex.frame.Utf8Validator;
 import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +35,14 @@ public class MaskingBenchmark {
     @Param({"heap", "direct"})
     public String buffer;
 
+    /**
+     * Whether the process first masked and validated heap and direct buffers alike, as a server
+     * does that also dials out, assembles messages on the heap or checks text: the JDK's {@code
+     * ByteBuffer} views share their code and profile across the process.
+     */
+    @Param({"false", "true"})
+    public boolean polluted;
+
     private ByteBuffer buf;
     private final byte[] keyBytes = ByteBuffer.allocate(4).putInt(KEY).array();
 
@@ -43,6 +52,17 @@ public class MaskingBenchmark {
         byte[] bytes = new byte[size];
         new SplittableRandom(6455).nextBytes(bytes);
         buf.put(bytes).clear();
+        if (polluted) {
+            ByteBuffer heap = ByteBuffer.wrap(bytes);
+            ByteBuffer direct = ByteBuffer.allocateDirect(size).put(bytes).clear();
+            Utf8Validator validator = new Utf8Validator();
+            for (int i = 0; i < 100_000; i++) {
+                ByteBuffer b = (i & 1) == 0 ? heap : direct;
+                Masking.mask(b, 0, size, KEY);
+                validator.reset();
+                validator.validate(b);
+            }
+        }
     }
 
     @Benchmark

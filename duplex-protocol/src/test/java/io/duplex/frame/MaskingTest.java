@@ -1,10 +1,12 @@
 package io.duplex.frame;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.duplex.testing.Hex;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.ReadOnlyBufferException;
 import java.util.List;
 import java.util.Random;
 import java.util.function.IntFunction;
@@ -108,6 +110,52 @@ class MaskingTest {
         assertThat(Hex.of(b)).isEqualTo("01 02 03 04 05 06 07 08 09");
         // A read-only buffer is never touched when there is nothing to do.
         Masking.mask(b.asReadOnlyBuffer(), 0, 9, 0);
+    }
+
+    /**
+     * Both ways of masking a direct buffer (in place through the view, and through the per-thread
+     * array a chunk at a time), and heap buffers that are slices of a larger array, against the
+     * reference over regions that cross several chunks.
+     */
+    @Test
+    void directPathsAndHeapSlicesMatchReferenceAcrossChunks() {
+        Random random = new Random(7692);
+        for (int round = 0; round < 120; round++) {
+            int length = random.nextInt(3 * Masking.CHUNK + 50);
+            int from = random.nextInt(Math.min(length, 20) + 1);
+            int to = from + random.nextInt(length - from + 1);
+            int key = random.nextInt();
+            long keyOffset = random.nextInt(8);
+            byte[] original = new byte[length];
+            random.nextBytes(original);
+            byte[] expected = original.clone();
+            naiveMask(expected, from, to, key, keyOffset);
+
+            for (boolean directView : new boolean[] {true, false}) {
+                ByteBuffer direct =
+                        ByteBuffer.allocateDirect(length).put(original).clear();
+                Masking.mask(direct, from, to, key, keyOffset, directView);
+                assertThat(contents(direct))
+                        .as("direct, view %b, len %d [%d,%d)", directView, length, from, to)
+                        .isEqualTo(expected);
+            }
+            int skip = 1 + random.nextInt(7);
+            ByteBuffer slice = ByteBuffer.allocate(skip + length).position(skip).slice();
+            slice.put(original).clear();
+            Masking.mask(slice, from, to, key, keyOffset);
+            assertThat(slice.arrayOffset()).isEqualTo(skip);
+            assertThat(contents(slice))
+                    .as("heap slice, len %d [%d,%d)", length, from, to)
+                    .isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void readOnlyBuffersAreRefused() {
+        for (ByteBuffer b : List.of(ByteBuffer.allocate(9), ByteBuffer.allocateDirect(9))) {
+            ByteBuffer readOnly = b.asReadOnlyBuffer();
+            assertThatThrownBy(() -> Masking.mask(readOnly, 0, 9, KEY)).isInstanceOf(ReadOnlyBufferException.class);
+        }
     }
 
     private static byte[] contents(ByteBuffer b) {

@@ -9,6 +9,7 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -223,25 +224,40 @@ class Utf8ValidatorTest {
         assertThat(firstInvalid(b)).as("reference " + hex).isEqualTo(index);
     }
 
+    /**
+     * The ASCII run reads a heap buffer's array, a direct buffer in place, and a read-only heap
+     * buffer (no array to read) byte by byte: all find the same first invalid byte.
+     */
     @Test
     void asciiFastPathFindsTheExactIndexAcrossWordBoundaries() {
-        for (int offset = 0; offset < 8; offset++) {
-            for (int length = 1; length <= 40; length++) {
-                for (int at = 0; at < length; at++) {
-                    byte[] b = new byte[offset + length];
-                    Arrays.fill(b, (byte) 'a');
-                    b[offset + at] = (byte) 0xFF;
-                    ByteBuffer buf = ByteBuffer.wrap(b);
-                    assertThat(new Utf8Validator().validate(buf, offset, offset + length))
-                            .isEqualTo(offset + at);
-                    // A valid two-byte character at the same place.
-                    byte[] c = new byte[offset + length + 1];
-                    Arrays.fill(c, (byte) 'a');
-                    c[offset + at] = (byte) 0xC3;
-                    c[offset + at + 1] = (byte) 0xA9;
-                    Utf8Validator v = new Utf8Validator();
-                    assertThat(v.validate(ByteBuffer.wrap(c), offset, c.length)).isEqualTo(-1);
-                    assertThat(v.isComplete()).isTrue();
+        List<java.util.function.Function<byte[], ByteBuffer>> kinds = List.of(
+                ByteBuffer::wrap,
+                b -> ByteBuffer.allocate(b.length + 5)
+                        .position(5)
+                        .slice()
+                        .put(b)
+                        .clear(),
+                b -> ByteBuffer.allocateDirect(b.length).put(b).clear(),
+                b -> ByteBuffer.wrap(b).asReadOnlyBuffer());
+        for (var kind : kinds) {
+            for (int offset = 0; offset < 8; offset++) {
+                for (int length = 1; length <= 40; length++) {
+                    for (int at = 0; at < length; at++) {
+                        byte[] b = new byte[offset + length];
+                        Arrays.fill(b, (byte) 'a');
+                        b[offset + at] = (byte) 0xFF;
+                        ByteBuffer buf = kind.apply(b);
+                        assertThat(new Utf8Validator().validate(buf, offset, offset + length))
+                                .isEqualTo(offset + at);
+                        // A valid two-byte character at the same place.
+                        byte[] c = new byte[offset + length + 1];
+                        Arrays.fill(c, (byte) 'a');
+                        c[offset + at] = (byte) 0xC3;
+                        c[offset + at + 1] = (byte) 0xA9;
+                        Utf8Validator v = new Utf8Validator();
+                        assertThat(v.validate(kind.apply(c), offset, c.length)).isEqualTo(-1);
+                        assertThat(v.isComplete()).isTrue();
+                    }
                 }
             }
         }
