@@ -2,6 +2,8 @@ package io.duplex;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -18,6 +20,25 @@ public interface WebSocket {
 
     /** Sends a text message. */
     SendResult send(CharSequence text);
+
+    /**
+     * Sends a text message from its UTF-8 bytes, between the buffer's position and limit: for text
+     * that is already encoded (received with {@link WebSocketHandler#onTextUtf8}, read from a
+     * file, written by a JSON library), so no {@code String} is made. The buffer is neither kept
+     * nor moved, as with {@link #send(ByteBuffer)}.
+     *
+     * @throws IllegalArgumentException if the bytes are not valid UTF-8 (RFC 6455 §8.1); nothing
+     *     is sent
+     */
+    default SendResult sendText(ByteBuffer utf8) {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(utf8.duplicate()).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("not valid UTF-8", e);
+        }
+        return send(text);
+    }
 
     /**
      * Sends a binary message: the bytes between the buffer's position and limit. The buffer is

@@ -1,6 +1,7 @@
 package io.duplex;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.function.BiConsumer;
 
 /**
@@ -17,6 +18,24 @@ public interface WebSocketHandler {
     default void onOpen(WebSocket ws) {}
 
     default void onText(WebSocket ws, String text) {}
+
+    /**
+     * A complete text message as its UTF-8 bytes, already validated (RFC 6455 §8.1), between the
+     * buffer's position and limit. Override it instead of {@link #onText} in a handler that passes
+     * text on without reading it, or parses it from bytes (a relay, an echo, a JSON library
+     * reading UTF-8): the runtime then makes no {@code String} for it, and {@link
+     * WebSocket#sendText(ByteBuffer)} sends such bytes without one either. Like {@link
+     * #onBinary}'s, the buffer is only valid during the call. The default decodes it and calls
+     * {@link #onText}; a handler that does not override this method gets its text decoded by the
+     * engine and never goes through it. A handler that wraps another and forwards its events must
+     * forward this method too: one that overrides only {@code onTextUtf8} is not reached through
+     * {@code onText}.
+     */
+    default void onTextUtf8(WebSocket ws, ByteBuffer utf8) {
+        byte[] bytes = new byte[utf8.remaining()];
+        utf8.get(utf8.position(), bytes);
+        onText(ws, new String(bytes, StandardCharsets.UTF_8));
+    }
 
     default void onBinary(WebSocket ws, ByteBuffer data) {}
 
@@ -89,8 +108,13 @@ public interface WebSocketHandler {
     static WebSocketHandler echo() {
         return new WebSocketHandler() {
             @Override
+            public void onTextUtf8(WebSocket ws, ByteBuffer utf8) {
+                ws.sendText(utf8); // the bytes as they came: no String either way
+            }
+
+            @Override
             public void onText(WebSocket ws, String text) {
-                ws.send(text);
+                ws.send(text); // for code that forwards text to this handler as a String
             }
 
             @Override

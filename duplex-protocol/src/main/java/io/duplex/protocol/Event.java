@@ -16,6 +16,13 @@ public sealed interface Event {
     /** A complete text message (RFC 6455 §5.6), valid UTF-8. */
     record Text(String text) implements Event {}
 
+    /**
+     * A complete text message as its UTF-8 bytes, validated (RFC 6455 §8.1), instead of {@link
+     * Text} when the engine was built with {@link Protocol.Builder#textAsUtf8}: for a runtime that
+     * hands text on without reading it (a relay, an echo, a JSON parser that reads bytes).
+     */
+    record TextUtf8(ByteBuffer utf8) implements Event {}
+
     /** A complete binary message. */
     record Binary(ByteBuffer data) implements Event {}
 

@@ -265,7 +265,7 @@ final class MessageReader implements FrameParser.Listener {
     private void deliver(ByteBuffer payload) {
         if (messageOpcode == Opcode.TEXT) {
             checkUtf8Complete();
-            events.onEvent(new Event.Text(decode(payload)));
+            events.onEvent(owner.textAsUtf8() ? new Event.TextUtf8(payload) : new Event.Text(decode(payload)));
         } else {
             events.onEvent(new Event.Binary(payload));
         }

@@ -71,6 +71,7 @@ public final class Protocol {
     private MessageReader reader;
 
     private final ReaderPool readers;
+    private final boolean textAsUtf8;
     /** Where frame headers are written; the owner's shared scratch, or this engine's own. */
     private final ByteBuffer header;
 
@@ -102,6 +103,7 @@ public final class Protocol {
         this.extensions = List.copyOf(b.extensions);
         this.header = b.headerScratch != null ? b.headerScratch : ByteBuffer.allocate(FrameEncoder.MAX_HEADER_SIZE);
         this.readers = b.readers;
+        this.textAsUtf8 = b.textAsUtf8;
         if (readers == null) {
             reader = new MessageReader();
             reader.bind(this);
@@ -122,6 +124,11 @@ public final class Protocol {
 
     public ProtocolConfig config() {
         return config;
+    }
+
+    /** Whether complete text messages arrive as {@link Event.TextUtf8} rather than {@link Event.Text}. */
+    boolean textAsUtf8() {
+        return textAsUtf8;
     }
 
     public List<Extension> extensions() {
@@ -540,6 +547,7 @@ public final class Protocol {
         private List<Extension> extensions = List.of();
         private ByteBuffer headerScratch;
         private ReaderPool readers;
+        private boolean textAsUtf8;
 
         private Builder(Role role) {
             this.role = role;
@@ -594,6 +602,16 @@ public final class Protocol {
          */
         public Builder readers(ReaderPool readers) {
             this.readers = readers;
+            return this;
+        }
+
+        /**
+         * Delivers each complete text message as its validated UTF-8 bytes ({@link
+         * Event.TextUtf8}, valid only during the call) instead of a decoded {@code String} ({@link
+         * Event.Text}, the default). Validation (RFC 6455 §8.1) is the same either way.
+         */
+        public Builder textAsUtf8(boolean textAsUtf8) {
+            this.textAsUtf8 = textAsUtf8;
             return this;
         }
 

@@ -141,6 +141,42 @@ class ProtocolMessagesTest {
         rec.assertFailed(role, Violation.INVALID_UTF8);
     }
 
+    /**
+     * With {@code textAsUtf8}, a whole or fragmented text message arrives as its bytes, still
+     * validated: a bad byte fails the connection with 1007 as before. Engines of both kinds
+     * share the recorder's reader pool, so a reader lent to one and then the other delivers each
+     * its own way.
+     */
+    @ParameterizedTest
+    @EnumSource(Role.class)
+    void textAsUtf8DeliversTheValidatedBytes(Role role) {
+        Protocol bytes = rec.builder(role).textAsUtf8(true).build();
+        Protocol strings = rec.protocol(role);
+        bytes.receive(Hex.wire(role, "81 05 c3 a9 74 c3 a9"));
+        strings.receive(Hex.wire(role, "81 02 6f 6b"));
+        bytes.receive(Hex.wire(role, "01 03 48 c3 a9", "80 02 6c 6f"));
+        assertThat(rec.takeEvents()).containsExactly("utf8:été", "text:ok", "utf8:Hélo");
+
+        bytes.receive(Hex.wire(role, "81 03 41 ed a0"));
+        rec.assertFailed(role, Violation.INVALID_UTF8);
+    }
+
+    @Test
+    void textAsUtf8HandsOverAWindowOfTheInputWhenTheFrameIsWhole() {
+        List<ByteBuffer> seen = new ArrayList<>();
+        Protocol p = Protocol.builder(Role.SERVER)
+                .textAsUtf8(true)
+                .events(e -> seen.add(((Event.TextUtf8) e).utf8()))
+                .output(rec)
+                .build();
+        ByteBuffer in = Hex.wire(Role.SERVER, "81 02 6f 6b");
+        p.receive(in);
+        assertThat(seen).singleElement().satisfies(b -> {
+            assertThat(b.array()).isSameAs(in.array());
+            assertThat(Hex.of(b)).isEqualTo("6f 6b");
+        });
+    }
+
     // ------------------------------------------------------------------ zero-copy
 
     @Test

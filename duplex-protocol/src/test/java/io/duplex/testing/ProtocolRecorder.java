@@ -244,12 +244,15 @@ public final class ProtocolRecorder implements Protocol.EventSink, Protocol.Outp
     }
 
     /**
-     * A compact, comparable description: {@code text:Hello}, {@code binary[3]:01 02 03} (long
+     * A compact, comparable description: {@code text:Hello}, {@code utf8:Hello} (text delivered as
+     * bytes), {@code binary[3]:01 02 03} (long
      * payloads by length and CRC), {@code close:1000,reason,clean,null}.
      */
     public static String describe(Event event) {
         if (event instanceof Event.Text t) {
             return "text:" + t.text();
+        } else if (event instanceof Event.TextUtf8 t) {
+            return "utf8:" + new String(Hex.toArray(t.utf8()), StandardCharsets.UTF_8);
         } else if (event instanceof Event.Binary b) {
             return "binary" + bytes(b.data());
         } else if (event instanceof Event.Fragment f) {
@@ -274,7 +277,9 @@ public final class ProtocolRecorder implements Protocol.EventSink, Protocol.Outp
     }
 
     private static Event snapshot(Event event) {
-        if (event instanceof Event.Binary b) {
+        if (event instanceof Event.TextUtf8 t) {
+            return new Event.TextUtf8(copy(t.utf8()));
+        } else if (event instanceof Event.Binary b) {
             return new Event.Binary(copy(b.data()));
         } else if (event instanceof Event.Fragment f) {
             return new Event.Fragment(f.text(), copy(f.data()), f.last());

@@ -186,6 +186,8 @@ public final class Connection extends SocketIo implements EventLoop.Ticking, Pro
                 .output(this)
                 .headerScratch(loop.headerScratch()) // one per loop: confined to it (invariant 5)
                 .readers(loop.readers()) // likewise: receive state only while reading a message
+                // A handler that takes text as bytes gets them without a String on the way.
+                .textAsUtf8(TextAsUtf8.wantedBy(socket.handler()))
                 .build();
         lifecycle = Lifecycle.OPEN;
         upgrade = null; // only used before the protocol exists (tick, abort and fail check)
@@ -321,6 +323,13 @@ public final class Connection extends SocketIo implements EventLoop.Ticking, Pro
                 metrics.messageIn();
             }
             ws.dispatchText(t.text());
+        } else if (event instanceof Event.TextUtf8 t) {
+            deadlineOrActivity = loop.passNanos();
+            messageStarted = 0;
+            if (metrics != null) {
+                metrics.messageIn();
+            }
+            ws.dispatchTextUtf8(t.utf8());
         } else if (event instanceof Event.Binary b) {
             deadlineOrActivity = loop.passNanos();
             messageStarted = 0;
@@ -505,6 +514,15 @@ public final class Connection extends SocketIo implements EventLoop.Ticking, Pro
     private void write(Outgoing message) {
         if (message instanceof Outgoing.Text t) {
             protocol.sendText(t.text());
+            messageOut();
+        } else if (message instanceof Outgoing.TextUtf8 t) {
+            ByteBuffer utf8 = t.utf8();
+            int position = utf8.position();
+            try {
+                protocol.sendTextUtf8(utf8); // checks the bytes first (RFC 6455 §8.1)
+            } finally {
+                utf8.position(position); // may be the caller's own buffer (sendText on the loop)
+            }
             messageOut();
         } else if (message instanceof Outgoing.Binary b) {
             protocol.sendBinary(b.data());

@@ -24,6 +24,17 @@ sealed interface Outgoing {
         }
     }
 
+    /**
+     * A text message as UTF-8 bytes: the caller's own buffer when sent on the loop (written at
+     * once, its position put back), else a copy the handle checked before queuing it.
+     */
+    record TextUtf8(ByteBuffer utf8) implements Outgoing {
+        @Override
+        public long size() {
+            return utf8.remaining();
+        }
+    }
+
     record Binary(ByteBuffer data) implements Outgoing {
         @Override
         public long size() {

@@ -40,7 +40,7 @@ public final class ReconnectingWebSocket implements WebSocket {
     private final RandomGenerator random;
     private final long queueLimit;
     private final CompletableFuture<WebSocket> first = new CompletableFuture<>();
-    private final Adapter adapter = new Adapter();
+    private final Adapter adapter;
 
     // Guarded by this.
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
@@ -62,6 +62,8 @@ public final class ReconnectingWebSocket implements WebSocket {
             long queueLimit) {
         this.connector = connector;
         this.handler = handler;
+        // Text as bytes only when the handler takes it so (else the engine decodes, as usual).
+        this.adapter = TextAsUtf8.wantedBy(handler) ? new Utf8Adapter() : new Adapter();
         this.policy = policy;
         this.scheduler = scheduler;
         this.random = random;
@@ -170,7 +172,7 @@ public final class ReconnectingWebSocket implements WebSocket {
     }
 
     /** Receives the events of each underlying connection and presents them as this socket's. */
-    private final class Adapter implements WebSocketHandler {
+    private class Adapter implements WebSocketHandler {
         @Override
         public void onOpen(WebSocket ws) {
             boolean reconnected;
@@ -255,6 +257,14 @@ public final class ReconnectingWebSocket implements WebSocket {
         return current != null && current.readyState() == ReadyState.OPEN ? current : null;
     }
 
+    /** The adapter for a handler that takes text as UTF-8 bytes ({@link WebSocketHandler#onTextUtf8}). */
+    private final class Utf8Adapter extends Adapter {
+        @Override
+        public void onTextUtf8(WebSocket ws, ByteBuffer utf8) {
+            handler.onTextUtf8(ReconnectingWebSocket.this, utf8);
+        }
+    }
+
     /** Whether the caller is the loop of the current connection (none between connections). */
     @Override
     public synchronized boolean inEventLoop() {
@@ -266,6 +276,13 @@ public final class ReconnectingWebSocket implements WebSocket {
     public SendResult send(CharSequence text) {
         WebSocket ws = live();
         return ws != null ? ws.send(text) : enqueue(text.toString(), text.length());
+    }
+
+    @Override
+    public SendResult sendText(ByteBuffer utf8) {
+        WebSocket ws = live();
+        // Between connections: checked and queued as a String, as send(CharSequence) queues it.
+        return ws != null ? ws.sendText(utf8) : WebSocket.super.sendText(utf8);
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.duplex.SendResult;
 import io.duplex.WebSocket;
 import io.duplex.WebSocketHandler;
 import io.duplex.extension.Extension;
+import io.duplex.frame.Utf8Validator;
 import io.duplex.frame.WebSocketException;
 import io.duplex.protocol.CloseCodes;
 import io.duplex.protocol.Event;
@@ -267,6 +268,22 @@ public final class WebSocketImpl implements WebSocket {
     }
 
     @Override
+    public SendResult sendText(ByteBuffer utf8) {
+        if (loop.inLoop()) {
+            // The caller's buffer itself: the engine checks the bytes before it frames them
+            // (IllegalArgumentException, nothing sent), the outbound queue copies what the socket
+            // does not take, and the connection puts the position back. No view, no second check.
+            return send(new Outgoing.TextUtf8(utf8));
+        }
+        // RFC 6455 §5.6, §8.1: a text message is valid UTF-8. From another thread, refused here,
+        // on the caller's thread, before anything is queued; the loop gets a copy.
+        if (!Utf8Validator.isValid(utf8)) {
+            throw new IllegalArgumentException("not valid UTF-8");
+        }
+        return send(new Outgoing.TextUtf8(copy(utf8)));
+    }
+
+    @Override
     public SendResult send(ByteBuffer data) {
         // On the loop a view is enough (the caller's position stays put, so one buffer can go to
         // several sockets, and what the socket does not take is copied by the outbound queue);
@@ -421,6 +438,24 @@ public final class WebSocketImpl implements WebSocket {
             }
         } else {
             offload(text.length(), () -> handler.onText(this, text));
+        }
+    }
+
+    /** The handler this socket reports to (loop only). */
+    WebSocketHandler handler() {
+        return handler;
+    }
+
+    void dispatchTextUtf8(ByteBuffer utf8) {
+        if (executor == null) {
+            try {
+                handler.onTextUtf8(this, utf8);
+            } catch (Throwable e) {
+                handlerFailed(e);
+            }
+        } else {
+            ByteBuffer copy = copy(utf8);
+            offload(copy.remaining(), () -> handler.onTextUtf8(this, copy));
         }
     }
 
