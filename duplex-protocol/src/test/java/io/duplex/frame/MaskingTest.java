@@ -24,6 +24,23 @@ class MaskingTest {
         }
     }
 
+    /** Random bytes, a region of them to mask with a key and key offset, and the reference result. */
+    private record Region(byte[] original, int from, int to, int key, long keyOffset, byte[] expected) {
+        /** Up to {@code maxLength} bytes; the region starts at most {@code maxFrom} bytes in. */
+        static Region random(Random random, int maxLength, int maxFrom) {
+            int length = random.nextInt(maxLength + 1);
+            int from = random.nextInt(Math.min(length, maxFrom) + 1);
+            int to = from + random.nextInt(length - from + 1);
+            int key = random.nextInt();
+            long keyOffset = random.nextInt(8);
+            byte[] original = new byte[length];
+            random.nextBytes(original);
+            byte[] expected = original.clone();
+            naiveMask(expected, from, to, key, keyOffset);
+            return new Region(original, from, to, key, keyOffset, expected);
+        }
+    }
+
     private static final IntFunction<ByteBuffer> HEAP = ByteBuffer::allocate;
     private static final IntFunction<ByteBuffer> DIRECT = ByteBuffer::allocateDirect;
     private static final IntFunction<ByteBuffer> HEAP_LITTLE_ENDIAN =
@@ -45,16 +62,10 @@ class MaskingTest {
         Random random = new Random(6455);
         for (IntFunction<ByteBuffer> kind : List.of(HEAP, DIRECT, HEAP_LITTLE_ENDIAN, DIRECT_LITTLE_ENDIAN)) {
             for (int round = 0; round < 3000; round++) {
-                int length = random.nextInt(101);
-                int from = length == 0 ? 0 : random.nextInt(length + 1);
-                int to = from + random.nextInt(length - from + 1);
-                int key = random.nextInt();
-                long keyOffset = random.nextInt(8);
-                byte[] original = new byte[length];
-                random.nextBytes(original);
-
-                byte[] expected = original.clone();
-                naiveMask(expected, from, to, key, keyOffset);
+                Region r = Region.random(random, 100, 100);
+                int length = r.original.length, from = r.from, to = r.to, key = r.key;
+                long keyOffset = r.keyOffset;
+                byte[] original = r.original, expected = r.expected;
 
                 ByteBuffer buf = kind.apply(length);
                 buf.put(original).position(Math.min(3, length)).limit(length);
@@ -121,15 +132,10 @@ class MaskingTest {
     void directPathsAndHeapSlicesMatchReferenceAcrossChunks() {
         Random random = new Random(7692);
         for (int round = 0; round < 120; round++) {
-            int length = random.nextInt(3 * Masking.CHUNK + 50);
-            int from = random.nextInt(Math.min(length, 20) + 1);
-            int to = from + random.nextInt(length - from + 1);
-            int key = random.nextInt();
-            long keyOffset = random.nextInt(8);
-            byte[] original = new byte[length];
-            random.nextBytes(original);
-            byte[] expected = original.clone();
-            naiveMask(expected, from, to, key, keyOffset);
+            Region r = Region.random(random, 3 * Masking.CHUNK + 49, 20);
+            int length = r.original.length, from = r.from, to = r.to, key = r.key;
+            long keyOffset = r.keyOffset;
+            byte[] original = r.original, expected = r.expected;
 
             for (boolean directView : new boolean[] {true, false}) {
                 ByteBuffer direct =

@@ -312,39 +312,35 @@ public final class Connection extends SocketIo implements EventLoop.Ticking, Pro
         tickSlot = slot;
     }
 
+    /**
+     * Data arrived: activity for the idle timer; once a message is {@code whole}, the clock of
+     * the message in progress stops and the message is counted.
+     */
+    private void messageIn(boolean whole) {
+        deadlineOrActivity = loop.passNanos();
+        if (whole) {
+            messageStarted = 0;
+            if (metrics != null) {
+                metrics.messageIn();
+            }
+        }
+    }
+
     /** The engine's events (loop only; {@link Protocol.EventSink}). */
     @Override
     public void onEvent(Event event) {
         // Java 17: no pattern matching for switch yet; the sealed hierarchy keeps this exhaustive.
         if (event instanceof Event.Text t) {
-            deadlineOrActivity = loop.passNanos();
-            messageStarted = 0;
-            if (metrics != null) {
-                metrics.messageIn();
-            }
+            messageIn(true);
             ws.dispatchText(t.text());
         } else if (event instanceof Event.TextUtf8 t) {
-            deadlineOrActivity = loop.passNanos();
-            messageStarted = 0;
-            if (metrics != null) {
-                metrics.messageIn();
-            }
+            messageIn(true);
             ws.dispatchTextUtf8(t.utf8());
         } else if (event instanceof Event.Binary b) {
-            deadlineOrActivity = loop.passNanos();
-            messageStarted = 0;
-            if (metrics != null) {
-                metrics.messageIn();
-            }
+            messageIn(true);
             ws.dispatchBinary(b.data());
         } else if (event instanceof Event.Fragment f) {
-            deadlineOrActivity = loop.passNanos();
-            if (f.last()) {
-                messageStarted = 0;
-                if (metrics != null) {
-                    metrics.messageIn();
-                }
-            }
+            messageIn(f.last());
             ws.dispatchFragment(f.data(), f.text(), f.last());
         } else if (event instanceof Event.Ping p) {
             if (config.protocol().autoPong()) {

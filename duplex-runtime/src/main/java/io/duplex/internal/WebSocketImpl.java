@@ -447,28 +447,32 @@ public final class WebSocketImpl implements WebSocket {
     }
 
     void dispatchTextUtf8(ByteBuffer utf8) {
-        if (executor == null) {
-            try {
-                handler.onTextUtf8(this, utf8);
-            } catch (Throwable e) {
-                handlerFailed(e);
-            }
-        } else {
-            ByteBuffer copy = copy(utf8);
-            offload(copy.remaining(), () -> handler.onTextUtf8(this, copy));
-        }
+        dispatchBytes(utf8, true);
     }
 
     void dispatchBinary(ByteBuffer data) {
+        dispatchBytes(data, false);
+    }
+
+    /** A whole message's bytes, text or binary; a handler executor gets a copy (the buffer is the loop's). */
+    private void dispatchBytes(ByteBuffer data, boolean text) {
         if (executor == null) {
             try {
-                handler.onBinary(this, data);
+                deliverBytes(data, text); // called directly: no task object per message
             } catch (Throwable e) {
                 handlerFailed(e);
             }
         } else {
             ByteBuffer copy = copy(data);
-            offload(copy.remaining(), () -> handler.onBinary(this, copy));
+            offload(copy.remaining(), () -> deliverBytes(copy, text));
+        }
+    }
+
+    private void deliverBytes(ByteBuffer data, boolean text) {
+        if (text) {
+            handler.onTextUtf8(this, data);
+        } else {
+            handler.onBinary(this, data);
         }
     }
 
