@@ -222,6 +222,12 @@ class CrossNodeAckInteropTest {
         CompletableFuture<List<Object>> waiting =
                 a.io().sockets().timeout(Duration.ofMinutes(1)).emitWithAck("ev");
         Await.poll(heard);
+        // Seen once (not reproduced since): this broadcast completed before the close, which
+        // needs fewer nodes counted than the two listening. Said here if it happens again.
+        assertThat(a.nodes(AckBroadcasts.requestTopic("/")))
+                .as("nodes listening for requests")
+                .isEqualTo(2);
+        assertThat(waiting).as("the broadcast the silent node never answers").isNotDone();
         assertThat(a.io().acks().pendingCount()).isEqualTo(1);
         a.io().close();
         assertThat(Await.catchFailure(waiting)).isInstanceOf(SocketIoException.class);

@@ -29,8 +29,9 @@ public final class Await {
 
     /** The exception {@code future} fails with (unwrapped), failing the test if it succeeds. */
     public static Throwable catchFailure(CompletableFuture<?> future) {
+        Object value;
         try {
-            future.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            value = future.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             return e.getCause();
         } catch (TimeoutException e) {
@@ -39,7 +40,7 @@ public final class Await {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
-        throw new AssertionError("expected a failure but it completed");
+        throw new AssertionError("expected a failure but it completed with " + value);
     }
 
     /** The head of {@code queue}, waiting up to {@link #WAIT} for one. */
