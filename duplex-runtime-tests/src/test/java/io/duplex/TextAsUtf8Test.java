@@ -191,7 +191,8 @@ class TextAsUtf8Test {
 
     /**
      * A reconnecting client's handler that takes bytes gets them through the client's own socket
-     * (the same object the connect returned), and {@code sendText(ByteBuffer)} goes through it.
+     * (the same object the connect returned), and {@code sendText(ByteBuffer)} goes through it;
+     * between connections it checks the bytes and queues them.
      */
     @Test
     void aReconnectingClientTakesTextAsBytes() {
@@ -199,7 +200,8 @@ class TextAsUtf8Test {
         LinkedBlockingQueue<String> got = new LinkedBlockingQueue<>();
         List<WebSocket> seen = new ArrayList<>();
         try (WebSocketClient client = WebSocketClient.builder()
-                .reconnect(ReconnectPolicy.defaults().withMaxAttempts(3))
+                .reconnect(ReconnectPolicy.defaults()) // no limit: still reconnecting when it is asserted
+                .queueWhileReconnecting(1024)
                 .build()) {
             WebSocket ws = await(client.connect(Loopback.uri(server, "/echo"), new WebSocketHandler() {
                 @Override
@@ -219,6 +221,14 @@ class TextAsUtf8Test {
             synchronized (seen) {
                 assertThat(seen).hasSize(2).allSatisfy(s -> assertThat(s).isSameAs(ws));
             }
+
+            // Between connections the bytes are checked and queued as text, as a String would be.
+            server.stop(Duration.ofSeconds(5));
+            server = null;
+            Await.eventually("reconnecting", () -> ws.readyState() == ReadyState.CONNECTING);
+            assertThat(ws.sendText(utf8(TEXT))).isEqualTo(SendResult.BUFFERED);
+            assertThatThrownBy(() -> ws.sendText(ByteBuffer.wrap(new byte[] {(byte) 0xC0, (byte) 0xAF})))
+                    .isInstanceOf(IllegalArgumentException.class);
         }
     }
 }

@@ -2,8 +2,6 @@ package io.duplex;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -31,13 +29,7 @@ public interface WebSocket {
      *     is sent
      */
     default SendResult sendText(ByteBuffer utf8) {
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().decode(utf8.duplicate()).toString();
-        } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException("not valid UTF-8", e);
-        }
-        return send(text);
+        return send(Utf8Text.checkedDecode(utf8));
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.duplex;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.function.BiConsumer;
 
 /**
@@ -32,9 +31,7 @@ public interface WebSocketHandler {
      * {@code onText}.
      */
     default void onTextUtf8(WebSocket ws, ByteBuffer utf8) {
-        byte[] bytes = new byte[utf8.remaining()];
-        utf8.get(utf8.position(), bytes);
-        onText(ws, new String(bytes, StandardCharsets.UTF_8));
+        onText(ws, Utf8Text.decode(utf8));
     }
 
     default void onBinary(WebSocket ws, ByteBuffer data) {}
